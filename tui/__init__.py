@@ -1,0 +1,1 @@
+"""Partner Dashboard's Textual app: reads the engine, never re-implements it."""
