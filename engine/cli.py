@@ -112,10 +112,17 @@ def _add_market_options(parser: argparse.ArgumentParser, *, amount: bool) -> Non
     parser.add_argument("--currency", required=True, help="client currency (ISO 4217), e.g. USD, EUR")
     parser.add_argument("--country", required=True, help="client country (ISO 3166-1 alpha-2), e.g. US, IN")
     parser.add_argument(
-        "--deal-type", required=True, type=deal_type_arg, help="sourced (partner-sourced) or assisted (partner-assisted)"
+        "--deal-type",
+        required=True,
+        type=deal_type_arg,
+        help="sourced (partner-sourced) or assisted (partner-assisted)",
     )
     parser.add_argument(
-        "--other-partners", type=count_arg, default=0, metavar="N", help="other partners managing the client (default 0)"
+        "--other-partners",
+        type=count_arg,
+        default=0,
+        metavar="N",
+        help="other partners managing the client (default 0)",
     )
     parser.add_argument(
         "--legacy-upsell",
@@ -234,7 +241,9 @@ def build_parser() -> Parser:
         prog="partner-dash",
         description="Partner Dashboard: where a HubSpot Solutions Partner agency stands in the tier program.",
     )
-    parser.add_argument("--data", metavar="DIR", type=Path, help="the agency's data folder (default: the bundled sample)")
+    parser.add_argument(
+        "--data", metavar="DIR", type=Path, help="the agency's data folder (default: the bundled sample)"
+    )
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=day_arg, help="the date to compute figures for")
     add_rules_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)

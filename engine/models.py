@@ -98,10 +98,14 @@ class Client(_Row):
         return max(self.partners, 1)
 
 
+# The event's `date` field shadows the type inside its class body, so the type goes by another name there.
+Day = date
+
+
 class MrrEvent(_Row):
     """mrr_events.csv: the points ledger's input. Points are derived from it, never stored."""
 
-    date: date
+    date: Day
     client_id: str
     track: Track
     deal_type: DealType | None = None  # for sold events; managed events may leave it empty
@@ -109,7 +113,7 @@ class MrrEvent(_Row):
     mrr_change: Decimal  # signed, client currency
     # When the product line was first sold, if before the earliest event in the file (decides the
     # legacy upsell rate for lines first sold before 2024-02-27).
-    first_sold: date | None = None
+    first_sold: Day | None = None
     line: int = 0  # line in mrr_events.csv, so every figure can name its rows
 
 

@@ -161,9 +161,7 @@ def sold_points(
     return amount * rate * rules.multiplier(Track.SOLD, country) / rules.currency_rate(currency)
 
 
-def managed_points(
-    rules: RuleSet, amount: Decimal, currency: str, country: str, partners: int = 1
-) -> Decimal:
+def managed_points(rules: RuleSet, amount: Decimal, currency: str, country: str, partners: int = 1) -> Decimal:
     """Exact managed points for one partner of `partners` servicing a client paying `amount` a month."""
     rate = rules.points_per_100_usd.managed
     return amount * rate * rules.multiplier(Track.MANAGED, country) / (rules.currency_rate(currency) * partners)

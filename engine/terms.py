@@ -25,9 +25,7 @@ class DealType(StrEnum):
         try:
             return _DEAL_TYPE_ALIASES[key]
         except KeyError:
-            raise ValueError(
-                f"unknown deal type {text!r} (use 'sourced' or 'assisted')"
-            ) from None
+            raise ValueError(f"unknown deal type {text!r} (use 'sourced' or 'assisted')") from None
 
 
 _DEAL_TYPE_ALIASES = {

@@ -234,9 +234,8 @@ def _line_of(text: str, path: list[str]) -> int | None:
                 header_line = number
             continue
         key = _KEY.match(raw)
-        if key and table + [key.group(1).strip('"')] == path[: len(table) + 1] and len(table) < len(path):
-            if table + [key.group(1).strip('"')] == path:
-                return number
+        if key and [*table, key.group(1).strip('"')] == path:
+            return number
     return header_line
 
 
@@ -250,9 +249,7 @@ def _locate(path: list[str], texts: list[tuple[str, str, list[str]]]) -> str:
     return f"{texts[-1][0]}:1" if texts else "rules:1"
 
 
-def _build(
-    raw: dict[str, Any], texts: list[tuple[str, str, list[str]]], sources: tuple[str, ...]
-) -> RuleSet:
+def _build(raw: dict[str, Any], texts: list[tuple[str, str, list[str]]], sources: tuple[str, ...]) -> RuleSet:
     data = dict(raw)
     data.pop("base", None)
     tiers = data.get("tiers")
