@@ -1,0 +1,233 @@
+"""Exports of the rows behind a figure: CSV, XLSX or JSON, written atomically and safe to open (SPEC §6).
+
+- The name a user types becomes one plain file name in the export folder: no folders, no `..`, no control
+  characters, no names Windows reserves, not too long, with the format's extension.
+- An existing file is never replaced unless the caller says so (`ExportExists` carries the path, so a UI
+  can ask first).
+- Text cells that a spreadsheet would run as a formula get a leading `'`. Only text: numbers stay numbers.
+- Decimals (points, money) are rounded half-up to two places, as everywhere a figure leaves the engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+
+from engine.atomic import replacing
+from engine.points import InputError, round_points
+from engine.store import Store, record_export
+
+Cell = str | int | bool | Decimal | date | Enum | Sequence[str] | None
+FORMATS = ("csv", "xlsx", "json")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# File systems allow 255 bytes per name; the temp file beside it adds a prefix and a suffix.
+MAX_NAME_BYTES = 200
+SHEET_TITLE = "Export"
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
+# Characters XML 1.0 (and so XLSX) cannot hold; tab, line feed and carriage return are allowed.
+_ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class ExportError(InputError):
+    """An export that cannot be written; `field` is the dialog field it concerns (name, format or folder)."""
+
+
+class ExportExists(ExportError):
+    """The file is already there; pass overwrite=True once the user agrees to replace it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__("name", f"{path} already exists; choose another name or agree to replace it")
+
+
+def _check_format(fmt: str) -> str:
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportError("format", f"{fmt!r} is not an export format (use {', '.join(FORMATS)})")
+    return fmt
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
+def export_file_name(name: str, fmt: str) -> str:
+    """The file name an export called `name` gets: a single safe name ending in `.<fmt>`."""
+    fmt = _check_format(fmt)
+    text = unicodedata.normalize("NFC", name)
+    # Control and format characters (NUL, line breaks, bidi overrides that disguise an extension) go.
+    text = "".join(char for char in text if unicodedata.category(char) not in {"Cc", "Cf", "Zl", "Zp"})
+    text = _FORBIDDEN.sub("_", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    suffix = f".{fmt}"
+    if text.lower().endswith(suffix):
+        text = text[: -len(suffix)]
+    # Leading dots hide a file, leading dashes read as options in a shell, and Windows drops trailing
+    # dots and spaces.
+    text = text.strip(" ._-")
+    stem = _cut_to_bytes(text, MAX_NAME_BYTES - len(suffix)).rstrip(" .")
+    if not stem:
+        raise ExportError("name", f"{name!r} is not usable as a file name: give the export a name")
+    if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
+        stem += "_"
+    return stem + suffix
+
+
+# --- cell values ----------------------------------------------------------------------------------------
+
+
+def _clean_text(text: str) -> str:
+    text = _ILLEGAL_IN_XML.sub("\ufffd", text)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _number(value: Decimal) -> Decimal:
+    rounded = round_points(value)
+    return abs(rounded) if rounded.is_zero() else rounded  # never "-0.00"
+
+
+def _sheet_value(value: Cell) -> str | int | bool | Decimal | date | None:
+    """A cell for CSV or XLSX: numbers, days and booleans as themselves, anything else as neutralised text."""
+    if isinstance(value, Enum):
+        return _sheet_value(value.value)
+    if value is None or isinstance(value, bool | int | date):
+        return value
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, str):
+        return _clean_text(value)
+    return _clean_text(";".join(str(item) for item in value))
+
+
+def _csv_text(value: Cell) -> str:
+    cell = _sheet_value(value)
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _json_value(value: object) -> object:
+    """json.dumps' fallback for what JSON has no type for: figures as exact two-decimal strings, days ISO."""
+    if isinstance(value, Decimal):
+        return str(_number(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"cannot export a {type(value).__name__}")
+
+
+# --- writers --------------------------------------------------------------------------------------------
+# Each writes the header and the rows to `path` and returns the number of rows written.
+
+
+def _checked(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterable[Sequence[Cell]]:
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(columns):
+            raise ValueError(f"row {number} has {len(row)} cells for {len(columns)} columns")
+        yield row
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
+    count = 0
+    # utf-8-sig: the byte-order mark is how Excel knows a CSV is UTF-8.
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([_clean_text(column) for column in columns])
+        for row in _checked(columns, rows):
+            writer.writerow([_csv_text(value) for value in row])
+            count += 1
+    return count
+
+
+def _write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
+    # Imported here: openpyxl takes a while to import and only XLSX exports need it.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet.append([_clean_text(column) for column in columns])
+    count = 0
+    for row in _checked(columns, rows):
+        cells: list[object] = []
+        for value in row:
+            cell = _sheet_value(value)
+            if isinstance(cell, Decimal):
+                figure = WriteOnlyCell(sheet, value=cell)
+                figure.number_format = "0.00"
+                cells.append(figure)
+            else:
+                cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def _write_json(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for row in _checked(columns, rows):
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=_json_value))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
+_WRITERS: dict[str, Callable[[Path, Sequence[str], Iterable[Sequence[Cell]]], int]] = {
+    "csv": _write_csv,
+    "xlsx": _write_xlsx,
+    "json": _write_json,
+}
+
+
+def write_export(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    folder: Path,
+    name: str,
+    fmt: str,
+    overwrite: bool = False,
+    *,
+    store: Store | None = None,
+    kind: str = "",
+) -> Path:
+    """Write the rows to `folder/<safe name>.<fmt>` and return the path; with a store, record it in the history.
+
+    `rows` may be a generator: it is consumed once, while the file is written. Raises `ExportExists` if
+    the file is there and overwrite is False, and `ExportError` for a bad name or format or a folder that
+    cannot be written.
+    """
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"column names repeat: {list(columns)}")
+    fmt = _check_format(fmt)
+    path = folder / export_file_name(name, fmt)
+    # Checked before the rows are written so a UI can ask at once; `replacing` checks again at the end.
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise ExportExists(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with replacing(path, overwrite=overwrite) as temp:
+            count = _WRITERS[fmt](temp, columns, rows)
+    except FileExistsError:
+        raise ExportExists(path) from None
+    except OSError as exc:
+        raise ExportError("folder", f"cannot write {path}: {exc.strerror or exc}") from exc
+    if store is not None:
+        record_export(store, path, kind, fmt, count)
+    return path
