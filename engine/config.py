@@ -1,0 +1,244 @@
+"""The user's settings: a small TOML file in the user config folder (SPEC §6).
+
+Loading never fails and never writes: a file that cannot be read or parsed gives a problem naming the
+file and line, and the defaults are used; a setting of the wrong type gives a problem and that setting
+keeps its default. The file is written only when the user changes a setting (`save_config`), atomically,
+and only with the settings that differ from the defaults.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine import paths
+from engine.atomic import aside_path, replacing
+from engine.models import LoadProblem, Severity
+
+DEFAULT_THEME = "textual-dark"
+HEADER = (
+    "# Partner Dashboard settings. The app writes this file when you change a setting in it.\n"
+    '# Settings: theme, data_folder, export_folder, rules_file, and a [keys] table of binding id = "key".\n'
+)
+
+
+class ConfigError(Exception):
+    """The settings could not be saved."""
+
+
+class Config(BaseModel):
+    """The settings. Unset folders mean: the bundled sample data, the default export folder, no rules file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    theme: str = Field(default=DEFAULT_THEME, min_length=1)
+    data_folder: Path | None = None
+    export_folder: Path | None = None
+    rules_file: Path | None = None
+    keys: dict[str, str] = Field(default_factory=dict)  # binding id -> key(s), as Textual writes them
+
+    @field_validator("data_folder", "export_folder", "rules_file", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def export_dir(self) -> Path:
+        """Where exports go: the chosen folder, else the default one."""
+        return self.export_folder if self.export_folder is not None else paths.default_export_dir()
+
+    def replace(self, **settings: Any) -> Config:
+        """A copy with these settings changed, validated like a loaded file."""
+        return Config.model_validate({**self.model_dump(), **settings})
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+_TABLE_HEADER = re.compile(r"^\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY_PART = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([A-Za-z0-9_-]+)')
+_ASSIGNMENT = re.compile(
+    r'^((?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+))*)\s*='
+)
+_DECODE_POSITION = re.compile(r"^(.*) \(at (?:line (\d+), column (\d+)|end of document)\)$", re.DOTALL)
+
+
+def _key_path(text: str) -> tuple[str, ...]:
+    return tuple(quoted or literal or bare for quoted, literal, bare in _KEY_PART.findall(text))
+
+
+def _line_of(lines: list[str], key: tuple[str, ...]) -> int:
+    """The line that sets `key` (or, failing that, the nearest enclosing table); 0 if it cannot be found."""
+    for length in range(len(key), 0, -1):
+        wanted = key[:length]
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(lines, start=1):
+            stripped = line.strip()
+            if header := _TABLE_HEADER.match(stripped):
+                table = _key_path(header.group(1))
+                if table == wanted:
+                    return number
+            elif (assignment := _ASSIGNMENT.match(stripped)) and table + _key_path(assignment.group(1)) == wanted:
+                return number
+    return 0
+
+
+def _problem(path: Path, line: int, setting: str, message: str, severity: Severity = Severity.ERROR) -> LoadProblem:
+    return LoadProblem(file=str(path), line=line, column=setting, message=message, severity=severity)
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    """The TOML document; UnicodeDecodeError or tomllib.TOMLDecodeError if it is not one."""
+    return tomllib.loads(raw.decode("utf-8-sig"))
+
+
+def _unparsable(path: Path, raw: bytes, exc: UnicodeDecodeError | tomllib.TOMLDecodeError) -> LoadProblem:
+    if isinstance(exc, UnicodeDecodeError):
+        line, message = raw[: exc.start].count(b"\n") + 1, "the text is not UTF-8"
+    elif (position := _DECODE_POSITION.match(str(exc))) and position.group(2):
+        line, message = int(position.group(2)), f"{position.group(1)} (column {position.group(3)})"
+    else:
+        # tomllib reports a document cut short as "at end of document": that is the last line.
+        reason = position.group(1) if position else str(exc)
+        line, message = len(raw.decode("utf-8-sig").splitlines()), f"{reason} at the end of the file"
+    return _problem(path, line, "", f"{message}; using the default settings")
+
+
+def _key_bindings(path: Path, lines: list[str], value: Any, problems: list[LoadProblem]) -> Any:
+    """The usable entries of the [keys] table; each unusable one is reported and dropped."""
+    if not isinstance(value, dict):
+        return value  # reported by validation as a whole
+    usable = {}
+    for binding, key in value.items():
+        if isinstance(key, str) and key.strip():
+            usable[binding] = key.strip()
+        else:
+            line = _line_of(lines, ("keys", binding))
+            message = f'should be a key such as "ctrl+l" (got {key!r}); using the default key'
+            problems.append(_problem(path, line, f"keys.{binding}", message))
+    return usable
+
+
+def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, list[LoadProblem]]:
+    lines = text.splitlines()
+    problems: list[LoadProblem] = []
+    usable: dict[str, Any] = {}
+    for setting, value in document.items():
+        line = _line_of(lines, (setting,))
+        if setting not in Config.model_fields:
+            known = ", ".join(Config.model_fields)
+            problems.append(
+                _problem(path, line, setting, f"is not a setting (known: {known}); ignored", Severity.WARNING)
+            )
+            continue
+        if setting == "keys":
+            value = _key_bindings(path, lines, value, problems)
+        try:
+            Config.model_validate({setting: value})
+        except ValidationError as exc:
+            reason = exc.errors()[0]["msg"]
+            problems.append(_problem(path, line, setting, f"{reason} (got {value!r}); using the default"))
+            continue
+        usable[setting] = value
+    config = Config.model_validate(usable)
+    # Relative folders are relative to the config file, not to wherever the app was started from.
+    folders = {
+        name: _absolute(folder, path.parent)
+        for name in ("data_folder", "export_folder", "rules_file")
+        if (folder := getattr(config, name)) is not None
+    }
+    return config.model_copy(update=folders), problems
+
+
+def _absolute(folder: Path, base: Path) -> Path:
+    folder = folder.expanduser()
+    return folder if folder.is_absolute() else base / folder
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[LoadProblem]]:
+    """The settings from `path` (default: the user config file) and what was wrong with them, if anything."""
+    path = path if path is not None else paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(), []
+    except OSError as exc:
+        return Config(), [_problem(path, 0, "", f"cannot be read ({exc.strerror}); using the default settings")]
+    try:
+        document = _parse(raw)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return Config(), [_unparsable(path, raw, exc)]
+    return _settings(path, raw.decode("utf-8-sig"), document)
+
+
+# --- saving ---------------------------------------------------------------------------------------------
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_string(text: str) -> str:
+    escaped = (_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if char < " " or char == "\x7f" else char) for char in text)
+    return '"' + "".join(escaped) + '"'
+
+
+def config_toml(config: Config) -> str:
+    """The file text for these settings: only those that differ from the defaults (all values are text)."""
+    settings = config.model_dump(exclude_defaults=True)
+    out = [HEADER]
+    out += [f"{name} = {_toml_string(str(value))}" for name, value in settings.items() if not isinstance(value, dict)]
+    for name, table in settings.items():
+        if isinstance(table, dict):
+            out += ["", f"[{name}]"]
+            out += [f"{_toml_string(key)} = {_toml_string(str(value))}" for key, value in sorted(table.items())]
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `save_config` did. `broken_copy`: where the old file went if it could not be parsed."""
+
+    written: bool
+    broken_copy: Path | None = None
+
+
+def save_config(config: Config, path: Path | None = None) -> Saved:
+    """Write the settings (call it when the user changes one); nothing is written if the file says the same.
+
+    A file that could not be parsed is copied aside (`config.toml.broken-<time>`) before being replaced, so
+    hand edits with a typo are not lost.
+    """
+    path = path if path is not None else paths.config_file()
+    text = config_toml(config)
+    broken_copy = None
+    try:
+        old = path.read_bytes()
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the settings file {path}: {exc.strerror}") from exc
+    if old == text.encode("utf-8"):
+        return Saved(written=False)
+    try:
+        if old is not None and not _parses(old):
+            broken_copy = aside_path(path, "broken", datetime.now(UTC))
+            shutil.copy2(path, broken_copy)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(path) as temp:
+            temp.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot save the settings to {path}: {exc.strerror or exc}") from exc
+    return Saved(written=True, broken_copy=broken_copy)
+
+
+def _parses(raw: bytes) -> bool:
+    try:
+        _parse(raw)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return True
