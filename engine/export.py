@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
@@ -161,18 +162,25 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Cell
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.append([_clean_text(column) for column in columns])
     count = 0
-    for row in _checked(columns, rows):
-        cells: list[object] = []
-        for value in row:
-            cell = _sheet_value(value)
-            if isinstance(cell, Decimal):
-                figure = WriteOnlyCell(sheet, value=cell)
-                figure.number_format = "0.00"
-                cells.append(figure)
-            else:
-                cells.append(cell)
-        sheet.append(cells)
-        count += 1
+    try:
+        for row in _checked(columns, rows):
+            cells: list[object] = []
+            for value in row:
+                cell = _sheet_value(value)
+                if isinstance(cell, Decimal):
+                    figure = WriteOnlyCell(sheet, value=cell)
+                    figure.number_format = "0.00"
+                    cells.append(figure)
+                else:
+                    cells.append(cell)
+            sheet.append(cells)
+            count += 1
+    except BaseException:
+        # Ends openpyxl's row writer while its buffer file is still open (it deletes that file at exit);
+        # otherwise the half-written sheet fails noisily when garbage-collected. The original error matters.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
     workbook.save(path)
     return count
 

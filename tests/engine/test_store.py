@@ -1,0 +1,418 @@
+"""engine.store: lists, reports and export history that survive restarts, other processes and damaged files."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from engine import paths, store
+from engine.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    NameTaken,
+    NotFound,
+    ReportQuery,
+    Store,
+    StoreError,
+    add_to_list,
+    create_list,
+    delete_list,
+    delete_report,
+    export_history,
+    find_list,
+    get_list,
+    get_report,
+    record_export,
+    remove_from_list,
+    rename_list,
+    save_report,
+    saved_reports,
+    static_lists,
+    update_report,
+)
+
+NOON = datetime(2026, 3, 14, 12, 0, 5, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOON
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "partner-dash.sqlite3"
+
+
+def user_version(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_default_location_is_the_user_data_folder(tmp_path: Path) -> None:
+    with Store() as opened:
+        create_list(opened, "Renewals", ["c1"])
+    assert opened.path == tmp_path / "user-data" / "partner-dash.sqlite3" == paths.database_file()
+    assert opened.path.is_file()
+
+
+def test_opening_is_lazy(db: Path) -> None:
+    Store(db)
+    assert not db.exists()
+
+
+def test_everything_survives_a_restart(db: Path) -> None:
+    query = ReportQuery(
+        kind="point_changes",
+        metric="new_sold",
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        filters={"deal_type": "sourced"},
+    )
+    with Store(db, clock=fixed_clock) as first:
+        made = create_list(first, "Q1 new sold", ["c3", "c1", "c2"])
+        report = save_report(first, "New sold Q1", query, "for the QBR", pinned=True)
+        record_export(first, Path("/exports/new sold.csv"), "new_sold", "csv", 3)
+
+    with Store(db) as second:
+        assert static_lists(second) == [made]
+        assert get_list(second, made.id).client_ids == ("c3", "c1", "c2")
+        assert saved_reports(second) == [report]
+        reopened = get_report(second, report.id)
+        assert reopened.query == query
+        assert reopened.query.start == date(2026, 1, 1)
+        assert (reopened.details, reopened.pinned, reopened.created) == ("for the QBR", True, NOON)
+        [record] = export_history(second)
+        assert (record.path, record.kind, record.format, record.rows, record.exported) == (
+            Path("/exports/new sold.csv"),
+            "new_sold",
+            "csv",
+            3,
+            NOON,
+        )
+    assert user_version(db) == SCHEMA_VERSION
+
+
+def test_a_list_is_an_ordered_snapshot_without_duplicates(db: Path) -> None:
+    with Store(db) as opened:
+        made = create_list(opened, "  Churn risk  ", ["c2", "c1", "c2", "c3", "c1"])
+        assert (made.name, made.client_ids) == ("Churn risk", ("c2", "c1", "c3"))
+
+        assert add_to_list(opened, made.id, ["c3", "c9", "c4", "c9"]) == 2
+        assert get_list(opened, made.id).client_ids == ("c2", "c1", "c3", "c9", "c4")
+
+        assert remove_from_list(opened, made.id, ["c1", "c4", "not-there", "c1"]) == 2
+        assert get_list(opened, made.id).client_ids == ("c2", "c3", "c9")
+
+        # Added after a removal: goes to the end, not into the gap.
+        assert add_to_list(opened, made.id, ["c1"]) == 1
+        assert find_list(opened, "CHURN RISK").client_ids == ("c2", "c3", "c9", "c1")
+
+
+def test_list_names_are_unique_regardless_of_case(db: Path) -> None:
+    with Store(db) as opened:
+        first = create_list(opened, "Renewals")
+        second = create_list(opened, "Upsell")
+        with pytest.raises(NameTaken, match="a static list named 'Renewals' already exists"):
+            create_list(opened, "renewals", ["c1"])
+        with pytest.raises(NameTaken, match="'Renewals'"):
+            rename_list(opened, second.id, "RENEWALS")
+        # Renaming a list to its own name in other letters is not a clash.
+        assert rename_list(opened, first.id, "RENEWALS").name == "RENEWALS"
+        assert [item.name for item in static_lists(opened)] == ["RENEWALS", "Upsell"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", "give the list a name"), ("   ", "give the list a name"), ("a\nb", "control characters"), ("x" * 201, "200")],
+)
+def test_bad_list_names_are_refused_clearly(db: Path, name: str, message: str) -> None:
+    with Store(db) as opened:
+        with pytest.raises(StoreError, match=message):
+            create_list(opened, name)
+        assert static_lists(opened) == []
+
+
+def test_rename_and_delete(db: Path) -> None:
+    with Store(db) as opened:
+        made = create_list(opened, "Old name", ["c1", "c2"])
+        renamed = rename_list(opened, made.id, "New name")
+        assert (renamed.id, renamed.name, renamed.client_ids) == (made.id, "New name", ("c1", "c2"))
+        delete_list(opened, made.id)
+        assert static_lists(opened) == []
+        with pytest.raises(NotFound, match=f"no static list with id {made.id}"):
+            get_list(opened, made.id)
+        with pytest.raises(NotFound):
+            add_to_list(opened, made.id, ["c3"])
+        with pytest.raises(NotFound, match="no static list named 'New name'"):
+            find_list(opened, "New name")
+        # The deleted list's clients went with it.
+        assert create_list(opened, "New name").client_ids == ()
+
+
+def test_saved_reports_rename_pin_and_delete(db: Path) -> None:
+    query = ReportQuery(kind="shared_selling", metric="closed_won", preset="this_quarter")
+    with Store(db, clock=fixed_clock) as opened:
+        report = save_report(opened, "Closed won", query)
+        other = save_report(opened, "Created", query.model_copy(update={"metric": "created"}))
+        assert report.pinned is False
+        with pytest.raises(NameTaken, match="a saved report named 'Closed won' already exists"):
+            save_report(opened, "closed WON", query)
+        with pytest.raises(NameTaken):
+            update_report(opened, other.id, name="Closed won")
+
+        pinned = update_report(opened, report.id, pinned=True, details="  pinned for the team  ")
+        assert (pinned.name, pinned.details, pinned.pinned, pinned.query) == (
+            "Closed won",
+            "pinned for the team",
+            True,
+            query,
+        )
+        renamed = update_report(opened, report.id, name="Won deals")
+        assert (renamed.name, renamed.pinned) == ("Won deals", True)
+        assert [item.name for item in saved_reports(opened)] == ["Created", "Won deals"]
+
+        delete_report(opened, report.id)
+        assert [item.id for item in saved_reports(opened)] == [other.id]
+        with pytest.raises(NotFound, match="no saved report"):
+            get_report(opened, report.id)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"preset": "last_30_days", "start": date(2026, 1, 1), "end": date(2026, 2, 1)}, "not both"),
+        ({"start": date(2026, 1, 1)}, "both a start and an end"),
+        ({"start": date(2026, 2, 1), "end": date(2026, 1, 1)}, "starts \\(2026-02-01\\) after it ends"),
+        ({"kind": ""}, "at least 1 character"),
+    ],
+)
+def test_a_report_query_must_make_sense(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ReportQuery.model_validate({"kind": "point_changes", **fields})
+
+
+def test_export_history_is_newest_first_and_limited(db: Path) -> None:
+    with Store(db) as opened:
+        for number in range(5):
+            record_export(opened, Path(f"/exports/{number}.csv"), "renewals", "csv", number)
+        assert [record.rows for record in export_history(opened)] == [4, 3, 2, 1, 0]
+        assert [record.rows for record in export_history(opened, limit=2)] == [4, 3]
+
+
+# --- schema versions ------------------------------------------------------------------------------------
+
+
+def make_old_database(path: Path, version: int) -> None:
+    """A database as an older release left it: only the first `version` migrations."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    for statements in MIGRATIONS[:version]:
+        for statement in statements:
+            connection.execute(statement)
+    connection.execute("INSERT INTO static_list (id, name, created) VALUES (7, 'From v1', '2025-01-02T03:04:05+00:00')")
+    connection.executemany(
+        "INSERT INTO static_list_client (list_id, client_id, position) VALUES (7, ?, ?)", [("b", 1), ("a", 2)]
+    )
+    connection.execute(f"PRAGMA user_version = {version}")
+    connection.commit()
+    connection.close()
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_an_older_database_is_migrated_and_keeps_its_data(db: Path, version: int) -> None:
+    make_old_database(db, version)
+    with Store(db) as opened:
+        kept = find_list(opened, "From v1")
+        assert (kept.id, kept.client_ids, kept.created) == (7, ("b", "a"), datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+        save_report(opened, "Works", ReportQuery(kind="renewals"))
+        record_export(opened, Path("/x.csv"), "renewals", "csv", 1)
+        assert opened.notices == []
+    assert user_version(db) == SCHEMA_VERSION
+    assert not list(db.parent.glob("*.damaged-*"))
+
+
+def test_a_newer_database_is_moved_aside_untouched(db: Path) -> None:
+    make_old_database(db, SCHEMA_VERSION)
+    connection = sqlite3.connect(db)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.commit()
+    connection.close()
+    original = db.read_bytes()
+
+    with Store(db, clock=fixed_clock) as opened:
+        assert static_lists(opened) == []
+        create_list(opened, "Fresh", ["c1"])
+        [notice] = opened.notices
+    aside = db.with_name("partner-dash.sqlite3.newer-20260314T120005")
+    assert aside.read_bytes() == original
+    assert "newer version of Partner Dashboard" in notice
+    assert f"schema {SCHEMA_VERSION + 1}" in notice
+    assert str(aside) in notice
+    assert f"new, empty database was started at {db}" in notice
+    with Store(db) as again:
+        assert [item.name for item in static_lists(again)] == ["Fresh"]
+        assert again.notices == []
+
+
+def corrupt_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(2 * page, len(data), page):
+        for offset in range(start + 16, start + page, 7):
+            data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+def fill(path: Path) -> None:
+    with Store(path) as opened:
+        create_list(opened, "Big", [f"client-{number:05}" for number in range(3000)])
+
+
+@pytest.mark.parametrize(
+    ("damage", "detail"),
+    [
+        (lambda path: path.write_text("id,name\nc1,Acme\n" * 200), "file is not a database"),
+        (lambda path: path.write_bytes(b"\0" * 8192), "file is not a database"),
+        (lambda path: (fill(path), corrupt_pages(path)), "is damaged"),
+        (lambda path: path.mkdir(), "cannot be read"),
+    ],
+    ids=["csv-text", "zeros", "corrupt-pages", "a-folder"],
+)
+def test_a_damaged_database_is_moved_aside_with_a_message(db: Path, damage: object, detail: str) -> None:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    damage(db)  # type: ignore[operator]
+    before = sorted(db.parent.iterdir())
+
+    with Store(db, clock=fixed_clock) as opened:
+        made = create_list(opened, "After recovery", ["c1"])
+        [notice] = opened.notices
+    aside = db.with_name("partner-dash.sqlite3.damaged-20260314T120005")
+    assert aside.exists()
+    assert detail in notice
+    assert str(aside) in notice and str(db) in notice
+    # Nothing was deleted: every file that was there is still there, under the old or the aside name.
+    after = {path.name for path in db.parent.iterdir()}
+    assert {path.name.replace("partner-dash.sqlite3", aside.name) for path in before} <= after
+    with Store(db) as again:
+        assert static_lists(again) == [made]
+
+
+def test_a_second_recovery_in_the_same_second_does_not_overwrite_the_first(db: Path) -> None:
+    db.parent.mkdir(parents=True)
+    for text in ("first", "second"):
+        db.write_text(f"not a database: {text}" * 100)
+        with Store(db, clock=fixed_clock) as opened:
+            static_lists(opened)
+    assert db.with_name("partner-dash.sqlite3.damaged-20260314T120005").read_text().startswith("not a database: first")
+    assert (
+        db.with_name("partner-dash.sqlite3.damaged-20260314T120005-2").read_text().startswith("not a database: second")
+    )
+
+
+def test_a_busy_database_is_reported_not_moved_aside(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(db)
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_SECONDS", 0.05)
+    try:
+        with Store(db) as opened, pytest.raises(StoreError, match="locked"):
+            static_lists(opened)
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+    assert not list(db.parent.glob("*.damaged-*"))
+    with Store(db) as opened:
+        assert len(find_list(opened, "Big").client_ids) == 3000
+
+
+# --- several writers ------------------------------------------------------------------------------------
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from engine.store import Store, add_to_list, create_list, find_list
+db, tag, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.001)
+with Store(db) as store:
+    if tag.startswith("own"):
+        create_list(store, tag, [tag])
+    else:
+        shared = find_list(store, "Shared").id
+        for number in range(50):
+            add_to_list(store, shared, [f"{tag}-{number}", "in-both"])
+"""
+
+
+def start_writers(db: Path, go: Path, tags: list[str]) -> list[subprocess.Popen[str]]:
+    return [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db), tag, str(go)], stderr=subprocess.PIPE, text=True)
+        for tag in tags
+    ]
+
+
+def finish(writers: list[subprocess.Popen[str]]) -> None:
+    for writer in writers:
+        _, errors = writer.communicate(timeout=120)
+        assert writer.returncode == 0, errors
+
+
+def test_two_processes_adding_to_one_list_keep_both_additions(db: Path, tmp_path: Path) -> None:
+    with Store(db) as opened:
+        shared = create_list(opened, "Shared", ["first"])
+    go = tmp_path / "go"
+    writers = start_writers(db, go, ["left", "right"])
+    go.touch()
+    finish(writers)
+
+    with Store(db) as opened:
+        ids = get_list(opened, shared.id).client_ids
+    assert len(ids) == 1 + 50 + 50 + 1
+    assert ids[0] == "first"
+    assert ids.count("in-both") == 1
+    # Each process's additions are all there, in the order it made them.
+    assert [i for i in ids if i.startswith("left-")] == [f"left-{n}" for n in range(50)]
+    assert [i for i in ids if i.startswith("right-")] == [f"right-{n}" for n in range(50)]
+
+
+def test_two_processes_creating_the_database_at_once_both_succeed(db: Path, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    writers = start_writers(db, go, ["own-a", "own-b", "own-c"])
+    go.touch()
+    finish(writers)
+    with Store(db) as opened:
+        assert [(item.name, item.client_ids) for item in static_lists(opened)] == [
+            ("own-a", ("own-a",)),
+            ("own-b", ("own-b",)),
+            ("own-c", ("own-c",)),
+        ]
+        assert opened.notices == []
+    assert user_version(db) == SCHEMA_VERSION
+
+
+def test_one_store_shared_by_threads(db: Path) -> None:
+    with Store(db) as opened:
+        shared = create_list(opened, "Threads")
+
+        def add(tag: str) -> None:
+            for number in range(25):
+                add_to_list(opened, shared.id, [f"{tag}-{number}"])
+                time.sleep(0)
+
+        threads = [threading.Thread(target=add, args=(f"t{n}",)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(get_list(opened, shared.id).client_ids)) == 100
