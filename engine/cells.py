@@ -1,0 +1,179 @@
+"""Parsers for one cell of a data file: text in, a validated value out, or `CellError` saying what is wrong.
+
+They are the loader's hot path (hundreds of thousands of cells per second), so they are plain functions over
+already-stripped text with precise messages, and `memoised` shares one parsed value between equal cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from engine.countries import normalise_country
+from engine.points import MAX_AMOUNT, MAX_PARTNERS
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+# Plain decimals, optionally with thousands separators ("1,250.00"); never exponents, NaN or "1,5".
+_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|[+-]?\.\d+")
+_WHOLE = re.compile(r"[+-]?\d+")
+_QUARTER = re.compile(r"(\d{4})\s*-?\s*[Qq]([1-4])")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+HUNDRED = Decimal(100)
+
+
+class CellError(ValueError):
+    """A cell that cannot be used; the message says what is wrong and how to write it."""
+
+
+def memoised(parse: Callable[[K], T]) -> Callable[[K], T]:
+    """`parse` with a per-load memo: equal cells (dates, ids, amounts) parse once and share one value."""
+    memo: dict[K, T] = {}
+
+    def run(text: K) -> T:
+        value = memo.get(text, memo)
+        if value is memo:
+            value = memo[text] = parse(text)
+        return value  # type: ignore[return-value]
+
+    return run
+
+
+def parse_date(text: str) -> date:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise CellError(f"{text!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-31)")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as exc:
+        raise CellError(f"{text!r} is not a date: {exc}") from None
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A signed amount: digits with an optional decimal point and thousands commas."""
+    if _NUMBER.fullmatch(text) is None:
+        raise CellError(f"{text!r} is not a number{_number_hint(text)}")
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
+        raise CellError(f"{text!r} is not a number") from None
+    if abs(value) > MAX_AMOUNT:
+        raise CellError(f"{text} is too large (at most {MAX_AMOUNT:,})")
+    return value
+
+
+def _number_hint(text: str) -> str:
+    if re.fullmatch(r"[+-]?\d+,\d{1,2}", text):
+        return " (use a point for decimals, e.g. 1250.50)"
+    if re.search(r"[$€£¥]|[A-Za-z]{3}", text):
+        return " (write the amount alone: no currency symbol or code)"
+    return ""
+
+
+def parse_amount(text: str) -> Decimal:
+    """A non-negative amount (MRR, a deal's amount)."""
+    value = parse_decimal(text)
+    if value < 0:
+        raise CellError(f"must not be negative (got {text})")
+    return value
+
+
+def parse_partners(text: str) -> int:
+    if _WHOLE.fullmatch(text) is None:
+        raise CellError(f"{text!r} is not a whole number of partners")
+    value = int(text)
+    if value < 0:
+        raise CellError(f"must not be negative (got {text}); use 0 for a client nobody manages")
+    if value > MAX_PARTNERS:
+        raise CellError(f"{text} partners is too many (at most {MAX_PARTNERS})")
+    return value
+
+
+def parse_percent(text: str) -> Decimal:
+    value = parse_decimal(text.removesuffix("%").rstrip())
+    if not 0 <= value <= HUNDRED:
+        raise CellError(f"{text} is not a percentage from 0 to 100")
+    return value
+
+
+_BOOLEANS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+
+
+def parse_yes_no(text: str) -> bool:
+    try:
+        return _BOOLEANS[text.lower()]
+    except KeyError:
+        raise CellError(f"{text!r} is not yes or no (use yes/no, true/false or 1/0)") from None
+
+
+def parse_quarter(text: str) -> str:
+    match = _QUARTER.fullmatch(text)
+    if match is None:
+        raise CellError(f"{text!r} is not a quarter (use YYYY-Qn, e.g. 2026-Q1)")
+    return f"{match[1]}-Q{match[2]}"
+
+
+def parse_email(text: str) -> str:
+    if _EMAIL.fullmatch(text) is None:
+        raise CellError(f"{text!r} is not an email address")
+    return text
+
+
+def parse_products(text: str) -> tuple[str, ...]:
+    return tuple(part for part in (p.strip() for p in text.split(";")) if part)
+
+
+def parse_country(text: str) -> str:
+    try:
+        return normalise_country(text)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+def currency_parser(known: frozenset[str]) -> Callable[[str], str]:
+    """ISO 4217 codes that some rule set has a program rate for."""
+
+    def parse(text: str) -> str:
+        code = text.upper()
+        if _CURRENCY.fullmatch(code) is None:
+            raise CellError(f"{text!r} is not a currency code (use ISO 4217, e.g. USD, EUR, GBP)")
+        if code not in known:
+            raise CellError(
+                f"no program rate for currency {code!r} in any rule set; add one in a rules file, e.g. "
+                f'[currency_per_100_usd] {code} = "…" (the local amount that counts as US$100), and pass it '
+                "with --rules FILE"
+            )
+        return code
+
+    return parse
+
+
+def choice_parser(what: str, choices: Mapping[str, T], shown: str) -> Callable[[str], T]:
+    """One of a few words, matched ignoring case, spaces, hyphens and underscores."""
+
+    def parse(text: str) -> T:
+        key = " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+        try:
+            return choices[key]
+        except KeyError:
+            raise CellError(f"unknown {what} {text!r} (use {shown})") from None
+
+    return parse
+
+
+def from_value_error(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """A parser that raises ValueError with a good message (e.g. DealType.parse), as a cell parser."""
+
+    def run(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+
+    return run

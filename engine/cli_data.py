@@ -1,0 +1,145 @@
+"""`partner-dash validate DIR` and `partner-dash sample`: check a data folder, write a synthetic one."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from engine.cli import BadInput, Parser, add_rules_options, count_arg, day_arg, print_json, resolve_rules
+from engine.loader import DataFolderError, load_dataset
+from engine.models import Dataset, LoadProblem, Severity
+from engine.sample import MAX_CLIENTS, MIN_CLIENTS, generate, is_sample_folder
+
+EXIT_CLEAN = 0
+EXIT_WARNINGS = 1
+EXIT_ERRORS = 2
+
+
+def _problem_line(problem: LoadProblem) -> str:
+    if problem.severity is Severity.WARNING:
+        return str(problem.model_copy(update={"message": f"warning: {problem.message}"}))
+    return str(problem)
+
+
+def _counts(dataset: Dataset) -> dict[str, int]:
+    return {
+        "clients": len(dataset.clients),
+        "mrr_events": len(dataset.events),
+        "deals": len(dataset.deals),
+        "commissions": len(dataset.commissions),
+        "team": len(dataset.partner.team),
+    }
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    book, _ = resolve_rules(args.rules, args.rules_file)
+    dataset: Dataset | None = None
+    reasons: tuple[LoadProblem, ...] = ()
+    try:
+        dataset = load_dataset(args.folder, book)
+        problems = dataset.problems
+    except DataFolderError as exc:
+        problems, reasons = exc.problems, exc.reasons
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    skipped = dataset.skipped if dataset is not None else {}
+    code = EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_CLEAN
+    if args.json:
+        payload: dict[str, Any] = {
+            "folder": str(args.folder),
+            "loaded": _counts(dataset) if dataset is not None else None,
+            "skipped": skipped,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [p.model_dump(mode="json") for p in problems],
+        }
+        print_json(payload)
+        return code
+    for problem in problems:
+        print(_problem_line(problem))
+    if problems:
+        print()
+    if dataset is None:
+        print(f"Cannot load {args.folder}: nothing was loaded. Fix first:")
+        for reason in reasons:
+            print(f"  {reason}")
+    else:
+        counts = _counts(dataset)
+        print(
+            f"Loaded {dataset.partner.name!r} from {args.folder}: {_plural(counts['clients'], 'client')}, "
+            f"{_plural(counts['mrr_events'], 'MRR event')}, {_plural(counts['deals'], 'deal')}, "
+            f"{_plural(counts['commissions'], 'commission statement')}, {_plural(counts['team'], 'HubSpot contact')}."
+        )
+        if skipped:
+            rows = ", ".join(f"{name} {count:,}" for name, count in skipped.items())
+            print(f"Skipped {_plural(sum(skipped.values()), 'invalid row')}: {rows}.")
+    print(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    return code
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    if not MIN_CLIENTS <= args.clients <= MAX_CLIENTS:
+        raise BadInput(f"--clients must be from {MIN_CLIENTS} to {MAX_CLIENTS:,} (got {args.clients:,})")
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"{out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not is_sample_folder(out) and not args.force:
+        raise BadInput(f"{out} is not empty and does not hold an earlier sample; use --force to write into it anyway")
+    today = args.sample_today or args.today or date.today()
+    agency = generate(args.clients, args.seed, today)
+    written = agency.write_agency(out)
+    rows = {
+        "partner.toml": _plural(len(agency.partner.team), "HubSpot contact"),
+        "clients.csv": _plural(len(agency.clients), "client"),
+        "mrr_events.csv": _plural(len(agency.events), "MRR event"),
+        "deals.csv": _plural(len(agency.deals), "deal"),
+        "commissions.csv": _plural(len(agency.commissions), "commission statement"),
+    }
+    print(f"Wrote a synthetic agency as of {today} (seed {args.seed}) to {out}:")
+    for path in written:
+        print(f"  {path.name:<16} {rows[path.name]}")
+    return EXIT_CLEAN
+
+
+def _seed_arg(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
+    validate = sub.add_parser(
+        "validate",
+        help="check a data folder and report every problem",
+        description=(
+            "Load a data folder as the app would and report every problem as file:line: column: message, "
+            "then what loaded and what was skipped. Exit status: 0 clean, 1 warnings only, 2 errors. "
+            "The format is described in DATA.md."
+        ),
+    )
+    validate.add_argument("folder", metavar="DIR", type=Path, help="the agency's data folder")
+    add_rules_options(validate)
+    validate.add_argument("--json", action="store_true", help="machine-readable output")
+    validate.set_defaults(run=run_validate)
+
+    sample = sub.add_parser(
+        "sample",
+        help="write a synthetic agency's data folder",
+        description="Write a realistic synthetic agency in the data folder format: the same arguments always "
+        "write the same agency.",
+    )
+    sample.add_argument("--clients", type=count_arg, default=150, metavar="N", help="number of clients (10-100,000)")
+    sample.add_argument("--seed", type=_seed_arg, default=1, metavar="S", help="random seed (default 1)")
+    sample.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write")
+    sample.add_argument(
+        "--today", dest="sample_today", type=day_arg, metavar="YYYY-MM-DD", help="the agency's today (default: today)"
+    )
+    sample.add_argument("--force", action="store_true", help="write into a non-empty folder that is not a sample")
+    sample.set_defaults(run=run_sample)
