@@ -49,6 +49,14 @@ class Config(BaseModel):
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("keys")
+    @classmethod
+    def _keys_are_named(cls, keys: dict[str, str]) -> dict[str, str]:
+        for binding, key in keys.items():
+            if not binding.strip() or not key.strip():
+                raise ValueError('a binding needs an id and a key such as "ctrl+l"')
+        return {binding: key.strip() for binding, key in keys.items()}
+
     @property
     def export_dir(self) -> Path:
         """Where exports go: the chosen folder, else the default one."""
@@ -116,13 +124,29 @@ def _key_bindings(path: Path, lines: list[str], value: Any, problems: list[LoadP
         return value  # reported by validation as a whole
     usable = {}
     for binding, key in value.items():
-        if isinstance(key, str) and key.strip():
-            usable[binding] = key.strip()
-        else:
+        try:
+            Config.model_validate({"keys": {binding: key}})
+        except ValidationError as exc:
             line = _line_of(lines, ("keys", binding))
-            message = f'should be a key such as "ctrl+l" (got {key!r}); using the default key'
+            message = f"{_reason(exc)} (got {key!r}); using the default key"
             problems.append(_problem(path, line, f"keys.{binding}", message))
+        else:
+            usable[binding] = key
     return usable
+
+
+# pydantic's wording is written for programmers; these say what to put in the file instead.
+_REASONS = {
+    "string_type": "should be text in quotes",
+    "string_too_short": "should not be empty",
+    "path_type": "should be a path in quotes",
+    "dict_type": 'should be a [keys] table of binding id = "key"',
+}
+
+
+def _reason(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return _REASONS.get(error["type"], str(error["msg"]).removeprefix("Value error, "))
 
 
 def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, list[LoadProblem]]:
@@ -142,8 +166,7 @@ def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, 
         try:
             Config.model_validate({setting: value})
         except ValidationError as exc:
-            reason = exc.errors()[0]["msg"]
-            problems.append(_problem(path, line, setting, f"{reason} (got {value!r}); using the default"))
+            problems.append(_problem(path, line, setting, f"{_reason(exc)} (got {value!r}); using the default"))
             continue
         usable[setting] = value
     config = Config.model_validate(usable)
