@@ -1,0 +1,1 @@
+"""Screens and tab bodies: one module per tab or dialog."""

@@ -1,0 +1,90 @@
+"""The keys dialog (`?`): every key that does something on the current screen, where the cursor is now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, Input, Label, Select, Static, Tabs
+
+EVERYWHERE = "Everywhere"
+
+# Names for Textual's own widgets; our widgets say what they are with a HELP_SECTION attribute.
+_SECTIONS: tuple[tuple[type[DOMNode], str], ...] = (
+    (Input, "Text field"),
+    (Select, "Choice field"),
+    (Checkbox, "Tick box"),
+    (Tabs, "Tab bar"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    section: str
+    keys: str
+    description: str
+    enabled: bool
+
+
+def _section(node: DOMNode) -> str:
+    if isinstance(node, App | Screen):
+        return EVERYWHERE
+    own: str | None = getattr(node, "HELP_SECTION", None)
+    if own:
+        return own
+    for kind, name in _SECTIONS:
+        if isinstance(node, kind):
+            return name
+    return type(node).__name__
+
+
+def key_rows(screen: Screen[object]) -> list[KeyRow]:
+    """The screen's active bindings, one row per action (its keys joined), "Everywhere" first."""
+    app = screen.app
+    merged: dict[tuple[int, str, str], tuple[DOMNode, list[str], Binding, bool]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        slot = (id(active.node), binding.action, binding.description)
+        if slot in merged:
+            merged[slot][1].append(app.get_key_display(binding))
+        else:
+            merged[slot] = (active.node, [app.get_key_display(binding)], binding, active.enabled)
+    rows = [
+        KeyRow(_section(node), " / ".join(keys), binding.description, enabled)
+        for node, keys, binding, enabled in merged.values()
+    ]
+    # Bindings come innermost-first (focused widget ... app); a reader wants the global keys first.
+    sections = list(dict.fromkeys(row.section for row in reversed(rows)))
+    return sorted(rows, key=lambda row: sections.index(row.section))
+
+
+class KeysScreen(ModalScreen[None]):
+    HELP_SECTION = "Keys dialog"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close", id="close-keys")]
+
+    def __init__(self, rows: list[KeyRow]) -> None:
+        super().__init__(classes="dialog-screen")
+        self._rows = rows
+
+    def compose(self) -> ComposeResult:
+        width = max((len(row.keys) for row in self._rows), default=0)
+        with Vertical(classes="dialog", id="keys-dialog"):
+            yield Label(Content("Keys"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                section = None
+                for row in self._rows:
+                    if row.section != section:
+                        section = row.section
+                        yield Label(Content(section), classes="keys-section")
+                    note = "" if row.enabled else "  (not available now)"
+                    line = Content.assemble((row.keys.ljust(width), "bold"), "  ", row.description, note)
+                    yield Static(line, classes="keys-row" if row.enabled else "keys-row -disabled")
+            yield Label(Content("escape or ?: close"), classes="dialog-hint")

@@ -1,0 +1,103 @@
+"""The main screen: the four tabs, the calculator sidebar over them, and the keys that work here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from engine.rules import RuleSet
+from tui.screens.dashboard import DashboardTab
+from tui.screens.partner_tier import PartnerTierTab
+from tui.screens.points_breakdown import PointsBreakdownTab
+from tui.screens.tab import TabBody
+from tui.screens.team import TeamTab
+from tui.widgets.calculator import CalculatorSidebar
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    id: str
+    label: str
+    key: str
+    body: type[TabBody]
+
+
+TABS = (
+    Tab("dashboard", "Dashboard", "1", DashboardTab),
+    Tab("partner-tier", "Partner Tier", "2", PartnerTierTab),
+    Tab("points-breakdown", "Points Breakdown", "3", PointsBreakdownTab),
+    Tab("hubspot-team", "HubSpot Team", "4", TeamTab),
+)
+
+_TABS_GROUP = Binding.Group("Tabs", compact=True)
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(tab.key, f"show_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP) for tab in TABS),
+        Binding("c", "toggle_calculator", "Calculator", id="toggle-calculator"),
+        Binding("slash", "focus_filter", "Filter", id="focus-filter"),
+        Binding("escape", "close_calculator", "Close calculator", id="close-calculator"),
+    ]
+
+    def __init__(self, rules: RuleSet) -> None:
+        super().__init__(id="main")
+        self.rules = rules
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="body"):
+            with TabbedContent(id="tabs"):
+                for tab in TABS:
+                    with TabPane(tab.label, id=tab.id):
+                        yield tab.body(id=f"{tab.id}-body")
+            yield CalculatorSidebar(self.rules)
+        yield Footer()
+
+    @property
+    def calculator(self) -> CalculatorSidebar:
+        return self.query_one(CalculatorSidebar)
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#tabs", TabbedContent)
+
+    @property
+    def active_tab_body(self) -> TabBody:
+        return self.query_one(f"#{self.tabs.active}-body", TabBody)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_calculator":
+            return self.calculator.is_open
+        if action == "focus_filter":
+            return self.active_tab_body.filter_input is not None
+        return True
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content is self.tabs:
+            # Whether `/` has a filter to go to depends on the tab.
+            self.refresh_bindings()
+
+    def action_show_tab(self, tab_id: str) -> None:
+        self.tabs.active = tab_id
+
+    def action_toggle_calculator(self) -> None:
+        self.calculator.is_open = not self.calculator.is_open
+
+    def open_calculator(self, tab: str) -> None:
+        self.calculator.is_open = True
+        self.calculator.show_tab(tab)
+
+    def action_close_calculator(self) -> None:
+        self.calculator.is_open = False
+
+    def action_focus_filter(self) -> None:
+        field = self.active_tab_body.filter_input
+        if field is not None:
+            field.focus()

@@ -1,0 +1,24 @@
+"""What every main tab's body offers the app: an optional filter field (for `/`), and a placeholder style."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, Static
+
+
+class TabBody(VerticalScroll):
+    @property
+    def filter_input(self) -> Input | None:
+        """The field `/` focuses on this tab, if the tab has one."""
+        return None
+
+
+def coming_soon(title: str, items: Sequence[str]) -> Static:
+    """A clear placeholder: what this tab will show once its figures are built."""
+    lines = [Content.styled(title, "bold"), Content("Coming soon. This tab will show:"), Content("")]
+    lines += [Content(f"• {item}") for item in items]
+    lines += [Content(""), Content("Meanwhile: press c for the points calculator, ? for the keys.")]
+    return Static(Content("\n").join(lines), classes="coming-soon")

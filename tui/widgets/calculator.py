@@ -1,0 +1,74 @@
+"""The slide-out points calculator (F-CALC): docked right on its own layer, slid in and out by a class.
+
+It is never removed while hidden, so it keeps whatever was typed; while hidden its fields cannot take focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Label, TabbedContent, TabPane
+
+from engine.rules import RuleSet
+from tui.widgets.conversion_calculator import ConversionCalculator
+from tui.widgets.deal_form import DealForm
+from tui.widgets.points_calculator import PointsCalculator
+
+POINTS_TAB = "calc-points"
+CURRENCY_TAB = "calc-currency"
+
+
+class CalculatorSidebar(Vertical):
+    HELP_SECTION = "Calculator"
+
+    is_open: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, rules: RuleSet, *, currencies: Iterable[str] = (), home_currency: str = "USD") -> None:
+        super().__init__(id="calculator")
+        self.rules = rules
+        # The agency's home currency is offered even without a program rate, so that case says so inline.
+        codes = [*rules.currency_per_100_usd, *currencies]
+        self.points = PointsCalculator(rules, codes, home_currency)
+        self.conversion = ConversionCalculator(rules, codes, home_currency)
+        self._focus_before: Widget | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(Content(f"Points calculator · rule set {self.rules.id}"), classes="calculator-title")
+        with TabbedContent(id="calculator-tabs"):
+            with TabPane("Points", id=POINTS_TAB):
+                yield self.points
+            with TabPane("Currency", id=CURRENCY_TAB):
+                yield self.conversion
+
+    def allow_focus_children(self) -> bool:
+        return self.is_open
+
+    @property
+    def active_form(self) -> DealForm:
+        tabs = self.query_one("#calculator-tabs", TabbedContent)
+        return self.conversion if tabs.active == CURRENCY_TAB else self.points
+
+    def show_tab(self, tab: str) -> None:
+        self.query_one("#calculator-tabs", TabbedContent).active = tab
+        if self.is_open:
+            self.active_form.first_field.focus()
+
+    def watch_is_open(self, is_open: bool) -> None:
+        self.set_class(is_open, "-open")
+        focused = self.screen.focused
+        if is_open:
+            if focused is not None and self not in focused.ancestors:
+                self._focus_before = focused
+            self.active_form.first_field.focus()
+        elif focused is not None and self in focused.ancestors:
+            before = self._focus_before
+            if before is not None and before.is_attached and before.focusable:
+                before.focus()
+            else:
+                self.screen.set_focus(None)
+        self.screen.refresh_bindings()

@@ -1,0 +1,212 @@
+"""What both calculator tabs share: the deal's market, currency, deal type and other partners, three result
+figures, and the loop that re-asks the engine on every change.
+
+A form reads its fields, collects every problem at once (field name -> message, the names the engine uses in
+`InputError.field`), and only when there are none asks the engine — one call — for the figures. Any problem
+blanks all three figures, so a number on screen always belongs to the inputs on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Checkbox, Input, Select, Static
+
+from engine.countries import country_names
+from engine.points import InputError, parse_amount, round_points
+from engine.rules import RulesError, RuleSet
+from engine.terms import DealType, Track
+from tui.widgets.country import CountryField
+from tui.widgets.fields import FieldRow, currency_select, deal_type_select, parse_other_partners
+from tui.widgets.figures import FigureRow
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    message: str
+    # An empty field is a prompt ("enter a number"), not a mistake: shown as a hint, not as an error.
+    hint: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What one figure row shows."""
+
+    value: str
+    rule: str
+    explanation: list[str]
+
+
+def points_text(points: Decimal) -> str:
+    return f"{round_points(points):,}"
+
+
+def sum_explanation(label: str, parts: Iterable[tuple[str, str]], total: str) -> str:
+    return f"{label} = " + " + ".join(f"{value} ({name})" for name, value in parts) + f" = {total}"
+
+
+class DealForm(VerticalScroll, can_focus=False):
+    """Base of the Points and Currency tabs. Subclasses compose their own fields around `common_fields()`."""
+
+    HELP_SECTION = "Calculator"
+    FIGURE_LABELS: tuple[str, str, str] = ("Sold points", "Managed points", "Total points")
+
+    def __init__(
+        self, rules: RuleSet, currencies: Iterable[str], default_currency: str, *, prefix: str, id: str
+    ) -> None:
+        super().__init__(id=id, classes="deal-form")
+        self.rules = rules
+        self.market = CountryField(id=f"{prefix}market")
+        self.deal_type_row = FieldRow("Deal type", deal_type_select(f"{prefix}deal-type"), field="deal type")
+        self.market_row = FieldRow("Client market", self.market, field="country")
+        self.currency_row = FieldRow(
+            "Client currency", currency_select(currencies, default_currency, f"{prefix}currency"), field="currency"
+        )
+        self.partners_row = FieldRow(
+            "How many other partners will manage this client?",
+            Input(value="0", type="integer", compact=True, id=f"{prefix}other-partners"),
+            field="other_partners",
+            classes="-wide-label",
+        )
+        self.heading = Static(classes="results-heading")
+        self.figures = tuple(
+            FigureRow(label, id=f"{prefix}{label.lower().replace(' ', '-')}") for label in self.FIGURE_LABELS
+        )
+        self.figures[-1].add_class("-total")
+        self.message = Static(classes="form-message")
+
+    def common_fields(self) -> ComposeResult:
+        yield self.deal_type_row
+        yield self.market_row
+        yield self.currency_row
+
+    def results(self) -> ComposeResult:
+        yield self.heading
+        yield from self.figures
+        yield self.message
+
+    def on_mount(self) -> None:
+        self.message.display = False
+        self.recompute()
+
+    @property
+    def rows(self) -> dict[str, FieldRow]:
+        """Field rows by the field names problems are reported under."""
+        return {row.field: row for row in self.query(FieldRow)}
+
+    @property
+    def first_field(self) -> Input:
+        """Where the cursor lands when the calculator opens on this tab."""
+        raise NotImplementedError
+
+    # --- reading the fields ------------------------------------------------------------------------------
+
+    @property
+    def deal_type(self) -> DealType:
+        value = self.deal_type_row.query_one(Select).value
+        return value if isinstance(value, DealType) else DealType.SOURCED
+
+    @property
+    def currency(self) -> str:
+        return str(self.currency_row.query_one(Select).value)
+
+    def read_amount(self, row: FieldRow, field: str, problems: dict[str, Problem]) -> Decimal:
+        text = row.query_one(Input).value
+        if not text.strip():
+            problems[row.field] = Problem(f"{field}: enter a number", hint=True)
+            return Decimal(0)
+        try:
+            return parse_amount(text, field)
+        except InputError as error:
+            problems[row.field] = Problem(str(error))
+            return Decimal(0)
+
+    def read_country(self, problems: dict[str, Problem]) -> str:
+        if self.market.code is None:
+            problems["country"] = Problem(self.market.problem(), hint=self.market.has_matches)
+            return ""
+        return self.market.code
+
+    def read_other_partners(self, problems: dict[str, Problem]) -> int:
+        try:
+            return parse_other_partners(self.partners_row.query_one(Input).value)
+        except InputError as error:
+            problems[error.field] = Problem(str(error), hint=not self.partners_row.query_one(Input).value.strip())
+            return 0
+
+    # --- the loop ----------------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.recompute()
+
+    def evaluate(self, problems: dict[str, Problem]) -> tuple[Shown, Shown, Shown] | None:
+        """Read the fields into `problems`; without problems, the three figures from one engine call."""
+        raise NotImplementedError
+
+    def recompute(self) -> None:
+        problems: dict[str, Problem] = {}
+        try:
+            shown = self.evaluate(problems)
+        except InputError as error:
+            problems[error.field] = Problem(str(error))
+        except RulesError as error:
+            problems["currency"] = Problem(str(error))
+        if problems:
+            shown = None
+        self._show_problems(problems)
+        if shown is None:
+            self.heading.update(Content("Results appear when every field is valid."))
+            for figure in self.figures:
+                figure.clear()
+        else:
+            self.heading.update(Content(self.market_heading()))
+            for figure, item in zip(self.figures, shown, strict=True):
+                figure.show(item.value, item.rule, item.explanation)
+        self.after_recompute(shown)
+
+    def after_recompute(self, shown: tuple[Shown, Shown, Shown] | None) -> None:
+        """For subclasses that show more than the three figures."""
+
+    def _show_problems(self, problems: dict[str, Problem]) -> None:
+        rows = self.rows
+        for field, row in rows.items():
+            problem = problems.get(field)
+            if problem is None:
+                if row is self.market_row and self.market.code is not None:
+                    row.show_info(self.market_description(self.market.code))
+                else:
+                    row.clear_note()
+            elif problem.hint:
+                row.show_hint(problem.message)
+            else:
+                row.show_error(problem.message)
+        stray = [problem.message for field, problem in problems.items() if field not in rows]
+        self.message.update(Content("\n".join(stray)))
+        self.message.display = bool(stray)
+
+    # --- the market --------------------------------------------------------------------------------------
+
+    def market_description(self, code: str) -> str:
+        name = country_names()[code]
+        if not self.rules.is_growth_market(code):
+            return f"{name}: standard market"
+        return f"{name}: GROWTH MARKET, x{self.rules.growth_market.multiplier} on {self._growth_tracks()}"
+
+    def market_heading(self) -> str:
+        code = self.market.code or ""
+        if self.rules.is_growth_market(code):
+            return f"▲ Growth market {code}: x{self.rules.growth_market.multiplier} on {self._growth_tracks()}"
+        return f"Standard market {code}"
+
+    def _growth_tracks(self) -> str:
+        tracks = [track for track in (Track.SOLD, Track.MANAGED) if track in self.rules.growth_market.tracks]
+        return " and ".join(track.value for track in tracks) + " points"

@@ -1,0 +1,103 @@
+"""Form parts shared by the calculator's tabs: a labelled row with its inline message, and the choice fields.
+
+Every label and message goes in as `Content` (never markup): a message may quote what the user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, Label, Select, Static
+
+from engine.points import InputError
+from engine.terms import DealType
+
+DEAL_TYPE_OPTIONS = [("Partner-sourced", DealType.SOURCED), ("Partner-assisted", DealType.ASSISTED)]
+
+
+class FieldRow(Vertical):
+    """A label, its control, and the line under them: what is wrong with the input, or what it was read as."""
+
+    def __init__(self, label: str, control: Widget, *, field: str, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=f"field-row {classes}".strip())
+        self.field = field
+        self.control = control
+        self._label = Label(Content(label), classes="field-label")
+        self._note = Static(classes="field-note")
+        self._note_state: tuple[str, str] = ("", "")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-line"):
+            yield self._label
+            yield self.control
+        yield self._note
+
+    def on_mount(self) -> None:
+        self._note.display = False
+
+    def set_label(self, label: str) -> None:
+        self._label.update(Content(label))
+
+    def show_error(self, message: str) -> None:
+        self._set_note("error", message)
+
+    def show_hint(self, message: str) -> None:
+        self._set_note("hint", message)
+
+    def show_info(self, message: str) -> None:
+        self._set_note("info", message)
+
+    def clear_note(self) -> None:
+        self._set_note("", "")
+
+    @property
+    def note(self) -> str:
+        """The message under the field (empty when there is none)."""
+        return self._note_state[1]
+
+    @property
+    def has_error(self) -> bool:
+        return self._note_state[0] == "error"
+
+    def _set_note(self, kind: str, message: str) -> None:
+        # Called on every keystroke: touch the widget only when the message really changes.
+        if (kind, message) == self._note_state:
+            return
+        self._note_state = (kind, message)
+        # The mark says "error" in text, so the message never depends on colour alone.
+        prefix = "✗ " if kind == "error" else ""
+        self._note.update(Content(prefix + message))
+        for name in ("error", "hint", "info"):
+            self._note.set_class(kind == name, f"-{name}")
+        self._note.display = bool(message)
+
+
+class TickBox(Checkbox):
+    """A checkbox whose state is a character (X or blank), so it never depends on colour alone."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super().render()
+
+
+def deal_type_select(id: str) -> Select[DealType]:
+    return Select(DEAL_TYPE_OPTIONS, value=DealType.SOURCED, allow_blank=False, compact=True, id=id)
+
+
+def currency_select(currencies: Iterable[str], default: str, id: str) -> Select[str]:
+    codes = sorted(set(currencies) | {default})
+    return Select([(code, code) for code in codes], value=default, allow_blank=False, compact=True, id=id)
+
+
+def parse_other_partners(text: str) -> int:
+    """The number of other partners managing the client, from what was typed (range checks: the engine)."""
+    cleaned = text.strip()
+    try:
+        return int(cleaned)
+    except ValueError:
+        what = "enter a whole number (0 if none)" if not cleaned else f"{cleaned!r} is not a whole number"
+        raise InputError("other_partners", f"other partners: {what}") from None
