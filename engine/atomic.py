@@ -29,8 +29,9 @@ def _create_temp(final: Path) -> Path:
         return temp
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync(path: Path, flags: int = os.O_RDWR) -> None:
+    # A file is opened for writing: Windows refuses to flush a read-only handle.
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:
@@ -42,7 +43,7 @@ def _fsync_folder(folder: Path) -> None:
     # file systems refuse to sync one: the file is in place either way, so this is best effort.
     if os.name == "posix":
         with contextlib.suppress(OSError):
-            _fsync(folder)
+            _fsync(folder, os.O_RDONLY)
 
 
 def _move_into_place(temp: Path, final: Path, *, overwrite: bool) -> None:

@@ -154,14 +154,22 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the database {self.path}: {exc.strerror}") from exc
+        identity = _identity(self.path)
         try:
             return _connect(self.path)
         except _Unusable as unusable:
-            reason = str(unusable)
-            aside = self._set_aside(unusable.label, reason)
-        connection = _connect(self.path)
-        self.notices.append(f"{reason}. It was moved to {aside} and a new, empty database was started at {self.path}.")
-        return connection
+            reason, label = str(unusable), unusable.label
+        # Another instance that found the same bad file may have set it aside and started a new one since:
+        # that new one must not be moved too.
+        if _identity(self.path) == identity:
+            aside = self._set_aside(label, reason)
+            self.notices.append(
+                f"{reason}. It was moved to {aside} and a new, empty database was started at {self.path}."
+            )
+        try:
+            return _connect(self.path)
+        except _Unusable as again:
+            raise StoreError(str(again)) from None
 
     def _set_aside(self, label: str, reason: str) -> Path:
         aside = aside_path(self.path, label, self.now())
@@ -174,6 +182,14 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{reason}, and it could not be moved aside to {aside}: {exc.strerror}") from exc
         return aside
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _connect(path: Path) -> sqlite3.Connection:

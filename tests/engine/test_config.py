@@ -196,7 +196,7 @@ def test_a_failed_save_leaves_the_old_file_and_no_temp(config_path: Path, monkey
     save_config(Config(theme="textual-light"))
     before = config_path.read_bytes()
 
-    def disk_full(path: Path) -> None:
+    def disk_full(path: Path, flags: int = 0) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic, "_fsync", disk_full)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -288,9 +290,11 @@ def fill(path: Path) -> None:
     ],
     ids=["csv-text", "zeros", "corrupt-pages", "a-folder"],
 )
-def test_a_damaged_database_is_moved_aside_with_a_message(db: Path, damage: object, detail: str) -> None:
+def test_a_damaged_database_is_moved_aside_with_a_message(
+    db: Path, damage: Callable[[Path], object], detail: str
+) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
-    damage(db)  # type: ignore[operator]
+    damage(db)
     before = sorted(db.parent.iterdir())
 
     with Store(db, clock=fixed_clock) as opened:
@@ -317,6 +321,31 @@ def test_a_second_recovery_in_the_same_second_does_not_overwrite_the_first(db: P
     assert (
         db.with_name("partner-dash.sqlite3.damaged-20260314T120005-2").read_text().startswith("not a database: second")
     )
+
+
+def test_a_database_another_instance_already_recovered_is_not_moved_again(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db.parent.mkdir(parents=True)
+    db.write_text("not a database" * 100)
+    real_connect = store._connect
+
+    def connect_while_another_instance_recovers(path: Path) -> sqlite3.Connection:
+        try:
+            return real_connect(path)
+        except Exception:
+            os.rename(db, db.with_name("set-aside-by-the-other-instance"))
+            with Store(db) as other:
+                create_list(other, "Theirs")
+            raise
+
+    monkeypatch.setattr(store, "_connect", connect_while_another_instance_recovers)
+    with Store(db) as opened:
+        assert [item.name for item in static_lists(opened)] == ["Theirs"]
+        assert opened.notices == []
+    assert sorted(path.name for path in db.parent.iterdir() if "sqlite3" not in path.name) == [
+        "set-aside-by-the-other-instance"
+    ]
 
 
 def test_a_busy_database_is_reported_not_moved_aside(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
