@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Hashable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from engine.countries import normalise_country
 from engine.points import MAX_AMOUNT, MAX_PARTNERS
@@ -32,17 +32,23 @@ class CellError(ValueError):
     """A cell that cannot be used; the message says what is wrong and how to write it."""
 
 
-def memoised(parse: Callable[[K], T]) -> Callable[[K], T]:
-    """`parse` with a per-load memo: equal cells (dates, ids, amounts) parse once and share one value."""
-    memo: dict[K, T] = {}
+class Memo(Generic[K, T]):
+    """`parse` with a per-load memo: equal cells (dates, ids, amounts) parse once and share one value.
 
-    def run(text: K) -> T:
-        value = memo.get(text, memo)
-        if value is memo:
-            value = memo[text] = parse(text)
-        return value  # type: ignore[return-value]
+    The loader reads `values` directly in its inner loop and calls `parse` only for new text.
+    """
 
-    return run
+    __slots__ = ("parse", "values")
+
+    def __init__(self, parse: Callable[[K], T]) -> None:
+        self.parse = parse
+        self.values: dict[K, T] = {}
+
+    def __call__(self, key: K) -> T:
+        if key in self.values:
+            return self.values[key]
+        value = self.values[key] = self.parse(key)
+        return value
 
 
 def parse_date(text: str) -> date:
@@ -71,7 +77,7 @@ def parse_decimal(text: str) -> Decimal:
 def _number_hint(text: str) -> str:
     if re.fullmatch(r"[+-]?\d+,\d{1,2}", text):
         return " (use a point for decimals, e.g. 1250.50)"
-    if re.search(r"[$€£¥]|[A-Za-z]{3}", text):
+    if re.search(r"[$€£¥]|\b[A-Z]{3}\b", text):
         return " (write the amount alone: no currency symbol or code)"
     return ""
 

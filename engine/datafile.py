@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from engine.models import LoadProblem, Severity
 
@@ -49,22 +50,35 @@ def column_key(header: str) -> str:
     return _SEPARATORS.sub("_", header.replace("\ufeff", "").strip().lower()).strip("_")
 
 
+class Rows(Protocol):
+    """A csv reader: rows of cells, and the number of lines read so far."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
 @dataclass
 class Table:
-    """A CSV file's header (column name -> cell index) and its data rows as (line, cells)."""
+    """A CSV file's header (column name -> cell index) and the reader positioned on its first data row."""
 
     name: str
     columns: dict[str, int]
     header_line: int
     width: int  # cells in the header row
-    rows: Iterator[tuple[int, list[str]]]
+    rows: Rows
 
 
-def read_table(path: Path, name: str, known: Sequence[str], report: Report) -> Table | None:
+def read_table(
+    path: Path, name: str, known: Sequence[str], report: Report, aliases: Mapping[str, str] | None = None
+) -> Table | None:
     """The file as a Table, or None (with the reason reported) when it has no header row.
 
-    Unknown and repeated columns are reported as warnings; which columns are required is the caller's
-    business. Lines that are not UTF-8 are reported as errors and skipped.
+    `aliases` maps other header names to known ones (e.g. "client_id" -> "id" in clients.csv). Unknown and
+    repeated columns are reported as warnings; which columns are required is the caller's business. Lines
+    that are not UTF-8 are reported as errors and skipped.
     """
     data = path.read_bytes().removeprefix(_BOM)
     try:
@@ -84,6 +98,7 @@ def read_table(path: Path, name: str, known: Sequence[str], report: Report) -> T
     seen: set[str] = set()
     for index, raw in enumerate(header):
         key = column_key(raw)
+        key = aliases.get(key, key) if aliases else key
         if key in columns:
             report.warning(name, reader.line_num, key, f"column appears twice; column {columns[key] + 1} is used")
         elif key and key not in known and key not in seen:
@@ -91,18 +106,7 @@ def read_table(path: Path, name: str, known: Sequence[str], report: Report) -> T
         elif key in known:
             columns[key] = index
         seen.add(key)
-    return Table(name=name, columns=columns, header_line=reader.line_num, width=len(header), rows=_rows(reader))
-
-
-def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank rows with the line each starts on (a quoted cell may span lines)."""
-    line_num = reader.line_num  # type: ignore[attr-defined]
-    for cells in reader:
-        start, line_num = line_num + 1, reader.line_num  # type: ignore[attr-defined]
-        for cell in cells:
-            if cell and not cell.isspace():
-                yield start, cells
-                break
+    return Table(name=name, columns=columns, header_line=reader.line_num, width=len(header), rows=reader)
 
 
 def _utf8_lines(data: bytes, name: str, report: Report) -> Iterator[str]:

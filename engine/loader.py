@@ -26,10 +26,10 @@ from pydantic import BaseModel
 
 from engine.cells import (
     CellError,
+    Memo,
     choice_parser,
     currency_parser,
     from_value_error,
-    memoised,
     parse_amount,
     parse_country,
     parse_date,
@@ -120,50 +120,80 @@ class Column:
     default: Any = None
 
 
+_NEW = object()
+
+
 def _cells(
     table: Table, columns: Sequence[Column], report: Report, *, key_file: bool = False
 ) -> Iterator[tuple[int, dict[str, Any], bool]]:
-    """(line, values, ok) per data row; bad cells are reported, and `ok` is False for a row to skip.
+    """(line, values, ok) per non-blank data row; bad cells are reported, and `ok` is False for a row to skip.
 
-    Without a required column every row is skipped; in the `key_file` (clients.csv) that stops the load.
+    `values` has every column, in order, with the defaults of absent or empty optional ones. Without a
+    required column every row is skipped; in the `key_file` (clients.csv) that stops the load.
     """
     missing = [c.name for c in columns if c.required and c.name not in table.columns]
-    for name in missing:
+    for column in missing:
         (report.stop if key_file else report.error)(
-            table.name, table.header_line, name, "missing column: every row needs it (see DATA.md)"
+            table.name, table.header_line, column, "missing column: every row needs it (see DATA.md)"
         )
-    plan = [(c.name, table.columns.get(c.name), c.parse, c.required, c.default) for c in columns]
+    template = {c.name: c.default for c in columns}
+    # Per present column: (name, cell index, parser, its memo, required); every parser is memoised (they are
+    # pure), so in this inner loop, the loader's hot path, a repeated cell costs one dict lookup and no call.
+    memos = {c.name: c.parse if isinstance(c.parse, Memo) else Memo(c.parse) for c in columns if c.parse is not None}
+    plan = [
+        (
+            c.name,
+            table.columns[c.name],
+            memos.get(c.name),
+            memos[c.name].values if c.name in memos else None,
+            c.required,
+        )
+        for c in columns
+        if c.name in table.columns
+    ]
     width = table.width
+    padding = [""] * width
     name = table.name
-    for line, cells in table.rows:
+    reader = table.rows
+    line_num = reader.line_num
+    for cells in reader:
+        line, line_num = line_num + 1, reader.line_num
+        if not any(cells) or (not cells[0].strip() and not "".join(cells).strip()):
+            continue
         if missing:
             report.skip(name)
             continue
         size = len(cells)
-        if size > width and any(cell.strip() for cell in cells[width:]):
+        if size < width:
+            cells += padding[size:]
+        elif size > width and any(cell.strip() for cell in cells[width:]):
             report.error(
                 name, line, "", f"the row has {size} cells but the header has {width}; quote any cell with a comma"
             )
             report.skip(name)
             continue
-        values: dict[str, Any] = {}
+        values = template.copy()
         ok = True
-        for column, index, parse, required, default in plan:
-            text = cells[index].strip() if index is not None and index < size else ""
+        for column, index, parse, memo, required in plan:
+            text = cells[index].strip()
             if not text:
                 if required:
                     report.error(name, line, column, "missing value: this column is required")
                     ok = False
-                else:
-                    values[column] = default
-            elif parse is None:
+                continue
+            if memo is not None:
+                value = memo.get(text, _NEW)
+                if value is not _NEW:
+                    values[column] = value
+                    continue
+            if parse is None:
                 values[column] = text
-            else:
-                try:
-                    values[column] = parse(text)
-                except CellError as exc:
-                    report.error(name, line, column, str(exc))
-                    ok = False
+                continue
+            try:
+                values[column] = parse(text)
+            except CellError as exc:
+                report.error(name, line, column, str(exc))
+                ok = False
         if not ok:
             report.skip(name)
         yield line, values, ok
@@ -178,13 +208,13 @@ class _Loader:
         self.report = Report()
         known = frozenset(code for rules in rulebook.rule_sets for code in rules.currency_per_100_usd)
         self.currencies = known
-        self.currency = memoised(currency_parser(known))
-        self.date = memoised(parse_date)
-        self.number = memoised(parse_decimal)
-        self.amount = memoised(parse_amount)
-        self.text = memoised(str)
-        self.deal_type = memoised(from_value_error(DealType.parse))
-        self.rules_on = memoised(self._rules_on)
+        self.currency = Memo(currency_parser(known))
+        self.date = Memo(parse_date)
+        self.number = Memo(parse_decimal)
+        self.amount = Memo(parse_amount)
+        self.text = Memo(str)
+        self.deal_type = Memo(from_value_error(DealType.parse))
+        self.rules_on = Memo(self._rules_on)
         self.clients: dict[str, Client] = {}
         self.client_lines: dict[str, int] = {}
         self.bad_clients: dict[str, int] = {}  # id -> line of a clients.csv row that was skipped
@@ -198,7 +228,7 @@ class _Loader:
         path = self.folder / name
         known = [c.name for c in columns]
         try:
-            return read_table(path, name, known, self.report)
+            return read_table(path, name, known, self.report, _ALIASES.get(name))
         except FileNotFoundError:
             if required:
                 self.report.stop(name, 0, "", "not found: the folder needs this file (see DATA.md)")
@@ -214,10 +244,10 @@ class _Loader:
             return  # every row would say so, and the load stops anyway
         bad_line = self.bad_clients.get(client_id)
         if bad_line is not None:
-            why = f"its row in {CLIENTS_FILE} (line {bad_line}) was skipped"
+            why = f"its row in {CLIENTS_FILE}, line {bad_line}, has errors"
         else:
             why = f"not in {CLIENTS_FILE}"
-        self.report.error(file, line, "client_id", f"unknown client {client_id!r} ({why}); the row is skipped")
+        self.report.error(file, line, "client_id", f"unknown client {client_id!r}: {why}; the row is skipped")
 
     def duplicate(self, file: str, line: int, value: str, first: int) -> None:
         self.report.error(file, line, "id", f"duplicate id {value!r} (first on line {first}); the row is skipped")
@@ -229,14 +259,14 @@ class _Loader:
         columns = [
             Column("id", required=True),
             Column("name", required=True),
-            Column("country", memoised(parse_country), required=True),
+            Column("country", parse_country, required=True),
             Column("currency", self.currency, required=True),
             Column("relationship", _RELATIONSHIP, required=True),
             Column("deal_type", self.deal_type, required=True),
-            Column("partners", memoised(parse_partners), default=1),
+            Column("partners", parse_partners, default=1),
             Column("mrr", self.amount, required=True),
-            Column("products", memoised(parse_products), default=()),
-            Column("tool_usage", memoised(parse_percent)),
+            Column("products", parse_products, default=()),
+            Column("tool_usage", parse_percent),
             Column("renewal_date", self.date),
             Column("renewal_manager", self.text, default=""),
             Column("last_active_employee", self.text, default=""),
@@ -282,6 +312,8 @@ class _Loader:
         build = _builder(MrrEvent)
         events: list[MrrEvent] = []
         clients = self.clients
+        rules_on = self.rules_on
+        sold = Track.SOLD
         for line, values, ok in _cells(table, columns, self.report):
             if not ok:
                 continue
@@ -291,24 +323,28 @@ class _Loader:
                 continue
             values["client_id"] = client.id
             day = values["date"]
-            if values["track"] is Track.SOLD:
+            if values["track"] is sold:
                 if values["deal_type"] is None:
                     values["deal_type"] = client.deal_type
-                if not self.sold_rules_ok(line, day, client):
+                rules = rules_on(day)
+                if rules is None or client.currency not in rules.currency_per_100_usd:
+                    self.no_sold_rules(line, day, client, rules)
                     continue
             first_sold = values["first_sold"]
             if first_sold is not None and first_sold > day:
                 self.report.warning(
-                    EVENTS_FILE, line, "first_sold", f"{first_sold} is after the event's date {day}; the earlier counts"
+                    EVENTS_FILE,
+                    line,
+                    "first_sold",
+                    f"{first_sold} is after this event ({day}); the event's date is taken as the first sale",
                 )
             values["line"] = line
             events.append(build(values))
         events.sort(key=attrgetter("date"))
         return events
 
-    def sold_rules_ok(self, line: int, day: date, client: Client) -> bool:
+    def no_sold_rules(self, line: int, day: date, client: Client, rules: RuleSet | None) -> None:
         """A sold event earns points under the rule set in force on its date, which must price its currency."""
-        rules = self.rules_on(day)
         if rules is None:
             first = self.rulebook.rule_sets[0]
             self.report.warning(
@@ -318,7 +354,7 @@ class _Loader:
                 f"{day} is before the earliest rule set ({first.id}, from {first.applies_from}): a sold event "
                 "that old earns no points; the row is skipped",
             )
-        elif client.currency not in rules.currency_per_100_usd:
+        else:
             self.report.error(
                 EVENTS_FILE,
                 line,
@@ -326,10 +362,7 @@ class _Loader:
                 f"rule set {rules.id}, in force on {day}, has no program rate for the client's currency "
                 f"{client.currency}; add one in a rules file; the row is skipped",
             )
-        else:
-            return True
         self.report.skip(EVENTS_FILE)
-        return False
 
     # --- deals.csv -----------------------------------------------------------------------------------------
 
@@ -423,13 +456,18 @@ class _Loader:
         managed: dict[str, Decimal] = {}
         first_line: dict[str, int] = {}
         went_negative: set[str] = set()
+        zero = Decimal(0)
+        managed_track = Track.MANAGED
         for event in events:
-            if event.track is not Track.MANAGED:
+            if event.track is not managed_track:
                 continue
             client_id = event.client_id
-            total = managed[client_id] = managed.get(client_id, Decimal(0)) + event.mrr_change
-            first_line.setdefault(client_id, event.line)
-            if total < 0 and client_id not in went_negative:
+            before = managed.get(client_id)
+            if before is None:
+                first_line[client_id] = event.line
+                before = zero
+            total = managed[client_id] = before + event.mrr_change
+            if total < zero and client_id not in went_negative:
                 went_negative.add(client_id)
                 self.report.warning(
                     EVENTS_FILE,
@@ -470,6 +508,8 @@ class _Loader:
         return tuple(sorted(self.report.problems, key=lambda p: (order.get(p.file, len(order)), p.line)))
 
 
+# The id column under the name other files give it ("Client ID" in clients.csv is its `id`).
+_ALIASES = {CLIENTS_FILE: {"client_id": "id"}, DEALS_FILE: {"deal_id": "id"}}
 _RELATIONSHIP = choice_parser("relationship", {r.value: r for r in Relationship}, "sold, managed or both")
 _TRACK = choice_parser("track", {t.value: t for t in Track}, "sold or managed")
 _STAGE = choice_parser(

@@ -55,6 +55,11 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
     return lines
 
 
+def _shown(path: tuple[str, ...]) -> str:
+    """A key path as a user reads it: the first [[team]] entry is team[1]."""
+    return "".join(f"[{int(part) + 1}]" if part.isdigit() else f".{part}" for part in path).lstrip(".")
+
+
 class _Reader:
     """Checks one partner.toml's values, reporting each problem at the line of its key."""
 
@@ -69,14 +74,14 @@ class _Reader:
         return 0
 
     def error(self, path: tuple[str, ...], message: str) -> None:
-        self.report.error(PARTNER_FILE, self.line(path), ".".join(path), message)
+        self.report.error(PARTNER_FILE, self.line(path), _shown(path), message)
 
     def warn_unknown(self, table: Mapping[str, Any], known: tuple[str, ...], prefix: tuple[str, ...]) -> None:
         for key in table:
             if key not in known:
                 path = (*prefix, key)
                 self.report.warning(
-                    PARTNER_FILE, self.line(path), ".".join(path), f"unknown key ignored (known: {', '.join(known)})"
+                    PARTNER_FILE, self.line(path), _shown(path), f"unknown key ignored (known: {', '.join(known)})"
                 )
 
     def value(self, table: Mapping[str, Any], path: tuple[str, ...], parse: Callable[[Any], T]) -> T | None:
