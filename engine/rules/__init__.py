@@ -111,6 +111,15 @@ class PointsPer100(_Frozen):
     managed: Decimal = _Positive
 
 
+class CommissionRule(_Frozen):
+    """Commission on shared-selling deals: `rate` of the deal's net revenue for `months` from its close,
+    paid quarterly, `paid_days_after_quarter` days after the quarter ends."""
+
+    rate: Decimal = Field(default=Decimal("0.20"), gt=0, le=1)
+    months: int = Field(default=36, gt=0)
+    paid_days_after_quarter: int = Field(default=45, ge=0)
+
+
 class RuleSet(_Frozen):
     id: str
     name: str
@@ -120,6 +129,7 @@ class RuleSet(_Frozen):
     growth_market: GrowthMarket
     currency_per_100_usd: dict[str, Decimal]
     tiers: TierTable
+    commission: CommissionRule = CommissionRule()
     sources: tuple[str, ...] = ()
 
     @field_validator("currency_per_100_usd")
