@@ -32,7 +32,7 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 # Modules that add subcommands: each defines register(subparsers).
-COMMAND_MODULES: tuple[str, ...] = ("engine.cli_store", "engine.cli_data")
+COMMAND_MODULES: tuple[str, ...] = ("engine.cli_store", "engine.cli_data", "engine.cli_report")
 
 
 class BadInput(Exception):

@@ -1,0 +1,261 @@
+"""The Points Breakdown: one row per client (sold, managed and combined points today, deal type, market
+type, country, MRR) that a screen can filter and sort again on every keystroke, and one client's detail.
+
+Columns are plain lists built once; each sort order is computed the first time it is asked for and kept,
+so a query is a single filtered pass over a cached order (well under 100 ms for 100,000 clients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from engine.countries import country_names
+from engine.ledger import ZERO, Ledger, ManagedStep, SoldItem
+from engine.metrics import ProgressPoint, progress_days
+from engine.models import Client, Deal
+from engine.points import InputError, fmt2, round_points
+from engine.terms import DealType, MarketType
+
+COLUMNS = ("client_id", "name", "sold", "managed", "combined", "deal_type", "market_type", "country", "mrr")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    client_id: str
+    name: str
+    sold: Decimal  # active sold points today
+    sourced: Decimal  # the partner-sourced part of `sold`
+    managed: Decimal  # managed points today
+    deal_type: DealType
+    market_type: MarketType
+    country: str
+    currency: str
+    mrr: Decimal  # current MRR (clients.csv), client currency
+
+    @property
+    def combined(self) -> Decimal:
+        return self.sold + self.managed
+
+    def describe(self) -> str:
+        return (
+            f"{self.name} ({self.client_id}), {self.country} {self.market_type} market, {self.deal_type}: sold "
+            f"{round_points(self.sold)} + managed {round_points(self.managed)} = {round_points(self.combined)} points"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "name": self.name,
+            "sold": fmt2(self.sold),
+            "managed": fmt2(self.managed),
+            "combined": fmt2(self.combined),
+            "deal_type": self.deal_type.value,
+            "market_type": self.market_type.value,
+            "country": self.country,
+            "currency": self.currency,
+            "mrr": fmt2(self.mrr),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownTotals:
+    sold: Decimal
+    managed: Decimal
+
+    @property
+    def combined(self) -> Decimal:
+        return self.sold + self.managed
+
+
+class Breakdown:
+    """Per-client points today; `query` returns the row indices to show, in order."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        clients = ledger.clients
+        rules = ledger.rules_today
+        growth = {code for code in {c.country for c in clients} if rules.is_growth_market(code)}
+        self.ledger = ledger
+        self._sold = ledger.client_sold
+        self._managed = ledger.client_managed
+        self._combined = [s + m for s, m in zip(ledger.client_sold, ledger.client_managed, strict=True)]
+        self._deal_type = [c.deal_type for c in clients]
+        self._market = [MarketType.GROWTH if c.country in growth else MarketType.STANDARD for c in clients]
+        self._orders: dict[tuple[str, bool], list[int]] = {}
+        self._haystack: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._combined)
+
+    def row(self, index: int) -> BreakdownRow:
+        client = self.ledger.clients[index]
+        return BreakdownRow(
+            client_id=client.id,
+            name=client.name,
+            sold=self._sold[index],
+            sourced=self.ledger.client_sourced[index],
+            managed=self._managed[index],
+            deal_type=client.deal_type,
+            market_type=self._market[index],
+            country=client.country,
+            currency=client.currency,
+            mrr=client.mrr,
+        )
+
+    def rows(self, indices: Sequence[int]) -> list[BreakdownRow]:
+        return [self.row(i) for i in indices]
+
+    def _key(self, column: str) -> Callable[[int], Any]:
+        clients = self.ledger.clients
+        columns: dict[str, Callable[[int], Any]] = {
+            "client_id": lambda i: clients[i].id,
+            "name": lambda i: clients[i].name.casefold(),
+            "sold": self._sold.__getitem__,
+            "managed": self._managed.__getitem__,
+            "combined": self._combined.__getitem__,
+            "deal_type": lambda i: self._deal_type[i].value,
+            "market_type": lambda i: self._market[i].value,
+            "country": lambda i: clients[i].country,
+            "mrr": lambda i: clients[i].mrr,
+        }
+        try:
+            return columns[column]
+        except KeyError:
+            raise InputError("sort", f"sort: unknown column {column!r} (use one of {', '.join(COLUMNS)})") from None
+
+    def order(self, column: str, descending: bool) -> list[int]:
+        """All row indices sorted by `column` (ties keep clients.csv order), cached."""
+        cached = self._orders.get((column, descending))
+        if cached is None:
+            cached = sorted(range(len(self)), key=self._key(column), reverse=descending)
+            self._orders[(column, descending)] = cached
+        return cached
+
+    def _text(self) -> list[str]:
+        if self._haystack is None:
+            names = country_names()
+            self._haystack = [
+                f"{c.id}\n{c.name}\n{c.country}\n{names.get(c.country, '')}".casefold() for c in self.ledger.clients
+            ]
+        return self._haystack
+
+    def query(
+        self,
+        deal_type: DealType | None = None,
+        market_type: MarketType | None = None,
+        text: str = "",
+        sort: str = "combined",
+        descending: bool = True,
+    ) -> list[int]:
+        """Indices of the rows matching every filter (text: id, name or country, any case), sorted."""
+        order = self.order(sort, descending)
+        needle = text.strip().casefold()
+        if deal_type is not None:
+            types = self._deal_type
+            order = [i for i in order if types[i] is deal_type]
+        if market_type is not None:
+            markets = self._market
+            order = [i for i in order if markets[i] is market_type]
+        if needle:
+            haystack = self._text()
+            order = [i for i in order if needle in haystack[i]]
+        return list(order)
+
+    def totals(self, indices: Sequence[int]) -> BreakdownTotals:
+        return BreakdownTotals(
+            sold=sum((self._sold[i] for i in indices), ZERO),
+            managed=sum((self._managed[i] for i in indices), ZERO),
+        )
+
+    def showing(self, indices: Sequence[int]) -> str:
+        return f"showing {len(indices):,} of {len(self):,}"
+
+
+# --- one client ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetail:
+    """One client's points: its sales, which sold points are active or expired, and its managed history."""
+
+    client: Client
+    market_type: MarketType
+    today: date
+    sales: tuple[SoldItem, ...]  # every sold event, date order
+    managed_history: tuple[ManagedStep, ...]
+    managed_mrr: Decimal  # today, client currency
+    managed_points: Decimal  # today
+    history: tuple[ProgressPoint, ...]  # sold and managed points at each month-end, last 24 months
+    deals: tuple[Deal, ...]
+
+    @property
+    def active(self) -> tuple[SoldItem, ...]:
+        return tuple(item for item in self.sales if item.active)
+
+    @property
+    def expired(self) -> tuple[SoldItem, ...]:
+        return tuple(item for item in self.sales if item.expires <= self.today)
+
+    @property
+    def active_points(self) -> Decimal:
+        return sum((item.points for item in self.active), ZERO)
+
+    @property
+    def expired_points(self) -> Decimal:
+        return sum((item.points for item in self.expired), ZERO)
+
+    @property
+    def next_expiry(self) -> date | None:
+        return min((item.expires for item in self.active), default=None)
+
+    @property
+    def combined_points(self) -> Decimal:
+        return self.active_points + self.managed_points
+
+    def explain(self) -> list[str]:
+        c = self.client
+        lines = [
+            f"{c.name} ({c.id}), {c.country} ({self.market_type} market), {c.currency}, {c.deal_type}, "
+            f"managed by {c.partners} partner(s)",
+            f"Active sold points {round_points(self.active_points)}"
+            + (f" (next expiry {self.next_expiry})" if self.next_expiry else "")
+            + f"; expired {round_points(self.expired_points)}",
+            f"Managed points {round_points(self.managed_points)} on managed MRR {self.managed_mrr:,} {c.currency}"
+            + (f", split over {c.partners} partners" if c.partners > 1 else ""),
+        ]
+        lines += [f"  {item.describe()}" for item in self.sales]
+        return lines
+
+
+def client_detail(ledger: Ledger, client_id: str) -> ClientDetail:
+    ci = ledger.client_index.get(client_id)
+    if ci is None:
+        raise InputError("client", f"client: no client with id {client_id!r} in clients.csv")
+    client = ledger.clients[ci]
+    sales = tuple(ledger.sold_items(client_id))
+    history = []
+    for day in progress_days(ledger.today):
+        active = [item for item in sales if item.active_on(day)]
+        history.append(
+            ProgressPoint(
+                day=day,
+                sold=sum((item.points for item in active), ZERO),
+                sourced=sum((item.points for item in active if item.deal_type is DealType.SOURCED), ZERO),
+                managed=ledger.managed_points(client_id, day),
+            )
+        )
+    growth = ledger.rules_today.is_growth_market(client.country)
+    return ClientDetail(
+        client=client,
+        market_type=MarketType.GROWTH if growth else MarketType.STANDARD,
+        today=ledger.today,
+        sales=sales,
+        managed_history=ledger.managed_history(client_id),
+        managed_mrr=ledger.client_managed_mrr[ci],
+        managed_points=ledger.client_managed[ci],
+        history=tuple(history),
+        deals=tuple(d for d in ledger.dataset.deals if d.client_id == client_id),
+    )

@@ -1,0 +1,837 @@
+"""The dashboard's figures over a ledger: program progress, tier point changes, shared selling, commission,
+renewals, progress over time and tool usage (the exact definitions are in FIGURES.md).
+
+Each headline figure is a `Headline`: its value, the rule behind it, and the rows it sums, built only when
+asked for (a 12-month window of a large agency holds hundreds of thousands of rows).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from engine.ledger import ZERO, Ledger, SoldItem, add_months, month_end, month_start
+from engine.models import CommissionStatement, CommissionStatus, Dataset, Deal, DealStage
+from engine.points import HUNDRED, InputError, fmt2, round_points
+from engine.rules import CommissionRule, RuleSet
+
+EXPLAIN_ROWS = 20
+RENEWAL_DAYS = 120
+PROGRESS_MONTHS = 24
+
+
+class Row(Protocol):
+    """A row behind a figure: one line for "explain", and plain values for exports."""
+
+    def describe(self) -> str: ...
+
+    def as_json(self) -> dict[str, object]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """One dashboard number: its value, the rule that produced it, and the rows it sums."""
+
+    name: str
+    value: Decimal
+    unit: str  # "points", "US$", "%" or "deals"
+    formula: tuple[str, ...]
+    count: int  # rows behind the figure
+    rows: Callable[[], Sequence[Row]] = field(repr=False, compare=False)
+
+    @property
+    def shown(self) -> str:
+        if self.unit == "deals":
+            return f"{int(self.value):,}"
+        text = f"{round_points(self.value):,}"
+        return f"US${text}" if self.unit == "US$" else f"{text}%" if self.unit == "%" else text
+
+    def explain(self, limit: int = EXPLAIN_ROWS) -> list[str]:
+        lines = [f"{self.name}: {self.shown}", *self.formula]
+        rows = self.rows()
+        lines += [row.describe() for row in rows[:limit]]
+        if len(rows) > limit:
+            lines.append(f"... and {len(rows) - limit:,} more rows (export them from the report dialog)")
+        return lines
+
+
+# --- date ranges ---------------------------------------------------------------------------------------
+
+
+class RangePreset(StrEnum):
+    LAST_30_DAYS = "last-30-days"
+    LAST_90_DAYS = "last-90-days"
+    THIS_QUARTER = "this-quarter"
+    LAST_12_MONTHS = "last-12-months"
+    CUSTOM = "custom"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """The days after `after` up to and including `until`: (after, until]."""
+
+    after: date
+    until: date
+    label: str
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.after < day <= self.until
+
+    @property
+    def first_day(self) -> date:
+        return self.after + timedelta(days=1)
+
+    def describe(self) -> str:
+        return f"{self.label}: {self.first_day} to {self.until}"
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_name(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def date_range(
+    preset: RangePreset | str, today: date, after: date | None = None, until: date | None = None
+) -> DateRange:
+    """A preset range ending today, or a custom (after, until]."""
+    try:
+        preset = RangePreset(preset)
+    except ValueError:
+        names = ", ".join(p.value for p in RangePreset)
+        raise InputError("range", f"range: unknown preset {preset!r} (use one of {names})") from None
+    if preset is RangePreset.CUSTOM:
+        if after is None or until is None:
+            raise InputError("range", "range: a custom range needs both a start and an end date")
+        if until < after:
+            raise InputError("range", f"range: the end {until} is before the start {after}")
+        return DateRange(after, until, f"{after} to {until}")
+    start = {
+        RangePreset.LAST_30_DAYS: today - timedelta(days=30),
+        RangePreset.LAST_90_DAYS: today - timedelta(days=90),
+        RangePreset.THIS_QUARTER: quarter_start(today) - timedelta(days=1),
+        RangePreset.LAST_12_MONTHS: add_months(today, -12),
+    }[preset]
+    return DateRange(start, today, preset.label)
+
+
+# --- program progress ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedRow:
+    item: SoldItem
+    usd: Decimal  # the MRR change in US$ at the program rate of the event's rule set
+    counted: Decimal  # what this row adds to the figure
+
+    def describe(self) -> str:
+        p = self.item.pricing
+        return (
+            f"mrr_events.csv:{self.item.line}: {self.item.date} {self.item.client.name} ({self.item.client_id}): "
+            f"{self.item.mrr_change:,} {p.currency} = US${round_points(self.usd):,} "
+            f"(rule set {p.rule_set}: {p.currency_per_100_usd:,} {p.currency} per US$100) -> "
+            f"{round_points(self.counted):,}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.item.as_json(), "usd": fmt2(self.usd), "counted": fmt2(self.counted)}
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionMonth:
+    month: date  # first day of the month
+    start_mrr: Decimal  # US$, managed MRR of the clients managed at the start of the month
+    churned_mrr: Decimal  # US$, start MRR of the clients whose managed MRR fell to 0 during the month
+    churned: tuple[str, ...]  # their client ids
+
+    @property
+    def retention(self) -> Decimal | None:
+        return 1 - self.churned_mrr / self.start_mrr if self.start_mrr else None
+
+    def describe(self) -> str:
+        if self.retention is None:
+            return f"{self.month:%Y-%m}: no managed MRR at the start of the month (skipped)"
+        churned = f" ({', '.join(self.churned[:5])}{', ...' if len(self.churned) > 5 else ''})" if self.churned else ""
+        return (
+            f"{self.month:%Y-%m}: start US${round_points(self.start_mrr):,}, churned "
+            f"US${round_points(self.churned_mrr):,}{churned}, retention {fmt2(self.retention * HUNDRED)}%"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "month": f"{self.month:%Y-%m}",
+            "start_mrr_usd": fmt2(self.start_mrr),
+            "churned_mrr_usd": fmt2(self.churned_mrr),
+            "churned_clients": list(self.churned),
+            "retention_percent": fmt2(self.retention * HUNDRED) if self.retention is not None else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramProgress:
+    window: DateRange
+    sourced_dollars: Headline
+    sourced_mrr: Headline
+    retention: Headline  # annualised C$R in percent (0 with no months to average)
+    retention_months: tuple[RetentionMonth, ...]
+    average_monthly_retention: Decimal | None
+
+
+def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
+    """12-month sourced dollars, rolling 12-month sourced MRR and 12-month average C$R (FIGURES.md)."""
+    today = ledger.today
+    window = DateRange(add_months(today, -12), today, "Last 12 months")
+    rows = ledger.sold_rows
+    events = ledger.dataset.events
+    sourced = [i for i in ledger.sold_range(window.after, window.until) if rows[i][7]]
+    usd: dict[int, Decimal] = {}
+    for i in sourced:
+        usd[i] = events[rows[i][1]].mrr_change * HUNDRED / ledger.pricing(rows[i][5]).currency_per_100_usd
+    positive = [i for i in sourced if usd[i] > 0]
+    dollars = sum((usd[i] for i in positive), ZERO) * 12
+    net = sum(usd.values(), ZERO)
+
+    def sourced_rows(indices: list[int], factor: int) -> Callable[[], list[SourcedRow]]:
+        return lambda: [SourcedRow(ledger.sold_item(i), usd[i], usd[i] * factor) for i in indices]
+
+    months, average = _retention(ledger, rules_today)
+    annual = average**12 * HUNDRED if average is not None else ZERO
+    counted = [m for m in months if m.retention is not None]
+    return ProgramProgress(
+        window=window,
+        sourced_dollars=Headline(
+            name="12-month sourced dollars",
+            value=dollars,
+            unit="US$",
+            formula=(
+                f"Sold, partner-sourced MRR increases dated {window.first_day} to {today}, in US$ at the program "
+                "rate of the rule set in force on each date, x 12 (annual value)",
+            ),
+            count=len(positive),
+            rows=sourced_rows(positive, 12),
+        ),
+        sourced_mrr=Headline(
+            name="Rolling 12-month sourced MRR",
+            value=net,
+            unit="US$",
+            formula=(
+                f"Net sum of sold, partner-sourced MRR changes (increases and decreases) dated {window.first_day} "
+                f"to {today}, in US$ at the program rate of the rule set in force on each date",
+            ),
+            count=len(sourced),
+            rows=sourced_rows(sourced, 1),
+        ),
+        retention=Headline(
+            name="12-month average C$R",
+            value=annual,
+            unit="%",
+            formula=(
+                "Customer dollar retention (churn only; upgrades and downgrades ignored), per calendar month: "
+                "1 - churned / start managed MRR (US$ at rule set "
+                f"{rules_today.id} rates); the average of {len(counted)} months"
+                + (f" = {fmt2(average * HUNDRED)}%" if average is not None else "")
+                + ", annualised as average ^ 12",
+            ),
+            count=len(months),
+            rows=lambda: months,
+        ),
+        retention_months=months,
+        average_monthly_retention=average,
+    )
+
+
+def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ...], Decimal | None]:
+    """Monthly customer dollar retention over the 12 calendar months ending with today's month."""
+    today = ledger.today
+    clients = ledger.clients
+    per_100: dict[str, Decimal] = {}
+    mrr: dict[int, Decimal] = {}  # client index -> managed MRR, client currency
+    usd: dict[int, Decimal] = {}  # the same in US$ at today's program rates
+    positive_total = ZERO  # US$ managed MRR of the clients managed right now
+
+    def apply(ci: int, change: Decimal) -> None:
+        nonlocal positive_total
+        currency = clients[ci].currency
+        rate = per_100.get(currency)
+        if rate is None:
+            rate = per_100[currency] = rules.currency_rate(currency)
+        old = usd.get(ci, ZERO)
+        mrr[ci] = mrr.get(ci, ZERO) + change
+        new = usd[ci] = mrr[ci] * HUNDRED / rate
+        positive_total += (new if new > 0 else ZERO) - (old if old > 0 else ZERO)
+
+    rows = ledger.managed_rows
+    position = 0
+    months: list[RetentionMonth] = []
+    for offset in range(11, -1, -1):
+        first = add_months(month_start(today), -offset)
+        while position < len(rows) and rows[position][2] < first:
+            apply(rows[position][0], rows[position][3])
+            position += 1
+        start_total = positive_total
+        at_start: dict[int, Decimal] = {}
+        churned: dict[int, Decimal] = {}
+        end = min(month_end(first), today)
+        while position < len(rows) and rows[position][2] <= end:
+            ci = rows[position][0]
+            if ci not in at_start:
+                at_start[ci] = usd.get(ci, ZERO)
+            apply(ci, rows[position][3])
+            if at_start[ci] > 0 and mrr[ci] <= 0 and ci not in churned:
+                churned[ci] = at_start[ci]
+            position += 1
+        months.append(
+            RetentionMonth(
+                month=first,
+                start_mrr=start_total,
+                churned_mrr=sum(churned.values(), ZERO),
+                churned=tuple(clients[ci].id for ci in churned),
+            )
+        )
+    measured = [m.retention for m in months if m.retention is not None]
+    average = sum(measured, ZERO) / len(measured) if measured else None
+    return tuple(months), average
+
+
+# --- tier point changes in a date range ----------------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    NEW_SALE = "new sale"
+    UPSELL = "upsell"
+    DOWNGRADE = "downgrade"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class SoldChange:
+    """A sold item that changed sold points in the range: dated in it, or expiring in it."""
+
+    item: SoldItem
+    kind: ChangeKind
+    day: date  # the sale's date, or its expiry date
+    points: Decimal  # what it adds to the figure it is listed under (new or lost)
+
+    def describe(self) -> str:
+        what = f"expired on {self.day} (sold {self.item.date})" if self.kind is ChangeKind.EXPIRED else f"on {self.day}"
+        return (
+            f"{self.item.client.name} ({self.item.client_id}) {self.kind.value} {what}: {round_points(self.points)} "
+            f"points [{self.item.describe()}]"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "client_id": self.item.client_id,
+            "client": self.item.client.name,
+            "date": self.day.isoformat(),
+            "kind": self.kind.value,
+            "points": fmt2(self.points),
+            "sold_on": self.item.date.isoformat(),
+            "rule_set": self.item.pricing.rule_set,
+            "line": self.item.line,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedChange:
+    client_id: str
+    client: str
+    points_before: Decimal  # on the day before the range
+    points_after: Decimal  # on the range's last day
+    mrr_before: Decimal
+    mrr_after: Decimal
+    currency: str
+
+    @property
+    def change(self) -> Decimal:
+        return self.points_after - self.points_before
+
+    def describe(self) -> str:
+        return (
+            f"{self.client} ({self.client_id}): managed points {round_points(self.points_before)} -> "
+            f"{round_points(self.points_after)} ({'+' if self.change > 0 else ''}{round_points(self.change)}); "
+            f"managed MRR {self.mrr_before:,} -> {self.mrr_after:,} {self.currency}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "client": self.client,
+            "points_before": fmt2(self.points_before),
+            "points_after": fmt2(self.points_after),
+            "change": fmt2(self.change),
+            "mrr_before": fmt2(self.mrr_before),
+            "mrr_after": fmt2(self.mrr_after),
+            "currency": self.currency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PointChanges:
+    period: DateRange
+    new_sold: Headline
+    lost_sold: Headline
+    new_managed: Headline
+    lost_managed: Headline
+
+    @property
+    def headlines(self) -> tuple[Headline, Headline, Headline, Headline]:
+        return (self.new_sold, self.lost_sold, self.new_managed, self.lost_managed)
+
+
+_SALE_KIND = {"new sale": ChangeKind.NEW_SALE, "upsell": ChangeKind.UPSELL, "downgrade": ChangeKind.DOWNGRADE}
+
+
+def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
+    """New and lost sold and managed points in (after, until] (FIGURES.md "Tier point changes")."""
+    rows = ledger.sold_rows
+    dated = ledger.sold_range(period.after, period.until)
+    new = [i for i in dated if rows[i][4] > 0]
+    clawed = [i for i in dated if rows[i][4] < 0]
+    expired = ledger.expiring(period.after, period.until)
+    new_points = sum((rows[i][4] for i in new), ZERO)
+    lost_points = -sum((rows[i][4] for i in clawed), ZERO) + sum((rows[i][4] for i in expired), ZERO)
+
+    def new_rows() -> list[SoldChange]:
+        items = (ledger.sold_item(i) for i in new)
+        return [SoldChange(item, _SALE_KIND[item.kind], item.date, item.points) for item in items]
+
+    def lost_rows() -> list[SoldChange]:
+        changes = [
+            SoldChange(item, ChangeKind.DOWNGRADE, item.date, -item.points) for item in map(ledger.sold_item, clawed)
+        ]
+        changes += [
+            SoldChange(item, ChangeKind.EXPIRED, item.expires, item.points) for item in map(ledger.sold_item, expired)
+        ]
+        return sorted(changes, key=lambda change: change.day)
+
+    before = ledger.managed_points_by_client(period.after)
+    after = ledger.managed_points_by_client(period.until)
+    gained = [ci for ci in after if after[ci] > before[ci]]
+    dropped = [ci for ci in after if after[ci] < before[ci]]
+
+    def managed_rows(indices: list[int]) -> Callable[[], list[ManagedChange]]:
+        def build() -> list[ManagedChange]:
+            result = []
+            for ci in indices:
+                client = ledger.clients[ci]
+                result.append(
+                    ManagedChange(
+                        client_id=client.id,
+                        client=client.name,
+                        points_before=before[ci],
+                        points_after=after[ci],
+                        mrr_before=ledger.managed_mrr(client.id, period.after),
+                        mrr_after=ledger.managed_mrr(client.id, period.until),
+                        currency=client.currency,
+                    )
+                )
+            return sorted(result, key=lambda change: -abs(change.change))
+
+        return build
+
+    rules_before = ledger.rules_for(period.after)
+    rules_after = ledger.rules_for(period.until)
+    managed_rule = (
+        "Per client: managed points on the range's last day minus on the day before it, each at that day's "
+        f"managed MRR under the rules in force that day ({rules_before.id} -> {rules_after.id})"
+    )
+    where = period.describe()
+    return PointChanges(
+        period=period,
+        new_sold=Headline(
+            name="New sold points",
+            value=new_points,
+            unit="points",
+            formula=(f"{where}: sold items with positive points dated in the range (new sales and upsells)",),
+            count=len(new),
+            rows=new_rows,
+        ),
+        lost_sold=Headline(
+            name="Lost sold points",
+            value=lost_points,
+            unit="points",
+            formula=(
+                f"{where}: claw-backs (sold items with negative points dated in the range) plus the points of "
+                "sold items whose 12 months ended in the range",
+            ),
+            count=len(clawed) + len(expired),
+            rows=lost_rows,
+        ),
+        new_managed=Headline(
+            name="New managed points",
+            value=sum((after[ci] - before[ci] for ci in gained), ZERO),
+            unit="points",
+            formula=(f"{where}: {managed_rule}; clients whose managed points went up",),
+            count=len(gained),
+            rows=managed_rows(gained),
+        ),
+        lost_managed=Headline(
+            name="Lost managed points",
+            value=sum((before[ci] - after[ci] for ci in dropped), ZERO),
+            unit="points",
+            formula=(f"{where}: {managed_rule}; clients whose managed points went down",),
+            count=len(dropped),
+            rows=managed_rows(dropped),
+        ),
+    )
+
+
+# --- shared selling ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DealRow:
+    deal: Deal
+    client: str
+
+    def describe(self) -> str:
+        d = self.deal
+        closed = f", closed {d.closed}" if d.closed else ""
+        sourced = "partner-sourced" if d.partner_sourced else "not partner-sourced"
+        return (
+            f"{d.id} {d.name or '(no name)'} for {self.client} ({d.client_id}): {d.stage}, {sourced}, "
+            f"created {d.created}{closed}, {d.amount:,} {d.currency}/month"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        d = self.deal
+        return {
+            "id": d.id,
+            "client_id": d.client_id,
+            "client": self.client,
+            "name": d.name,
+            "created": d.created.isoformat(),
+            "closed": d.closed.isoformat() if d.closed else None,
+            "stage": d.stage.value,
+            "partner_sourced": d.partner_sourced,
+            "amount": fmt2(d.amount),
+            "currency": d.currency,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SharedSelling:
+    period: DateRange
+    created: Headline
+    sourced_in_flight: Headline
+    closed_won: Headline
+
+    @property
+    def headlines(self) -> tuple[Headline, Headline, Headline]:
+        return (self.created, self.sourced_in_flight, self.closed_won)
+
+
+def amounts_by_currency(pairs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for currency, amount in pairs:
+        totals[currency] = totals.get(currency, ZERO) + amount
+    return dict(sorted(totals.items()))
+
+
+def _deal_headline(dataset: Dataset, name: str, rule: str, deals: list[Deal]) -> Headline:
+    names = {client.id: client.name for client in dataset.clients}
+    totals = amounts_by_currency((d.currency, d.amount) for d in deals)
+    amounts = ", ".join(f"{amount:,} {currency}" for currency, amount in totals.items()) or "none"
+    rows = [DealRow(d, names.get(d.client_id, "(unknown client)")) for d in deals]
+    return Headline(
+        name=name,
+        value=Decimal(len(deals)),
+        unit="deals",
+        formula=(rule, f"Monthly amounts: {amounts}"),
+        count=len(deals),
+        rows=lambda: rows,
+    )
+
+
+def shared_selling(dataset: Dataset, period: DateRange) -> SharedSelling:
+    """HubSpot deals created, partner-sourced deals in flight, and deals closed won (FIGURES.md)."""
+    deals = sorted(dataset.deals, key=lambda d: (d.created, d.id))
+    where = period.describe()
+    return SharedSelling(
+        period=period,
+        created=_deal_headline(
+            dataset,
+            "HubSpot deals created",
+            f"{where}: deals created in the range",
+            [d for d in deals if d.created in period],
+        ),
+        sourced_in_flight=_deal_headline(
+            dataset,
+            "Sourced in-flight deals",
+            f"Partner-sourced deals still open, created on or before {period.until}",
+            [d for d in deals if d.partner_sourced and d.stage is DealStage.OPEN and d.created <= period.until],
+        ),
+        closed_won=_deal_headline(
+            dataset,
+            "Closed-won HubSpot deals",
+            f"{where}: deals closed won in the range",
+            [d for d in deals if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed in period],
+        ),
+    )
+
+
+# --- commission ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionLine:
+    """One closed-won deal's commission in one projected quarter."""
+
+    deal: Deal
+    client: str
+    months: int  # months of the deal's commission window that start in the quarter
+    commission: Decimal
+
+    def describe(self) -> str:
+        d = self.deal
+        return (
+            f"{d.id} {self.client} ({d.client_id}), closed {d.closed}: {d.amount:,} {d.currency}/month x "
+            f"{self.months} month(s) x rate = {round_points(self.commission):,} {d.currency}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        d = self.deal
+        return {
+            "deal_id": d.id,
+            "client_id": d.client_id,
+            "client": self.client,
+            "closed": d.closed.isoformat() if d.closed else None,
+            "monthly_amount": fmt2(d.amount),
+            "currency": d.currency,
+            "months": self.months,
+            "commission": fmt2(self.commission),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterProjection:
+    period: str  # e.g. 2026-Q3
+    start: date
+    end: date
+    payable_on: date
+    amounts: dict[str, Decimal]  # currency -> commission
+    lines: tuple[CommissionLine, ...]
+
+    def explain(self) -> list[str]:
+        amounts = ", ".join(f"{round_points(a):,} {c}" for c, a in self.amounts.items()) or "nothing"
+        return [f"{self.period} ({self.start} to {self.end}), payable {self.payable_on}: {amounts}"] + [
+            f"  {line.describe()}" for line in self.lines
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Commission:
+    rule: CommissionRule
+    past: tuple[CommissionStatement, ...]  # paid
+    upcoming: tuple[CommissionStatement, ...]  # scheduled
+    projection: tuple[QuarterProjection, ...]
+
+    @property
+    def past_totals(self) -> dict[str, Decimal]:
+        return amounts_by_currency((s.currency, s.amount) for s in self.past)
+
+    @property
+    def upcoming_totals(self) -> dict[str, Decimal]:
+        return amounts_by_currency((s.currency, s.amount) for s in self.upcoming)
+
+    def explain(self) -> list[str]:
+        lines = [
+            f"Projection: {self.rule.rate * HUNDRED:g}% of each closed-won deal's monthly amount for "
+            f"{self.rule.months} months from its close date, paid {self.rule.paid_days_after_quarter} days after "
+            "each quarter ends; one month counts in the quarter its first day falls in",
+        ]
+        for quarter in self.projection:
+            lines += quarter.explain()
+        return lines
+
+
+def commission(dataset: Dataset, rule: CommissionRule, today: date, quarters: int = 4) -> Commission:
+    """Statements as given, and the next `quarters` calendar quarters after today's quarter, projected."""
+    names = {client.id: client.name for client in dataset.clients}
+    won = [
+        d
+        for d in sorted(dataset.deals, key=lambda d: (d.closed or today, d.id))
+        if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed <= today
+    ]
+    projection = []
+    start = add_months(quarter_start(today), 3)
+    for _ in range(quarters):
+        end = add_months(start, 3) - timedelta(days=1)
+        lines = []
+        for deal in won:
+            assert deal.closed is not None
+            window_end = add_months(deal.closed, rule.months)
+            months = sum(1 for offset in range(3) if deal.closed <= add_months(start, offset) < window_end)
+            if months:
+                amount = deal.amount * rule.rate * months
+                lines.append(CommissionLine(deal, names.get(deal.client_id, "(unknown client)"), months, amount))
+        projection.append(
+            QuarterProjection(
+                period=quarter_name(start),
+                start=start,
+                end=end,
+                payable_on=end + timedelta(days=rule.paid_days_after_quarter),
+                amounts=amounts_by_currency((line.deal.currency, line.commission) for line in lines),
+                lines=tuple(lines),
+            )
+        )
+        start = add_months(start, 3)
+    statements = sorted(dataset.commissions, key=lambda s: (s.period, s.currency))
+    return Commission(
+        rule=rule,
+        past=tuple(s for s in statements if s.status is CommissionStatus.PAID),
+        upcoming=tuple(s for s in statements if s.status is CommissionStatus.SCHEDULED),
+        projection=tuple(projection),
+    )
+
+
+# --- renewals ------------------------------------------------------------------------------------------
+
+
+class RenewalSort(StrEnum):
+    DAYS = "days"
+    MRR_CHANGE = "mrr_change"
+
+
+@dataclass(frozen=True, slots=True)
+class Renewal:
+    client_id: str
+    client: str
+    products: tuple[str, ...]
+    renewal_date: date
+    days: int  # days to renewal
+    mrr_change: Decimal  # projected MRR change at renewal, client currency
+    currency: str
+    last_active_employee: str
+    renewal_manager: str
+    crm_url: str
+
+    def describe(self) -> str:
+        return (
+            f"{self.client} ({self.client_id}): renews {self.renewal_date} (in {self.days} days), "
+            f"MRR change {self.mrr_change:+,} {self.currency}; {', '.join(self.products) or 'no products listed'}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "client": self.client,
+            "products": list(self.products),
+            "renewal_date": self.renewal_date.isoformat(),
+            "days": self.days,
+            "mrr_change": fmt2(self.mrr_change),
+            "currency": self.currency,
+            "last_active_employee": self.last_active_employee,
+            "renewal_manager": self.renewal_manager,
+            "crm_url": self.crm_url,
+        }
+
+
+def upcoming_renewals(
+    dataset: Dataset,
+    today: date,
+    sort: RenewalSort | str = RenewalSort.DAYS,
+    descending: bool = False,
+    days: int = RENEWAL_DAYS,
+) -> tuple[Renewal, ...]:
+    """Clients renewing in [today, today + days], sorted by days to renewal or by MRR change."""
+    try:
+        sort = RenewalSort(sort)
+    except ValueError:
+        raise InputError("sort", f"sort: renewals sort by {' or '.join(s.value for s in RenewalSort)}") from None
+    until = today + timedelta(days=days)
+    rows = [
+        Renewal(
+            client_id=c.id,
+            client=c.name,
+            products=c.products,
+            renewal_date=c.renewal_date,
+            days=(c.renewal_date - today).days,
+            mrr_change=c.renewal_mrr_change,
+            currency=c.currency,
+            last_active_employee=c.last_active_employee,
+            renewal_manager=c.renewal_manager,
+            crm_url=c.crm_url,
+        )
+        for c in dataset.clients
+        if c.renewal_date is not None and today <= c.renewal_date <= until
+    ]
+    if sort is RenewalSort.DAYS:
+        rows.sort(key=lambda r: (r.days, r.client_id), reverse=descending)
+    else:
+        rows.sort(key=lambda r: (r.mrr_change, r.days, r.client_id), reverse=descending)
+    return tuple(rows)
+
+
+# --- progress over time and tool usage -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPoint:
+    day: date
+    sold: Decimal
+    sourced: Decimal
+    managed: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.sold + self.managed
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "date": self.day.isoformat(),
+            "sold": fmt2(self.sold),
+            "sourced": fmt2(self.sourced),
+            "managed": fmt2(self.managed),
+            "total": fmt2(self.total),
+        }
+
+
+def progress_days(today: date, months: int = PROGRESS_MONTHS) -> list[date]:
+    """Month-ends of the `months` months ending with today's month; today stands for its own month."""
+    return [month_end(add_months(month_start(today), -offset)) for offset in range(months - 1, 0, -1)] + [today]
+
+
+def progress_over_time(ledger: Ledger, months: int = PROGRESS_MONTHS) -> tuple[ProgressPoint, ...]:
+    """Sold, sourced, managed and total points at each month-end of the last `months` months."""
+    points = []
+    for day in progress_days(ledger.today, months):
+        totals = ledger.totals(day)
+        points.append(ProgressPoint(day, totals.sold, totals.sourced, totals.managed))
+    return tuple(points)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolUsage:
+    median: Decimal | None  # percent; None when no client has a value
+    clients_with_value: int
+    clients: int
+
+    def explain(self) -> list[str]:
+        if self.median is None:
+            return ["Median tool usage: no client has a tool_usage value"]
+        return [
+            f"Median tool usage: {fmt2(self.median)}%, the middle value of tool_usage over the "
+            f"{self.clients_with_value:,} of {self.clients:,} clients that have one"
+        ]
+
+
+def median_tool_usage(dataset: Dataset) -> ToolUsage:
+    values = [c.tool_usage for c in dataset.clients if c.tool_usage is not None]
+    return ToolUsage(
+        median=statistics.median(values) if values else None,
+        clients_with_value=len(values),
+        clients=len(dataset.clients),
+    )
