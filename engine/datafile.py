@@ -74,7 +74,7 @@ class Table:
 def read_table(
     path: Path, name: str, known: Sequence[str], report: Report, aliases: Mapping[str, str] | None = None
 ) -> Table | None:
-    """The file as a Table, or None (with the reason reported) when it has no header row.
+    """The file as a Table, or None when it has no header row (it is empty).
 
     `aliases` maps other header names to known ones (e.g. "client_id" -> "id" in clients.csv). Unknown and
     repeated columns are reported as warnings; which columns are required is the caller's business. Lines
@@ -92,7 +92,6 @@ def read_table(
         if any(cell.strip() for cell in header):
             break
     else:
-        report.error(name, 0, "", "the file is empty: it needs a header row naming its columns")
         return None
     columns: dict[str, int] = {}
     seen: set[str] = set()

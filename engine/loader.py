@@ -228,15 +228,21 @@ class _Loader:
         path = self.folder / name
         known = [c.name for c in columns]
         try:
-            return read_table(path, name, known, self.report, _ALIASES.get(name))
+            table = read_table(path, name, known, self.report, _ALIASES.get(name))
         except FileNotFoundError:
             if required:
                 self.report.stop(name, 0, "", "not found: the folder needs this file (see DATA.md)")
             else:
                 self.report.warning(name, 0, "", "not found: nothing loaded from it (the file is optional)")
+            return None
         except OSError as exc:
-            self.report.stop(name, 0, "", f"cannot be read: {exc.strerror}")
-        return None
+            (self.report.stop if required else self.report.error)(name, 0, "", f"cannot be read: {exc.strerror}")
+            return None
+        if table is None:
+            (self.report.stop if required else self.report.warning)(
+                name, 0, "", "the file is empty: it needs a header row naming its columns"
+            )
+        return table
 
     def unknown_client(self, file: str, line: int, client_id: str) -> None:
         self.report.skip(file)
@@ -491,8 +497,8 @@ class _Loader:
                     CLIENTS_FILE,
                     line,
                     "relationship",
-                    f"a {client.relationship} client without managed events in {EVENTS_FILE}: "
-                    "it earns no managed points",
+                    f"relationship is {client.relationship.value!r} but {EVENTS_FILE} has no managed events for "
+                    "this client: it earns no managed points",
                 )
             elif managed[client_id] != client.mrr:
                 self.report.warning(
