@@ -1,4 +1,4 @@
-"""Load generated agencies of 1k, 10k and 100k clients, and summarise them where the figures exist.
+"""Load generated agencies of 1k, 10k and 100k clients, and summarise them (the dashboard's summary).
 
     python3 bench/load.py [CLIENTS ...]        (default: 1000 10000 100000)
 
@@ -19,6 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from engine.cli_report import ReportInputs, build_report
 from engine.loader import load_dataset
 from engine.rules import shipped_rulebook
 from engine.sample import SAMPLE_FILES, generate
@@ -42,7 +43,7 @@ def _max_rss_mb() -> float:
 
 
 def measure(folder: Path) -> dict[str, object]:
-    """Runs in the child process: the load, then the summary if the figures module is there."""
+    """Runs in the child process: the load, then the summary (`partner-dash report summary`'s figures)."""
     book = shipped_rulebook()  # outside the timing: the rules load once per run, not per data folder
     wall, cpu = time.perf_counter(), time.process_time()
     dataset = load_dataset(folder, book)
@@ -54,15 +55,10 @@ def measure(folder: Path) -> dict[str, object]:
         "problems": len(dataset.problems),
         "load_rss_mb": _max_rss_mb(),
     }
-    try:
-        from engine.ledger import build_ledger
-    except ImportError:
-        pass
-    else:
-        wall, cpu = time.perf_counter(), time.process_time()
-        build_ledger(dataset, book, TODAY)
-        result["summary_s"] = time.perf_counter() - wall
-        result["summary_cpu_s"] = time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
+    build_report("summary", ReportInputs(dataset=dataset, book=book, today=TODAY))
+    result["summary_s"] = time.perf_counter() - wall
+    result["summary_cpu_s"] = time.process_time() - cpu
     result["max_rss_mb"] = _max_rss_mb()
     return result
 
@@ -77,17 +73,11 @@ def main(sizes: list[int]) -> None:
             [sys.executable, __file__, "--measure", str(folder)], capture_output=True, text=True, check=True
         )
         r = json.loads(done.stdout)
-        summary = r.get("summary_s")
-        total = r["load_s"] + (summary or 0)
+        total = r["load_s"] + r["summary_s"]
         print(
             f"{size:>8,} {r['events']:>8,} {r['deals']:>8,} {r['load_s']:>8.3f} {r['load_cpu_s']:>7.3f} "
-            f"{r['load_rss_mb']:>6.0f} "
-            + (
-                f"{summary:>10.3f} {r['summary_cpu_s']:>7.3f}"
-                if summary is not None
-                else f"{'(no ledger)':>10} {'':>7}"
-            )
-            + f" {total:>8.3f} {r['max_rss_mb']:>8.0f}"
+            f"{r['load_rss_mb']:>6.0f} {r['summary_s']:>10.3f} {r['summary_cpu_s']:>7.3f} {total:>8.3f} "
+            f"{r['max_rss_mb']:>8.0f}"
         )
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Hashable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from engine.countries import normalise_country
 from engine.points import MAX_AMOUNT, MAX_PARTNERS
@@ -32,23 +32,30 @@ class CellError(ValueError):
     """A cell that cannot be used; the message says what is wrong and how to write it."""
 
 
-class Memo(Generic[K, T]):
+class Memo(dict[K, T]):
     """`parse` with a per-load memo: equal cells (dates, ids, amounts) parse once and share one value.
 
-    The loader reads `values` directly in its inner loop and calls `parse` only for new text.
+    A dict, so that the loader's inner loop looks a cell up with a plain subscript: a hit costs no Python
+    call, a miss parses (and remembers) through `__missing__`.
     """
 
-    __slots__ = ("parse", "values")
-
     def __init__(self, parse: Callable[[K], T]) -> None:
+        super().__init__()
         self.parse = parse
-        self.values: dict[K, T] = {}
+
+    def __missing__(self, key: K) -> T:
+        value = self[key] = self.parse(key)
+        return value
 
     def __call__(self, key: K) -> T:
-        if key in self.values:
-            return self.values[key]
-        value = self.values[key] = self.parse(key)
-        return value
+        return self[key]
+
+
+class Verbatim(dict[str, str]):
+    """The cell's text itself, looked up like a Memo but remembering nothing (ids and names are unique)."""
+
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 def parse_date(text: str) -> date:

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from engine.cells import (
     CellError,
     Memo,
+    Verbatim,
     choice_parser,
     currency_parser,
     from_value_error,
@@ -120,9 +121,6 @@ class Column:
     default: Any = None
 
 
-_NEW = object()
-
-
 def _cells(
     table: Table, columns: Sequence[Column], report: Report, *, key_file: bool = False
 ) -> Iterator[tuple[int, dict[str, Any], bool]]:
@@ -137,17 +135,12 @@ def _cells(
             table.name, table.header_line, column, "missing column: every row needs it (see DATA.md)"
         )
     template = {c.name: c.default for c in columns}
-    # Per present column: (name, cell index, parser, its memo, required); every parser is memoised (they are
-    # pure), so in this inner loop, the loader's hot path, a repeated cell costs one dict lookup and no call.
+    # Per present column: (name, cell index, memo, required). Every parser is memoised (they are pure), so
+    # in this inner loop, the loader's hot path, a repeated cell costs one dict lookup and no call.
     memos = {c.name: c.parse if isinstance(c.parse, Memo) else Memo(c.parse) for c in columns if c.parse is not None}
+    verbatim = Verbatim()
     plan = [
-        (
-            c.name,
-            table.columns[c.name],
-            memos.get(c.name),
-            memos[c.name].values if c.name in memos else None,
-            c.required,
-        )
+        (c.name, table.columns[c.name], memos.get(c.name, verbatim), c.required)
         for c in columns
         if c.name in table.columns
     ]
@@ -174,25 +167,16 @@ def _cells(
             continue
         values = template.copy()
         ok = True
-        for column, index, parse, memo, required in plan:
+        for column, index, memo, required in plan:
             text = cells[index].strip()
-            if not text:
-                if required:
-                    report.error(name, line, column, "missing value: this column is required")
+            if text:
+                try:
+                    values[column] = memo[text]
+                except CellError as exc:
+                    report.error(name, line, column, str(exc))
                     ok = False
-                continue
-            if memo is not None:
-                value = memo.get(text, _NEW)
-                if value is not _NEW:
-                    values[column] = value
-                    continue
-            if parse is None:
-                values[column] = text
-                continue
-            try:
-                values[column] = parse(text)
-            except CellError as exc:
-                report.error(name, line, column, str(exc))
+            elif required:
+                report.error(name, line, column, "missing value: this column is required")
                 ok = False
         if not ok:
             report.skip(name)
