@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from engine.atomic import TEMP_SUFFIX, replacing
+from engine.ledger import add_months
 from engine.models import (
     Client,
     CommissionStatement,
@@ -145,14 +146,6 @@ def generate(clients: int, seed: int, today: date) -> GeneratedAgency:
 # --- the generator ---------------------------------------------------------------------------------------
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day of the month `months` earlier (the month's last day where that day does not exist)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    first_of_next = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return date(year, month + 1, min(day.day, (first_of_next - timedelta(days=1)).day))
-
-
 def _nice(value: Decimal) -> Decimal:
     """A price-list amount: two significant figures, at least 1."""
     magnitude = Decimal(10) ** max(0, len(str(int(value))) - 2)
@@ -181,8 +174,8 @@ class _Builder:
     client_deals: int = 0  # deals of the client being added
 
     def __post_init__(self) -> None:
-        self.window_start = months_before(self.today, WINDOW_MONTHS)
-        self.oldest = months_before(self.window_start, HISTORY_MONTHS)
+        self.window_start = add_months(self.today, -WINDOW_MONTHS)
+        self.oldest = add_months(self.window_start, -HISTORY_MONTHS)
         self.rates = shipped_rulebook().default.currency_per_100_usd
         self.portal = 20_000_000 + self.rng.randrange(10_000_000)
         self._countries = [c[:2] for c in COUNTRIES]
@@ -325,7 +318,7 @@ class _Builder:
         rng = self.rng
         for stage, chance, first in (
             (DealStage.CLOSED_LOST, 0.4, self.window_start),
-            (DealStage.OPEN, 0.35, months_before(self.today, 6)),
+            (DealStage.OPEN, 0.35, add_months(self.today, -6)),
         ):
             if rng.random() >= chance:
                 continue
@@ -385,7 +378,7 @@ class _Builder:
             day
             for year in (self.today.year - 2, self.today.year - 1)
             for day in (date(year, 1, 15), date(year, 7, 15))
-            if day <= months_before(self.today, 12)
+            if day <= add_months(self.today, -12)
         )
         tier = Tier.GOLD if count < 1_000 else Tier.PLATINUM if count < 10_000 else Tier.DIAMOND
         return Partner(
@@ -398,7 +391,8 @@ class _Builder:
         )
 
     def commissions(self, deals: Sequence[Deal]) -> list[CommissionStatement]:
-        """20% of each closed-won deal's monthly amount (in US$) for 36 months, per quarter, paid 45 days on."""
+        """The last 8 quarters' statements under the commission rule, in US$ at program rates."""
+        rule = shipped_rulebook().default.commission
         won = [
             (d.closed, d.amount * 100 / self.rates[d.currency])
             for d in deals
@@ -412,14 +406,14 @@ class _Builder:
             months = [date(q_year, 3 * q + m + 1, 1) for m in range(3)]
             total = Decimal(0)
             for closed, usd in won:
-                ends = months_before(closed, -36)
+                ends = add_months(closed, rule.months)
                 total += usd * sum(1 for month in months if closed <= month < ends)
             quarter_end = date(q_year + (q + 1) // 4, (3 * q + 3) % 12 + 1, 1) - timedelta(days=1)
-            paid_on = quarter_end + timedelta(days=45)
+            paid_on = quarter_end + timedelta(days=rule.paid_days_after_quarter)
             statements.append(
                 CommissionStatement(
                     period=f"{q_year}-Q{q + 1}",
-                    amount=(total * Decimal("0.20")).quantize(Decimal("0.01")),
+                    amount=(total * rule.rate).quantize(Decimal("0.01")),
                     currency="USD",
                     status=CommissionStatus.PAID if paid_on <= self.today else CommissionStatus.SCHEDULED,
                     paid_on=paid_on,

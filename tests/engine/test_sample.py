@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from engine.ledger import add_months
 from engine.loader import load_dataset, sample_data_dir
 from engine.models import CommissionStatus, Dataset, DealStage, Relationship
 from engine.points import managed_points, sold_points
 from engine.rules import shipped_rulebook
-from engine.sample import MARKUP_NAME, GeneratedAgency, generate, is_sample_folder, months_before
+from engine.sample import MARKUP_NAME, GeneratedAgency, generate, is_sample_folder
 from engine.terms import DealType, Tier, Track
 
 TODAY = date(2026, 11, 26)
@@ -96,7 +97,7 @@ def test_a_realistic_agency(thousand: GeneratedAgency) -> None:
 def test_thirty_months_of_every_kind_of_mrr_event(thousand: GeneratedAgency) -> None:
     events = thousand.events
     window_start = date(2024, 5, 26)
-    assert months_before(TODAY, 30) == window_start
+    assert add_months(TODAY, -30) == window_start
     assert min(e.date for e in events) == window_start and max(e.date for e in events) <= TODAY
     assert [e.date for e in events] == sorted(e.date for e in events)
     sold = [e for e in events if e.track is Track.SOLD]
@@ -169,7 +170,7 @@ def points_today(data: Dataset, today: date) -> tuple[D, D, D]:
             first_sold[key] = min(d for d in (first_sold.get(key), e.first_sold, e.date) if d is not None)
     sold = sourced = managed = D(0)
     for e in data.events:
-        if e.track is not Track.SOLD or not (e.date <= today < months_before(e.date, -12)):
+        if e.track is not Track.SOLD or not (e.date <= today < add_months(e.date, 12)):
             continue
         client = data.clients_by_id[e.client_id]
         key = (e.client_id, e.product_line)
