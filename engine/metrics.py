@@ -324,7 +324,7 @@ class SoldChange:
     points: Decimal  # what it adds to the figure it is listed under (new or lost)
 
     def describe(self) -> str:
-        what = f"expired on {self.day} (sold {self.item.date})" if self.kind is ChangeKind.EXPIRED else f"on {self.day}"
+        what = f"on {self.day} (sold {self.item.date})" if self.kind is ChangeKind.EXPIRED else f"on {self.day}"
         return (
             f"{self.item.client.name} ({self.item.client_id}) {self.kind.value} {what}: {round_points(self.points)} "
             f"points [{self.item.describe()}]"
@@ -648,7 +648,7 @@ class Commission:
 
     def explain(self) -> list[str]:
         lines = [
-            f"Projection: {self.rule.rate * HUNDRED:g}% of each closed-won deal's monthly amount for "
+            f"Projection: {(self.rule.rate * HUNDRED).normalize():f}% of each closed-won deal's monthly amount for "
             f"{self.rule.months} months from its close date, paid {self.rule.paid_days_after_quarter} days after "
             "each quarter ends; one month counts in the quarter its first day falls in",
         ]
