@@ -537,7 +537,9 @@ def load_dataset(folder: Path, rules: RuleBook | None = None) -> Dataset:
 
 def _load(folder: Path, rulebook: RuleBook) -> Dataset:
     loader = _Loader(folder, rulebook)
-    partner: Partner = read_partner(folder / PARTNER_FILE, folder.name, rulebook, loader.currencies, loader.report)
+    partner: Partner = read_partner(
+        folder / PARTNER_FILE, folder.resolve().name, rulebook, loader.currencies, loader.report
+    )
     loader.load_clients()
     events = loader.load_events()
     deals = loader.load_deals()

@@ -162,8 +162,8 @@ def read_partner(
     reader = _Reader(text, report)
     reader.warn_unknown(raw, _KEYS, ())
     values: dict[str, Any] = {}
-    name = reader.value(raw, ("name",), _text)
-    if not name:
+    name = reader.value(raw, ("name",), _filled)
+    if "name" not in raw:
         reader.error(("name",), 'missing: the agency\'s name, e.g. name = "Northwind Digital"')
     values["name"] = name or default_name
 

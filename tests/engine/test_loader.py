@@ -417,6 +417,10 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
         {"partner": 'credited_tier = "Gold"\n'},
         ['error: partner.toml: name: missing: the agency\'s name, e.g. name = "Northwind Digital"'],
     ),
+    "agency name that is not text": (
+        {"partner": "name = 5\n"},
+        ['error: partner.toml:1: name: must be text in quotes, e.g. "5"'],
+    ),
     "missing required value": (
         {"clients": CLIENTS + "C3,,US,USD,sold,sourced,0,5\n"},
         ["error: clients.csv:4: name: missing value: this column is required"],
