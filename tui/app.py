@@ -22,9 +22,11 @@ from textual.screen import Screen
 from engine.cli import resolve_rules
 from engine.rules import RuleSet
 from tui.commands import PaletteCommand, PaletteProvider
-from tui.screens.keys import KeysScreen, key_rows
 from tui.screens.main import TABS, MainScreen
-from tui.widgets.calculator import CURRENCY_TAB
+
+STYLES: list[str | PurePath] = [
+    Path(__file__).parent / "styles" / name for name in ("app.tcss", "calculator.tcss", "dialogs.tcss")
+]
 
 # Set to a file path to record key and frame timestamps there (bench/ui.py); unset, nothing is recorded.
 PROBE_ENV = "PARTNER_DASH_PROBE"
@@ -51,7 +53,7 @@ class AppOptions:
 
 class PartnerDashApp(App[None]):
     TITLE = "Partner Dashboard"
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss", "styles/calculator.tcss", "styles/dialogs.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown at the right end of the footer by the footer itself.
@@ -87,10 +89,9 @@ class PartnerDashApp(App[None]):
             install(self, Path(probe_file))
 
     def action_show_keys(self) -> None:
-        if isinstance(self.screen, KeysScreen):
-            self.screen.dismiss()
-        else:
-            self.push_screen(KeysScreen(key_rows(self.screen)))
+        from tui.screens.keys import KeysScreen, key_rows
+
+        self.push_screen(KeysScreen(key_rows(self.screen)))
 
     def palette_commands(self, screen: Screen[object]) -> Iterator[PaletteCommand]:
         """Every action by name. Entries for data (e.g. "Open client …" per client) are added here."""
@@ -106,7 +107,7 @@ class PartnerDashApp(App[None]):
         yield PaletteCommand(
             "Points calculator: convert currency",
             "Points to monthly MRR in a currency, or MRR to points",
-            partial(self.main.open_calculator, CURRENCY_TAB),
+            self.main.open_currency_converter,
         )
         yield PaletteCommand("Keys", "The keys of this screen (key ?)", self.action_show_keys)
         yield PaletteCommand("Theme", "Change the colour theme", self.action_change_theme)

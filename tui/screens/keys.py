@@ -11,17 +11,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Input, Label, Select, Static, Tabs
+from textual.widgets import Label, Static
 
 EVERYWHERE = "Everywhere"
 
-# Names for Textual's own widgets; our widgets say what they are with a HELP_SECTION attribute.
-_SECTIONS: tuple[tuple[type[DOMNode], str], ...] = (
-    (Input, "Text field"),
-    (Select, "Choice field"),
-    (Checkbox, "Tick box"),
-    (Tabs, "Tab bar"),
-)
+# Names for Textual's own widgets (by class name: importing them here would slow the start); our widgets say
+# what they are with a HELP_SECTION attribute.
+_SECTIONS = {"Input": "Text field", "Select": "Choice field", "Checkbox": "Tick box", "Tabs": "Tab bar"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +34,9 @@ def _section(node: DOMNode) -> str:
     own: str | None = getattr(node, "HELP_SECTION", None)
     if own:
         return own
-    for kind, name in _SECTIONS:
-        if isinstance(node, kind):
-            return name
+    for kind in type(node).__mro__:
+        if kind.__name__ in _SECTIONS:
+            return _SECTIONS[kind.__name__]
     return type(node).__name__
 
 
@@ -68,7 +64,7 @@ def key_rows(screen: Screen[object]) -> list[KeyRow]:
 
 class KeysScreen(ModalScreen[None]):
     HELP_SECTION = "Keys dialog"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close", id="close-keys")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1", "dismiss", "Close", id="close-keys")]
 
     def __init__(self, rows: list[KeyRow]) -> None:
         super().__init__(classes="dialog-screen")

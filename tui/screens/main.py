@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widget import AwaitMount
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from engine.rules import RuleSet
 from tui.screens.dashboard import DashboardTab
@@ -17,7 +18,9 @@ from tui.screens.partner_tier import PartnerTierTab
 from tui.screens.points_breakdown import PointsBreakdownTab
 from tui.screens.tab import TabBody
 from tui.screens.team import TeamTab
-from tui.widgets.calculator import CalculatorSidebar
+
+if TYPE_CHECKING:
+    from tui.widgets.calculator import CalculatorSidebar
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +52,36 @@ class MainScreen(Screen[None]):
     def __init__(self, rules: RuleSet) -> None:
         super().__init__(id="main")
         self.rules = rules
+        self.calculator: CalculatorSidebar | None = None
+        self._calculator_mounted: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Container(id="body"):
-            with TabbedContent(id="tabs"):
-                for tab in TABS:
-                    with TabPane(tab.label, id=tab.id):
-                        yield tab.body(id=f"{tab.id}-body")
-            yield CalculatorSidebar(self.rules)
+        with Container(id="body"), TabbedContent(id="tabs"):
+            for tab in TABS:
+                with TabPane(tab.label, id=tab.id):
+                    yield tab.body(id=f"{tab.id}-body")
         yield Footer()
 
-    @property
-    def calculator(self) -> CalculatorSidebar:
-        return self.query_one(CalculatorSidebar)
+    def on_mount(self) -> None:
+        # The calculator starts hidden, and building it is most of the start-up work: it is built (and its
+        # modules imported) just after the first frame is on screen.
+        self.call_after_refresh(self._prepare_calculator)
+
+    async def _prepare_calculator(self) -> None:
+        # Not when the app is already closing (a quick q).
+        if self.query_one("#body").is_attached:
+            await self.ready_calculator()
+
+    async def ready_calculator(self) -> CalculatorSidebar:
+        """The calculator sidebar, built on first use (whichever comes first: this or a key)."""
+        if self.calculator is None:
+            from tui.widgets.calculator import CalculatorSidebar
+
+            self.calculator = CalculatorSidebar(self.rules)
+            self._calculator_mounted = self.query_one("#body").mount(self.calculator)
+        if self._calculator_mounted is not None:
+            await self._calculator_mounted
+        return self.calculator
 
     @property
     def tabs(self) -> TabbedContent:
@@ -74,7 +93,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_calculator":
-            return self.calculator.is_open
+            return self.calculator is not None and self.calculator.is_open
         if action == "focus_filter":
             return self.active_tab_body.filter_input is not None
         return True
@@ -87,15 +106,18 @@ class MainScreen(Screen[None]):
     def action_show_tab(self, tab_id: str) -> None:
         self.tabs.active = tab_id
 
-    def action_toggle_calculator(self) -> None:
-        self.calculator.is_open = not self.calculator.is_open
+    async def action_toggle_calculator(self) -> None:
+        calculator = await self.ready_calculator()
+        calculator.is_open = not calculator.is_open
 
-    def open_calculator(self, tab: str) -> None:
-        self.calculator.is_open = True
-        self.calculator.show_tab(tab)
+    async def open_currency_converter(self) -> None:
+        calculator = await self.ready_calculator()
+        calculator.is_open = True
+        calculator.show_currency_tab()
 
     def action_close_calculator(self) -> None:
-        self.calculator.is_open = False
+        if self.calculator is not None:
+            self.calculator.is_open = False
 
     def action_focus_filter(self) -> None:
         field = self.active_tab_body.filter_input

@@ -53,8 +53,8 @@ class CalculatorSidebar(Vertical):
         tabs = self.query_one("#calculator-tabs", TabbedContent)
         return self.conversion if tabs.active == CURRENCY_TAB else self.points
 
-    def show_tab(self, tab: str) -> None:
-        self.query_one("#calculator-tabs", TabbedContent).active = tab
+    def show_currency_tab(self) -> None:
+        self.query_one("#calculator-tabs", TabbedContent).active = CURRENCY_TAB
         if self.is_open:
             self.active_form.first_field.focus()
 

@@ -53,7 +53,7 @@ class CountryField(Vertical):
         # The cursor stays in the text while the list follows it; a click must not move focus either.
         self._matches.can_focus = False
         self._picked: str | None = None
-        self.code: str | None = self._resolve(value)
+        self._resolved: tuple[str, str | None] = ("", None)
 
     def compose(self) -> ComposeResult:
         yield self._input
@@ -89,18 +89,19 @@ class CountryField(Vertical):
             return f"client market: no country matches {text!r}"
         return f"client market: {count} countries match {text!r}; pick one with ↓ and Enter"
 
-    @staticmethod
-    def _resolve(text: str) -> str | None:
-        try:
-            return normalise_country(text)
-        except ValueError:
-            return None
+    @property
+    def code(self) -> str | None:
+        """The ISO alpha-2 code the text stands for (a code or an exact name), or None."""
+        text = self.text
+        if self._resolved[0] != text:
+            try:
+                self._resolved = (text, normalise_country(text))
+            except ValueError:
+                self._resolved = (text, None)
+        return self._resolved[1]
 
-    # Runs before the form hears the same Changed message (it bubbles through here first), so the form
-    # always reads an up-to-date `code`.
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
-        self.code = self._resolve(event.value)
         if event.value == self._picked:
             self._picked = None
             self._matches.display = False

@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select
 
 from engine.countries import country_names
 from engine.points import InputError, parse_amount, round_points
@@ -25,6 +23,7 @@ from engine.terms import DealType, Track
 from tui.widgets.country import CountryField
 from tui.widgets.fields import FieldRow, currency_select, deal_type_select, parse_other_partners
 from tui.widgets.figures import FigureRow
+from tui.widgets.text_line import TextLine
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +73,12 @@ class DealForm(VerticalScroll, can_focus=False):
             field="other_partners",
             classes="-wide-label",
         )
-        self.heading = Static(classes="results-heading")
+        self.heading = TextLine(classes="results-heading")
         self.figures = tuple(
             FigureRow(label, id=f"{prefix}{label.lower().replace(' ', '-')}") for label in self.FIGURE_LABELS
         )
         self.figures[-1].add_class("-total")
-        self.message = Static(classes="form-message")
+        self.message = TextLine(classes="form-message")
 
     def common_fields(self) -> ComposeResult:
         yield self.deal_type_row
@@ -92,7 +91,10 @@ class DealForm(VerticalScroll, can_focus=False):
         yield self.message
 
     def on_mount(self) -> None:
-        self.message.display = False
+        # Watchers run while the key is being handled, so the figures change in the same frame as the
+        # field (a Changed message would arrive after that frame and cost a second one).
+        for field in self.query("Input, Select, Checkbox"):
+            self.watch(field, "value", self._changed, init=False)
         self.recompute()
 
     @property
@@ -142,9 +144,6 @@ class DealForm(VerticalScroll, can_focus=False):
 
     # --- the loop ----------------------------------------------------------------------------------------
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
     def _changed(self) -> None:
         self.recompute()
 
@@ -164,11 +163,11 @@ class DealForm(VerticalScroll, can_focus=False):
             shown = None
         self._show_problems(problems)
         if shown is None:
-            self.heading.update(Content("Results appear when every field is valid."))
+            self.heading.show("Results appear when every field is valid.")
             for figure in self.figures:
                 figure.clear()
         else:
-            self.heading.update(Content(self.market_heading()))
+            self.heading.show(self.market_heading())
             for figure, item in zip(self.figures, shown, strict=True):
                 figure.show(item.value, item.rule, item.explanation)
         self.after_recompute(shown)
@@ -190,8 +189,7 @@ class DealForm(VerticalScroll, can_focus=False):
             else:
                 row.show_error(problem.message)
         stray = [problem.message for field, problem in problems.items() if field not in rows]
-        self.message.update(Content("\n".join(stray)))
-        self.message.display = bool(stray)
+        self.message.show("\n".join(stray))
 
     # --- the market --------------------------------------------------------------------------------------
 

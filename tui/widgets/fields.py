@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Label, Select, Static
+from textual.widgets import Checkbox, Label, Select
 
 from engine.points import InputError
 from engine.terms import DealType
+from tui.widgets.text_line import TextLine
 
+ERROR_MARK = "✗ "
 DEAL_TYPE_OPTIONS = [("Partner-sourced", DealType.SOURCED), ("Partner-assisted", DealType.ASSISTED)]
 
 
@@ -27,17 +29,14 @@ class FieldRow(Vertical):
         self.field = field
         self.control = control
         self._label = Label(Content(label), classes="field-label")
-        self._note = Static(classes="field-note")
-        self._note_state: tuple[str, str] = ("", "")
+        self._note = TextLine(classes="field-note")
+        self._kind = ""
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-line"):
-            yield self._label
-            yield self.control
+        # A grid (label, control; the note across both) rather than nested rows: fewer widgets to lay out.
+        yield self._label
+        yield self.control
         yield self._note
-
-    def on_mount(self) -> None:
-        self._note.display = False
 
     def set_label(self, label: str) -> None:
         self._label.update(Content(label))
@@ -57,23 +56,18 @@ class FieldRow(Vertical):
     @property
     def note(self) -> str:
         """The message under the field (empty when there is none)."""
-        return self._note_state[1]
+        return self._note.text.removeprefix(ERROR_MARK)
 
     @property
     def has_error(self) -> bool:
-        return self._note_state[0] == "error"
+        return self._kind == "error"
 
     def _set_note(self, kind: str, message: str) -> None:
-        # Called on every keystroke: touch the widget only when the message really changes.
-        if (kind, message) == self._note_state:
-            return
-        self._note_state = (kind, message)
+        self._kind = kind
         # The mark says "error" in text, so the message never depends on colour alone.
-        prefix = "✗ " if kind == "error" else ""
-        self._note.update(Content(prefix + message))
+        self._note.show(ERROR_MARK + message if kind == "error" else message)
         for name in ("error", "hint", "info"):
             self._note.set_class(kind == name, f"-{name}")
-        self._note.display = bool(message)
 
 
 class TickBox(Checkbox):

@@ -1,76 +1,89 @@
-"""A result figure: label, value and the rule behind it; `e` (or Enter, or a click) explains how it was computed."""
+"""A result figure: label, value and the rule behind it; `e` (or Enter, or a click) explains how it was computed.
+
+One widget that draws its own lines: a figure changes on every keystroke, and every widget on screen adds to
+the layout pass a keystroke costs. A new value alone is a repaint; only a new rule (which may wrap to a
+different number of lines) needs a layout.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Label, Static
+from textual.geometry import Size
+from textual.widget import Widget
 
 from tui.screens.explain import ExplainScreen
 
+RULE_INDENT = "  "
 
-class FigureRow(Vertical, can_focus=True):
+
+class FigureRow(Widget, can_focus=True):
     """One figure. Blank (no value, no rule) while the inputs behind it are invalid."""
 
+    HELP_SECTION = "Figure"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"figure-row--rule"}
     BINDINGS: ClassVar[list[BindingType]] = [Binding("e,enter", "explain", "Explain", id="explain")]
 
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="figure-row")
-        self._label_text = label
-        self._label = Label(Content(label), classes="figure-label")
-        self._value = Label(classes="figure-value")
-        self._rule = Static(classes="figure-rule")
-        self._shown: tuple[str, str] = ("", "")
+        self._label = label
+        self._value = ""
+        self._rule = ""
         self._explanation: tuple[str, ...] = ()
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="figure-line"):
-            yield self._label
-            yield self._value
-        yield self._rule
-
-    def on_mount(self) -> None:
-        self._rule.display = False
 
     @property
     def label(self) -> str:
-        return self._label_text
+        return self._label
 
     @property
     def value(self) -> str:
-        return self._shown[0]
+        return self._value
 
     @property
     def rule(self) -> str:
-        return self._shown[1]
+        return self._rule
 
     def set_label(self, label: str) -> None:
-        if label != self._label_text:
-            self._label_text = label
-            self._label.update(Content(label))
+        if label != self._label:
+            self._label = label
+            self.refresh()
 
     def show(self, value: str, rule: str, explanation: Sequence[str]) -> None:
         could_explain = bool(self._explanation)
         self._explanation = tuple(explanation)
-        old_value, old_rule = self._shown
-        self._shown = (value, rule)
-        if value != old_value:
-            # The value has a fixed place on its line, so a new number needs no layout pass (the keystroke path).
-            self._value.update(Content(value), layout=False)
-        if rule != old_rule:
-            self._rule.update(Content(rule))
-            self._rule.display = bool(rule)
+        if rule != self._rule:
+            self._value, self._rule = value, rule
+            self.refresh(layout=True)
+        elif value != self._value:
+            self._value = value
+            self.refresh()
         if could_explain != bool(self._explanation):
             # The footer rebuilds itself on this, so not on every keystroke.
             self.refresh_bindings()
 
     def clear(self) -> None:
         self.show("", "", ())
+
+    def _rule_lines(self, width: int) -> list[str]:
+        if not self._rule:
+            return []
+        wrap = max(8, width - len(RULE_INDENT))
+        return [RULE_INDENT + line for line in textwrap.wrap(self._rule, wrap)]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1 + len(self._rule_lines(width))
+
+    def render(self) -> Content:
+        width = self.content_size.width
+        gap = max(1, width - len(self._label) - len(self._value))
+        head = Content.assemble((self._label, "bold"), " " * gap, (self._value, "bold"))
+        rule_style = self.get_visual_style("figure-row--rule", partial=True)
+        lines = [head, *(Content.styled(line, rule_style) for line in self._rule_lines(width))]
+        return Content("\n").join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "explain":
@@ -80,7 +93,7 @@ class FigureRow(Vertical, can_focus=True):
 
     def action_explain(self) -> None:
         if self._explanation:
-            self.app.push_screen(ExplainScreen(f"{self._label_text}: {self.value}", self._explanation))
+            self.app.push_screen(ExplainScreen(f"{self._label}: {self._value}", self._explanation))
 
     def on_click(self) -> None:
         self.action_explain()

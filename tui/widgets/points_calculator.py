@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from textual.app import ComposeResult
-from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from engine.points import PointsResult, calculate
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
 from tui.widgets.fields import FieldRow, TickBox
+from tui.widgets.text_line import TextLine
 
 WhatIf = Callable[[PointsResult], str]
 """Says what a priced deal would do to the agency's current totals and tier (one line of plain text)."""
@@ -26,7 +26,7 @@ class PointsCalculator(DealForm):
             "Sold amount", Input(placeholder="monthly, client currency", compact=True, id="amount"), field="sold amount"
         )
         self.manage = TickBox("Will you also manage this client?", value=False, compact=True, id="manage")
-        self.what_if_line = Static(classes="what-if")
+        self.what_if_line = TextLine(classes="what-if")
         self.what_if: WhatIf | None = None
         self.result: PointsResult | None = None
 
@@ -37,10 +37,6 @@ class PointsCalculator(DealForm):
         yield self.partners_row
         yield from self.results()
         yield self.what_if_line
-
-    def on_mount(self) -> None:
-        self.what_if_line.display = False
-        super().on_mount()
 
     @property
     def first_field(self) -> Input:
@@ -91,5 +87,4 @@ class PointsCalculator(DealForm):
 
     def after_recompute(self, shown: tuple[Shown, Shown, Shown] | None) -> None:
         line = self.what_if(self.result) if self.what_if is not None and self.result is not None else ""
-        self.what_if_line.update(Content(line))
-        self.what_if_line.display = bool(line)
+        self.what_if_line.show(line)

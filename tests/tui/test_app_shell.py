@@ -1,0 +1,137 @@
+"""The app frame: tabs by key, the keys dialog, the command palette, q, and the command line's options."""
+
+from __future__ import annotations
+
+import subprocess
+
+from textual.content import Content
+from textual.widgets import Static, TabbedContent
+
+from engine.cli import build_parser
+from textual.style import Style
+from tui.app import AppOptions, PartnerDashApp
+from tui.commands import highlighted
+from tui.screens.keys import KeysScreen
+from tui.screens.main import MainScreen
+
+
+def shown_text(screen: object) -> str:
+    """All the plain text the Static widgets of a screen show."""
+    return "\n".join(str(static.visual) for static in screen.query(Static))  # type: ignore[attr-defined]
+
+
+async def test_number_keys_switch_tabs() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.query_one("#tabs", TabbedContent)
+        assert tabs.active == "dashboard"
+        for key, tab in [("2", "partner-tier"), ("3", "points-breakdown"), ("4", "hubspot-team"), ("1", "dashboard")]:
+            await pilot.press(key)
+            assert tabs.active == tab
+        await pilot.press("3")
+        body = app.query_one("#points-breakdown-body")
+        assert "Points Breakdown" in shown_text(body)
+        assert "Coming soon" in shown_text(body)
+
+
+async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, KeysScreen)
+        text = shown_text(app.screen)
+        for line in [
+            "1  Dashboard",
+            "4  HubSpot Team",
+            "c  Calculator",
+            "^q / q  Quit",
+            "^p  Commands",
+            "? / f1  Keys",
+        ]:
+            assert any(row.split() == line.split() for row in text.splitlines()), line
+        # No calculator open, no filter on this tab: their keys are not listed as if they worked.
+        assert "Close calculator" not in text
+        assert "Filter" not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_keys_dialog_follows_the_focus_into_the_calculator() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        # `?` would be typed into the amount field; f1 is the key that works everywhere.
+        await pilot.press("f1")
+        text = shown_text(app.screen)
+        assert "Close calculator" in text
+        assert "Text field" in text
+        assert "Delete character left" in text
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_command_palette_switches_tabs_and_opens_the_calculator() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"show partner tier")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#tabs", TabbedContent).active == "partner-tier"
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"convert currency")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        sidebar = app.main.calculator
+        assert sidebar.is_open
+        assert app.query_one("#calculator-tabs", TabbedContent).active == "calc-currency"
+        assert app.focused is app.query_one("#conv-sold")
+
+
+def test_palette_names_are_plain_text_not_markup() -> None:
+    name = "Open client [b]Acme[/b] & [link=x]Co[/link]"
+    shown = highlighted(name, [0, 13], Style(reverse=True))
+    assert shown.plain == name
+    assert isinstance(shown, Content)
+
+
+async def test_q_quits_outside_a_text_field() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+def test_the_command_line_options_reach_the_app() -> None:
+    args = build_parser().parse_args(["--data", "agency", "--today", "2025-01-31", "--rules", "2024-02"])
+    options = AppOptions.from_args(args)
+    assert (str(options.data), str(options.today), options.rules, options.rules_file) == (
+        "agency",
+        "2025-01-31",
+        "2024-02",
+        None,
+    )
+    assert options.rule_set().id == "2024-02"
+
+
+async def test_the_calculator_uses_the_rule_set_given_on_the_command_line() -> None:
+    args = build_parser().parse_args(["--rules", "2024-02"])
+    app = PartnerDashApp(AppOptions.from_args(args))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"300")
+        # 2024-02: 5 points per US$100 sourced, no growth multiplier on managed points.
+        assert app.query_one("#sold-points").value == "15.00"  # type: ignore[attr-defined]
+        assert "rule set 2024-02" in str(app.query_one(".calculator-title", Static).visual)
+
+
+def test_an_unknown_rule_set_is_one_line_and_exit_2() -> None:
+    done = subprocess.run(["partner-dash", "--rules", "1999-01"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "partner-dash: error: unknown rule set '1999-01' (known: 2022-07, 2024-02, 2025-07)"
+    ]

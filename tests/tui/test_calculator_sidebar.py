@@ -1,0 +1,329 @@
+"""The slide-out points calculator, driven by the keys a user presses.
+
+Expected figures are hand-computed from the 2025-07 rules (5 points per US$100 sourced, 3 assisted, 1 managed;
+x2 on sold and managed in growth markets; EUR 88 = US$100) and checked against the engine's own answer.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, TabbedContent
+
+from engine.points import calculate, round_points
+from engine.rules import shipped_rulebook
+from engine.terms import DealType
+from tui.app import STYLES, PartnerDashApp
+from tui.screens.explain import ExplainScreen
+from tui.screens.main import MainScreen
+from tui.widgets.calculator import CalculatorSidebar
+from tui.widgets.deal_form import DealForm
+from tui.widgets.figures import FigureRow
+from tui.widgets.points_calculator import PointsCalculator
+
+FIGURES = ("#sold-points", "#managed-points", "#total-points")
+
+
+def figures(app: App[object], ids: tuple[str, ...] = FIGURES) -> tuple[str, ...]:
+    return tuple(app.query_one(figure, FigureRow).value for figure in ids)
+
+
+def note(app: App[object], field: str, form: type[DealForm] = PointsCalculator) -> str:
+    return app.query_one(form).rows[field].note
+
+
+async def tab_to(pilot: Pilot[object], widget: Widget) -> None:
+    """Press tab until the widget has the focus, as a user would."""
+    for _ in range(30):
+        if pilot.app.focused is widget:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached {widget!r}")
+
+
+async def test_c_opens_the_calculator_with_the_cursor_in_sold_amount_and_typing_prices_the_deal() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        sidebar = await app.main.ready_calculator()
+        assert not sidebar.is_open
+        await pilot.press("c")
+        assert sidebar.is_open and sidebar.has_class("-open")
+        assert app.focused is app.query_one("#amount", Input)
+
+        await pilot.press(*"1000")
+        assert figures(app) == ("50.00", "0.00", "50.00")
+        await tab_to(pilot, app.query_one("#manage"))
+        await pilot.press("space")
+        assert figures(app) == ("50.00", "10.00", "60.00")
+
+        engine = calculate(shipped_rulebook().default, Decimal(1000), "USD", "US", DealType.SOURCED, manage=True)
+        assert figures(app) == tuple(
+            f"{round_points(points):,}" for points in (engine.sold_points, engine.managed_points, engine.total_points)
+        )
+        sold = app.query_one("#sold-points", FigureRow)
+        assert (
+            sold.rule == engine.sold.rule == "Rule set 2025-07: 5 per US$100 sold, partner-sourced; standard market US"
+        )
+        assert app.query_one("#managed-points", FigureRow).rule == engine.managed.rule  # type: ignore[union-attr]
+
+
+async def test_every_keystroke_recomputes() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        seen = []
+        for key in "1234":
+            await pilot.press(key)
+            seen.append(figures(app)[0])
+        # 1, 12, 123, 1234 US$ at 5 per US$100.
+        assert seen == ["0.05", "0.60", "6.15", "61.70"]
+        await pilot.press("backspace")
+        assert figures(app)[0] == "6.15"
+
+
+async def test_currency_country_and_deal_type_change_the_figures() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        await tab_to(pilot, app.query_one("#manage"))
+        await pilot.press("space")
+
+        # Currency: EUR 88 counts as US$100. 1000 EUR -> 5000/88 sold, 1000/88 managed.
+        await tab_to(pilot, app.query_one("#currency"))
+        await pilot.press("enter", "e", "enter")
+        assert figures(app) == ("56.82", "11.36", "68.18")
+
+        # Country by name: India is a growth market, x2 on sold and managed points.
+        await tab_to(pilot, app.query_one("#market").input)
+        await pilot.press("ctrl+u", *"India")
+        assert figures(app) == ("113.64", "22.73", "136.36")
+        assert "GROWTH MARKET, x2 on sold and managed points" in note(app, "country")
+        heading = str(app.query_one(PointsCalculator).heading.visual)
+        assert heading.startswith("▲ Growth market IN")
+        assert "growth market IN (x2 on sold points)" in app.query_one("#sold-points", FigureRow).rule
+
+        # Deal type: partner-assisted earns 3 per US$100 sold.
+        await tab_to(pilot, app.query_one("#deal-type"))
+        await pilot.press("enter", "down", "enter")
+        assert figures(app) == ("68.18", "22.73", "90.91")
+        assert "partner-assisted" in app.query_one("#sold-points", FigureRow).rule
+
+
+async def test_country_search_by_part_of_a_name_and_pick_with_arrows() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        market = app.query_one("#market")
+        await tab_to(pilot, market.input)
+        await pilot.press("ctrl+u", *"ind")
+        # "ind" is no country yet: a prompt to pick, and no figures.
+        assert "3 countries match 'ind'" in note(app, "country")
+        assert figures(app) == ("", "", "")
+        await pilot.press("down", "enter")  # India, Indonesia, British Indian Ocean Territory
+        assert market.input.value == "ID"
+        assert note(app, "country") == "Indonesia: GROWTH MARKET, x2 on sold and managed points"
+        assert figures(app) == ("100.00", "0.00", "100.00")
+        # An ISO code works as typed.
+        await pilot.press("ctrl+u", *"de")
+        assert note(app, "country") == "Germany: standard market"
+        assert figures(app)[0] == "50.00"
+
+
+async def test_invalid_input_shows_a_message_by_the_field_and_blanks_every_figure() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        assert figures(app) == ("50.00", "0.00", "50.00")
+
+        await pilot.press("x")
+        assert note(app, "sold amount") == "sold amount: '1000x' is not a number"
+        assert app.query_one(PointsCalculator).rows["sold amount"].has_error
+        assert figures(app) == ("", "", "")
+        assert all(app.query_one(figure, FigureRow).rule == "" for figure in FIGURES)
+
+        await pilot.press("ctrl+u", *"-5")
+        assert note(app, "sold amount") == "sold amount: must not be negative"
+        assert figures(app) == ("", "", "")
+
+        await pilot.press("ctrl+u", *"5000000000000")
+        assert note(app, "sold amount") == "sold amount: 5,000,000,000,000 is too large (at most 1,000,000,000,000)"
+        assert figures(app) == ("", "", "")
+
+        await pilot.press("ctrl+u")
+        assert note(app, "sold amount") == "sold amount: enter a number"
+        assert figures(app) == ("", "", "")
+
+        await pilot.press(*"200")
+        assert note(app, "sold amount") == ""
+        assert figures(app) == ("10.00", "0.00", "10.00")
+
+        await tab_to(pilot, app.query_one("#market").input)
+        await pilot.press("ctrl+u", *"zz")
+        assert note(app, "country") == "client market: no country matches 'zz'"
+        assert figures(app) == ("", "", "")
+
+
+async def test_other_partners_split_the_managed_points_and_are_checked() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        partners = app.query_one("#other-partners", Input)
+        # Not managing: the question does not apply and cannot be reached.
+        assert app.query_one(PointsCalculator).partners_row.disabled
+        await tab_to(pilot, app.query_one("#manage"))
+        await pilot.press("space")
+        await tab_to(pilot, partners)
+        await pilot.press("backspace", "3")
+        # 10 managed points split evenly over this partner and 3 others.
+        assert figures(app) == ("50.00", "2.50", "52.50")
+        assert "split evenly over 4 partners" in app.query_one("#managed-points", FigureRow).rule
+
+        await pilot.press("backspace", "-")
+        assert note(app, "other_partners") == "other partners: '-' is not a whole number"
+        assert figures(app) == ("", "", "")
+        await pilot.press("backspace", *"5000")
+        assert note(app, "other_partners") == "other partners: at most 1000"
+        assert figures(app) == ("", "", "")
+
+
+async def test_markup_in_what_was_typed_is_shown_literally() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"[b]1[/b]")
+        row = app.query_one(PointsCalculator).rows["sold amount"]
+        assert row.note == "sold amount: '[b]1[/b]' is not a number"
+        assert "'[b]1[/b]'" in str(row.query_one(".field-note").visual)
+
+
+class HomeCurrencyApp(App[None]):
+    """The sidebar alone, for an agency whose home currency has no program rate."""
+
+    CSS_PATH = STYLES
+
+    def compose(self) -> ComposeResult:
+        yield CalculatorSidebar(shipped_rulebook().default, home_currency="BRL")
+
+    def on_mount(self) -> None:
+        self.query_one(CalculatorSidebar).is_open = True
+
+
+async def test_a_currency_without_a_program_rate_says_so_by_the_currency_field() -> None:
+    app = HomeCurrencyApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"1000")
+        assert figures(app) == ("", "", "")
+        message = note(app, "currency")
+        assert message.startswith("no program rate for currency 'BRL' in rule set 2025-07")
+        await tab_to(pilot, app.query_one("#currency"))
+        await pilot.press("enter", "u", "enter")
+        assert note(app, "currency") == ""
+        assert figures(app) == ("50.00", "0.00", "50.00")
+
+
+async def test_escape_hides_the_calculator_and_it_keeps_its_inputs() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        sidebar = await app.main.ready_calculator()
+        before = app.focused
+        await pilot.press("c", *"1000")
+        await pilot.press("escape")
+        assert not sidebar.is_open and not sidebar.has_class("-open")
+        assert app.focused is before
+        # Hidden fields are out of the tab order.
+        for _ in range(6):
+            await pilot.press("tab")
+            assert app.focused is None or sidebar not in app.focused.ancestors
+
+        await pilot.press("c")
+        assert sidebar.is_open
+        assert app.query_one("#amount", Input).value == "1000"
+        assert figures(app) == ("50.00", "0.00", "50.00")
+
+        # c outside a text field closes it too.
+        await tab_to(pilot, app.query_one("#manage"))
+        await pilot.press("c")
+        assert not sidebar.is_open
+
+
+async def test_keys_typed_in_a_text_field_are_text() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "q", "c", "2", "slash")
+        assert app.is_running
+        assert app.query_one("#amount", Input).value == "qc2/"
+        assert app.query_one("#tabs", TabbedContent).active == "dashboard"
+        assert app.query_one(CalculatorSidebar).is_open
+
+
+async def test_e_on_a_figure_explains_it() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        sold = app.query_one("#sold-points", FigureRow)
+        await tab_to(pilot, sold)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        lines = [str(line.visual) for line in app.screen.query(".explain-line")]
+        assert lines == [
+            "Rule set 2025-07: 5 per US$100 sold, partner-sourced; standard market US",
+            "1,000 USD = US$1,000.00 (program rate: USD 100 counts as US$100)",
+            "US$1,000.00 / 100 x 5 points = 50.00 points",
+        ]
+        assert str(app.screen.query_one(".dialog-title").visual) == "Sold points: 50.00"
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert app.focused is sold
+
+        # Nothing to explain while the inputs are invalid.
+        await pilot.press("shift+tab")
+        await tab_to(pilot, app.query_one("#amount"))
+        await pilot.press("x")
+        await tab_to(pilot, sold)
+        await pilot.press("e")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_total_explains_its_parts() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        await tab_to(pilot, app.query_one("#manage"))
+        await pilot.press("space")
+        await tab_to(pilot, app.query_one("#total-points"))
+        await pilot.press("enter")
+        lines = [str(line.visual) for line in app.screen.query(".explain-line")]
+        assert lines[0] == "Total points = 50.00 (sold) + 10.00 (managed) = 60.00"
+        assert "US$1,000.00 / 100 x 1 points = 10.00 points" in lines
+
+
+async def test_currency_tab_converts_both_ways() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        app.query_one(CalculatorSidebar).show_currency_tab()
+        await pilot.pause()
+        assert app.focused is app.query_one("#conv-sold")
+        await pilot.press(*"50", "tab", *"10")
+        conv = ("#conv-sold-points", "#conv-managed-points", "#conv-total-points")
+        assert figures(app, conv) == ("1,000.00 USD", "1,000.00 USD", "2,000.00 USD")
+        assert [app.query_one(f, FigureRow).label for f in conv] == ["Sold value", "Managed value", "Total value"]
+
+        await tab_to(pilot, app.query_one("#conv-currency"))
+        await pilot.press("enter", "e", "enter")
+        # The spec's example: 50 sourced and 10 managed points in EUR.
+        assert figures(app, conv) == ("880.00 EUR", "880.00 EUR", "1,760.00 EUR")
+
+        await tab_to(pilot, app.query_one("#conv-method"))
+        await pilot.press("enter", "down", "enter")
+        await tab_to(pilot, app.query_one("#conv-sold"))
+        await pilot.press("ctrl+u", *"880", "tab", "ctrl+u", *"880")
+        assert figures(app, conv) == ("50.00", "10.00", "60.00")
+        assert [app.query_one(f, FigureRow).label for f in conv] == ["Sold points", "Managed points", "Total points"]
+
+        await pilot.press("ctrl+u", *"abc")
+        form = app.query_one("#conversion-calculator", DealForm)
+        assert form.rows["managed"].note == "managed value: 'abc' is not a number"
+        assert figures(app, conv) == ("", "", "")
