@@ -131,6 +131,15 @@ async def test_the_owner_can_place_the_cursor() -> None:
         assert app.table.cursor_row_index == 0
 
 
+async def test_the_cursor_stays_in_sight_when_the_terminal_shrinks() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["down"] * 20)
+        await pilot.resize_terminal(80, 10)
+        await pilot.pause()
+        assert shown_names(app.table)[-1] == "Client 00020"
+
+
 async def test_enter_posts_row_selected_with_the_row_index_not_the_position() -> None:
     app = TableApp(view=[40, 7, 300])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -290,7 +299,8 @@ async def test_columns_wider_than_the_screen_scroll_sideways_with_the_column_cur
         header = screen_lines(app.table)[0]
         assert app.table.scroll_offset.x > 0
         assert header.split()[-1] == "Owner"
-        await pilot.press(*["left"] * 5)
+        # One more than there are columns: the cursor stops at the first one.
+        await pilot.press(*["left"] * 6)
         assert app.table.scroll_offset.x == 0
 
 

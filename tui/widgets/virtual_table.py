@@ -205,7 +205,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def set_view(self, view: Sequence[int], *, cell_text: CellText | None = None) -> None:
         """Show `view` instead; pass `cell_text` too when the data behind the row indices changed.
 
-        The cursor stays on the same row index if the new view has it, else keeps its position, clamped.
+        The widget keeps a reference to `view` (no copy, no work per row), so give it a new sequence rather
+        than changing this one. The cursor stays on the same row index if the new view has it, else keeps its
+        position, clamped.
         """
         previous_row = self.cursor_row_index
         self._view = view
@@ -215,6 +217,18 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = self._position_of(previous_row)
         self._update_virtual_size()
         self.refresh()
+        self._scroll_to_cursor()
+
+    def move_cursor(self, position: int) -> None:
+        """Put the cursor on the row at `position` in the view (clamped) and scroll it into sight."""
+        if not self._view:
+            return
+        position = max(0, min(position, len(self._view) - 1))
+        if position != self._cursor:
+            # Virtual line y is row position + 1 because of the header.
+            self.refresh_line(self._cursor + 1)
+            self._cursor = position
+            self.refresh_line(position + 1)
         self._scroll_to_cursor()
 
     def set_sort(self, column_key: str | None, descending: bool = False) -> None:
@@ -329,17 +343,6 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _refresh_header(self) -> None:
         self.refresh(Region(0, 0, self.size.width, 1))
 
-    def move_cursor(self, position: int) -> None:
-        if not self._view:
-            return
-        position = max(0, min(position, len(self._view) - 1))
-        if position != self._cursor:
-            # Virtual line y is row position + 1 because of the header.
-            self.refresh_line(self._cursor + 1)
-            self._cursor = position
-            self.refresh_line(position + 1)
-        self._scroll_to_cursor()
-
     def _scroll_to_cursor(self) -> None:
         top = self.scroll_offset.y
         rows = self._rows_on_screen
@@ -351,7 +354,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _move_column_cursor(self, number: int) -> None:
         self._column_cursor = max(0, min(number, len(self._columns) - 1))
         self._refresh_header()
-        start = sum(column.width + 1 for column in self._columns[:number])
+        start = sum(column.width + 1 for column in self._columns[: self._column_cursor])
         end = start + self._columns[self._column_cursor].width + 1
         scroll_x = self.scroll_offset.x
         width = self.scrollable_content_region.width
@@ -406,6 +409,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
                 return number
         # Past the last column's own width: the stretched part of the last column.
         return len(self._columns) - 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._scroll_to_cursor()
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
