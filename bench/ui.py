@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import ClassVar
 
 SOCKET = "partner-dash-bench"
 SESSION = "bench"
@@ -36,13 +37,15 @@ KEY_GAP = 0.06
 
 def serve_bare(focus_input: bool) -> None:
     from textual.app import App, ComposeResult
-    from textual.binding import Binding
+    from textual.binding import Binding, BindingType
     from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
     labels = ("Dashboard", "Partner Tier", "Points Breakdown", "HubSpot Team")
 
     class BareApp(App[None]):
-        BINDINGS = [Binding(str(n), f"show('t{n}')", label) for n, label in enumerate(labels, 1)]
+        BINDINGS: ClassVar[list[BindingType]] = [
+            Binding(str(n), f"show('t{n}')", label) for n, label in enumerate(labels, 1)
+        ]
 
         def compose(self) -> ComposeResult:
             with TabbedContent(id="tabs"):
@@ -78,6 +81,8 @@ def tmux(*args: str, check: bool = True) -> str:
 def start(command: list[str], size: tuple[int, int], probe: Path | None) -> float:
     """Start the command in a fresh tmux session; returns the wall time just before launching it."""
     tmux("kill-server", check=False)
+    while subprocess.run(["tmux", "-L", SOCKET, "has-session"], capture_output=True).returncode == 0:
+        time.sleep(0.05)
     env = f"PARTNER_DASH_PROBE={shlex.quote(str(probe))} " if probe else ""
     shell = f"{env}exec {shlex.join(command)}"
     launched = time.time()

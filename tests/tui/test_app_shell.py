@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static, TabbedContent
 
 from engine.cli import build_parser
-from textual.style import Style
 from tui.app import AppOptions, PartnerDashApp
 from tui.commands import highlighted
 from tui.screens.keys import KeysScreen

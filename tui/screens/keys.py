@@ -54,12 +54,14 @@ def key_rows(screen: Screen[object]) -> list[KeyRow]:
         else:
             merged[slot] = (active.node, [app.get_key_display(binding)], binding, active.enabled)
     rows = [
-        KeyRow(_section(node), " / ".join(keys), binding.description, enabled)
+        (KeyRow(_section(node), " / ".join(keys), binding.description, enabled), binding.id is None)
         for node, keys, binding, enabled in merged.values()
     ]
-    # Bindings come innermost-first (focused widget ... app); a reader wants the global keys first.
-    sections = list(dict.fromkeys(row.section for row in reversed(rows)))
-    return sorted(rows, key=lambda row: sections.index(row.section))
+    # Bindings come innermost-first (focused widget ... app); a reader wants the global keys first, and
+    # within a section the app's own keys before Textual's generic ones (tab, copy).
+    sections = list(dict.fromkeys(row.section for row, _ in reversed(rows)))
+    ordered = sorted(rows, key=lambda item: (sections.index(item[0].section), item[1]))
+    return [row for row, _ in ordered]
 
 
 class KeysScreen(ModalScreen[None]):

@@ -91,7 +91,7 @@ class ConversionCalculator(DealForm):
         return (
             Shown(text(sold), sold.rule, sold.explain()),
             Shown(text(managed), managed.rule, managed.explain()),
-            Shown(total, f"Sold {what} + managed {what} (rule set {conversion.rules.id})", explanation),
+            Shown(total, f"Sold {what} + managed {what}", explanation),
         )
 
     @staticmethod

@@ -86,8 +86,12 @@ class DealForm(VerticalScroll, can_focus=False):
         yield self.currency_row
 
     def results(self) -> ComposeResult:
+        sold, managed, total = self.figures
         yield self.heading
-        yield from self.figures
+        # The total first: on a short terminal it is the figure that must not scroll out of sight.
+        yield total
+        yield sold
+        yield managed
         yield self.message
 
     def on_mount(self) -> None:
@@ -197,14 +201,14 @@ class DealForm(VerticalScroll, can_focus=False):
         name = country_names()[code]
         if not self.rules.is_growth_market(code):
             return f"{name}: standard market"
-        return f"{name}: GROWTH MARKET, x{self.rules.growth_market.multiplier} on {self._growth_tracks()}"
+        return f"{name}: GROWTH MARKET, x{self.rules.growth_market.multiplier} on {self._growth_tracks()} points"
 
     def market_heading(self) -> str:
         code = self.market.code or ""
         if self.rules.is_growth_market(code):
-            return f"▲ Growth market {code}: x{self.rules.growth_market.multiplier} on {self._growth_tracks()}"
+            return f"▲ Growth market {code}: x{self.rules.growth_market.multiplier} {self._growth_tracks()}"
         return f"Standard market {code}"
 
     def _growth_tracks(self) -> str:
         tracks = [track for track in (Track.SOLD, Track.MANAGED) if track in self.rules.growth_market.tracks]
-        return " and ".join(track.value for track in tracks) + " points"
+        return " and ".join(track.value for track in tracks)

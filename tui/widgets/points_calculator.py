@@ -82,7 +82,7 @@ class PointsCalculator(DealForm):
             "Managed points:",
             *managed.explanation,
         ]
-        rule = f"Sold points + managed points (rule set {result.rules.id})"
+        rule = "Sold points + managed points"
         return sold, managed, Shown(total, rule, explanation)
 
     def after_recompute(self, shown: tuple[Shown, Shown, Shown] | None) -> None:
