@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.countries import country_names
-from engine.ledger import ZERO, Ledger, ManagedStep, SoldItem
+from engine.ledger import EXACT, Ledger, ManagedStep, SoldItem, exact_sum
 from engine.metrics import ProgressPoint, progress_days
 from engine.models import Client, Deal
 from engine.points import InputError, fmt2, round_points
@@ -38,7 +38,7 @@ class BreakdownRow:
 
     @property
     def combined(self) -> Decimal:
-        return self.sold + self.managed
+        return EXACT.add(self.sold, self.managed)
 
     def describe(self) -> str:
         return (
@@ -68,7 +68,7 @@ class BreakdownTotals:
 
     @property
     def combined(self) -> Decimal:
-        return self.sold + self.managed
+        return EXACT.add(self.sold, self.managed)
 
 
 class Breakdown:
@@ -81,7 +81,7 @@ class Breakdown:
         self.ledger = ledger
         self._sold = ledger.client_sold
         self._managed = ledger.client_managed
-        self._combined = [s + m for s, m in zip(ledger.client_sold, ledger.client_managed, strict=True)]
+        self._combined = list(map(EXACT.add, ledger.client_sold, ledger.client_managed))
         self._deal_type = [c.deal_type for c in clients]
         self._market = [MarketType.GROWTH if c.country in growth else MarketType.STANDARD for c in clients]
         self._orders: dict[tuple[str, bool], list[int]] = {}
@@ -166,8 +166,8 @@ class Breakdown:
 
     def totals(self, indices: Sequence[int]) -> BreakdownTotals:
         return BreakdownTotals(
-            sold=sum((self._sold[i] for i in indices), ZERO),
-            managed=sum((self._managed[i] for i in indices), ZERO),
+            sold=exact_sum(self._sold[i] for i in indices),
+            managed=exact_sum(self._managed[i] for i in indices),
         )
 
     def showing(self, indices: Sequence[int]) -> str:
@@ -201,11 +201,11 @@ class ClientDetail:
 
     @property
     def active_points(self) -> Decimal:
-        return sum((item.points for item in self.active), ZERO)
+        return exact_sum(item.points for item in self.active)
 
     @property
     def expired_points(self) -> Decimal:
-        return sum((item.points for item in self.expired), ZERO)
+        return exact_sum(item.points for item in self.expired)
 
     @property
     def next_expiry(self) -> date | None:
@@ -213,7 +213,7 @@ class ClientDetail:
 
     @property
     def combined_points(self) -> Decimal:
-        return self.active_points + self.managed_points
+        return EXACT.add(self.active_points, self.managed_points)
 
     def explain(self) -> list[str]:
         c = self.client
@@ -242,8 +242,8 @@ def client_detail(ledger: Ledger, client_id: str) -> ClientDetail:
         history.append(
             ProgressPoint(
                 day=day,
-                sold=sum((item.points for item in active), ZERO),
-                sourced=sum((item.points for item in active if item.deal_type is DealType.SOURCED), ZERO),
+                sold=exact_sum(item.points for item in active),
+                sourced=exact_sum(item.points for item in active if item.deal_type is DealType.SOURCED),
                 managed=ledger.managed_points(client_id, day),
             )
         )

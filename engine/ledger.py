@@ -13,11 +13,13 @@ client's managed MRR on t (sum of its managed events dated <= t) priced under th
 from __future__ import annotations
 
 import calendar
+import gc
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from enum import StrEnum
 from functools import cached_property
 from itertools import accumulate
@@ -28,8 +30,16 @@ from engine.rules import RuleBook, RuleSet
 from engine.terms import DealType, Track
 
 ZERO = Decimal(0)
+# Sums of points are taken in this context: wide enough that adding 28-digit figures never rounds, so a
+# total is exactly the sum of its parts whatever the order (and an empty one is exactly 0).
+EXACT = Context(prec=100)
 _Date = date  # SoldItem.date shadows the type inside the class body
 SOLD_MONTHS = 12
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    with localcontext(EXACT):
+        return sum(values, ZERO)
 
 
 def add_months(day: date, months: int) -> date:
@@ -77,11 +87,11 @@ class PointTotals:
 
     @property
     def assisted(self) -> Decimal:
-        return self.sold - self.sourced
+        return EXACT.subtract(self.sold, self.sourced)
 
     @property
     def total(self) -> Decimal:
-        return self.sold + self.managed
+        return EXACT.add(self.sold, self.managed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +171,31 @@ class ManagedStep:
     line: int
 
 
-# Per sold event: client index, event index, date, expires, points, pricing index, kind, sourced.
-SoldRow = tuple[int, int, date, date, Decimal, int, SaleKind, bool]
-# Per managed event: client index, event index, date, MRR change.
-ManagedRow = tuple[int, int, date, Decimal]
+@dataclass(slots=True)
+class SoldColumns:
+    """The sold events in date order, one list per field: position i is sold item i.
+
+    Columns of plain values rather than an object (or tuple) per event: for a large agency that is hundreds
+    of thousands fewer objects to build, and none for the cyclic garbage collector to walk."""
+
+    client: list[int] = field(default_factory=list)  # index in Ledger.clients
+    event: list[int] = field(default_factory=list)  # index in Dataset.events
+    date: list[_Date] = field(default_factory=list)
+    expires: list[_Date] = field(default_factory=list)
+    points: list[Decimal] = field(default_factory=list)
+    pricing: list[int] = field(default_factory=list)  # see Ledger.pricing
+    kind: list[SaleKind] = field(default_factory=list)
+    sourced: list[bool] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ManagedColumns:
+    """The managed events in date order, one list per field."""
+
+    client: list[int] = field(default_factory=list)
+    event: list[int] = field(default_factory=list)
+    date: list[_Date] = field(default_factory=list)
+    change: list[Decimal] = field(default_factory=list)  # MRR change, client currency
 
 
 class _Rules:
@@ -175,7 +206,7 @@ class _Rules:
         self.sets = book.rule_sets
         self._starts = [r.applies_from for r in self.sets]
         self.days: dict[date, tuple[int, date, date | None]] = {}
-        self.sold_prices: dict[tuple[int, int, bool, bool], tuple[int, Decimal, Decimal]] = {}
+        self.sold_prices: dict[int, tuple[int, Decimal, Decimal]] = {}
         self.pricings: list[Pricing] = []
 
     def index_for(self, day: date) -> int:
@@ -185,19 +216,18 @@ class _Rules:
         return self.sets[self.index_for(day)]
 
     def day(self, day: date) -> tuple[int, date, date | None]:
-        """(rule-set index, expiry of a sale on `day`, the legacy-upsell cutoff if one applies on `day`)."""
+        """(rule-set index shifted into a pricing key, expiry of a sale on `day`, the legacy-upsell cutoff if
+        one applies on `day`)."""
         index = self.index_for(day)
         legacy = self.sets[index].legacy_upsell
         cutoff = legacy.first_sold_before if legacy is not None and day >= legacy.first_sold_before else None
-        found = self.days[day] = (index, add_months(day, SOLD_MONTHS), cutoff)
+        found = self.days[day] = (index << 2, add_months(day, SOLD_MONTHS), cutoff)
         return found
 
-    def sold(
-        self, key: tuple[int, int, bool, bool], currency: str, country: str, when: date
-    ) -> tuple[int, Decimal, Decimal]:
-        """(pricing index, points numerator per unit of MRR, currency per US$100) for a pricing key:
-        (rule-set index, client profile, legacy upsell, partner-sourced)."""
-        index, _, legacy, sourced = key
+    def sold(self, key: int, currency: str, country: str, when: date) -> tuple[int, Decimal, Decimal]:
+        """(pricing index, points numerator per unit of MRR, currency per US$100) for a pricing key: the bits
+        of (client profile, rule-set index (6 bits), legacy upsell, partner-sourced); an int hashes fastest."""
+        index, legacy, sourced = (key >> 2) & 63, bool(key & 2), bool(key & 1)
         rules = self.sets[index]
         deal_type = DealType.SOURCED if sourced else DealType.ASSISTED
         rate = rules.sold_rate(deal_type, legacy_upsell=legacy)
@@ -230,12 +260,14 @@ class _Priced:
     """What one pass over the events produces."""
 
     events: Sequence[MrrEvent]
-    sold: list[SoldRow]
-    managed: list[ManagedRow]
+    client_index: dict[str, int]
+    sold: SoldColumns
+    managed: ManagedColumns
     sold_today: list[Decimal]  # per client: active sold points today
     sourced_today: list[Decimal]
     managed_mrr_today: list[Decimal]
     has_managed: list[bool]
+    managed_clients: list[int]  # clients with managed events, as first met
     skipped: int
 
 
@@ -247,18 +279,15 @@ class Ledger:
         self.book = book
         self.today = today
         self.clients: tuple[Client, ...] = dataset.clients
-        self.client_index = {client.id: i for i, client in enumerate(self.clients)}
+        self.client_index = priced.client_index
         self.skipped_events = priced.skipped  # events for clients not in clients.csv (the loader reports them)
         self._rules = rules
-        # Per sold event, in date order: (client index, event index, date, expires, points, pricing index,
-        # kind, sourced). Figures over many events read these directly; `sold_item` dresses one up.
-        self.sold_rows: Sequence[SoldRow] = priced.sold
-        # Per managed event, in date order: (client index, event index, date, MRR change).
-        self.managed_rows: Sequence[ManagedRow] = priced.managed
+        # Figures over many events read the columns directly; `sold_item` dresses one event up.
+        self.sold = priced.sold
+        self.managed = priced.managed
         self._has_managed = priced.has_managed
+        self._managed_clients = priced.managed_clients
         self._factor_cache: dict[str, list[tuple[Decimal, Decimal] | None]] = {}
-        self._frozen_cache: dict[str, Decimal] = {}
-        self._managed_steps: dict[str, tuple[list[date], list[Decimal]]] = {}
         self.rules_today = rules.for_date(today)
         self.client_sold: Sequence[Decimal] = priced.sold_today  # active sold points today, per client
         self.client_sourced: Sequence[Decimal] = priced.sourced_today
@@ -277,20 +306,21 @@ class Ledger:
         if cached is None:
             by_profile: dict[tuple[str, str, int], tuple[Decimal, Decimal]] = {}
             cached = [None] * len(self.clients)
-            for ci, managed in enumerate(self._has_managed):
-                if managed:
-                    client = self.clients[ci]
-                    profile = (client.currency, client.country, client.managed_share_divisor)
-                    factor = by_profile.get(profile)
-                    if factor is None:
-                        factor = by_profile[profile] = managed_factor(rules, client)
-                    cached[ci] = factor
+            for ci in self._managed_clients:
+                client = self.clients[ci]
+                profile = (client.currency, client.country, client.partners)
+                factor = by_profile.get(profile)
+                if factor is None:
+                    factor = by_profile[profile] = managed_factor(rules, client)
+                cached[ci] = factor
             self._factor_cache[rules.id] = cached
         return cached
 
     def _managed_points_at(self, mrr: Sequence[Decimal], rules: RuleSet) -> list[Decimal]:
         points = [ZERO] * len(mrr)
-        for ci, factor in enumerate(self._managed_factors(rules)):
+        factors = self._managed_factors(rules)
+        for ci in self._managed_clients:
+            factor = factors[ci]
             if factor is not None and mrr[ci]:
                 points[ci] = mrr[ci] * factor[0] / factor[1]
         return points
@@ -299,26 +329,27 @@ class Ledger:
 
     @property
     def sold_count(self) -> int:
-        return len(self.sold_rows)
+        return len(self.sold.points)
 
     def sold_item(self, index: int) -> SoldItem:
-        ci, ei, day, expires, points, price, kind, sourced = self.sold_rows[index]
+        sold = self.sold
+        expires = sold.expires[index]
         return SoldItem(
             index=index,
-            client=self.clients[ci],
-            event=self.dataset.events[ei],
-            deal_type=DealType.SOURCED if sourced else DealType.ASSISTED,
-            points=points,
-            pricing=self._rules.pricings[price],
+            client=self.clients[sold.client[index]],
+            event=self.dataset.events[sold.event[index]],
+            deal_type=DealType.SOURCED if sold.sourced[index] else DealType.ASSISTED,
+            points=sold.points[index],
+            pricing=self._rules.pricings[sold.pricing[index]],
             expires=expires,
-            active=day <= self.today < expires,
-            kind=kind,
+            active=sold.date[index] <= self.today < expires,
+            kind=sold.kind[index],
         )
 
     def sold_items(self, client_id: str | None = None) -> Iterator[SoldItem]:
         """Sold items in date order; one client's when `client_id` is given."""
         if client_id is None:
-            indices: Sequence[int] = range(len(self.sold_rows))
+            indices: Sequence[int] = range(self.sold_count)
         else:
             ci = self.client_index.get(client_id)
             indices = self._sold_by_client.get(ci, []) if ci is not None else []
@@ -326,33 +357,29 @@ class Ledger:
             yield self.sold_item(index)
 
     def pricing(self, index: int) -> Pricing:
-        """How a sold row was priced (its sixth field is this index)."""
+        """How sold items were priced: `index` is their `sold.pricing` entry."""
         return self._rules.pricings[index]
 
     def sold_range(self, after: date, until: date) -> range:
         """Indices of the sold items dated in (after, until] (they are in date order)."""
-        dates = self._sold_dates
+        dates = self.sold.date
         return range(bisect_right(dates, after), bisect_right(dates, until))
 
-    def expiring(self, after: date, until: date) -> list[int]:
-        """Indices of the sold items that expire in (after, until]."""
-        order, expiries = self._by_expiry
-        return order[bisect_right(expiries, after) : bisect_right(expiries, until)]
+    def expiring(self, after: date, until: date) -> range:
+        """Indices of the sold items that expire in (after, until] (expiry follows date order too)."""
+        expires = self.sold.expires
+        return range(bisect_right(expires, after), bisect_right(expires, until))
 
-    @cached_property
-    def _sold_dates(self) -> list[date]:
-        return [row[2] for row in self.sold_rows]
-
-    @cached_property
-    def _by_expiry(self) -> tuple[list[int], list[date]]:
-        order = sorted(range(len(self.sold_rows)), key=lambda i: self.sold_rows[i][3])
-        return order, [self.sold_rows[i][3] for i in order]
+    def active_on(self, day: date) -> range:
+        """Indices of the sold items active on `day`: dated on or before it and not yet expired. Because
+        every item expires 12 months after its date, they are one contiguous run of the date order."""
+        return range(bisect_right(self.sold.expires, day), bisect_right(self.sold.date, day))
 
     @cached_property
     def _sold_by_client(self) -> dict[int, list[int]]:
         grouped: dict[int, list[int]] = {}
-        for index, row in enumerate(self.sold_rows):
-            grouped.setdefault(row[0], []).append(index)
+        for index, ci in enumerate(self.sold.client):
+            grouped.setdefault(ci, []).append(index)
         return grouped
 
     # --- managed ----------------------------------------------------------------------------------------
@@ -363,31 +390,31 @@ class Ledger:
         return ci is not None and self._has_managed[ci]
 
     def managed_history(self, client_id: str) -> tuple[ManagedStep, ...]:
+        """The client's managed events in date order, each with the managed MRR after it."""
         ci = self.client_index.get(client_id)
-        return self._managed_history.get(ci, ()) if ci is not None else ()
-
-    @cached_property
-    def _managed_history(self) -> dict[int, tuple[ManagedStep, ...]]:
-        steps: dict[int, list[ManagedStep]] = {}
+        m = self.managed
         events = self.dataset.events
-        for ci, ei, day, change in self.managed_rows:
-            history = steps.setdefault(ci, [])
-            mrr = history[-1].mrr + change if history else change
-            history.append(ManagedStep(date=day, mrr_change=change, mrr=mrr, line=events[ei].line))
-        return {ci: tuple(history) for ci, history in steps.items()}
+        steps: list[ManagedStep] = []
+        mrr = ZERO
+        for i in self._managed_by_client.get(ci, []) if ci is not None else []:
+            mrr += m.change[i]
+            steps.append(ManagedStep(date=m.date[i], mrr_change=m.change[i], mrr=mrr, line=events[m.event[i]].line))
+        return tuple(steps)
 
     @cached_property
-    def _managed_dates(self) -> dict[int, list[date]]:
-        return {ci: [step.date for step in history] for ci, history in self._managed_history.items()}
-
-    def _mrr_at(self, ci: int, day: date) -> Decimal:
-        position = bisect_right(self._managed_dates[ci], day)
-        return self._managed_history[ci][position - 1].mrr if position else ZERO
+    def _managed_by_client(self) -> dict[int, list[int]]:
+        grouped: dict[int, list[int]] = {}
+        for index, ci in enumerate(self.managed.client):
+            grouped.setdefault(ci, []).append(index)
+        return grouped
 
     def managed_mrr(self, client_id: str, day: date) -> Decimal:
         """The client's managed MRR (client currency) on `day`."""
         ci = self.client_index.get(client_id)
-        return self._mrr_at(ci, day) if ci is not None and self._has_managed[ci] else ZERO
+        if ci is None:
+            return ZERO
+        m = self.managed
+        return sum((m.change[i] for i in self._managed_by_client.get(ci, []) if m.date[i] <= day), ZERO)
 
     def managed_points(self, client_id: str, day: date) -> Decimal:
         """The client's managed points on `day`, under the rules in force on `day`."""
@@ -400,12 +427,16 @@ class Ledger:
 
     def managed_points_by_client(self, day: date) -> dict[int, Decimal]:
         """Managed points on `day` of every client with managed events, by client index."""
+        m = self.managed
+        end = bisect_right(m.date, day)
+        mrr = dict.fromkeys(self._managed_clients, ZERO)
+        for ci, change in zip(m.client[:end], m.change[:end], strict=True):
+            mrr[ci] += change
         factors = self._managed_factors(self.rules_for(day))
         result: dict[int, Decimal] = {}
-        for ci in self._managed_history:
-            mrr = self._mrr_at(ci, day)
+        for ci, amount in mrr.items():
             factor = factors[ci]
-            result[ci] = mrr * factor[0] / factor[1] if mrr and factor is not None else ZERO
+            result[ci] = amount * factor[0] / factor[1] if amount and factor is not None else ZERO
         return result
 
     # --- totals -----------------------------------------------------------------------------------------
@@ -414,88 +445,73 @@ class Ledger:
         """Sold, sourced and managed points on `day`, from every event dated on or before it."""
         if day == self.today:
             return self.totals_today
-        sold, sourced = self._sold_on(day)
-        return PointTotals(sold=sold, sourced=sourced, managed=self._managed_on(day))
+        return PointTotals(*self._sold_between(self.active_on(day)), managed=self._managed_total(day, day))
 
     @cached_property
     def totals_today(self) -> PointTotals:
+        """Today's totals: exactly the sums of the per-client figures (what the breakdown adds up to)."""
         return PointTotals(
-            sold=sum(self.client_sold, ZERO),
-            sourced=sum(self.client_sourced, ZERO),
-            managed=sum(self.client_managed, ZERO),
+            sold=exact_sum(self.client_sold),
+            sourced=exact_sum(self.client_sourced),
+            managed=exact_sum(self.client_managed),
         )
 
     def projected_totals(self, day: date) -> PointTotals:
         """Totals on a day after today if nothing new happens: sold items expire, managed MRR stays."""
         if day <= self.today:
             return self.totals(day)
-        expiries, sold_gone, sourced_gone = self._expiring_after_today
-        position = bisect_right(expiries, day)
-        today = self.totals_today
-        return PointTotals(
-            sold=today.sold - (sold_gone[position - 1] if position else ZERO),
-            sourced=today.sourced - (sourced_gone[position - 1] if position else ZERO),
-            managed=self._managed_frozen(self.rules_for(day)),
-        )
+        still = range(bisect_right(self.sold.expires, day), bisect_right(self.sold.date, self.today))
+        return PointTotals(*self._sold_between(still), managed=self._managed_total(self.today, day))
 
     @cached_property
-    def _expiring_after_today(self) -> tuple[list[date], list[Decimal], list[Decimal]]:
-        today = self.today
-        active = sorted(
-            (row[3], row[4], row[4] if row[7] else ZERO) for row in self.sold_rows if row[2] <= today < row[3]
-        )
-        return (
-            [row[0] for row in active],
-            list(accumulate(row[1] for row in active)),
-            list(accumulate(row[2] for row in active)),
-        )
+    def _sold_prefix(self) -> tuple[list[Decimal], list[Decimal]]:
+        """Exact running sums of sold and sourced points in date order, starting from 0."""
+        sold = self.sold
+        with localcontext(EXACT):
+            points = list(accumulate(sold.points, initial=ZERO))
+            sourced = list(
+                accumulate((p if s else ZERO for p, s in zip(sold.points, sold.sourced, strict=True)), initial=ZERO)
+            )
+        return points, sourced
 
-    def _managed_frozen(self, rules: RuleSet) -> Decimal:
-        """Managed points if every client keeps today's managed MRR, priced under `rules`."""
-        if rules.id not in self._frozen_cache:
-            self._frozen_cache[rules.id] = sum(self._managed_points_at(self.client_managed_mrr, rules), ZERO)
-        return self._frozen_cache[rules.id]
+    def _sold_between(self, items: range) -> tuple[Decimal, Decimal]:
+        """Exact sums of the sold and sourced points of a contiguous run of sold items."""
+        if not items:
+            return ZERO, ZERO
+        points, sourced = self._sold_prefix
+        with localcontext(EXACT):
+            return points[items.stop] - points[items.start], sourced[items.stop] - sourced[items.start]
 
     @cached_property
-    def _sold_steps(self) -> tuple[list[date], list[Decimal], list[Decimal]]:
-        """Days on which sold points start or stop counting, with the running totals after each."""
-        changes: dict[date, list[Decimal]] = {}
-        for _, _, day, expires, points, _, _, sourced in self.sold_rows:
-            start = changes.setdefault(day, [ZERO, ZERO])
-            end = changes.setdefault(expires, [ZERO, ZERO])
-            start[0] += points
-            end[0] -= points
-            if sourced:
-                start[1] += points
-                end[1] -= points
-        days = sorted(changes)
-        return (
-            days,
-            list(accumulate(changes[d][0] for d in days)),
-            list(accumulate(changes[d][1] for d in days)),
-        )
+    def _managed_groups(self) -> list[tuple[Client, list[date], list[Decimal]]]:
+        """Managed MRR over time per group of clients priced alike (currency, country, partners): a
+        representative client, the event dates, and the group's running managed MRR after each."""
+        groups: dict[tuple[str, str, int], tuple[Client, list[date], list[Decimal]]] = {}
+        m = self.managed
+        with localcontext(EXACT):
+            for ci, day, change in zip(m.client, m.date, m.change, strict=True):
+                client = self.clients[ci]
+                key = (client.currency, client.country, client.managed_share_divisor)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = (client, [], [])
+                group[1].append(day)
+                group[2].append(group[2][-1] + change if group[2] else change)
+        return list(groups.values())
 
-    def _sold_on(self, day: date) -> tuple[Decimal, Decimal]:
-        days, sold, sourced = self._sold_steps
-        position = bisect_right(days, day)
-        return (sold[position - 1], sourced[position - 1]) if position else (ZERO, ZERO)
+    def _managed_total(self, mrr_day: date, rules_day: date) -> Decimal:
+        """Managed points of the managed MRR on `mrr_day`, priced under the rules in force on `rules_day`.
 
-    def _managed_on(self, day: date) -> Decimal:
-        """Managed points on `day`: running sums of the managed events priced under the rules of `day`."""
-        rules = self.rules_for(day)
-        cache = self._managed_steps
-        if rules.id not in cache:
-            changes: dict[date, Decimal] = {}
-            factors = self._managed_factors(rules)
-            for ci, _, when, change in self.managed_rows:
-                factor = factors[ci]
-                assert factor is not None
-                changes[when] = changes.get(when, ZERO) + change * factor[0] / factor[1]
-            days = sorted(changes)
-            cache[rules.id] = (days, list(accumulate(changes[d] for d in days)))
-        days, running = cache[rules.id]
-        position = bisect_right(days, day)
-        return running[position - 1] if position else ZERO
+        Summed per group of clients priced alike, so it can differ from the sum of per-client figures in the
+        last of 28 significant digits (never when shown)."""
+        rules = self.rules_for(rules_day)
+        total = ZERO
+        for client, days, mrr in self._managed_groups:
+            position = bisect_right(days, mrr_day)
+            if position and mrr[position - 1]:
+                numerator, denominator = managed_factor(rules, client)
+                total = EXACT.add(total, mrr[position - 1] * numerator / denominator)
+        return total
 
 
 def _line_first_sold(events: Sequence[MrrEvent]) -> dict[tuple[str, str], date]:
@@ -513,28 +529,41 @@ def _line_first_sold(events: Sequence[MrrEvent]) -> dict[tuple[str, str], date]:
 def _price(
     events: Sequence[MrrEvent],
     clients: Sequence[Client],
+    client_index: dict[str, int],
     rules: _Rules,
     today: date,
     first_sold: dict[tuple[str, str], date] | None,
 ) -> _Priced | None:
     """Price every event in one pass. None when the pass cannot be trusted: events out of date order,
     or (without `first_sold`) a first_sold date that arrives after its product line's first event."""
-    client_index = {client.id: i for i, client in enumerate(clients)}
-    profiles: dict[tuple[str, str], int] = {}
-    profile_of = [profiles.setdefault((c.currency, c.country), len(profiles)) for c in clients]
-    type_of = [c.deal_type for c in clients]
     n = len(clients)
+    # Client (currency, country) pairs, numbered as first met: the sold price cache's key.
+    profiles: dict[tuple[str, str], int] = {}
+    profile_of = [-1] * n
+    managed_clients: list[int] = []
     sold_today = [ZERO] * n
     sourced_today = [ZERO] * n
     mrr_today = [ZERO] * n
     has_managed = [False] * n
     line_start: dict[tuple[str, str], date] = {}
-    sold: list[SoldRow] = []
-    managed: list[ManagedRow] = []
-    add_sold = sold.append
-    add_managed = managed.append
+    sold = SoldColumns()
+    managed = ManagedColumns()
+    s_client, s_event, s_date, s_expires = sold.client.append, sold.event.append, sold.date.append, sold.expires.append
+    s_points, s_pricing, s_kind, s_sourced = (
+        sold.points.append,
+        sold.pricing.append,
+        sold.kind.append,
+        sold.sourced.append,
+    )
+    m_client, m_event, m_date, m_change = (
+        managed.client.append,
+        managed.event.append,
+        managed.date.append,
+        managed.change.append,
+    )
     days = rules.days
     prices = rules.sold_prices
+    exact_add = EXACT.add
     skipped = 0
     sourced_type = DealType.SOURCED
     sold_track = Track.SOLD
@@ -552,10 +581,15 @@ def _price(
             continue
         change = event.mrr_change
         if event.track is not sold_track:
-            add_managed((ci, ei, day, change))
-            has_managed[ci] = True
+            m_client(ci)
+            m_event(ei)
+            m_date(day)
+            m_change(change)
+            if not has_managed[ci]:
+                has_managed[ci] = True
+                managed_clients.append(ci)
             if day <= today:
-                mrr_today[ci] += change
+                mrr_today[ci] += change  # amounts as written: exact at 28 digits
             continue
         key = (client_id, event.product_line)
         started = line_start.get(key)
@@ -572,31 +606,63 @@ def _price(
             kind = downgrade
         found = days.get(day) or rules.day(day)
         legacy = found[2] is not None and kind is upsell and change > 0 and started < found[2]
-        sourced = (event.deal_type or type_of[ci]) is sourced_type
-        price_key = (found[0], profile_of[ci], legacy, sourced)
+        sourced = (event.deal_type or clients[ci].deal_type) is sourced_type
+        profile = profile_of[ci]
+        if profile < 0:
+            client = clients[ci]
+            profile = profile_of[ci] = profiles.setdefault((client.currency, client.country), len(profiles))
+        price_key = (profile << 8) | found[0] | (legacy << 1) | sourced
         price = prices.get(price_key)
         if price is None:
             client = clients[ci]
             price = rules.sold(price_key, client.currency, client.country, day)
         points = change * price[1] / price[2]
         expires = found[1]
-        add_sold((ci, ei, day, expires, points, price[0], kind, sourced))
+        s_client(ci)
+        s_event(ei)
+        s_date(day)
+        s_expires(expires)
+        s_points(points)
+        s_pricing(price[0])
+        s_kind(kind)
+        s_sourced(sourced)
         if day <= today < expires:
-            sold_today[ci] += points
+            sold_today[ci] = exact_add(sold_today[ci], points)
             if sourced:
-                sourced_today[ci] += points
-    return _Priced(events, sold, managed, sold_today, sourced_today, mrr_today, has_managed, skipped)
+                sourced_today[ci] = exact_add(sourced_today[ci], points)
+    return _Priced(
+        events, client_index, sold, managed, sold_today, sourced_today, mrr_today, has_managed, managed_clients, skipped
+    )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The build creates no reference cycles, but its allocations can set off full collections that walk
+    every object of a large dataset (measured: about 15% of the build with 100,000 clients)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build_ledger(dataset: Dataset, book: RuleBook, today: date) -> Ledger:
     """Price every event of `dataset` under the rules in force on its date; see the module docstring."""
+    with _collector_paused():
+        return _build(dataset, book, today)
+
+
+def _build(dataset: Dataset, book: RuleBook, today: date) -> Ledger:
     rules = _Rules(book)
-    priced = _price(dataset.events, dataset.clients, rules, today, None)
+    client_index = {client.id: i for i, client in enumerate(dataset.clients)}
+    priced = _price(dataset.events, dataset.clients, client_index, rules, today, None)
     if priced is None:
         # Rare: hand-made or unsorted events, or a first_sold date on a later row of its product line.
         events = tuple(sorted(dataset.events, key=lambda event: event.date))
         dataset = replace(dataset, events=events)
         rules = _Rules(book)
-        priced = _price(events, dataset.clients, rules, today, _line_first_sold(events))
+        priced = _price(events, dataset.clients, client_index, rules, today, _line_first_sold(events))
         assert priced is not None
     return Ledger(dataset, book, today, rules, priced)

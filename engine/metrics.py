@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from engine.ledger import ZERO, Ledger, SoldItem, add_months, month_end, month_start
+from engine.ledger import EXACT, ZERO, Ledger, SoldItem, add_months, exact_sum, month_end, month_start
 from engine.models import CommissionStatement, CommissionStatus, Dataset, Deal, DealStage
 from engine.points import HUNDRED, InputError, fmt2, round_points
 from engine.rules import CommissionRule, RuleSet
@@ -192,15 +192,16 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
     """12-month sourced dollars, rolling 12-month sourced MRR and 12-month average C$R (FIGURES.md)."""
     today = ledger.today
     window = DateRange(add_months(today, -12), today, "Last 12 months")
-    rows = ledger.sold_rows
+    sold = ledger.sold
     events = ledger.dataset.events
-    sourced = [i for i in ledger.sold_range(window.after, window.until) if rows[i][7]]
+    sourced = [i for i in ledger.sold_range(window.after, window.until) if sold.sourced[i]]
     usd: dict[int, Decimal] = {}
     for i in sourced:
-        usd[i] = events[rows[i][1]].mrr_change * HUNDRED / ledger.pricing(rows[i][5]).currency_per_100_usd
+        per_100 = ledger.pricing(sold.pricing[i]).currency_per_100_usd
+        usd[i] = events[sold.event[i]].mrr_change * HUNDRED / per_100
     positive = [i for i in sourced if usd[i] > 0]
-    dollars = sum((usd[i] for i in positive), ZERO) * 12
-    net = sum(usd.values(), ZERO)
+    dollars = exact_sum(usd[i] for i in positive) * 12
+    net = exact_sum(usd.values())
 
     def sourced_rows(indices: list[int], factor: int) -> Callable[[], list[SourcedRow]]:
         return lambda: [SourcedRow(ledger.sold_item(i), usd[i], usd[i] * factor) for i in indices]
@@ -271,23 +272,25 @@ def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ..
         new = usd[ci] = mrr[ci] * HUNDRED / rate
         positive_total += (new if new > 0 else ZERO) - (old if old > 0 else ZERO)
 
-    rows = ledger.managed_rows
+    managed = ledger.managed
+    clients_of, dates, changes = managed.client, managed.date, managed.change
+    count = len(dates)
     position = 0
     months: list[RetentionMonth] = []
     for offset in range(11, -1, -1):
         first = add_months(month_start(today), -offset)
-        while position < len(rows) and rows[position][2] < first:
-            apply(rows[position][0], rows[position][3])
+        while position < count and dates[position] < first:
+            apply(clients_of[position], changes[position])
             position += 1
         start_total = positive_total
         at_start: dict[int, Decimal] = {}
         churned: dict[int, Decimal] = {}
         end = min(month_end(first), today)
-        while position < len(rows) and rows[position][2] <= end:
-            ci = rows[position][0]
+        while position < count and dates[position] <= end:
+            ci = clients_of[position]
             if ci not in at_start:
                 at_start[ci] = usd.get(ci, ZERO)
-            apply(ci, rows[position][3])
+            apply(ci, changes[position])
             if at_start[ci] > 0 and mrr[ci] <= 0 and ci not in churned:
                 churned[ci] = at_start[ci]
             position += 1
@@ -295,12 +298,12 @@ def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ..
             RetentionMonth(
                 month=first,
                 start_mrr=start_total,
-                churned_mrr=sum(churned.values(), ZERO),
+                churned_mrr=exact_sum(churned.values()),
                 churned=tuple(clients[ci].id for ci in churned),
             )
         )
     measured = [m.retention for m in months if m.retention is not None]
-    average = sum(measured, ZERO) / len(measured) if measured else None
+    average = exact_sum(measured) / len(measured) if measured else None
     return tuple(months), average
 
 
@@ -355,7 +358,7 @@ class ManagedChange:
 
     @property
     def change(self) -> Decimal:
-        return self.points_after - self.points_before
+        return EXACT.subtract(self.points_after, self.points_before)
 
     def describe(self) -> str:
         return (
@@ -395,13 +398,13 @@ _SALE_KIND = {"new sale": ChangeKind.NEW_SALE, "upsell": ChangeKind.UPSELL, "dow
 
 def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
     """New and lost sold and managed points in (after, until] (FIGURES.md "Tier point changes")."""
-    rows = ledger.sold_rows
+    points = ledger.sold.points
     dated = ledger.sold_range(period.after, period.until)
-    new = [i for i in dated if rows[i][4] > 0]
-    clawed = [i for i in dated if rows[i][4] < 0]
+    new = [i for i in dated if points[i] > 0]
+    clawed = [i for i in dated if points[i] < 0]
     expired = ledger.expiring(period.after, period.until)
-    new_points = sum((rows[i][4] for i in new), ZERO)
-    lost_points = -sum((rows[i][4] for i in clawed), ZERO) + sum((rows[i][4] for i in expired), ZERO)
+    new_points = exact_sum(points[i] for i in new)
+    lost_points = exact_sum([*(-points[i] for i in clawed), *(points[i] for i in expired)])
 
     def new_rows() -> list[SoldChange]:
         items = (ledger.sold_item(i) for i in new)
@@ -471,7 +474,7 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
         ),
         new_managed=Headline(
             name="New managed points",
-            value=sum((after[ci] - before[ci] for ci in gained), ZERO),
+            value=exact_sum(after[ci] for ci in gained) - exact_sum(before[ci] for ci in gained),
             unit="points",
             formula=(f"{where}: {managed_rule}; clients whose managed points went up",),
             count=len(gained),
@@ -479,7 +482,7 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
         ),
         lost_managed=Headline(
             name="Lost managed points",
-            value=sum((before[ci] - after[ci] for ci in dropped), ZERO),
+            value=exact_sum(before[ci] for ci in dropped) - exact_sum(after[ci] for ci in dropped),
             unit="points",
             formula=(f"{where}: {managed_rule}; clients whose managed points went down",),
             count=len(dropped),
@@ -787,7 +790,7 @@ class ProgressPoint:
 
     @property
     def total(self) -> Decimal:
-        return self.sold + self.managed
+        return EXACT.add(self.sold, self.managed)
 
     def as_json(self) -> dict[str, object]:
         return {
