@@ -303,7 +303,11 @@ def project_tier(ledger: Ledger, thresholds: Thresholds) -> Projection:
         )
     elif highest.rank >= credited.rank:
         projected = highest
-        met = [s.day.isoformat() for s in snapshots if s.performance_tier is highest or highest is Tier.ELITE]
+        met = [
+            s.day.isoformat()
+            for s in snapshots
+            if (s.elite_eligible if highest is Tier.ELITE else s.performance_tier is highest)
+        ]
         reason = (
             f"{highest} performance reached in the review period (on {', '.join(met)})"
             if highest is not Tier.PARTNER
