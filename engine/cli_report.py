@@ -173,7 +173,9 @@ def _summary(inputs: ReportInputs) -> dict[str, Any]:
         "recalibration": overview.projection.recalibration.isoformat(),
         "sourced_dollars_12_months": fmt2(progress.sourced_dollars.value),
         "sourced_mrr_12_months": fmt2(progress.sourced_mrr.value),
-        "customer_dollar_retention_12_months": fmt2(progress.retention.value),
+        "customer_dollar_retention_12_months": (
+            fmt2(progress.retention.value) if progress.average_monthly_retention is not None else None
+        ),
         "median_tool_usage": fmt2(tool.median) if tool.median is not None else None,
         "clients": len(inputs.dataset.clients),
         "mrr_events": len(inputs.dataset.events),
@@ -483,7 +485,10 @@ def _print_summary(inputs: ReportInputs) -> None:
         (f"Projected at {overview.projection.recalibration}", overview.projection.projected_tier.value),
         (progress.sourced_dollars.name, progress.sourced_dollars.shown),
         (progress.sourced_mrr.name, progress.sourced_mrr.shown),
-        (progress.retention.name, progress.retention.shown),
+        (
+            progress.retention.name,
+            progress.retention.shown if progress.average_monthly_retention is not None else "no managed MRR",
+        ),
         ("Median tool usage", f"{fmt2(tool.median)}%" if tool.median is not None else "no data"),
     ]
     print_table(rows)

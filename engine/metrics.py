@@ -183,7 +183,7 @@ class ProgramProgress:
     window: DateRange
     sourced_dollars: Headline
     sourced_mrr: Headline
-    retention: Headline  # annualised C$R in percent (0 with no months to average)
+    retention: Headline  # annualised C$R in percent; 0 when average_monthly_retention is None (no data)
     retention_months: tuple[RetentionMonth, ...]
     average_monthly_retention: Decimal | None
 

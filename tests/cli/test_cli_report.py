@@ -213,3 +213,30 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no client with id 'NOPE'" in missing.stderr
     nowhere = run("report", "summary", "--data", str(tmp_path / "absent"))
     assert nowhere.returncode == 2 and "Traceback" not in nowhere.stderr and "absent" in nowhere.stderr
+
+
+def test_rules_pick_the_thresholds(tmp_path: Path) -> None:
+    tier = report(agency(tmp_path), "tier", "--rules", "2024-02")
+    assert tier["thresholds"]["rule_set"] == "2024-02" and tier["thresholds"]["track_minimum"] == "sold"
+    # Under the sold minimum, assisted points count too: 120 of Platinum's 115.
+    assert tier["next"]["requirements"][1] == {
+        "name": "Sold minimum",
+        "required": "115.00",
+        "have": "120.00",
+        "missing": "0.00",
+    }
+
+
+def test_an_agency_with_no_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "partner.toml").write_text('name = "Empty"\n', encoding="utf-8")
+    for name, text in (("clients.csv", CLIENTS), ("mrr_events.csv", EVENTS), ("deals.csv", DEALS)):
+        (folder / name).write_text(text.splitlines()[0] + "\n", encoding="utf-8")
+    (folder / "commissions.csv").write_text(COMMISSIONS.splitlines()[0] + "\n", encoding="utf-8")
+    summary = report(folder, "summary")
+    assert summary["points"]["total"] == "0.00" and summary["performance_tier"] == "Partner"
+    assert summary["customer_dollar_retention_12_months"] is None and summary["median_tool_usage"] is None
+    assert summary["certification_warning"] == "No Solutions Partner Certification on file: every tier requires one."
+    for kind in ("changes", "breakdown", "selling", "renewals", "commission", "progress", "tier"):
+        report(folder, kind)
