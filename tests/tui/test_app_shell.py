@@ -6,13 +6,14 @@ import subprocess
 
 from textual.content import Content
 from textual.style import Style
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 from engine.cli import build_parser
 from tui.app import AppOptions, PartnerDashApp
 from tui.commands import highlighted
 from tui.screens.keys import KeysScreen
 from tui.screens.main import MainScreen
+from tui.screens.tab import FILTER_CLASS
 
 
 def shown_text(screen: object) -> str:
@@ -74,16 +75,14 @@ async def test_keys_dialog_follows_the_focus_into_the_calculator() -> None:
 async def test_command_palette_switches_tabs_and_opens_the_calculator() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"show partner tier")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"tier")
+        await pilot.pause(0.2)
         await pilot.press("enter")
         await pilot.pause()
         assert app.query_one("#tabs", TabbedContent).active == "partner-tier"
 
-        await pilot.press("ctrl+p")
-        await pilot.press(*"convert currency")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"conv")
+        await pilot.pause(0.2)
         await pilot.press("enter")
         await pilot.pause()
         sidebar = app.main.calculator
@@ -135,3 +134,37 @@ def test_an_unknown_rule_set_is_one_line_and_exit_2() -> None:
     assert done.stderr.strip().splitlines() == [
         "partner-dash: error: unknown rule set '1999-01' (known: 2022-07, 2024-02, 2025-07)"
     ]
+
+
+async def test_slash_focuses_the_filter_of_a_tab_that_has_one() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        # No tab has a filter yet: the key is not offered.
+        assert "slash" not in app.screen.active_bindings
+        await app.query_one("#points-breakdown-body").mount(Input(classes=FILTER_CLASS))
+        await pilot.press("3")
+        assert "slash" in app.screen.active_bindings
+        await pilot.press("slash", *"a/b")
+        assert app.focused is app.query_one(f".{FILTER_CLASS}")
+        assert app.query_one(f".{FILTER_CLASS}", Input).value == "a/b"
+        # On a tab without one, nothing to go to.
+        await pilot.press("escape")
+        app.screen.set_focus(None)
+        await pilot.press("1")
+        assert "slash" not in app.screen.active_bindings
+
+
+async def test_theme_from_the_palette() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+p", *"theme")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        await pilot.press(*"nord")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "nord"
+    assert PartnerDashApp(theme="gruvbox").theme == "gruvbox"

@@ -8,12 +8,15 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static
 
+FILTER_CLASS = "tab-filter"
+
 
 class TabBody(VerticalScroll):
     @property
     def filter_input(self) -> Input | None:
-        """The field `/` focuses on this tab, if the tab has one."""
-        return None
+        """The field `/` focuses on this tab: the tab's Input with the class `tab-filter`, if it has one."""
+        found = self.query(f"Input.{FILTER_CLASS}")
+        return found.first() if found else None
 
 
 def coming_soon(title: str, items: Sequence[str]) -> Static:
