@@ -15,7 +15,7 @@ class TabBody(VerticalScroll):
     @property
     def filter_input(self) -> Input | None:
         """The field `/` focuses on this tab: the tab's Input with the class `tab-filter`, if it has one."""
-        found = self.query(f"Input.{FILTER_CLASS}")
+        found = self.query(Input).filter(f".{FILTER_CLASS}")
         return found.first() if found else None
 
 
