@@ -1,9 +1,10 @@
 """The points ledger: every MRR event priced once under the rules in force on its date.
 
-`build_ledger` walks the events a single time and keeps compact per-event tuples (not objects: a large
-agency has hundreds of thousands of events); `SoldItem`s are built only when a figure asks for them.
-Totals on any day come from prefix sums over the dates points start and stop counting, so every
-figure after the build is a lookup or a short scan.
+`build_ledger` walks the events a single time and keeps one list per field (`SoldColumns`,
+`ManagedColumns`) rather than an object per event: a large agency has hundreds of thousands of events.
+`SoldItem`s are built only when a figure asks for them. Because a sale expires 12 months after its date, the
+items active on a day are one contiguous run of the date order, so totals on any day are a difference of
+two exact running sums, and every figure after the build is a lookup or a short scan.
 
 Sold points count from the event date for 12 months: active on day t iff date <= t < expires, where
 expires = the same day-of-month a year later (Feb 29 -> Feb 28). Managed points on day t are the
@@ -487,16 +488,17 @@ class Ledger:
         """Managed MRR over time per group of clients priced alike (currency, country, partners): a
         representative client, the event dates, and the group's running managed MRR after each."""
         groups: dict[tuple[str, str, int], tuple[Client, list[date], list[Decimal]]] = {}
+        group_of: dict[int, tuple[Client, list[date], list[Decimal]]] = {}
+        for ci in self._managed_clients:
+            client = self.clients[ci]
+            key = (client.currency, client.country, client.managed_share_divisor)
+            group_of[ci] = groups.setdefault(key, (client, [], []))
         m = self.managed
         with localcontext(EXACT):
             for ci, day, change in zip(m.client, m.date, m.change, strict=True):
-                client = self.clients[ci]
-                key = (client.currency, client.country, client.managed_share_divisor)
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = (client, [], [])
-                group[1].append(day)
-                group[2].append(group[2][-1] + change if group[2] else change)
+                _, days, mrr = group_of[ci]
+                days.append(day)
+                mrr.append(mrr[-1] + change if mrr else change)
         return list(groups.values())
 
     def _managed_total(self, mrr_day: date, rules_day: date) -> Decimal:

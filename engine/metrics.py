@@ -256,17 +256,16 @@ def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ..
     """Monthly customer dollar retention over the 12 calendar months ending with today's month."""
     today = ledger.today
     clients = ledger.clients
-    per_100: dict[str, Decimal] = {}
+    per_100: dict[int, Decimal] = {}  # client index -> its currency's amount per US$100 today
     mrr: dict[int, Decimal] = {}  # client index -> managed MRR, client currency
     usd: dict[int, Decimal] = {}  # the same in US$ at today's program rates
     positive_total = ZERO  # US$ managed MRR of the clients managed right now
 
     def apply(ci: int, change: Decimal) -> None:
         nonlocal positive_total
-        currency = clients[ci].currency
-        rate = per_100.get(currency)
+        rate = per_100.get(ci)
         if rate is None:
-            rate = per_100[currency] = rules.currency_rate(currency)
+            rate = per_100[ci] = rules.currency_rate(clients[ci].currency)
         old = usd.get(ci, ZERO)
         mrr[ci] = mrr.get(ci, ZERO) + change
         new = usd[ci] = mrr[ci] * HUNDRED / rate
