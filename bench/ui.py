@@ -5,7 +5,8 @@
 Prints:
 - start to first frame: from launching the command to its tab bar being on the tmux screen (polled);
 - calculator keystroke to redrawn frame (median, p90) vs a bare Input;
-- tab switch (1-4) to redrawn frame, vs a bare TabbedContent switching by key.
+- tab switch (1-4) to the first frame showing the new tab, and to the last (the tab underline slides for
+  about 0.1 s), vs a bare TabbedContent switching by key.
 
 Latencies come from inside each app (PARTNER_DASH_PROBE, see tui/probe.py): the time the key event was read
 by the driver's input thread, and the time of the last frame written before the next key. Keys are sent
@@ -132,8 +133,22 @@ def first_frame(command: list[str], size: tuple[int, int], runs: int) -> list[fl
     return times
 
 
-def key_latencies(log: dict[str, object], keys: set[str]) -> list[float]:
-    """Per measured key: the last frame written before the next key arrived, minus the key's time."""
+def cli_imports(runs: int = 5) -> float:
+    """What `partner-dash` imports before it reaches the app, over an empty interpreter (median)."""
+
+    def run(code: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - started
+
+    empty = statistics.median(run("pass") for _ in range(runs))
+    cli = statistics.median(run("import engine.cli; engine.cli.build_parser()") for _ in range(runs))
+    return cli - empty
+
+
+def key_latencies(log: dict[str, object], keys: set[str], settled: bool = True) -> list[float]:
+    """Per measured key: the last frame written before the next key arrived (or the first frame after the key,
+    with settled=False), minus the key's time."""
     events: list[tuple[str, float, str]] = log["events"]  # type: ignore[assignment]
     result = []
     for index, (kind, at, key) in enumerate(events):
@@ -145,7 +160,7 @@ def key_latencies(log: dict[str, object], keys: set[str]) -> list[float]:
                 break
             frames.append(later_at)
         if frames:
-            result.append(frames[-1] - at)
+            result.append((frames[-1] if settled else frames[0]) - at)
     return result
 
 
@@ -170,7 +185,8 @@ def typed(command: list[str], size: tuple[int, int], opening: list[str], count: 
     return key_latencies(log, {"0", "backspace"})
 
 
-def tab_switches(command: list[str], size: tuple[int, int], count: int) -> list[float]:
+def tab_switches(command: list[str], size: tuple[int, int], count: int) -> tuple[list[float], list[float]]:
+    """Key to first frame (the new tab is on screen) and to the last (the tab underline's slide has ended)."""
     with tempfile.TemporaryDirectory() as folder:
         probe = Path(folder) / "probe.json"
         start(command, size, probe)
@@ -181,7 +197,7 @@ def tab_switches(command: list[str], size: tuple[int, int], count: int) -> list[
             time.sleep(KEY_GAP * 2)
         log = stop(probe)
     assert log is not None
-    return key_latencies(log, set("1234"))
+    return key_latencies(log, set("1234"), settled=False), key_latencies(log, set("1234"))
 
 
 def ms(values: list[float]) -> str:
@@ -190,11 +206,24 @@ def ms(values: list[float]) -> str:
     return f"median {statistics.median(ordered) * 1000:6.1f} ms   p90 {p90 * 1000:6.1f} ms   (n={len(ordered)})"
 
 
+def measure_start_and_keys(
+    app: list[str], bare_tabs: list[str], bare_input: list[str], size: tuple[int, int], args: argparse.Namespace
+) -> None:
+    for name, command in [("partner-dash", app), ("bare Textual", bare_tabs)]:
+        times = first_frame(command, size, args.runs)
+        print(f"start to first frame   {name:13} median {statistics.median(times):.3f} s   (runs: {args.runs})")
+    before_app = cli_imports()
+    print(f"  of which, imports before the app (engine.cli and its subcommand modules): {before_app:.3f} s")
+    print(f"calculator keystroke   {'partner-dash':13} {ms(typed(app, size, ['c'], args.keys))}")
+    print(f"bare Input keystroke   {'bare Textual':13} {ms(typed(bare_input, size, [], args.keys))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--size", default="80x24")
+    parser.add_argument("--tabs-only", action="store_true", help="only the tab-switch figures")
     parser.add_argument("--serve-bare", choices=["tabs", "input"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
@@ -207,13 +236,12 @@ def main() -> None:
     bare_input = [sys.executable, __file__, "--serve-bare", "input"]
 
     print(f"terminal {args.size} (tmux); {os.cpu_count()} CPUs; load {os.getloadavg()[0]:.2f}")
+    if not args.tabs_only:
+        measure_start_and_keys(app, bare_tabs, bare_input, size, args)
     for name, command in [("partner-dash", app), ("bare Textual", bare_tabs)]:
-        times = first_frame(command, size, args.runs)
-        print(f"start to first frame   {name:13} median {statistics.median(times):.3f} s   (runs: {args.runs})")
-    print(f"calculator keystroke   {'partner-dash':13} {ms(typed(app, size, ['c'], args.keys))}")
-    print(f"bare Input keystroke   {'bare Textual':13} {ms(typed(bare_input, size, [], args.keys))}")
-    print(f"tab switch             {'partner-dash':13} {ms(tab_switches(app, size, 40))}")
-    print(f"tab switch             {'bare Textual':13} {ms(tab_switches(bare_tabs, size, 40))}")
+        shown, settled = tab_switches(command, size, 40)
+        print(f"tab switch, shown      {name:13} {ms(shown)}")
+        print(f"tab switch, settled    {name:13} {ms(settled)}   (includes the underline's slide)")
     tmux("kill-server", check=False)
 
 

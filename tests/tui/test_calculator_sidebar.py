@@ -334,3 +334,17 @@ async def test_currency_tab_converts_both_ways() -> None:
         form = app.query_one("#conversion-calculator", DealForm)
         assert form.rows["managed"].note == "managed value: 'abc' is not a number"
         assert figures(app, conv) == ("", "", "")
+
+
+async def test_the_what_if_line_shows_only_once_it_has_a_source_and_valid_inputs() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        form = app.query_one(PointsCalculator)
+        # The agency's totals come with the dashboard's data: until then there is no line at all.
+        assert form.what_if_line.text == "" and not form.what_if_line.display
+        form.set_what_if(lambda result: f"With this deal: {round_points(result.total_points + 100)} points")
+        await pilot.pause()
+        assert form.what_if_line.text == "With this deal: 150.00 points"
+        await pilot.press("x")
+        assert form.what_if_line.text == ""

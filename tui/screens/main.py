@@ -54,6 +54,7 @@ class MainScreen(Screen[None]):
         self.rules = rules
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
+        self._had_filter = False
 
     def compose(self) -> ComposeResult:
         with Container(id="body"), TabbedContent(id="tabs"):
@@ -99,8 +100,11 @@ class MainScreen(Screen[None]):
         return True
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.tabbed_content is self.tabs:
-            # Whether `/` has a filter to go to depends on the tab.
+        # Whether `/` has a filter to go to depends on the tab. The footer rebuilds itself when bindings are
+        # refreshed, so only when that really changes.
+        has_filter = self.active_tab_body.filter_input is not None
+        if event.tabbed_content is self.tabs and has_filter != self._had_filter:
+            self._had_filter = has_filter
             self.refresh_bindings()
 
     def action_show_tab(self, tab_id: str) -> None:
