@@ -348,3 +348,18 @@ async def test_the_what_if_line_shows_only_once_it_has_a_source_and_valid_inputs
         assert form.what_if_line.text == "With this deal: 150.00 points"
         await pilot.press("x")
         assert form.what_if_line.text == ""
+
+
+async def test_escape_closes_the_country_list_first_then_the_calculator() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        market = app.query_one("#market")
+        await focus(pilot, market.input)
+        await pilot.press("ctrl+u", *"ger")
+        assert market.matches_shown
+        await pilot.press("escape")
+        assert not market.matches_shown
+        assert app.main.calculator is not None and app.main.calculator.is_open
+        await pilot.press("escape")
+        assert not app.main.calculator.is_open

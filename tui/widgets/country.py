@@ -25,10 +25,11 @@ class CountryInput(Input):
         Binding("down", "move_match(1)", "Next match", show=False, id="country-next"),
         Binding("up", "move_match(-1)", "Previous match", show=False, id="country-previous"),
         Binding("enter", "pick_match", "Pick country", id="country-pick"),
+        Binding("escape", "close_matches", "Close the list", id="country-close-list"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("move_match", "pick_match"):
+        if action in ("move_match", "pick_match", "close_matches"):
             return self.country_field.matches_shown
         return super().check_action(action, parameters)
 
@@ -41,6 +42,9 @@ class CountryInput(Input):
 
     def action_pick_match(self) -> None:
         self.country_field.pick_highlighted()
+
+    def action_close_matches(self) -> None:
+        self.country_field.close_matches()
 
 
 class CountryField(Vertical):
@@ -60,7 +64,7 @@ class CountryField(Vertical):
         yield self._matches
 
     def on_mount(self) -> None:
-        self._matches.display = False
+        self._matches.display = False  # before the first frame: no footer to update yet
 
     @property
     def input(self) -> Input:
@@ -104,7 +108,7 @@ class CountryField(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         if event.value == self._picked:
             self._picked = None
-            self._matches.display = False
+            self._show_list(False)
             return
         self._picked = None
         self._show_matches(event.value)
@@ -113,14 +117,23 @@ class CountryField(Vertical):
         found = search_countries(text)[:MAX_MATCHES] if text.strip() else []
         # A code or name that resolves to the only match needs no list.
         if not found or (len(found) == 1 and found[0][0] == self.code):
-            self._matches.display = False
+            self._show_list(False)
             return
         self._matches.set_options(Option(Content.assemble((code, "bold"), "  ", name), id=code) for code, name in found)
         self._matches.highlighted = 0
-        self._matches.display = self._input.has_focus
+        self._show_list(self._input.has_focus)
 
     def on_descendant_blur(self) -> None:
-        self._matches.display = False
+        self._show_list(False)
+
+    def close_matches(self) -> None:
+        self._show_list(False)
+
+    def _show_list(self, shown: bool) -> None:
+        if shown != self._matches.display:
+            self._matches.display = shown
+            # Enter and escape mean something else while the list is open: the footer says which.
+            self._input.refresh_bindings()
 
     def move_highlight(self, step: int) -> None:
         count = self._matches.option_count
@@ -144,6 +157,6 @@ class CountryField(Vertical):
             return
         if self._input.value != code:
             self._picked = code
-        self._matches.display = False
+        self._show_list(False)
         self._input.value = code
         self._input.cursor_position = len(code)
