@@ -31,8 +31,17 @@ from engine.terms import DealType
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
-# Modules that add subcommands: each defines register(subparsers).
-COMMAND_MODULES: tuple[str, ...] = ("engine.cli_store", "engine.cli_data", "engine.cli_report")
+# Subcommand -> the module that registers it (register(subparsers)). Only the module a command needs is
+# imported, so neither the app nor a quick `calc` pays for loading the others.
+COMMANDS: dict[str, str] = {
+    "locate": "engine.cli_store",
+    "lists": "engine.cli_store",
+    "validate": "engine.cli_data",
+    "sample": "engine.cli_data",
+    "report": "engine.cli_report",
+    "export": "engine.cli_export",
+}
+_VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
 
 
 class BadInput(Exception):
@@ -236,7 +245,23 @@ def _register_points(sub: argparse._SubParsersAction[Parser]) -> None:
 # --- entry point ---------------------------------------------------------------------------------------
 
 
-def build_parser() -> Parser:
+def _modules_needed(argv: Sequence[str] | None) -> list[str]:
+    """The command modules this command line needs: its command's, none for the app, all for help or typos."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    positional = [
+        w for i, w in enumerate(words) if not w.startswith("-") and (i == 0 or words[i - 1] not in _VALUE_OPTIONS)
+    ]
+    if positional and positional[0] in COMMANDS:
+        return [COMMANDS[positional[0]]]
+    if positional and positional[0] in ("calc", "convert"):
+        return []
+    if not positional and not {"-h", "--help"} & set(words):
+        return []
+    return list(dict.fromkeys(COMMANDS.values()))
+
+
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The parser for `argv` (None: sys.argv); only the command modules it needs are imported."""
     parser = Parser(
         prog="partner-dash",
         description="Partner Dashboard: where a HubSpot Solutions Partner agency stands in the tier program.",
@@ -248,7 +273,7 @@ def build_parser() -> Parser:
     add_rules_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _register_points(sub)
-    for name in COMMAND_MODULES:
+    for name in _modules_needed(argv):
         register: Callable[[argparse._SubParsersAction[Parser]], None] = importlib.import_module(name).register
         register(sub)
     return parser
@@ -262,7 +287,7 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
     try:

@@ -1,0 +1,125 @@
+"""`partner-dash export` and the rows behind figures (engine.report.report_rows)."""
+
+import csv
+import json
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from engine.loader import load_dataset, sample_data_dir
+from engine.metrics import RangePreset, date_range
+from engine.report import FIGURES, ReportInputs, build_report, report_rows
+from engine.rules import shipped_rulebook
+
+TODAY = date(2026, 11, 26)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def inputs() -> ReportInputs:
+    book = shipped_rulebook()
+    dataset = load_dataset(sample_data_dir(), book)
+    return ReportInputs(
+        dataset=dataset,
+        book=book,
+        today=TODAY,
+        period=date_range(RangePreset.LAST_90_DAYS, TODAY),
+        client=dataset.clients[0].id,
+    )
+
+
+def test_rows_behind_a_figure_are_the_rows_the_report_lists(inputs: ReportInputs) -> None:
+    payload = build_report("changes", inputs)
+    for figure in FIGURES["changes"]:
+        table = report_rows("changes", inputs, figure)
+        assert len(table.rows) == payload[figure]["count"]
+        assert [row["client_id"] for row in table.rows] == [row["client_id"] for row in payload[figure]["rows"]]
+        # Rows are shown rounded (lost managed rows signed, its figure a size); the figure sums exact values,
+        # so they agree to half a cent a row.
+        shown = sum(Decimal(str(r.get("points", r.get("change")))) for r in table.rows)
+        assert abs(abs(shown) - Decimal(payload[figure]["value"])) <= Decimal("0.005") * len(table.rows)
+
+
+def test_every_figure_of_every_kind_has_rows_with_columns(inputs: ReportInputs) -> None:
+    for kind, figures in FIGURES.items():
+        for figure in figures:
+            table = report_rows(kind, inputs, figure)
+            for row in table.rows:
+                assert set(row) <= set(table.columns)
+
+
+def test_figures_come_back_as_numbers_and_ids_stay_text(inputs: ReportInputs) -> None:
+    table = report_rows("breakdown", inputs)
+    row = table.rows[0]
+    assert isinstance(row["combined"], Decimal) and isinstance(row["client_id"], str)
+
+
+def test_unknown_figure_is_a_clear_error(inputs: ReportInputs) -> None:
+    with pytest.raises(ValueError, match="report changes has no figure 'bogus'"):
+        report_rows("changes", inputs, "bogus")
+
+
+def test_export_writes_the_rows_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    args = [
+        "export",
+        "changes",
+        "--figure",
+        "lost_sold",
+        "--today",
+        "2026-11-26",
+        "--range",
+        "last-90-days",
+        "--format",
+        "csv",
+        "--name",
+        "../Lost: sold",
+        "--out",
+        str(tmp_path),
+        "--json",
+    ]
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    path = Path(result["path"])
+    assert path.parent == tmp_path and path.suffix == ".csv" and ".." not in path.name
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == result["rows"] > 0
+    # A negative figure stays a number, not a neutralised formula.
+    assert any(row["points"].startswith("-") for row in rows)
+    again = run(*args)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert run(*args, "--overwrite").returncode == 0
+
+
+def test_export_xlsx_and_json(tmp_path: Path) -> None:
+    for fmt in ("xlsx", "json"):
+        done = run(
+            "export",
+            "breakdown",
+            "--today",
+            "2026-11-26",
+            "--market-type",
+            "growth",
+            "--format",
+            fmt,
+            "--name",
+            "growth clients",
+            "--out",
+            str(tmp_path),
+        )
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / f"growth clients.{fmt}").stat().st_size > 0
+    rows = json.loads((tmp_path / "growth clients.json").read_text(encoding="utf-8"))
+    assert rows and all(row["market_type"] == "growth" for row in rows)
+
+
+def test_export_bad_figure_exits_2_with_one_line(tmp_path: Path) -> None:
+    done = run("export", "selling", "--figure", "nope", "--format", "csv", "--name", "x", "--out", str(tmp_path))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "nope" in done.stderr
