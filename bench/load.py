@@ -19,8 +19,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from engine.cli_report import ReportInputs, build_report
 from engine.loader import load_dataset
+from engine.report import Agency, ReportInputs, build_report
 from engine.rules import shipped_rulebook
 from engine.sample import SAMPLE_FILES, generate
 
@@ -56,7 +56,7 @@ def measure(folder: Path) -> dict[str, object]:
         "load_rss_mb": _max_rss_mb(),
     }
     wall, cpu = time.perf_counter(), time.process_time()
-    build_report("summary", ReportInputs(dataset=dataset, book=book, today=TODAY))
+    build_report("summary", ReportInputs(agency=Agency(dataset=dataset, book=book, today=TODAY)))
     result["summary_s"] = time.perf_counter() - wall
     result["summary_cpu_s"] = time.process_time() - cpu
     result["max_rss_mb"] = _max_rss_mb()

@@ -28,7 +28,7 @@ from engine.metrics import (
 )
 from engine.models import Dataset
 from engine.points import fmt2
-from engine.report import KINDS, ReportInputs, breakdown_rows, build_report, get_to
+from engine.report import KINDS, Agency, ReportInputs, breakdown_rows, build_report, get_to
 from engine.rules import RuleBook
 from engine.terms import MarketType, Tier
 
@@ -208,10 +208,7 @@ def report_inputs(args: argparse.Namespace) -> ReportInputs:
     if args.sort is not None and args.kind == "breakdown" and args.sort not in COLUMNS:
         raise BadInput(f"--sort: unknown column {args.sort!r} (use one of {', '.join(COLUMNS)})")
     return ReportInputs(
-        dataset=_load(getattr(args, "data", None), book),
-        book=book,
-        today=today,
-        rule_set=named,
+        agency=Agency(dataset=_load(getattr(args, "data", None), book), book=book, today=today, rule_set=named),
         period=period,
         deal_type=args.deal_type,
         market_type=args.market_type,

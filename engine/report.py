@@ -50,21 +50,17 @@ KINDS = ("summary", "changes", "breakdown", "selling", "renewals", "commission",
 
 
 @dataclass(frozen=True)
-class ReportInputs:
-    """Everything a report depends on: the data, the rules, the day, and the screen's filters."""
+class Agency:
+    """One agency's data under one rule book on one day; the ledger and tier figures are computed once.
+
+    The app keeps one of these while the data is loaded and asks it every question; a filter or a date
+    range is a `ReportInputs` around it, so changing one never recomputes the ledger.
+    """
 
     dataset: Dataset
     book: RuleBook
     today: date
     rule_set: RuleSet | None = None  # --rules ID: thresholds from this rule set
-    period: DateRange | None = None
-    deal_type: DealType | None = None
-    market_type: MarketType | None = None
-    search: str = ""
-    sort: str | None = None
-    descending: bool = False
-    client: str | None = None
-    get_to: Tier | None = None
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -83,6 +79,49 @@ class ReportInputs:
     @cached_property
     def overview(self) -> TierOverview:
         return tier_overview(self.ledger, self.thresholds)
+
+    @cached_property
+    def breakdown(self) -> Breakdown:
+        return Breakdown(self.ledger)
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """A report's question: the agency, and the screen's date range and filters."""
+
+    agency: Agency
+    period: DateRange | None = None
+    deal_type: DealType | None = None
+    market_type: MarketType | None = None
+    search: str = ""
+    sort: str | None = None
+    descending: bool = False
+    client: str | None = None
+    get_to: Tier | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.agency.dataset
+
+    @property
+    def today(self) -> date:
+        return self.agency.today
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.agency.ledger
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.agency.rules
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.agency.thresholds
+
+    @property
+    def overview(self) -> TierOverview:
+        return self.agency.overview
 
     @property
     def range(self) -> DateRange:
@@ -191,7 +230,7 @@ def _changes(inputs: ReportInputs) -> dict[str, Any]:
 
 
 def breakdown_rows(inputs: ReportInputs) -> tuple[Breakdown, list[int]]:
-    table = Breakdown(inputs.ledger)
+    table = inputs.agency.breakdown
     descending = inputs.descending if inputs.sort else True
     indices = table.query(inputs.deal_type, inputs.market_type, inputs.search, inputs.sort or "combined", descending)
     return table, indices

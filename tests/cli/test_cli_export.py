@@ -11,7 +11,7 @@ import pytest
 
 from engine.loader import load_dataset, sample_data_dir
 from engine.metrics import RangePreset, date_range
-from engine.report import FIGURES, ReportInputs, build_report, report_rows
+from engine.report import FIGURES, Agency, ReportInputs, build_report, report_rows
 from engine.rules import shipped_rulebook
 
 TODAY = date(2026, 11, 26)
@@ -26,9 +26,7 @@ def inputs() -> ReportInputs:
     book = shipped_rulebook()
     dataset = load_dataset(sample_data_dir(), book)
     return ReportInputs(
-        dataset=dataset,
-        book=book,
-        today=TODAY,
+        agency=Agency(dataset=dataset, book=book, today=TODAY),
         period=date_range(RangePreset.LAST_90_DAYS, TODAY),
         client=dataset.clients[0].id,
     )
