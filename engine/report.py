@@ -34,6 +34,7 @@ from engine.metrics import (
 from engine.models import CommissionStatement, Dataset
 from engine.points import InputError, fmt2
 from engine.rules import RuleBook, RuleSet
+from engine.store import ReportQuery
 from engine.terms import DealType, MarketType, Tier
 from engine.tiers import (
     Progression,
@@ -485,3 +486,39 @@ def report_rows(kind: str, inputs: ReportInputs, figure: str | None = None) -> R
     for row in rows:
         columns.update(dict.fromkeys(row))
     return ReportRows(kind=kind, figure=figure, columns=tuple(columns), rows=tuple(rows))
+
+
+def inputs_for(agency: Agency, query: ReportQuery) -> ReportInputs:
+    """The report question a saved or dialog `query` asks of `agency` (a preset range resolved on its day)."""
+    period: DateRange | None = None
+    if query.preset is not None:
+        try:
+            preset = RangePreset(query.preset.replace("_", "-"))
+        except ValueError:
+            raise InputError("preset", f"unknown date range {query.preset!r}") from None
+        period = date_range(preset, agency.today)
+    elif query.start is not None and query.end is not None:
+        period = date_range(RangePreset.CUSTOM, agency.today, query.start, query.end)
+    filters = query.filters
+    try:
+        deal_type = DealType.parse(filters["deal_type"]) if filters.get("deal_type") else None
+        market_type = MarketType(filters["market_type"]) if filters.get("market_type") else None
+        get_to = Tier.parse(filters["get_to"]) if filters.get("get_to") else None
+    except ValueError as exc:
+        raise InputError("filters", str(exc)) from None
+    return ReportInputs(
+        agency=agency,
+        period=period,
+        deal_type=deal_type,
+        market_type=market_type,
+        search=filters.get("search", ""),
+        sort=filters.get("sort") or None,
+        descending=filters.get("descending") == "yes",
+        client=filters.get("client") or None,
+        get_to=get_to,
+    )
+
+
+def query_rows(agency: Agency, query: ReportQuery) -> ReportRows:
+    """The rows behind `query`'s figure, on `agency`'s current data: what a saved report shows when opened."""
+    return report_rows(query.kind, inputs_for(agency, query), query.metric or None)

@@ -1,0 +1,48 @@
+"""Saved and dialog queries (engine.store.ReportQuery) re-run on an agency's current data."""
+
+from datetime import date
+
+import pytest
+
+from engine.loader import load_dataset, sample_data_dir
+from engine.metrics import RangePreset, date_range
+from engine.points import InputError
+from engine.report import Agency, ReportInputs, inputs_for, query_rows, report_rows
+from engine.rules import shipped_rulebook
+from engine.store import ReportQuery
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def agency() -> Agency:
+    book = shipped_rulebook()
+    return Agency(dataset=load_dataset(sample_data_dir(), book), book=book, today=TODAY)
+
+
+def test_a_preset_query_gives_the_same_rows_as_the_report(agency: Agency) -> None:
+    query = ReportQuery(kind="changes", metric="lost_sold", preset="last_90_days")
+    direct = report_rows(
+        "changes", ReportInputs(agency, period=date_range(RangePreset.LAST_90_DAYS, TODAY)), "lost_sold"
+    )
+    assert query_rows(agency, query) == direct
+
+
+def test_a_fixed_range_and_filters(agency: Agency) -> None:
+    query = ReportQuery(
+        kind="breakdown",
+        filters={"market_type": "growth", "deal_type": "assisted", "sort": "name", "descending": "yes"},
+    )
+    rows = query_rows(agency, query).rows
+    assert rows and all(r["market_type"] == "growth" and r["deal_type"] == "assisted" for r in rows)
+    names = [str(r["name"]) for r in rows]
+    assert names == sorted(names, key=str.casefold, reverse=True) or names == sorted(names, reverse=True)
+    fixed = inputs_for(agency, ReportQuery(kind="selling", start=date(2026, 1, 1), end=date(2026, 3, 31)))
+    assert (fixed.range.after, fixed.range.until) == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_a_query_that_no_longer_fits_is_a_clear_error(agency: Agency) -> None:
+    with pytest.raises(InputError, match="unknown date range"):
+        query_rows(agency, ReportQuery(kind="changes", preset="last_decade"))
+    with pytest.raises(InputError, match="emerging"):
+        query_rows(agency, ReportQuery(kind="breakdown", filters={"market_type": "emerging"}))
