@@ -268,6 +268,27 @@ class Conversion:
         }
 
 
+def _conversion(
+    rules: RuleSet,
+    sold_value: Decimal,
+    managed_value: Decimal,
+    currency: str,
+    country: str,
+    deal_type: DealType,
+    partners: int,
+    legacy_upsell: bool,
+) -> Conversion:
+    return Conversion(
+        rules=rules,
+        country=country,
+        growth_market=rules.is_growth_market(country),
+        deal_type=deal_type,
+        currency=currency,
+        sold=_sold_figure(rules, sold_value, currency, country, deal_type, legacy_upsell),
+        managed=_managed_figure(rules, managed_value, currency, country, partners),
+    )
+
+
 def points_to_currency(
     rules: RuleSet,
     sold: Decimal,
@@ -290,15 +311,7 @@ def points_to_currency(
     managed_rate = rules.points_per_100_usd.managed * rules.multiplier(Track.MANAGED, country)
     sold_value = sold * local_per_100 / sold_rate
     managed_value = managed * local_per_100 * partners / managed_rate
-    return Conversion(
-        rules=rules,
-        country=country,
-        growth_market=rules.is_growth_market(country),
-        deal_type=deal_type,
-        currency=currency,
-        sold=_sold_figure(rules, sold_value, currency, country, deal_type, legacy_upsell),
-        managed=_managed_figure(rules, managed_value, currency, country, partners),
-    )
+    return _conversion(rules, sold_value, managed_value, currency, country, deal_type, partners, legacy_upsell)
 
 
 def currency_to_points(
@@ -318,12 +331,4 @@ def currency_to_points(
     country = check_country(country)
     partners = 1 + check_partners(other_partners)
     currency = currency.strip().upper()
-    return Conversion(
-        rules=rules,
-        country=country,
-        growth_market=rules.is_growth_market(country),
-        deal_type=deal_type,
-        currency=currency,
-        sold=_sold_figure(rules, sold_value, currency, country, deal_type, legacy_upsell),
-        managed=_managed_figure(rules, managed_value, currency, country, partners),
-    )
+    return _conversion(rules, sold_value, managed_value, currency, country, deal_type, partners, legacy_upsell)
