@@ -1,0 +1,101 @@
+"""The client detail dialog: facts, points and their history, deals, and a CRM link opened only if https."""
+
+from __future__ import annotations
+
+from tab_data import TODAY, hand_made_agency, sample_agency
+from textual.widgets import Static
+
+from tui.app import AppOptions, PartnerDashApp
+from tui.screens.client_detail import ClientDetailScreen
+from tui.screens.explain import ExplainScreen
+from tui.screens.main import MainScreen
+
+
+def text_of(screen: ClientDetailScreen, id: str) -> str:
+    return str(screen.query_one(f"#{id}", Static).visual)
+
+
+def lines_of(screen: ClientDetailScreen, id: str) -> list[str]:
+    """The section's lines with the column padding squeezed to one space."""
+    return [" ".join(line.split()) for line in text_of(screen, id).splitlines()]
+
+
+async def test_facts_points_history_and_deals_of_a_client() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    opened: list[str] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(110, 45)) as pilot:
+        screen = ClientDetailScreen(hand_made_agency(), "C1")
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert str(screen.query_one(".dialog-title").visual) == "[bold]Acme[/bold] (C1)"
+        facts = text_of(screen, "client-facts")
+        for fact in [
+            "Country       United States (US), standard market",
+            "Deal type     partner-sourced",
+            "Relationship  both",
+            "MRR           1,500.00 USD",
+            "Products      Marketing Hub Professional, Sales Hub Starter",
+            "Tool usage    40%",
+            "Renewal       2027-01-10 (45 days), MRR change -150.00 USD",
+        ]:
+            assert fact in facts.splitlines(), fact
+        points = text_of(screen, "client-points").splitlines()
+        assert "Active sold   50.00 points in 1 sale(s), the next expires 2027-03-01" in points
+        assert "Expired sold  20.00 points in 1 sale(s)" in points
+        assert "Managed       5.00 points on managed MRR 500.00 USD" in points
+        assert "Combined      55.00 points today" in points
+        active = lines_of(screen, "client-active")
+        assert active[2] == "2026-03-01 new sale Marketing Hub sourced +1,000.00 50.00 2027-03-01"
+        assert len(active) == 3
+        expired = lines_of(screen, "client-expired")
+        assert expired[2] == "2025-06-01 new sale Sales Hub sourced +400.00 20.00 2026-06-01"
+        assert lines_of(screen, "client-managed")[2] == "2025-09-01 +500.00 500.00 USD"
+        history = dict(line.split(" ", 1) for line in lines_of(screen, "client-history")[2:])
+        # Month-ends of the last 24 months, today standing for November: sold, sourced, managed, total.
+        assert len(history) == 24
+        assert history["2026-11-26"] == "50.00 50.00 5.00 55.00"
+        assert history["2025-09-30"] == "20.00 20.00 5.00 25.00"
+        assert history["2026-05-31"] == "70.00 70.00 5.00 75.00"
+        assert history["2026-06-30"] == "50.00 50.00 5.00 55.00"
+        assert history["2025-05-31"] == "0.00 0.00 0.00 0.00"
+        deal = "D1 Acme - Marketing Hub 2026-01-10 2026-02-20 closed won yes 1,000.00 USD"
+        assert lines_of(screen, "client-deals")[2] == deal
+        assert "(o: open)" in text_of(screen, "client-crm")
+        await pilot.press("o")
+        assert opened == ["https://app.hubspot.com/contacts/1/record/0-2/1"]
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_link_that_is_not_https_is_shown_and_never_opened() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    opened: list[str] = []
+    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ClientDetailScreen(hand_made_agency(), "C2")
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert text_of(screen, "client-crm") == "CRM record    javascript:alert(1) (not opened: only https links open)"
+        assert text_of(screen, "client-expired").splitlines()[2] == "none"
+        await pilot.press("o")
+        assert opened == []
+        assert "Open CRM record" not in {b.binding.description for b in screen.active_bindings.values() if b.enabled}
+
+
+async def test_a_sample_client_with_managed_history_and_partners() -> None:
+    agency = sample_agency()
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ClientDetailScreen(agency, "C0001")
+        await app.push_screen(screen)
+        await pilot.pause()
+        facts = text_of(screen, "client-facts").splitlines()
+        assert "Country       Japan (JP), standard market" in facts
+        assert "Partners      2, this agency included (managed points split 2 ways)" in facts
+        managed = lines_of(screen, "client-managed")[2:]
+        assert managed == ["2024-05-26 +14,000.00 14,000.00 JPY", "2025-01-15 -3,100.00 10,900.00 JPY"]

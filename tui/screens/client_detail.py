@@ -1,0 +1,224 @@
+"""One client's record (F-PTS Enter, renewals Enter, the palette): its facts, its points and their history,
+its deals and its CRM link.
+
+Everything comes from engine.breakdown.client_detail; this screen only lays it out. The CRM link is opened
+only when it is https; any other link is shown as text and never handed to the system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from engine.breakdown import ClientDetail, client_detail
+from engine.contact import https_link
+from engine.countries import country_names
+from engine.ledger import SoldItem
+from engine.metrics import ProgressPoint
+from engine.models import Client, Deal
+from tui.screens.explain import ExplainScreen
+from tui.widgets.text_table import money_text, points_text, signed_text, text_table
+from tui.widgets.virtual_table import Column
+
+if TYPE_CHECKING:
+    from engine.report import Agency
+
+FACT_WIDTH = 14
+
+SALE_COLUMNS = (
+    Column("date", "Date", 10),
+    Column("kind", "Kind", 9),
+    Column("line", "Product line", 16),
+    Column("deal", "Deal", 8),
+    Column("mrr", "MRR change", 14, "right"),
+    Column("points", "Points", 8, "right"),
+    Column("expires", "Expires", 10),
+)
+MANAGED_COLUMNS = (
+    Column("date", "Date", 10),
+    Column("change", "MRR change", 16, "right"),
+    Column("mrr", "Managed MRR after", 18, "right"),
+)
+HISTORY_COLUMNS = (
+    Column("day", "Month end", 10),
+    Column("sold", "Sold", 9, "right"),
+    Column("sourced", "Sourced", 9, "right"),
+    Column("managed", "Managed", 9, "right"),
+    Column("total", "Total", 9, "right"),
+)
+DEAL_COLUMNS = (
+    Column("id", "Deal", 8),
+    Column("name", "Name", 22),
+    Column("created", "Created", 10),
+    Column("closed", "Closed", 10),
+    Column("stage", "Stage", 11),
+    Column("sourced", "Sourced", 7),
+    Column("amount", "Amount", 14, "right"),
+)
+
+
+def _fact(label: str, value: str) -> Content:
+    return Content.assemble((label.ljust(FACT_WIDTH), "bold"), value)
+
+
+def facts(client: Client, detail: ClientDetail, country_name: str) -> list[Content]:
+    """The client's row of clients.csv, in words."""
+    currency = client.currency
+    partners = (
+        f"{client.partners}, this agency included (managed points split {client.partners} ways)"
+        if client.partners > 1
+        else f"{client.partners}"
+    )
+    renewal = "none on file"
+    if client.renewal_date is not None:
+        days = (client.renewal_date - detail.today).days
+        renewal = f"{client.renewal_date} ({days} days), MRR change {signed_text(client.renewal_mrr_change)} {currency}"
+    lines = [
+        _fact("Country", f"{country_name} ({client.country}), {detail.market_type} market"),
+        _fact("Currency", currency),
+        _fact("Deal type", client.deal_type.label),
+        _fact("Relationship", str(client.relationship)),
+        _fact("Partners", partners),
+        _fact("MRR", money_text(client.mrr, currency)),
+        _fact("Products", ", ".join(client.products) or "none listed"),
+        _fact("Tool usage", "unknown" if client.tool_usage is None else f"{client.tool_usage}%"),
+        _fact("Renewal", renewal),
+    ]
+    if client.renewal_manager or client.last_active_employee:
+        lines.append(
+            _fact(
+                "",
+                f"renewal manager {client.renewal_manager or 'unknown'}, "
+                f"last active employee {client.last_active_employee or 'unknown'}",
+            )
+        )
+    return lines
+
+
+def points_summary(detail: ClientDetail) -> list[Content]:
+    currency = detail.client.currency
+    expiry = f", the next expires {detail.next_expiry}" if detail.next_expiry else ""
+    return [
+        _fact("Active sold", f"{points_text(detail.active_points)} points in {len(detail.active)} sale(s){expiry}"),
+        _fact("Expired sold", f"{points_text(detail.expired_points)} points in {len(detail.expired)} sale(s)"),
+        _fact(
+            "Managed",
+            f"{points_text(detail.managed_points)} points on managed MRR {money_text(detail.managed_mrr, currency)}",
+        ),
+        _fact("Combined", f"{points_text(detail.combined_points)} points today"),
+    ]
+
+
+def sale_cells(item: SoldItem) -> tuple[str, ...]:
+    return (
+        item.date.isoformat(),
+        str(item.kind),
+        item.event.product_line,
+        str(item.deal_type),
+        signed_text(item.mrr_change),
+        points_text(item.points),
+        item.expires.isoformat(),
+    )
+
+
+def history_cells(point: ProgressPoint) -> tuple[str, ...]:
+    return (
+        point.day.isoformat(),
+        points_text(point.sold),
+        points_text(point.sourced),
+        points_text(point.managed),
+        points_text(point.total),
+    )
+
+
+def deal_cells(deal: Deal) -> tuple[str, ...]:
+    return (
+        deal.id,
+        deal.name,
+        deal.created.isoformat(),
+        deal.closed.isoformat() if deal.closed else "",
+        str(deal.stage),
+        "yes" if deal.partner_sourced else "no",
+        money_text(deal.amount, deal.currency),
+    )
+
+
+class ClientDetailScreen(ModalScreen[None]):
+    HELP_SECTION = "Client detail"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="close-client"),
+        Binding("o", "open_crm", "Open CRM record", id="open-crm"),
+        Binding("e", "explain", "Explain points", id="explain-client"),
+    ]
+
+    def __init__(self, agency: Agency, client_id: str) -> None:
+        super().__init__(classes="dialog-screen", id="client-detail")
+        self.detail = client_detail(agency.ledger, client_id)
+        self.crm_link = https_link(self.detail.client.crm_url)
+
+    def compose(self) -> ComposeResult:
+        client = self.detail.client
+        with Vertical(classes="dialog", id="client-dialog"):
+            yield Label(Content(f"{client.name} ({client.id})"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="client-body"):
+                yield from self._sections()
+            hint = "escape: close · e: explain points" + (" · o: open CRM record" if self.crm_link else "")
+            yield Label(Content(hint), classes="dialog-hint")
+
+    def _sections(self) -> Iterator[Static]:
+        detail = self.detail
+        client = detail.client
+        name = country_names().get(client.country, client.country)
+        yield Static(Content("\n").join(facts(client, detail, name)), id="client-facts")
+        yield Static(self._crm_line(), id="client-crm")
+        yield self._section("Points today", Content("\n").join(points_summary(detail)), "client-points")
+        yield self._section(
+            "Active sold points (count until they expire)",
+            text_table(SALE_COLUMNS, map(sale_cells, detail.active)),
+            "client-active",
+        )
+        yield self._section(
+            "Expired sold points", text_table(SALE_COLUMNS, map(sale_cells, detail.expired)), "client-expired"
+        )
+        managed_rows = (
+            (step.date.isoformat(), signed_text(step.mrr_change), money_text(step.mrr, client.currency))
+            for step in detail.managed_history
+        )
+        yield self._section("Managed history", text_table(MANAGED_COLUMNS, managed_rows), "client-managed")
+        yield self._section(
+            "Points by month", text_table(HISTORY_COLUMNS, map(history_cells, detail.history)), "client-history"
+        )
+        yield self._section("Deals", text_table(DEAL_COLUMNS, map(deal_cells, detail.deals)), "client-deals")
+
+    @staticmethod
+    def _section(title: str, body: Content, id: str) -> Static:
+        return Static(Content("\n").join([Content.styled(title, "bold underline"), body]), id=id, classes="section")
+
+    def _crm_line(self) -> Content:
+        url = self.detail.client.crm_url
+        if not url:
+            return _fact("CRM record", "none on file")
+        if self.crm_link is None:
+            return _fact("CRM record", f"{url} (not opened: only https links open)")
+        return _fact("CRM record", f"{url} (o: open)")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_crm":
+            return self.crm_link is not None
+        return True
+
+    def action_open_crm(self) -> None:
+        if self.crm_link is not None:
+            self.app.open_url(self.crm_link)
+            self.notify(f"Opening {self.crm_link}", title="CRM record", markup=False)
+
+    def action_explain(self) -> None:
+        client = self.detail.client
+        self.app.push_screen(ExplainScreen(f"{client.name}: points", self.detail.explain()))
