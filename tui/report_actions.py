@@ -1,0 +1,54 @@
+"""What the report dialog's three actions do: Use in lists, Export, Save as report (F-DLG).
+
+The report dialog posts `ActionRequested(action, query, rows)`; the app passes it here, and so do the
+screens of this package that show rows (a saved report, a static list). Each action opens its dialog and
+says what happened in a notification.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from engine.report import ReportRows
+from engine.store import ReportQuery, SavedReport
+
+ACTIONS = ("use_in_lists", "export", "save_report")
+
+
+def start_action(app: App[object], action: str, query: ReportQuery | None, rows: ReportRows, name: str = "") -> None:
+    """Open the dialog for `action` over the current screen. `name` suggests the export's file name."""
+    if action == "use_in_lists":
+        from tui.screens.list_dialog import ListDialog
+
+        app.push_screen(ListDialog(rows), lambda message: _said(app, message))
+    elif action == "export":
+        from tui.screens.export_dialog import ExportDialog
+
+        app.push_screen(ExportDialog(rows, name), lambda path: _exported(app, path))
+    elif action == "save_report":
+        if query is None:
+            app.notify("These rows come from a list, not a query: there is nothing to re-run.", severity="warning")
+            return
+        from tui.screens.save_report_dialog import SaveReportDialog
+
+        app.push_screen(SaveReportDialog(query), lambda report: _saved(app, report))
+    else:
+        raise ValueError(f"unknown report action {action!r} (use one of {', '.join(ACTIONS)})")
+
+
+def _said(app: App[object], message: str | None) -> None:
+    if message:
+        app.notify(message, title="Lists", markup=False)
+
+
+def _exported(app: App[object], path: Path | None) -> None:
+    if path is not None:
+        app.notify(f"Exported to {path}", title="Export", markup=False)
+
+
+def _saved(app: App[object], report: SavedReport | None) -> None:
+    if report is not None:
+        where = " and pinned to the Dashboard" if report.pinned else ""
+        app.notify(f"Saved the report {report.name!r}{where}.", title="Saved reports", markup=False)
