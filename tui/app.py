@@ -6,26 +6,34 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
 from engine.rules import RuleSet
 from tui.commands import PaletteCommand, PaletteProvider
 from tui.screens.main import TABS, MainScreen
+from tui.user_files import UserFiles
+from tui.user_files_commands import UserFilesCommands
+
+if TYPE_CHECKING:
+    from engine.loader import DataFolderError
+    from engine.report import Agency
 
 STYLES: list[str | PurePath] = [
-    Path(__file__).parent / "styles" / name for name in ("app.tcss", "calculator.tcss", "dialogs.tcss")
+    Path(__file__).parent / "styles" / name for name in ("app.tcss", "calculator.tcss", "dialogs.tcss", "tabs.tcss")
 ]
 
 # Set to a file path to record key and frame timestamps there (bench/ui.py); unset, nothing is recorded.
@@ -51,7 +59,28 @@ class AppOptions:
         return named if named is not None else book.default
 
 
-class PartnerDashApp(App[None]):
+def load_agency(options: AppOptions) -> Agency | DataFolderError:
+    """The agency `options` name, with its ledger and tier figures computed; or why the folder cannot load.
+
+    Runs in a worker thread: everything slow (reading the files, the ledger, the tiers) happens here, so the
+    UI thread only has to show the figures.
+    """
+    from engine.loader import DataFolderError, load_dataset, sample_data_dir
+    from engine.report import Agency
+
+    book, named = resolve_rules(options.rules, options.rules_file)
+    try:
+        folder = options.data if options.data is not None else sample_data_dir()
+        dataset = load_dataset(folder, book)
+    except DataFolderError as error:
+        return error
+    agency = Agency(dataset, book, options.today or date.today(), named)
+    agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
+    agency.overview  # noqa: B018
+    return agency
+
+
+class PartnerDashApp(UserFilesCommands, App[None]):
     TITLE = "Partner Dashboard"
     CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteProvider}
@@ -59,16 +88,29 @@ class PartnerDashApp(App[None]):
         # Shown at the right end of the footer by the footer itself.
         Binding("ctrl+p", "command_palette", "Commands", id="command-palette", show=False, priority=True),
         Binding("question_mark,f1", "show_keys", "Keys", id="show-keys"),
+        Binding("l", "show_lists", "Lists", id="show-lists"),
+        Binding("p", "show_load_problems", "Load problems", id="show-load-problems"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
     def __init__(
-        self, options: AppOptions | None = None, *, rules: RuleSet | None = None, theme: str | None = None
+        self,
+        options: AppOptions | None = None,
+        *,
+        rules: RuleSet | None = None,
+        theme: str | None = None,
+        user_files: UserFiles | None = None,
     ) -> None:
         super().__init__()
-        self.options = options or AppOptions()
+        # The settings fill in what the command line left out (data folder, rules file); the theme passed here wins.
+        self.user_files = user_files if user_files is not None else UserFiles.load()
+        self.options = self.user_files.fill_options(options or AppOptions())
+        self._theme_given = theme is not None
         self.rules = rules if rules is not None else self.options.rule_set()
         self._main: MainScreen | None = None
+        self.agency: Agency | None = None
+        self.load_error: DataFolderError | None = None
+        self._loaded = asyncio.Event()
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
@@ -82,11 +124,81 @@ class PartnerDashApp(App[None]):
         return self._main
 
     def on_mount(self) -> None:
+        self.user_files.attach(self, keep_theme=self._theme_given)
         probe_file = os.environ.get(PROBE_ENV)
         if probe_file:
             from tui.probe import install
 
             install(self, Path(probe_file))
+        self.call_after_refresh(self.load)
+
+    def load(self) -> Worker[Agency | DataFolderError]:
+        """(Re)load the data folder in a thread; the tabs are given the agency when it is ready."""
+        return self.run_worker(
+            partial(load_agency, self.options), name="load-agency", group="load", thread=True, exclusive=True
+        )
+
+    async def wait_until_loaded(self) -> None:
+        """Returns once the data is shown (or why it could not be loaded): for tests and the benchmark."""
+        await self._loaded.wait()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "load-agency" or event.state != WorkerState.SUCCESS:
+            return
+        from engine.report import Agency
+
+        result = event.worker.result
+        if isinstance(result, Agency):
+            self.show_agency(result)
+        elif result is not None:
+            self.show_load_error(result)
+
+    def show_agency(self, agency: Agency) -> None:
+        self.agency = agency
+        self.load_error = None
+        self.main.show_agency(agency)
+        self.refresh_bindings()
+        self._loaded.set()
+        if agency.dataset.errors:
+            self.action_show_load_problems()
+
+    def show_load_error(self, error: DataFolderError) -> None:
+        self.load_error = error
+        self.main.show_load_error(error)
+        self.refresh_bindings()
+        self._loaded.set()
+        self.action_show_load_problems()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_load_problems":
+            return self.load_error is not None or (self.agency is not None and bool(self.agency.dataset.problems))
+        return True
+
+    def action_show_load_problems(self) -> None:
+        from tui.screens.load_problems import LoadProblemsScreen, problem_lines
+
+        if self.load_error is not None:
+            error = self.load_error
+            summary = "Nothing could be loaded: " + "; ".join(str(reason) for reason in error.reasons)
+            self.push_screen(LoadProblemsScreen(str(error.folder), summary, problem_lines(error.problems, {})))
+        elif self.agency is not None and self.agency.dataset.problems:
+            dataset = self.agency.dataset
+            summary = (
+                f"Loaded {len(dataset.clients)} clients, {len(dataset.events)} MRR events, {len(dataset.deals)} deals "
+                f"and {len(dataset.commissions)} commission statements; the rows below were skipped or need a look."
+            )
+            self.push_screen(
+                LoadProblemsScreen(dataset.source, summary, problem_lines(dataset.problems, dataset.skipped))
+            )
+
+    def open_client(self, client_id: str) -> None:
+        """The client's record (facts, points and their history, deals, CRM link) over the current screen."""
+        if self.agency is None:
+            self.notify("The data is still loading.", severity="warning")
+            return
+        from tui.screens.client_detail import ClientDetailScreen
+
+        self.push_screen(ClientDetailScreen(self.agency, client_id))
 
     def action_show_keys(self) -> None:
         from tui.screens.keys import KeysScreen, key_rows
@@ -110,13 +222,29 @@ class PartnerDashApp(App[None]):
             self.main.open_currency_converter,
         )
         yield PaletteCommand("Keys", "The keys of this screen (key ?)", self.action_show_keys)
+        if self.check_action("show_load_problems", ()):
+            yield PaletteCommand(
+                "Load problems",
+                "What the loader reported about the data folder (key p)",
+                self.action_show_load_problems,
+            )
+        yield from self.main.dashboard.palette_commands()
+        if self.agency is not None:
+            for client in self.agency.dataset.clients:
+                yield PaletteCommand(
+                    f"Open client {client.name}",
+                    f"{client.id} · {client.country}",
+                    partial(self.open_client, client.id),
+                )
+        yield from self.user_files_palette_commands()
         yield PaletteCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield PaletteCommand("Quit", "Quit Partner Dashboard (key q)", self.exit)
 
 
 def run(args: argparse.Namespace) -> int:
-    options = AppOptions.from_args(args)
+    files = UserFiles.load()
+    options = files.fill_options(AppOptions.from_args(args))
     # Resolved before the screen opens: an unusable rules file is a one-line error and exit code 2.
-    app = PartnerDashApp(options, rules=options.rule_set())
+    app = PartnerDashApp(options, rules=options.rule_set(), user_files=files)
     app.run()
     return app.return_code or 0

@@ -16,6 +16,7 @@ from textual.widgets import Input, TabbedContent
 from engine.points import calculate, round_points
 from engine.rules import shipped_rulebook
 from engine.terms import DealType
+from engine.what_if import what_if
 from tui.app import STYLES, PartnerDashApp
 from tui.screens.explain import ExplainScreen
 from tui.screens.main import MainScreen
@@ -336,18 +337,24 @@ async def test_currency_tab_converts_both_ways() -> None:
         assert figures(app, conv) == ("", "", "")
 
 
-async def test_the_what_if_line_shows_only_once_it_has_a_source_and_valid_inputs() -> None:
+async def test_the_what_if_line_shows_only_with_a_source_and_valid_inputs() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
         await pilot.press("c", *"1000")
-        form = app.query_one(PointsCalculator)
-        # The agency's totals come with the dashboard's data: until then there is no line at all.
-        assert form.what_if_line.text == "" and not form.what_if_line.display
-        form.set_what_if(lambda result: f"With this deal: {round_points(result.total_points + 100)} points")
         await pilot.pause()
-        assert form.what_if_line.text == "With this deal: 150.00 points"
+        form = app.query_one(PointsCalculator)
+        # The agency's totals are the source once the data is loaded: the engine's line for this deal.
+        assert app.agency is not None and form.result is not None
+        overview = app.agency.overview
+        expected = what_if(overview.standing, overview.thresholds, overview.credited_tier, form.result).line()
+        assert form.what_if_line.text == expected and expected.startswith("With this deal: ")
         await pilot.press("x")
         assert form.what_if_line.text == ""
+        await pilot.press("backspace")
+        form.set_what_if(None)
+        await pilot.pause()
+        assert form.what_if_line.text == "" and not form.what_if_line.display
 
 
 async def test_escape_closes_the_country_list_first_then_the_calculator() -> None:

@@ -20,6 +20,8 @@ from tui.screens.tab import TabBody
 from tui.screens.team import TeamTab
 
 if TYPE_CHECKING:
+    from engine.loader import DataFolderError
+    from engine.report import Agency
     from tui.widgets.calculator import CalculatorSidebar
 
 
@@ -55,6 +57,7 @@ class MainScreen(Screen[None]):
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
+        self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="body"), TabbedContent(id="tabs"):
@@ -83,6 +86,33 @@ class MainScreen(Screen[None]):
         if self._calculator_mounted is not None:
             await self._calculator_mounted
         return self.calculator
+
+    def show_agency(self, agency: Agency) -> None:
+        """The loaded data, to every tab (and to the calculator's what-if line)."""
+        self.agency = agency
+        for body in self.query(TabBody):
+            body.show_agency(agency)
+        self.call_after_refresh(self._give_what_if, agency)
+
+    async def _give_what_if(self, agency: Agency) -> None:
+        # The calculator's what-if line: the agency's totals today plus the priced deal.
+        if not self.query_one("#body").is_attached:
+            return
+        from engine.what_if import what_if
+
+        calculator = await self.ready_calculator()
+        overview = agency.overview
+        credited = overview.credited_tier
+        calculator.points.set_what_if(
+            lambda deal: what_if(overview.standing, overview.thresholds, credited, deal).line()
+        )
+
+    def show_load_error(self, error: DataFolderError) -> None:
+        self.dashboard.show_load_error(error)
+
+    @property
+    def dashboard(self) -> DashboardTab:
+        return self.query_one("#dashboard-body", DashboardTab)
 
     @property
     def tabs(self) -> TabbedContent:

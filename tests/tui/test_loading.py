@@ -1,0 +1,89 @@
+"""Loading in a worker: the frame first, then the figures; a broken folder opens the loader's problems."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import LoadingIndicator, Static
+
+from engine.loader import load_dataset, sample_data_dir
+from tui.app import AppOptions, PartnerDashApp
+from tui.screens.load_problems import LoadProblemsScreen
+from tui.screens.main import MainScreen
+
+TODAY = date(2026, 11, 26)
+
+
+def shown(screen: object) -> str:
+    return "\n".join(str(static.render()) for static in screen.query(Static))  # type: ignore[attr-defined]
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """The sample with a client whose MRR is not a number and an event for a client that does not exist."""
+    folder = tmp_path / "agency"
+    shutil.copytree(sample_data_dir(), folder)
+    clients = (folder / "clients.csv").read_text(encoding="utf-8").splitlines()
+    cells = clients[2].split(",")
+    cells[7] = "lots"
+    clients[2] = ",".join(cells)
+    (folder / "clients.csv").write_text("\n".join(clients) + "\n", encoding="utf-8")
+    with (folder / "mrr_events.csv").open("a", encoding="utf-8") as events:
+        events.write("2026-01-05,NOPE,sold,sourced,Sales Hub,100,\n")
+    return folder
+
+
+async def test_the_frame_shows_a_progress_indicator_then_the_figures() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        if app.agency is None:
+            assert app.query(LoadingIndicator)
+        await app.wait_until_loaded()
+        await pilot.pause()
+        assert app.agency is not None and app.agency.today == TODAY
+        assert app.agency.dataset.source == str(sample_data_dir())
+        assert not app.query(LoadingIndicator)
+        assert isinstance(app.screen, MainScreen)  # the sample loads without errors: no problems dialog
+
+
+async def test_a_folder_with_errors_opens_every_problem_and_shows_what_loaded(tmp_path: Path) -> None:
+    folder = broken_copy(tmp_path)
+    expected = load_dataset(folder)
+    errors = [str(problem) for problem in expected.errors]
+    assert any(line.startswith("clients.csv:3: mrr:") for line in errors)
+    assert any(line.startswith("mrr_events.csv:") and "NOPE" in line for line in errors)
+    app = PartnerDashApp(AppOptions(data=folder, today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        assert isinstance(app.screen, LoadProblemsScreen)
+        text = shown(app.screen)
+        for line in [str(problem) for problem in expected.problems]:
+            assert line in text
+        for file, count in expected.skipped.items():
+            assert f"{file}: {count} row" in text
+        # What did load is behind it, one client fewer than the sample.
+        assert (
+            app.agency is not None
+            and len(app.agency.dataset.clients) == len(load_dataset(sample_data_dir()).clients) - 1
+        )
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("p")
+        assert isinstance(app.screen, LoadProblemsScreen)
+
+
+async def test_a_folder_that_cannot_load_says_why_and_the_calculator_still_works(tmp_path: Path) -> None:
+    app = PartnerDashApp(AppOptions(data=tmp_path / "missing", today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        assert app.agency is None and app.load_error is not None
+        assert isinstance(app.screen, LoadProblemsScreen)
+        assert "not found: give the agency's data folder" in shown(app.screen)
+        await pilot.press("escape")
+        assert "The data folder could not be loaded" in shown(app.main.dashboard)
+        await pilot.press("c", *"100")
+        await pilot.pause()
+        assert app.main.calculator is not None and app.main.calculator.points.result is not None
