@@ -95,9 +95,17 @@ class ListDialog(ModalScreen[str | None]):
 
     @on(RadioSet.Changed, "#list-mode")
     def _mode_changed(self) -> None:
-        self.query_one("#list-name").set_class(self.adding, "-hidden")
-        self.query_one("#existing-lists").set_class(not self.adding, "-hidden")
+        name, existing = self.query_one("#list-name", Input), self.query_one("#existing-lists", OptionList)
+        name.set_class(self.adding, "-hidden")
+        existing.set_class(not self.adding, "-hidden")
         self._show_error(Exception(""))
+        # The next thing to do is to name the list or to pick one, so that field gets the focus.
+        if self.adding:
+            if existing.highlighted is None and self._lists:
+                existing.highlighted = 0
+            existing.focus()
+        else:
+            name.focus()
 
     @on(Input.Submitted, "#list-name")
     @on(OptionList.OptionSelected, "#existing-lists")

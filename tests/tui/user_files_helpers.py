@@ -1,0 +1,41 @@
+"""Shared by the lists, export, saved-report and settings tests: an app on the sample at a fixed day, and a
+way to wait for the thread workers that read and write the store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tui.app import AppOptions, PartnerDashApp
+
+TODAY = date(2026, 11, 26)
+# The sample's new sold points in the 30 days to TODAY, hand-checked against its MRR events file.
+NEW_SOLD = ("C0114", "C0031", "C0122", "C0106")
+NEW_SOLD_NAMES = ("Sparrow Pet Care", "Meridian Coffee Co.", "Glacier Legal", "Kōyō Labs")
+
+
+def sample_app(today: date = TODAY) -> PartnerDashApp:
+    return PartnerDashApp(AppOptions(today=today))
+
+
+async def loaded(pilot: Pilot[object]) -> None:
+    await pilot.app.wait_until_loaded()  # type: ignore[attr-defined]
+    await settled(pilot)
+
+
+async def settled(pilot: Pilot[object]) -> None:
+    """Every worker done (their results are delivered before they finish) and the screen redrawn."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(node: object, selector: str) -> str:
+    return str(node.query_one(selector, Static).visual)  # type: ignore[attr-defined]
+
+
+def notifications(app: object) -> list[str]:
+    return [notification.message for notification in app._notifications]  # type: ignore[attr-defined]
