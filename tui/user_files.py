@@ -20,6 +20,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import Worker
 
+from engine import paths
 from engine.config import Config, ConfigError, load_config, save_config
 from engine.models import LoadProblem
 from engine.points import InputError
@@ -83,7 +84,7 @@ class UserFiles:
             except (RulesError, InputError) as exc:
                 self.problems.append(
                     LoadProblem(
-                        file=str(self.config_path or "config.toml"),
+                        file=str(self.config_path or paths.config_file()),
                         line=0,
                         column="rules_file",
                         message=f"{exc}; using the shipped rules",

@@ -1,0 +1,133 @@
+"""The settings in the app: a broken file is named with its line and the app starts on defaults; the theme
+is remembered across a restart; folders are saved only when changed; key overrides by binding id; the data
+folder and rules file from the settings are used when the command line gives none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Select
+
+from engine import paths
+from engine.config import load_config
+from engine.loader import sample_data_dir
+from tests.tui.user_files_helpers import TODAY, loaded, notifications, sample_app, settled, text_of
+from tui.app import AppOptions, PartnerDashApp
+from tui.screens.lists import ListsScreen
+from tui.screens.main import MainScreen
+from tui.screens.settings import SettingsScreen
+
+
+def write_config(text: str) -> Path:
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_a_broken_config_is_named_by_line_and_the_app_starts_on_defaults() -> None:
+    path = write_config('theme = "nord"\nexport_folder = "/tmp"\n[keys\n')
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        said = notifications(app)
+        assert len(said) == 1
+        assert said[0].startswith(f"{path}:3: ")
+        assert said[0].endswith("; using the default settings")
+        assert app.theme == "textual-dark"
+        assert app.user_files.config.export_folder is None
+        assert isinstance(app.screen, MainScreen)
+    # Nothing was changed, so nothing was written: the user's file is as they left it.
+    assert path.read_text(encoding="utf-8") == 'theme = "nord"\nexport_folder = "/tmp"\n[keys\n'
+
+
+async def test_a_setting_of_the_wrong_type_keeps_its_default_and_the_others_apply() -> None:
+    path = write_config('theme = "nord"\nexport_folder = 12\n')
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.theme == "nord"
+        [said] = notifications(app)
+        assert said == f"{path}:2: export_folder: should be a path in quotes (got 12); using the default"
+
+
+async def test_the_theme_is_remembered_across_a_restart() -> None:
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.action_show_settings()
+        await settled(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        theme = app.screen.query_one("#setting-theme", Select)
+        assert theme.has_focus
+        # Open the theme list, move to the next theme after textual-dark (sorted by name), pick it.
+        await pilot.press("enter", "down", "enter")
+        await settled(pilot)
+        picked = app.theme
+        assert picked != "textual-dark"
+        assert theme.value == picked
+    assert load_config()[0].theme == picked
+    restarted = sample_app()
+    async with restarted.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert restarted.theme == picked
+        # The palette's theme picker sets app.theme the same way: it is remembered too.
+        restarted.theme = "nord"
+        await settled(pilot)
+    assert load_config()[0].theme == "nord"
+
+
+async def test_folders_are_saved_only_when_changed_and_checked_first(tmp_path: Path) -> None:
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.action_show_settings()
+        await settled(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert text_of(screen, "#settings-status") == "Nothing changed; nothing was written."
+        assert not paths.config_file().exists()
+
+        screen.query_one("#setting-data_folder", Input).value = str(tmp_path / "no such folder")
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert text_of(screen, "#settings-error") == f"Data folder: {tmp_path / 'no such folder'} is not a folder."
+        assert not paths.config_file().exists()
+
+        screen.query_one("#setting-data_folder", Input).value = ""
+        screen.query_one("#setting-export_folder", Input).value = str(tmp_path / "exports")
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert text_of(screen, "#settings-status") == "Saved."
+        assert text_of(screen, "#settings-error") == ""
+    assert load_config() == (app.user_files.config, [])
+    assert load_config()[0].export_dir == tmp_path / "exports"
+
+
+async def test_key_overrides_by_binding_id() -> None:
+    write_config('[keys]\nshow-lists = "ctrl+l"\n')
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+l")
+        await settled(pilot)
+        assert isinstance(app.screen, ListsScreen)
+
+
+def test_the_data_folder_and_rules_file_from_the_settings_fill_in_for_the_command_line(tmp_path: Path) -> None:
+    rules = tmp_path / "broken-rules.toml"
+    rules.write_text("[rule_sets\n", encoding="utf-8")
+    path = write_config(f'data_folder = "{sample_data_dir()}"\nrules_file = "{rules}"\n')
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    assert app.options.data == sample_data_dir()
+    # An unusable rules file named by the settings is reported; the shipped rules are used.
+    assert app.options.rules_file is None
+    [problem] = app.user_files.problems
+    assert str(problem).startswith(f"{path}: rules_file: ")
+    assert str(problem).endswith("; using the shipped rules")
+    given = tmp_path / "given"
+    assert PartnerDashApp(AppOptions(data=given)).options.data == given
