@@ -3,15 +3,22 @@ by hand in the tests (and whose names and links try to break the screen)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import PurePath
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
 
 from engine.loader import load_dataset, sample_data_dir
 from engine.models import Client, Contact, Dataset, Deal, DealStage, MrrEvent, Partner, Relationship
 from engine.report import Agency
 from engine.rules import shipped_rulebook
 from engine.terms import DealType, Tier, Track
+from tui.app import STYLES
+from tui.screens.tab import TabBody
 
 TODAY = date(2026, 11, 26)
 D = Decimal
@@ -95,3 +102,22 @@ def hand_made_agency(team: tuple[Contact, ...] = ()) -> Agency:
     )
     book = shipped_rulebook()
     return Agency(Dataset(partner=partner, clients=clients, events=events, deals=deals), book, TODAY)
+
+
+class TabHost(App[None]):
+    """One tab body alone, with the app's styles, fed an agency directly (no data loading)."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
+
+    def __init__(self, body: TabBody) -> None:
+        super().__init__()
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        yield self.body
+
+    async def show(self, agency: Agency) -> None:
+        """Give the tab `agency` and wait until it is on screen (tabs may prepare it in a worker)."""
+        self.body.show_agency(agency)
+        await self.workers.wait_for_complete()
+        await asyncio.sleep(0)

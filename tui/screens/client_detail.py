@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from engine.breakdown import ClientDetail, client_detail
@@ -30,14 +31,12 @@ from tui.widgets.virtual_table import Column
 if TYPE_CHECKING:
     from engine.report import Agency
 
-FACT_WIDTH = 14
-
 SALE_COLUMNS = (
     Column("date", "Date", 10),
     Column("kind", "Kind", 9),
-    Column("line", "Product line", 16),
+    Column("line", "Product line", 14),
     Column("deal", "Deal", 8),
-    Column("mrr", "MRR change", 14, "right"),
+    Column("mrr", "MRR change", 12, "right"),
     Column("points", "Points", 8, "right"),
     Column("expires", "Expires", 10),
 )
@@ -64,11 +63,18 @@ DEAL_COLUMNS = (
 )
 
 
-def _fact(label: str, value: str) -> Content:
-    return Content.assemble((label.ljust(FACT_WIDTH), "bold"), value)
+Fact = tuple[str, str]
 
 
-def facts(client: Client, detail: ClientDetail, country_name: str) -> list[Content]:
+def fact_grid(facts: list[Fact], id: str) -> Grid:
+    """Label and value side by side; a long value wraps under itself, not under the label."""
+    cells: list[Static] = []
+    for label, value in facts:
+        cells += [Static(Content(label), classes="fact-label"), Static(Content(value), classes="fact-value")]
+    return Grid(*cells, id=id, classes="facts")
+
+
+def facts(client: Client, detail: ClientDetail, country_name: str) -> list[Fact]:
     """The client's row of clients.csv, in words."""
     currency = client.currency
     partners = (
@@ -80,39 +86,35 @@ def facts(client: Client, detail: ClientDetail, country_name: str) -> list[Conte
     if client.renewal_date is not None:
         days = (client.renewal_date - detail.today).days
         renewal = f"{client.renewal_date} ({days} days), MRR change {signed_text(client.renewal_mrr_change)} {currency}"
-    lines = [
-        _fact("Country", f"{country_name} ({client.country}), {detail.market_type} market"),
-        _fact("Currency", currency),
-        _fact("Deal type", client.deal_type.label),
-        _fact("Relationship", str(client.relationship)),
-        _fact("Partners", partners),
-        _fact("MRR", money_text(client.mrr, currency)),
-        _fact("Products", ", ".join(client.products) or "none listed"),
-        _fact("Tool usage", "unknown" if client.tool_usage is None else f"{client.tool_usage}%"),
-        _fact("Renewal", renewal),
+    return [
+        ("Country", f"{country_name} ({client.country}), {detail.market_type} market"),
+        ("Currency", currency),
+        ("Deal type", client.deal_type.label),
+        ("Relationship", str(client.relationship)),
+        ("Partners", partners),
+        ("MRR", money_text(client.mrr, currency)),
+        ("Products", ", ".join(client.products) or "none listed"),
+        ("Tool usage", "unknown" if client.tool_usage is None else f"{client.tool_usage}%"),
+        ("Renewal", renewal),
+        (
+            "Renewal team",
+            f"manager {client.renewal_manager or 'unknown'}, last active employee "
+            f"{client.last_active_employee or 'unknown'}",
+        ),
     ]
-    if client.renewal_manager or client.last_active_employee:
-        lines.append(
-            _fact(
-                "",
-                f"renewal manager {client.renewal_manager or 'unknown'}, "
-                f"last active employee {client.last_active_employee or 'unknown'}",
-            )
-        )
-    return lines
 
 
-def points_summary(detail: ClientDetail) -> list[Content]:
+def points_summary(detail: ClientDetail) -> list[Fact]:
     currency = detail.client.currency
     expiry = f", the next expires {detail.next_expiry}" if detail.next_expiry else ""
     return [
-        _fact("Active sold", f"{points_text(detail.active_points)} points in {len(detail.active)} sale(s){expiry}"),
-        _fact("Expired sold", f"{points_text(detail.expired_points)} points in {len(detail.expired)} sale(s)"),
-        _fact(
+        ("Active sold", f"{points_text(detail.active_points)} points in {len(detail.active)} sale(s){expiry}"),
+        ("Expired sold", f"{points_text(detail.expired_points)} points in {len(detail.expired)} sale(s)"),
+        (
             "Managed",
             f"{points_text(detail.managed_points)} points on managed MRR {money_text(detail.managed_mrr, currency)}",
         ),
-        _fact("Combined", f"{points_text(detail.combined_points)} points today"),
+        ("Combined", f"{points_text(detail.combined_points)} points today"),
     ]
 
 
@@ -172,13 +174,13 @@ class ClientDetailScreen(ModalScreen[None]):
             hint = "escape: close · e: explain points" + (" · o: open CRM record" if self.crm_link else "")
             yield Label(Content(hint), classes="dialog-hint")
 
-    def _sections(self) -> Iterator[Static]:
+    def _sections(self) -> Iterator[Widget]:
         detail = self.detail
         client = detail.client
         name = country_names().get(client.country, client.country)
-        yield Static(Content("\n").join(facts(client, detail, name)), id="client-facts")
-        yield Static(self._crm_line(), id="client-crm")
-        yield self._section("Points today", Content("\n").join(points_summary(detail)), "client-points")
+        yield fact_grid([*facts(client, detail, name), self._crm_fact()], "client-facts")
+        yield Static(Content.styled("Points today", "bold underline"), classes="section-title")
+        yield fact_grid(points_summary(detail), "client-points")
         yield self._section(
             "Active sold points (count until they expire)",
             text_table(SALE_COLUMNS, map(sale_cells, detail.active)),
@@ -201,13 +203,13 @@ class ClientDetailScreen(ModalScreen[None]):
     def _section(title: str, body: Content, id: str) -> Static:
         return Static(Content("\n").join([Content.styled(title, "bold underline"), body]), id=id, classes="section")
 
-    def _crm_line(self) -> Content:
+    def _crm_fact(self) -> Fact:
         url = self.detail.client.crm_url
         if not url:
-            return _fact("CRM record", "none on file")
+            return ("CRM record", "none on file")
         if self.crm_link is None:
-            return _fact("CRM record", f"{url} (not opened: only https links open)")
-        return _fact("CRM record", f"{url} (o: open)")
+            return ("CRM record", f"{url} (not opened: only https links open)")
+        return ("CRM record", f"{url} (o: open)")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_crm":

@@ -1,0 +1,136 @@
+"""The Points Breakdown tab: the rows shown are exactly the engine's query for the same filters and sort."""
+
+from __future__ import annotations
+
+from tab_data import TabHost, hand_made_agency, sample_agency
+from textual.widgets import Input, Select, Static
+
+from engine.terms import DealType, MarketType
+from tui.screens.client_detail import ClientDetailScreen
+from tui.screens.points_breakdown import PointsBreakdownTab
+from tui.widgets.virtual_table import VirtualTable
+
+
+def shown(tab: PointsBreakdownTab) -> list[int]:
+    return list(tab.table.view)
+
+
+def drawn_row(tab: PointsBreakdownTab, position: int) -> str:
+    """The table's line for the row at `position` on screen, its column padding squeezed to one space."""
+    return " ".join(tab.table.render_line(position + 1).text.split())
+
+
+def summary(tab: PointsBreakdownTab) -> str:
+    return str(tab.query_one("#breakdown-summary", Static).visual)
+
+
+async def test_the_table_shows_every_client_by_combined_points_with_its_cells() -> None:
+    agency = hand_made_agency()
+    tab = PointsBreakdownTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await app.show(agency)
+        await pilot.pause()
+        # C1 50 + 5 = 55, C3 0 + 20 = 20, C2 12 + 0 = 12 (worked out in tab_data).
+        assert shown(tab) == [0, 2, 1] == agency.breakdown.query()
+        assert drawn_row(tab, 0) == "[bold]Acme[/bold] 50.00 5.00 55.00 sourced standard US 1,500.00 USD"
+        assert drawn_row(tab, 1) == "Cobalt Ltd 0.00 20.00 20.00 sourced standard GB 2,000.00 USD"
+        assert drawn_row(tab, 2) == "Bharat Foods 12.00 0.00 12.00 assisted growth IN 200.00 USD"
+        assert summary(tab) == "Showing 3 of 3 clients · sold 62.00 · managed 25.00 · combined 87.00"
+
+
+async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -> None:
+    agency = sample_agency()
+    breakdown = agency.breakdown
+    tab = PointsBreakdownTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(agency)
+        deal = tab.query_one("#breakdown-deal-type", Select)
+        market = tab.query_one("#breakdown-market-type", Select)
+        # The deal-type selector from the keyboard: open it, one down (Sourced), enter.
+        deal.focus()
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert deal.value == "sourced"
+        sourced = breakdown.query(deal_type=DealType.SOURCED)
+        assert shown(tab) == sourced and 0 < len(sourced) < len(breakdown)
+        market.value = "growth"
+        await pilot.pause()
+        both = breakdown.query(deal_type=DealType.SOURCED, market_type=MarketType.GROWTH)
+        assert shown(tab) == both and 0 < len(both) < len(sourced)
+        deal.value = "all"
+        await pilot.pause()
+        assert shown(tab) == breakdown.query(market_type=MarketType.GROWTH)
+        market.value = "all"
+        # `/` is the app's key; here the field is focused directly. Narrowed on every keystroke.
+        tab.query_one("#breakdown-search", Input).focus()
+        await pilot.press(*"th")
+        assert shown(tab) == breakdown.query(text="th")
+        await pilot.press(*"istle")
+        assert [breakdown.row(i).name for i in shown(tab)] == ["Thistle Travel", "Thistle Motors", "Thistle Travel"]
+        assert shown(tab) == breakdown.query(text="thistle")
+        assert summary(tab) == "Showing 3 of 150 clients · sold 6.60 · managed 1.14 · combined 7.74"
+        market.value = "standard"
+        deal.value = "sourced"
+        await pilot.pause()
+        combined = breakdown.query(DealType.SOURCED, MarketType.STANDARD, "thistle")
+        assert shown(tab) == combined and len(combined) == 3
+        await pilot.press(*"zzz")
+        assert shown(tab) == []
+        assert summary(tab) == "Showing 0 of 150 clients · sold 0.00 · managed 0.00 · combined 0.00"
+
+
+async def test_sorting_by_any_column_from_the_keyboard() -> None:
+    agency = sample_agency()
+    breakdown = agency.breakdown
+    tab = PointsBreakdownTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(agency)
+        tab.table.focus()
+        # The column cursor starts on Client: s sorts by it (A-Z), s again reverses.
+        await pilot.press("s")
+        assert shown(tab) == breakdown.query(sort="name", descending=False)
+        names = [breakdown.row(i).name.casefold() for i in shown(tab)]
+        assert names == sorted(names)
+        await pilot.press("s")
+        assert shown(tab) == breakdown.query(sort="name", descending=True)
+        for steps, column in [(1, "sold"), (2, "managed"), (3, "combined"), (4, "deal_type"), (5, "market_type"),
+                              (6, "country"), (7, "mrr")]:  # fmt: skip
+            await pilot.press(*["left"] * 8, *["right"] * steps, "s")
+            assert tab.sort == (column, False)
+            assert shown(tab) == breakdown.query(sort=column, descending=False), column
+        # A filter keeps the sort.
+        tab.query_one("#breakdown-market-type", Select).value = "growth"
+        await pilot.pause()
+        assert shown(tab) == breakdown.query(market_type=MarketType.GROWTH, sort="mrr", descending=False)
+
+
+async def test_enter_opens_the_client_under_the_cursor() -> None:
+    agency = hand_made_agency()
+    tab = PointsBreakdownTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(agency)
+        tab.query_one(VirtualTable).focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert app.screen.detail.client.id == "C3"
+        await pilot.press("escape")
+        assert app.screen is not None and not isinstance(app.screen, ClientDetailScreen)
+
+
+async def test_enter_in_the_search_field_goes_to_the_table() -> None:
+    tab = PointsBreakdownTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(hand_made_agency())
+        tab.query_one("#breakdown-search", Input).focus()
+        await pilot.press(*"bharat", "enter")
+        assert tab.table.has_focus
+        assert shown(tab) == [1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen) and app.screen.detail.client.id == "C2"
