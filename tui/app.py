@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from engine.report import Agency
 
 STYLES: list[str | PurePath] = [
-    Path(__file__).parent / "styles" / name for name in ("app.tcss", "calculator.tcss", "dialogs.tcss", "tabs.tcss")
+    Path(__file__).parent / "styles" / name
+    for name in ("app.tcss", "calculator.tcss", "dialogs.tcss", "tabs.tcss", "dashboard.tcss")
 ]
 
 # Set to a file path to record key and frame timestamps there (bench/ui.py); unset, nothing is recorded.

@@ -1,11 +1,19 @@
-"""The Dashboard tab (F-DASH): where the agency stands. A progress indicator until the data is loaded."""
+"""The Dashboard tab (F-DASH): where the agency stands. A progress indicator until the data is loaded.
+
+One column on a narrow terminal (the tab scrolls), two on a wide one. Every point-change and shared-selling
+number opens the report dialog (F-DLG) with the rows behind it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
 from textual.content import Content
 from textual.widgets import LoadingIndicator, Static
 
@@ -15,9 +23,18 @@ from tui.screens.tab import TabBody
 if TYPE_CHECKING:
     from engine.loader import DataFolderError
     from engine.report import Agency
+    from engine.store import ReportQuery
+    from tui.widgets.metric import MetricFigure
+
+# From this many columns the panels sit side by side.
+WIDE = 120
 
 
 class DashboardTab(TabBody):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "show_commission", "Commission", id="dashboard.commission"),
+    ]
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.agency: Agency | None = None
@@ -25,19 +42,113 @@ class DashboardTab(TabBody):
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
         yield LoadingIndicator(id="dashboard-loading")
+        yield Container(id="dashboard-grid")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_commission":
+            return self.agency is not None
+        return True
 
     def show_agency(self, agency: Agency) -> None:
+        from tui.widgets.dashboard_panels import (
+            CommissionPanel,
+            ProgressionPanel,
+            ProgressPanel,
+            RenewalsPanel,
+            changes_panel,
+            selling_panel,
+        )
+        from tui.widgets.saved_reports_panel import SavedReportsPanel
+
         self.agency = agency
-        self.query_one("#dashboard-loading").remove()
-        self.query_one("#dashboard-status", Static).update(Content(agency.dataset.partner.name))
+        for loading in self.query(LoadingIndicator):
+            loading.remove()
+        partner = agency.dataset.partner
+        rules = agency.thresholds.rule_set + (", illustrative thresholds" if agency.thresholds.illustrative else "")
+        self.query_one("#dashboard-status", Static).update(
+            Content.assemble((partner.name, "bold"), f" · {agency.today} · rules {rules}")
+        )
+        grid = self.query_one("#dashboard-grid", Container)
+        grid.remove_children()
+        grid.mount_all(
+            [
+                ProgressPanel(agency),
+                ProgressionPanel(agency),
+                changes_panel(agency),
+                selling_panel(agency),
+                CommissionPanel(agency),
+                SavedReportsPanel(classes="dashboard-panel"),
+                RenewalsPanel(agency),
+            ]
+        )
+        self.refresh_bindings()
 
     def show_load_error(self, error: DataFolderError) -> None:
-        self.query_one("#dashboard-loading").remove()
+        for loading in self.query(LoadingIndicator):
+            loading.remove()
         lines = [Content.styled("The data folder could not be loaded", "bold")]
         lines += [Content(str(reason)) for reason in error.reasons]
         lines += [Content(""), Content("Press p for every problem found; the points calculator (c) still works.")]
         self.query_one("#dashboard-status", Static).update(Content("\n").join(lines))
 
+    def query_for(self, figure: MetricFigure) -> ReportQuery:
+        """The report question behind `figure`: its kind and figure, and its panel's date range if it has one."""
+        from engine.store import ReportQuery
+        from tui.widgets.dashboard_panels import RangePanel
+
+        assert figure.kind is not None
+        ranges = [panel for panel in figure.ancestors if isinstance(panel, RangePanel)]
+        period = ranges[0].selector.query_range if ranges else {}
+        return ReportQuery(kind=figure.kind, metric=figure.metric or "", **period)
+
+    def on_metric_figure_opened(self, event: MetricFigure.Opened) -> None:
+        event.stop()
+        self.open_report(self.query_for(event.figure), event.figure.label)
+
+    def open_report(self, query: ReportQuery, title: str) -> None:
+        from tui.screens.report_dialog import ReportDialog
+
+        if self.agency is None:
+            return
+        dialog = ReportDialog.open(self.agency, query, title)
+        if isinstance(dialog, str):
+            self.app.notify(dialog, severity="error", markup=False)
+        else:
+            self.app.push_screen(dialog)
+
+    def action_show_commission(self) -> None:
+        from tui.screens.commission import CommissionScreen
+
+        if self.agency is not None:
+            self.app.push_screen(CommissionScreen(self.agency))
+
     def palette_commands(self) -> Iterator[PaletteCommand]:
-        """The dashboard's actions, for the command palette."""
-        yield from ()
+        """The dashboard's actions, for the command palette (once the data is loaded)."""
+        if self.agency is None:
+            return
+        yield PaletteCommand(
+            "Commission view", "Statements and the next four quarters (key v)", self.action_show_commission
+        )
+        for kind, figure, label in (
+            ("changes", "new_sold", "New sold points"),
+            ("changes", "lost_sold", "Lost sold points"),
+            ("changes", "new_managed", "New managed points"),
+            ("changes", "lost_managed", "Lost managed points"),
+            ("selling", "created", "HubSpot deals created"),
+            ("selling", "sourced_in_flight", "Sourced in-flight deals"),
+            ("selling", "closed_won", "Closed-won HubSpot deals"),
+        ):
+            yield PaletteCommand(
+                f"Rows behind: {label}",
+                "The report dialog for this dashboard number, in its panel's date range",
+                partial(self._open_figure, f"{kind}-{figure}"),
+            )
+
+    def _open_figure(self, figure_id: str) -> None:
+        from tui.widgets.metric import MetricFigure
+
+        figure = self.query_one(f"#{figure_id}", MetricFigure)
+        self.open_report(self.query_for(figure), figure.label)

@@ -1,0 +1,240 @@
+"""The Dashboard tab driven by keys: every number is the engine's, and drilling in shows the engine's rows."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.widgets import Input, Select
+
+from engine.metrics import RangePreset, RenewalSort, date_range, point_changes, shared_selling, upcoming_renewals
+from engine.report import ReportInputs, get_to, report_rows
+from engine.store import ReportQuery
+from engine.terms import Tier
+from tui.app import AppOptions, PartnerDashApp
+from tui.screens.client_detail import ClientDetailScreen
+from tui.screens.explain import ExplainScreen
+from tui.screens.report_dialog import ReportDialog
+from tui.widgets.dashboard_panels import RangePanel, RenewalsPanel
+from tui.widgets.metric import MetricFigure
+from tui.widgets.virtual_table import VirtualTable
+
+TODAY = date(2026, 11, 26)
+
+
+class RecordingApp(PartnerDashApp):
+    """The app, noting each report-dialog action that reaches it instead of acting on it."""
+
+    def __init__(self) -> None:
+        super().__init__(AppOptions(today=TODAY))
+        self.requested: list[ReportDialog.ActionRequested] = []
+
+    def on_report_dialog_action_requested(self, event: ReportDialog.ActionRequested) -> None:
+        # Not the lists/export/save dialogs here: only that the action arrives with the dialog's rows.
+        event.prevent_default()
+        self.requested.append(event)
+
+
+def figure(app: PartnerDashApp, figure_id: str) -> MetricFigure:
+    return app.main.dashboard.query_one(f"#{figure_id}", MetricFigure)
+
+
+def table_column(table: VirtualTable, column: int) -> list[str]:
+    return [table._cell_text(index)[column] for index in table.view]
+
+
+async def loaded(app: PartnerDashApp) -> None:
+    await app.wait_until_loaded()
+    await app.workers.wait_for_complete()
+
+
+async def test_a_point_change_number_opens_the_dialog_with_the_clients_behind_it() -> None:
+    app = RecordingApp()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        expected = report_rows(
+            "changes", ReportInputs(app.agency, period=date_range("last-30-days", TODAY)), "new_sold"
+        )
+        assert expected.rows, "the sample has new sold points in the last 30 days"
+        figure(app, "changes-new_sold").focus()
+        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, ReportDialog)
+        assert dialog.rows == expected
+        assert dialog.report_query == ReportQuery(kind="changes", metric="new_sold", preset="last-30-days")
+        table = dialog.query_one("#report-rows", VirtualTable)
+        assert table_column(table, expected.columns.index("client")) == [row["client"] for row in expected.rows]
+        labels = [str(button.label) for button in dialog.query("#report-actions Button")]
+        assert labels == ["Use in lists", "Export unsummarized data", "Save as report"]
+        await pilot.click("#report-export")
+        await pilot.pause()
+        assert [(event.action, event.query, event.rows) for event in app.requested] == [
+            ("export", dialog.report_query, expected)
+        ]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportDialog)
+
+
+async def test_a_shared_selling_number_opens_the_deals_behind_it() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        selling = shared_selling(app.agency.dataset, date_range("last-30-days", TODAY))
+        assert figure(app, "selling-sourced_in_flight").value == str(selling.sourced_in_flight.count)
+        figure(app, "selling-sourced_in_flight").focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReportDialog)
+        ids = [row["id"] for row in app.screen.rows.rows]
+        assert ids == [row.as_json()["id"] for row in selling.sourced_in_flight.rows()]
+        assert len(ids) == selling.sourced_in_flight.count
+
+
+async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        panel = app.main.dashboard.query_one("#changes-panel", RangePanel)
+        panel.query_one(Select).value = RangePreset.LAST_12_MONTHS
+        await pilot.pause()
+        year = point_changes(app.agency.ledger, date_range(RangePreset.LAST_12_MONTHS, TODAY))
+        for headline, name in zip(
+            year.headlines, ("new_sold", "lost_sold", "new_managed", "lost_managed"), strict=True
+        ):
+            assert figure(app, f"changes-{name}").value == headline.shown
+        # A custom range: From is the first day counted.
+        panel.query_one(Select).value = RangePreset.CUSTOM
+        await pilot.pause()
+        start, end = panel.query_one(".range-from", Input), panel.query_one(".range-to", Input)
+        start.focus()
+        await pilot.press("ctrl+u", *"2026-07-01")
+        end.focus()
+        await pilot.press("ctrl+u", *"2026-09-30")
+        await pilot.pause()
+        summer = point_changes(
+            app.agency.ledger, date_range(RangePreset.CUSTOM, TODAY, date(2026, 6, 30), date(2026, 9, 30))
+        )
+        assert figure(app, "changes-new_sold").value == summer.new_sold.shown
+        assert panel.selector.query_range == {"start": date(2026, 6, 30), "end": date(2026, 9, 30)}
+        # A bad day keeps the last valid range and says so inline.
+        await pilot.press("ctrl+u", *"2026-13-01")
+        await pilot.pause()
+        assert panel.selector.message.text.startswith("To: '2026-13-01' is not a day (YYYY-MM-DD)")
+        assert figure(app, "changes-new_sold").value == summer.new_sold.shown
+        await pilot.press("ctrl+u", *"2026-06-01")
+        await pilot.pause()
+        assert "To (2026-06-01) is before From (2026-07-01)" in panel.selector.message.text
+        # The dialog asks the same range.
+        figure(app, "changes-new_sold").focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReportDialog)
+        assert app.screen.report_query == ReportQuery(
+            kind="changes", metric="new_sold", start=date(2026, 6, 30), end=date(2026, 9, 30)
+        )
+        assert len(app.screen.rows.rows) == summer.new_sold.count
+
+
+async def test_renewals_sort_both_ways_by_mrr_change_and_by_time_to_renewal() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        dataset = app.agency.dataset
+        panel = app.main.dashboard.query_one(RenewalsPanel)
+        panel.table.focus()
+
+        def shown_ids() -> list[str]:
+            return [panel.renewals[index].client_id for index in panel.table.view]
+
+        def engine_ids(sort: RenewalSort, descending: bool) -> list[str]:
+            return [r.client_id for r in upcoming_renewals(dataset, TODAY, sort, descending)]
+
+        assert shown_ids() == engine_ids(RenewalSort.DAYS, False)
+        await pilot.press("m")
+        assert shown_ids() == engine_ids(RenewalSort.MRR_CHANGE, False)
+        changes = [panel.renewals[index].mrr_change for index in panel.table.view]
+        assert changes == sorted(changes) and changes[0] < changes[-1]
+        await pilot.press("m")
+        assert shown_ids() == engine_ids(RenewalSort.MRR_CHANGE, True)
+        await pilot.press("t")
+        assert shown_ids() == engine_ids(RenewalSort.DAYS, False)
+        await pilot.press("t")
+        days = [panel.renewals[index].days for index in panel.table.view]
+        assert days == sorted(days, reverse=True) and all(0 <= d <= 120 for d in days)
+
+
+async def test_enter_on_a_renewal_opens_that_clients_record() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        panel = app.main.dashboard.query_one(RenewalsPanel)
+        panel.table.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert app.screen.detail.client.id == panel.renewals[1].client_id
+
+
+async def test_explain_shows_how_a_figure_was_computed() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        period = date_range("last-30-days", TODAY)
+        figure(app, "changes-lost_sold").focus()
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        assert list(app.screen._lines) == point_changes(app.agency.ledger, period).lost_sold.explain()
+        await pilot.press("escape")
+        figure(app, "total-points").focus()
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        assert list(app.screen._lines) == app.agency.overview.explain()
+
+
+async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        select = app.main.dashboard.query_one("#get-to", Select)
+        current = max(
+            app.agency.overview.credited_tier, app.agency.overview.standing.performance_tier, key=lambda t: t.rank
+        )
+        offered = [value for _, value in select._options]
+        assert offered == [tier for tier in Tier if tier.rank > current.rank]
+        select.value = Tier.DIAMOND
+        await pilot.pause()
+        step = get_to(ReportInputs(app.agency, get_to=Tier.DIAMOND))
+        assert step is not None
+        total = figure(app, "get-to-total")
+        assert total.label == "Total points"
+        assert (
+            total.value == f"{step.total.have:,.2f} of {step.total.required:,.2f} · missing {step.total.missing:,.2f}"
+        )
+
+
+async def test_palette_opens_a_client_by_its_literal_name() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        commands = {command.name: command for command in app.palette_commands(app.screen)}
+        command = commands["Open client [bold]Acme[/bold] & Co"]
+        command.run()
+        await pilot.pause()
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert app.screen.detail.client.name == "[bold]Acme[/bold] & Co"
+
+
+def test_a_custom_from_day_is_the_first_day_counted() -> None:
+    period = date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1) - timedelta(days=1), date(2026, 9, 30))
+    assert period.first_day == date(2026, 7, 1) and date(2026, 7, 1) in period and date(2026, 6, 30) not in period

@@ -1,0 +1,97 @@
+"""The report dialog (F-DLG): the rows behind one number, and its three actions.
+
+Built from an engine.store.ReportQuery and the agency, so a saved report reopens it exactly: the rows are
+engine.report.query_rows(agency, query). The actions are posted as `ActionRequested`, which bubbles to the
+app (lists, exports and saved reports handle it there).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+from engine.points import InputError
+from engine.report import Agency, ReportRows, inputs_for, query_rows
+from engine.store import ReportQuery
+from tui.widgets.report_rows_table import report_rows_table
+
+ACTIONS = (
+    ("use_in_lists", "Use in lists"),
+    ("export", "Export unsummarized data"),
+    ("save_report", "Save as report"),
+)
+
+
+def describe_range(agency: Agency, query: ReportQuery) -> str:
+    """The query's date range as the figures use it, or "" when the figure has none."""
+    if query.preset is None and query.start is None:
+        return ""
+    return inputs_for(agency, query).range.describe()
+
+
+class ReportDialog(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="report-dialog.close"),
+        Binding("u", "act('use_in_lists')", "Use in lists", id="report-dialog.use-in-lists"),
+        Binding("x", "act('export')", "Export", id="report-dialog.export"),
+        Binding("r", "act('save_report')", "Save as report", id="report-dialog.save-report"),
+    ]
+
+    class ActionRequested(Message):
+        """One of the dialog's three actions, for the rows shown and the query that produced them."""
+
+        def __init__(self, action: str, query: ReportQuery, rows: ReportRows) -> None:
+            super().__init__()
+            self.action = action
+            self.query = query
+            self.rows = rows
+
+    def __init__(self, agency: Agency, query: ReportQuery, title: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.agency = agency
+        self.report_query = query
+        self._title = title
+        self.rows = query_rows(agency, query)
+
+    @classmethod
+    def open(cls, agency: Agency, query: ReportQuery, title: str) -> ReportDialog | str:
+        """The dialog, or why the query cannot run (a saved report whose filters no longer make sense)."""
+        try:
+            return cls(agency, query, title)
+        except InputError as error:
+            return str(error)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.rows.rows)
+        where = describe_range(self.agency, self.report_query)
+        details = f"{count:,} row{'s' if count != 1 else ''}" + (f" · {where}" if where else "")
+        with Vertical(classes="dialog", id="report-dialog"):
+            yield Label(Content(self._title), classes="dialog-title")
+            yield Label(Content(details), id="report-details")
+            yield report_rows_table(self.rows, id="report-rows", empty_text="No rows behind this number")
+            with Horizontal(id="report-actions"):
+                for action, label in ACTIONS:
+                    yield Button(label, id=f"report-{action.replace('_', '-')}", compact=True)
+            yield Label(
+                Content("u: use in lists · x: export · r: save as report · escape: close"), classes="dialog-hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#report-rows").focus()
+
+    @on(Button.Pressed, "#report-actions Button")
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        assert event.button.id is not None
+        self.action_act(event.button.id.removeprefix("report-").replace("-", "_"))
+
+    def action_act(self, action: str) -> None:
+        self.post_message(self.ActionRequested(action, self.report_query, self.rows))

@@ -1,0 +1,351 @@
+"""The Dashboard's panels (F-DASH-1 … 6), each showing what engine.report.Agency computes; nothing is
+recomputed here. Numbers are MetricFigure lines: `e` explains one, enter opens the rows behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Label, Select, Static
+
+from engine.metrics import (
+    DateRange,
+    Headline,
+    Renewal,
+    RenewalSort,
+    commission,
+    point_changes,
+    program_progress,
+    shared_selling,
+    upcoming_renewals,
+)
+from engine.points import round_points
+from engine.report import Agency, ReportInputs, get_to
+from engine.terms import Tier
+from engine.tiers import Progression, tier_above
+from tui.screens.commission import money
+from tui.widgets.metric import MetricFigure
+from tui.widgets.range_selector import RangeSelector
+from tui.widgets.virtual_table import Column, VirtualTable
+
+
+def points(value: Decimal) -> str:
+    return f"{round_points(value):,}"
+
+
+class Panel(Vertical):
+    """A bordered dashboard section with a title."""
+
+    def __init__(self, title: str, *, id: str) -> None:
+        super().__init__(id=id, classes="dashboard-panel")
+        self.border_title = title
+
+
+class ProgressPanel(Panel):
+    """F-DASH-1: credited tier and tier performance, total points, points to the next tier, and the three
+    12-month program figures."""
+
+    def __init__(self, agency: Agency) -> None:
+        super().__init__("Program progress", id="progress-panel")
+        self.agency = agency
+
+    def compose(self) -> ComposeResult:
+        overview = self.agency.overview
+        standing = overview.standing
+        progress = program_progress(self.agency.ledger, self.agency.rules)
+        performance = str(standing.performance_tier) + (" · Elite eligible" if standing.elite_eligible else "")
+        yield MetricFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
+        yield MetricFigure("Tier performance", performance, overview.explain, id="performance-tier")
+        yield MetricFigure("Total points", points(standing.totals.total), overview.explain, id="total-points")
+        following = overview.insights.next
+        if following is not None:
+            yield MetricFigure(
+                f"Points needed for {following.tier}",
+                points(following.total.missing),
+                overview.insights.explain,
+                id="points-to-next",
+            )
+        for figure, label in (
+            ("sourced_dollars", "12-month sourced dollars"),
+            ("sourced_mrr", "Rolling 12-month sourced MRR"),
+            ("retention", "12-month average C$R"),
+        ):
+            headline: Headline = getattr(progress, figure)
+            shown = headline.shown
+            if figure == "retention" and progress.average_monthly_retention is None:
+                shown = "no managed MRR"
+            yield MetricFigure(
+                label, shown, headline.explain, kind="summary", metric=figure, id=f"summary-{figure.replace('_', '-')}"
+            )
+        if overview.certification_warning:
+            yield Static(Content(overview.certification_warning), classes="dashboard-warning")
+
+
+class ProgressionPanel(Panel):
+    """F-DASH-2: "Get to" any tier above the current one; required, have and missing per requirement."""
+
+    def __init__(self, agency: Agency) -> None:
+        super().__init__("Tier progression", id="progression-panel")
+        self.agency = agency
+        overview = agency.overview
+        current = max(overview.credited_tier, overview.standing.performance_tier, key=lambda tier: tier.rank)
+        self.targets: list[Tier] = []
+        above = tier_above(current)
+        while above is not None:
+            self.targets.append(above)
+            above = tier_above(above)
+
+    def compose(self) -> ComposeResult:
+        if not self.targets:
+            yield Static(Content("The agency holds the top tier: there is no tier above it."))
+            return
+        yield Select(
+            [(f"Get to {tier}", tier) for tier in self.targets],
+            value=self.targets[0],
+            allow_blank=False,
+            compact=True,
+            id="get-to",
+        )
+        for row in ("total", "track", "managed"):
+            yield MetricFigure(row, "", list, id=f"get-to-{row}")
+        yield Static("", id="get-to-note", classes="dashboard-note")
+
+    def on_mount(self) -> None:
+        if self.targets:
+            self.show_target(self.targets[0])
+
+    @on(Select.Changed, "#get-to")
+    def _target_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, Tier):
+            self.show_target(event.value)
+
+    def show_target(self, tier: Tier) -> None:
+        step: Progression | None = get_to(ReportInputs(self.agency, get_to=tier))
+        if step is None:
+            return
+        for row, requirement in zip(("total", "track", "managed"), step.requirements, strict=True):
+            figure = self.query_one(f"#get-to-{row}", MetricFigure)
+            figure.label = requirement.name
+            figure.explain = step.explain
+            missing = "met" if requirement.met else f"missing {points(requirement.missing)}"
+            figure.show(f"{points(requirement.have)} of {points(requirement.required)} · {missing}")
+            figure.refresh()
+        notes = []
+        if step.invitation_only:
+            notes.append(f"{step.tier} is by invitation only.")
+        if not step.certified:
+            notes.append("Every tier needs a valid Solutions Partner Certification.")
+        if step.illustrative:
+            notes.append("Thresholds are illustrative defaults.")
+        self.query_one("#get-to-note", Static).update(Content(" ".join(notes)))
+
+
+class RangePanel(Panel):
+    """A date range and the figures for it (F-DASH-3 point changes, F-DASH-4 shared selling)."""
+
+    def __init__(
+        self,
+        title: str,
+        kind: str,
+        labels: Sequence[tuple[str, str]],
+        figures: Callable[[DateRange], Sequence[Headline]],
+        today: date,
+        *,
+        id: str,
+    ) -> None:
+        super().__init__(title, id=id)
+        self.kind = kind
+        self.labels = tuple(labels)
+        self.figures = figures
+        self.selector = RangeSelector(today, id=f"{id}-range")
+
+    def compose(self) -> ComposeResult:
+        yield self.selector
+        yield Label(Content(self.selector.period.describe()), classes="range-shown")
+        for (figure, label), headline in zip(self.labels, self.figures(self.selector.period), strict=True):
+            yield MetricFigure(
+                label, headline.shown, headline.explain, kind=self.kind, metric=figure, id=f"{self.kind}-{figure}"
+            )
+
+    @property
+    def period(self) -> DateRange:
+        return self.selector.period
+
+    @on(RangeSelector.Changed)
+    def _range_changed(self, event: RangeSelector.Changed) -> None:
+        event.stop()
+        self.query_one(".range-shown", Label).update(Content(event.period.describe()))
+        for (figure, _), headline in zip(self.labels, self.figures(event.period), strict=True):
+            shown = self.query_one(f"#{self.kind}-{figure}", MetricFigure)
+            shown.explain = headline.explain
+            shown.show(headline.shown)
+
+
+def changes_panel(agency: Agency) -> RangePanel:
+    labels = (
+        ("new_sold", "New sold points"),
+        ("lost_sold", "Lost sold points"),
+        ("new_managed", "New managed points"),
+        ("lost_managed", "Lost managed points"),
+    )
+    return RangePanel(
+        "Tier point changes",
+        "changes",
+        labels,
+        lambda period: point_changes(agency.ledger, period).headlines,
+        agency.today,
+        id="changes-panel",
+    )
+
+
+def selling_panel(agency: Agency) -> RangePanel:
+    labels = (
+        ("created", "HubSpot deals created"),
+        ("sourced_in_flight", "Sourced in-flight deals"),
+        ("closed_won", "Closed-won HubSpot deals"),
+    )
+    return RangePanel(
+        "Shared selling",
+        "selling",
+        labels,
+        lambda period: shared_selling(agency.dataset, period).headlines,
+        agency.today,
+        id="selling-panel",
+    )
+
+
+class CommissionPanel(Panel):
+    """F-DASH-5: past (paid) and upcoming (scheduled) payments, and the next quarter's projection."""
+
+    def __init__(self, agency: Agency) -> None:
+        super().__init__("Commission", id="commission-panel")
+        self.view = commission(agency.dataset, agency.rules.commission, agency.today)
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+
+        def statements(which: str) -> Callable[[], list[str]]:
+            chosen = view.past if which == "past" else view.upcoming
+            return lambda: (
+                [f"{which.capitalize()} statements, as given in commissions.csv:"]
+                + [
+                    f"{s.period}: {points(s.amount)} {s.currency} ({s.status}"
+                    + (f", paid {s.paid_on})" if s.paid_on else ")")
+                    for s in chosen
+                ]
+            )
+
+        yield MetricFigure(
+            "Paid", money(view.past_totals), statements("past"), kind="commission", metric="statements", id="paid"
+        )
+        yield MetricFigure(
+            "Upcoming",
+            money(view.upcoming_totals),
+            statements("upcoming"),
+            kind="commission",
+            metric="statements",
+            id="upcoming",
+        )
+        if view.projection:
+            quarter = view.projection[0]
+            yield MetricFigure(
+                f"Projected {quarter.period} (payable {quarter.payable_on})",
+                money(quarter.amounts),
+                view.explain,
+                kind="commission",
+                metric="projection",
+                id="projected",
+            )
+        yield Static(Content("v: statements and the four-quarter projection"), classes="dashboard-note")
+
+
+RENEWAL_COLUMNS = (
+    Column("client", "Client", 24),
+    Column("days", "Days", 7, "right"),
+    Column("mrr_change", "MRR change", 16, "right"),
+    Column("products", "Products", 24),
+    Column("last_active_employee", "Last active", 16),
+    Column("renewal_manager", "Renewal manager", 16),
+)
+
+
+def renewal_cells(renewal: Renewal) -> list[str]:
+    return [
+        renewal.client,
+        str(renewal.days),
+        f"{round_points(renewal.mrr_change):+,} {renewal.currency}",
+        "; ".join(renewal.products),
+        renewal.last_active_employee,
+        renewal.renewal_manager,
+    ]
+
+
+class RenewalsPanel(Panel):
+    """F-DASH-6: clients renewing in the next 120 days; enter opens the client's record."""
+
+    HELP_SECTION = "Renewals"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "sort('days')", "Sort by time to renewal", id="renewals.sort-days"),
+        Binding("m", "sort('mrr_change')", "Sort by MRR change", id="renewals.sort-mrr"),
+    ]
+
+    def __init__(self, agency: Agency) -> None:
+        super().__init__("Upcoming HubSpot renewals (next 120 days)", id="renewals-panel")
+        self.agency = agency
+        self.sort = RenewalSort.DAYS
+        self.descending = False
+        self.renewals: tuple[Renewal, ...] = upcoming_renewals(agency.dataset, agency.today)
+        self.table = VirtualTable(
+            RENEWAL_COLUMNS,
+            self._cells,
+            range(len(self.renewals)),
+            id="renewals",
+            empty_text="No renewals in the next 120 days",
+        )
+
+    def _cells(self, index: int) -> list[str]:
+        return renewal_cells(self.renewals[index])
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+        yield Static(
+            Content("t: by time to renewal · m: by MRR change (again: reverse) · enter: client"),
+            classes="dashboard-note",
+        )
+
+    def on_mount(self) -> None:
+        self.table.set_sort(self.sort.value, self.descending)
+
+    def action_sort(self, column: str) -> None:
+        sort = RenewalSort(column)
+        self.sort_by(sort, descending=sort is self.sort and not self.descending)
+
+    def sort_by(self, sort: RenewalSort, *, descending: bool) -> None:
+        self.sort, self.descending = sort, descending
+        self.renewals = upcoming_renewals(self.agency.dataset, self.agency.today, sort, descending)
+        self.table.set_view(range(len(self.renewals)), cell_text=self._cells)
+        self.table.set_sort(sort.value, descending)
+
+    @on(VirtualTable.SortRequested, "#renewals")
+    def _sort_requested(self, event: VirtualTable.SortRequested) -> None:
+        event.stop()
+        if event.column_key in (RenewalSort.DAYS.value, RenewalSort.MRR_CHANGE.value):
+            self.sort_by(RenewalSort(event.column_key), descending=event.descending)
+        else:
+            self.app.notify("Renewals sort by days to renewal or by MRR change.", markup=False)
+
+    @on(VirtualTable.RowSelected, "#renewals")
+    def _open_client(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        open_client: Callable[[str], object] | None = getattr(self.app, "open_client", None)
+        if open_client is not None:
+            open_client(self.renewals[event.row_index].client_id)

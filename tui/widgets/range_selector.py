@@ -1,0 +1,117 @@
+"""A date range chooser: last 30/90 days, this quarter, last 12 months, or custom From/To days.
+
+The From day is the first day counted (the engine's range starts after the day before it). A custom range
+that is not two valid days in order shows an inline message and posts nothing: the figures keep the last
+valid range, labelled as such.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Select
+
+from engine.metrics import DateRange, RangePreset, date_range
+from engine.points import InputError
+from tui.widgets.text_line import TextLine
+
+PRESETS = (RangePreset.LAST_30_DAYS, RangePreset.LAST_90_DAYS, RangePreset.THIS_QUARTER, RangePreset.LAST_12_MONTHS)
+
+
+def parse_day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        shown = text.strip() or "nothing"
+        raise InputError(field, f"{field}: {shown!r} is not a day (YYYY-MM-DD)") from None
+
+
+class RangeSelector(Vertical):
+    HELP_SECTION = "Date range"
+    DEFAULT_CSS = """
+    RangeSelector { height: auto; }
+    RangeSelector .range-row { height: auto; }
+    RangeSelector Select { width: 24; }
+    RangeSelector .range-custom { height: auto; display: none; }
+    RangeSelector.-custom .range-custom { display: block; }
+    RangeSelector .range-custom Input { width: 14; }
+    RangeSelector .range-custom Label { padding: 0 1; }
+    RangeSelector .range-message { color: $text-error; }
+    """
+
+    class Changed(Message):
+        """A new valid range was chosen."""
+
+        def __init__(self, selector: RangeSelector, period: DateRange) -> None:
+            super().__init__()
+            self.selector = selector
+            self.period = period
+
+        @property
+        def control(self) -> RangeSelector:
+            return self.selector
+
+    def __init__(self, today: date, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.today = today
+        self.preset = RangePreset.LAST_30_DAYS
+        self.period = date_range(self.preset, today)
+        self.message = TextLine(classes="range-message")
+
+    def compose(self) -> ComposeResult:
+        options = [(preset.label, preset) for preset in PRESETS] + [("Custom…", RangePreset.CUSTOM)]
+        with Horizontal(classes="range-row"):
+            yield Select(options, value=self.preset, allow_blank=False, compact=True, classes="range-preset")
+        with Horizontal(classes="range-custom"):
+            yield Label("From")
+            yield Input(placeholder="YYYY-MM-DD", compact=True, classes="range-from")
+            yield Label("to")
+            yield Input(placeholder="YYYY-MM-DD", compact=True, classes="range-to")
+        yield self.message
+
+    @property
+    def query_range(self) -> dict[str, object]:
+        """The range as engine.store.ReportQuery fields: a preset name, or fixed start (exclusive) and end."""
+        if self.preset is RangePreset.CUSTOM:
+            return {"start": self.period.after, "end": self.period.until}
+        return {"preset": self.preset.value}
+
+    @on(Select.Changed, ".range-preset")
+    def _preset_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.preset = RangePreset(str(event.value))
+        self.set_class(self.preset is RangePreset.CUSTOM, "-custom")
+        if self.preset is RangePreset.CUSTOM:
+            from_field = self.query_one(".range-from", Input)
+            if not from_field.value:
+                from_field.value = self.period.first_day.isoformat()
+                self.query_one(".range-to", Input).value = self.period.until.isoformat()
+            self._custom_changed()
+        else:
+            self.message.show("")
+            self._choose(date_range(self.preset, self.today))
+
+    @on(Input.Changed, ".range-from, .range-to")
+    def _custom_changed(self, event: Input.Changed | None = None) -> None:
+        if event is not None:
+            event.stop()
+        try:
+            first = parse_day(self.query_one(".range-from", Input).value, "From")
+            until = parse_day(self.query_one(".range-to", Input).value, "To")
+            if until < first:
+                raise InputError("range", f"To ({until}) is before From ({first})")
+            period = date_range(RangePreset.CUSTOM, self.today, first - timedelta(days=1), until)
+        except InputError as error:
+            self.message.show(f"{error} — still showing {self.period.describe()}")
+            return
+        self.message.show("")
+        self._choose(period)
+
+    def _choose(self, period: DateRange) -> None:
+        if period != self.period:
+            self.period = period
+            self.post_message(self.Changed(self, period))
