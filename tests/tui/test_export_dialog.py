@@ -8,12 +8,22 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
 from engine import paths
 from engine.report import query_rows
 from engine.store import ReportQuery, Store, create_list, export_history
-from tests.tui.user_files_helpers import loaded, notifications, sample_app, settled, text_of
+from tests.tui.user_files_helpers import (
+    SNAPSHOT_EXPORT_DIR,
+    fixed_clock,
+    loaded,
+    notifications,
+    sample_app,
+    settled,
+    steady,
+    text_of,
+)
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
@@ -151,3 +161,19 @@ async def test_a_static_list_exports_its_clients_from_the_lists_view() -> None:
     assert rows[0] == ["client_id", "client", "country", "currency", "deal_type", "mrr"]
     assert rows[1][:2] == ["C0106", "Kōyō Labs"]
     assert rows[2] == ["C9999", MISSING, "", "", "", ""]
+
+
+async def export_a_list_as_xlsx(pilot: Pilot[object]) -> None:
+    await loaded(pilot)
+    await pilot.press("l", "x")
+    await settled(pilot)
+    pilot.app.screen.query_one("#export-format", RadioSet).focus()
+    await pilot.press("right", "enter")
+    await steady(pilot)
+
+
+def test_export_dialog_80x24(snap_compare: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(paths.EXPORT_DIR_ENV, SNAPSHOT_EXPORT_DIR)
+    with Store(clock=fixed_clock) as store:
+        create_list(store, "Follow up", ["C0106", "C9999"])
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=export_a_list_as_xlsx)  # type: ignore[operator]

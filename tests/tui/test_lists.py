@@ -5,16 +5,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from engine import paths
 from engine.report import query_rows
 from engine.store import ReportQuery, Store, create_list, static_lists
-from tests.tui.user_files_helpers import NEW_SOLD, NEW_SOLD_NAMES, loaded, notifications, sample_app, settled, text_of
+from tests.tui.user_files_helpers import (
+    NEW_SOLD,
+    NEW_SOLD_NAMES,
+    fixed_clock,
+    loaded,
+    notifications,
+    sample_app,
+    settled,
+    steady,
+    text_of,
+)
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import ListDialog
 from tui.screens.lists import MISSING, ListClientsScreen, ListsScreen
+from tui.widgets.table_sort import sort_key
 from tui.widgets.virtual_table import VirtualTable
 
 NEW_SOLD_QUERY = ReportQuery(kind="changes", metric="new_sold", preset="last_30_days")
@@ -55,7 +67,7 @@ async def test_create_a_list_then_add_to_it_and_see_it_after_a_restart() -> None
         await settled(pilot)
         assert "Added 2 clients to the list 'Q4 wins' (2 already in it)." in notifications(app)
 
-    expected = NEW_SOLD + ("C0087", "C0019")
+    expected = (*NEW_SOLD, "C0087", "C0019")
     assert saved_lists() == [("Q4 wins", expected)]
     restarted = sample_app()
     async with restarted.run_test(size=(80, 24)) as pilot:
@@ -143,6 +155,34 @@ async def test_rename_remove_clients_and_delete_by_keyboard() -> None:
         assert text_of(app.screen, "#lists-summary") == "Make a list from any figure's report dialog (Use in lists)."
 
 
+async def test_a_list_sorts_by_the_column_under_the_header_cursor() -> None:
+    with Store() as store:
+        create_list(store, "Q4 wins", NEW_SOLD)
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l", "enter")
+        await settled(pilot)
+        table = app.screen.query_one(VirtualTable)
+        # Right twice: from the mark column to Client; s sorts by it, s again reverses.
+        await pilot.press("right", "right", "s")
+        assert [row[2] for row in rows_of(table)] == [
+            "Glacier Legal",
+            "Kōyō Labs",
+            "Meridian Coffee Co.",
+            "Sparrow Pet Care",
+        ]
+        await pilot.press("s")
+        assert [row[1] for row in rows_of(table)] == ["C0114", "C0031", "C0106", "C0122"]
+        await pilot.press("right", "right", "right", "s")
+        assert [row[5] for row in rows_of(table)] == ["18.00", "20.00", "79.00", "870.00"]
+
+
+def test_figures_sort_by_value_and_blanks_last() -> None:
+    cells = ["870.00", "", "1,234.00", "Glacier", "-5.00", "apple"]
+    assert sorted(cells, key=sort_key) == ["-5.00", "870.00", "1,234.00", "apple", "Glacier", ""]
+
+
 async def test_a_damaged_database_is_set_aside_and_the_user_told() -> None:
     database = paths.database_file()
     database.parent.mkdir(parents=True)
@@ -158,3 +198,33 @@ async def test_a_damaged_database_is_set_aside_and_the_user_told() -> None:
         aside = Path(said[0].split("It was moved to ")[1].split(" and a new")[0])
         assert aside.read_bytes() == b"this is not a database" * 100
         assert text_of(app.screen, "#lists-summary") == "Make a list from any figure's report dialog (Use in lists)."
+
+
+def _two_lists() -> None:
+    with Store(clock=fixed_clock) as store:
+        create_list(store, "Q4 wins", NEW_SOLD)
+        create_list(store, "Renewals [bold]soon[/]", ["C0114", "C9999", "C0031", "C0122"])
+
+
+async def open_lists(pilot: Pilot[object]) -> None:
+    await loaded(pilot)
+    await pilot.press("l")
+    await steady(pilot)
+
+
+async def open_a_list_and_mark_one(pilot: Pilot[object]) -> None:
+    await loaded(pilot)
+    await pilot.press("l", "down", "enter")
+    await settled(pilot)
+    await pilot.press("space")
+    await steady(pilot)
+
+
+def test_lists_80x24(snap_compare: object) -> None:
+    _two_lists()
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_lists)  # type: ignore[operator]
+
+
+def test_list_clients_80x24(snap_compare: object) -> None:
+    _two_lists()
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_a_list_and_mark_one)  # type: ignore[operator]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from engine.report import query_rows
 from engine.store import ReportQuery, Store, save_report, saved_reports
-from tests.tui.user_files_helpers import loaded, notifications, sample_app, settled, text_of
+from tests.tui.user_files_helpers import fixed_clock, loaded, notifications, sample_app, settled, steady, text_of
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.save_report_dialog import SaveReportDialog
@@ -143,3 +144,17 @@ async def test_rename_unpin_and_delete_by_keyboard() -> None:
         assert text_of(screen, "#saved-reports-summary") == (
             "Save a report from any figure's report dialog (Save as report)."
         )
+
+
+async def open_the_saved_report(pilot: Pilot[object]) -> None:
+    await loaded(pilot)
+    pilot.app.action_show_saved_reports()  # type: ignore[attr-defined]
+    await settled(pilot)
+    await pilot.press("enter")
+    await steady(pilot)
+
+
+def test_saved_report_rows_80x24(snap_compare: object) -> None:
+    with Store(clock=fixed_clock) as store:
+        save_report(store, "Lost sold [30d]", LOST_SOLD, "For the Monday call", pinned=True)
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_the_saved_report)  # type: ignore[operator]

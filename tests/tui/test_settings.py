@@ -6,12 +6,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from engine import paths
 from engine.config import load_config
 from engine.loader import sample_data_dir
-from tests.tui.user_files_helpers import TODAY, loaded, notifications, sample_app, settled, text_of
+from tests.tui.user_files_helpers import (
+    SNAPSHOT_CONFIG_DIR,
+    SNAPSHOT_EXPORT_DIR,
+    TODAY,
+    loaded,
+    notifications,
+    sample_app,
+    settled,
+    steady,
+    text_of,
+)
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.lists import ListsScreen
 from tui.screens.main import MainScreen
@@ -131,3 +143,17 @@ def test_the_data_folder_and_rules_file_from_the_settings_fill_in_for_the_comman
     assert str(problem).endswith("; using the shipped rules")
     given = tmp_path / "given"
     assert PartnerDashApp(AppOptions(data=given)).options.data == given
+
+
+async def open_settings_over_the_lists(pilot: Pilot[object]) -> None:
+    await loaded(pilot)
+    await pilot.press("l")
+    await settled(pilot)
+    pilot.app.action_show_settings()  # type: ignore[attr-defined]
+    await steady(pilot)
+
+
+def test_settings_80x24(snap_compare: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(paths.CONFIG_DIR_ENV, SNAPSHOT_CONFIG_DIR)
+    monkeypatch.setenv(paths.EXPORT_DIR_ENV, SNAPSHOT_EXPORT_DIR)
+    assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_settings_over_the_lists)  # type: ignore[operator]

@@ -3,10 +3,10 @@ way to wait for the thread workers that read and write the store."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.app import AppOptions, PartnerDashApp
 
@@ -39,3 +39,24 @@ def text_of(node: object, selector: str) -> str:
 
 def notifications(app: object) -> list[str]:
     return [notification.message for notification in app._notifications]  # type: ignore[attr-defined]
+
+
+# Snapshots show the folders and the days lists were made: both are fixed so the pictures are the same on
+# every machine (nothing is written to these folders by the snapshot tests).
+SNAPSHOT_EXPORT_DIR = "/tmp/partner-dash-snapshots/exports"
+SNAPSHOT_CONFIG_DIR = "/tmp/partner-dash-snapshots/config"
+SNAPSHOT_CREATED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return SNAPSHOT_CREATED
+
+
+async def steady(pilot: Pilot[object]) -> None:
+    """Loaded, workers done, no blinking cursor, no toast: the same picture every run."""
+    await loaded(pilot)
+    pilot.app.clear_notifications()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.wait_for_scheduled_animations()
+    await settled(pilot)

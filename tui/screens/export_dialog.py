@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, ProgressBar, RadioSet, Static
 
 from engine.export import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
 from engine.report import ReportRows
 from tui.screens.ask import ASK_CSS, ConfirmScreen
 from tui.screens.list_dialog import plural
 from tui.user_files import run_in_thread, user_files
+from tui.widgets.choice import Choice
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX (Excel)", "json": "JSON"}
 # The progress bar moves about this many times however many rows there are.
@@ -62,7 +63,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Input(self._name, placeholder="File name", id="export-name")
             with RadioSet(id="export-format"):
                 for number, fmt in enumerate(FORMATS):
-                    yield RadioButton(FORMAT_LABELS[fmt], value=number == 0, id=f"format-{fmt}")
+                    yield Choice(FORMAT_LABELS[fmt], value=number == 0, id=f"format-{fmt}")
             yield Static(Content(f"Folder: {folder}"), id="export-folder")
             yield ProgressBar(
                 total=max(len(self.rows.rows), 1), show_eta=False, id="export-progress", classes="-hidden"

@@ -14,13 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from engine.report import ReportRows
 from engine.store import StaticList, add_to_list, create_list, static_lists
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files
+from tui.widgets.choice import Choice
 
 
 def client_ids(rows: ReportRows) -> list[str]:
@@ -63,8 +64,8 @@ class ListDialog(ModalScreen[str | None]):
                 id="list-summary",
             )
             with RadioSet(id="list-mode"):
-                yield RadioButton("Create a new list", value=True, id="mode-create")
-                yield RadioButton("Add to an existing static list", id="mode-add")
+                yield Choice("Create a new list", value=True, id="mode-create")
+                yield Choice("Add to an existing static list", id="mode-add")
             yield Input(placeholder="Name of the new list", id="list-name")
             yield OptionList(id="existing-lists", classes="-hidden")
             yield Static("", id="list-error", classes="dialog-error")
@@ -77,7 +78,7 @@ class ListDialog(ModalScreen[str | None]):
 
     @property
     def adding(self) -> bool:
-        return self.query_one("#mode-add", RadioButton).value
+        return self.query_one("#mode-add", Choice).value
 
     def _show_lists(self, lists: list[StaticList]) -> None:
         self._lists = lists

@@ -23,6 +23,7 @@ from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
 from tui.screens.saved_reports import SCREEN_CSS
 from tui.user_files import current_agency, run_in_thread, user_files
+from tui.widgets.table_sort import SortableTable
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def list_rows(found: StaticList, clients: dict[str, Client] | None) -> ReportRow
     return ReportRows(kind="list", figure=found.name, columns=LIST_COLUMNS, rows=tuple(rows))
 
 
-class ListsScreen(_ListActions):
+class ListsScreen(SortableTable, _ListActions):
     """Every static list by name; enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -150,7 +151,7 @@ class ListsScreen(_ListActions):
             else "Make a list from any figure's report dialog (Use in lists)."
         )
         self.query_one("#lists-summary", Static).update(Content(summary))
-        self.query_one(VirtualTable).set_view(range(len(lists)), cell_text=self._cells)
+        self.show_rows(self.query_one(VirtualTable), len(lists))
         self.refresh_bindings()
 
     def _cells(self, index: int) -> list[str]:
@@ -175,15 +176,16 @@ class ListsScreen(_ListActions):
         self.app.push_screen(ListClientsScreen(self.lists[event.row_index]))
 
 
-class ListClientsScreen(_ListActions):
+class ListClientsScreen(SortableTable, _ListActions):
     """One list's clients; space marks clients, r removes the marked ones (or the one under the cursor)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="list-clients.close"),
         Binding("space", "mark", "Mark", id="list-clients.mark", tooltip="Mark or unmark the client under the cursor"),
         Binding("r", "remove", "Remove", id="list-clients.remove", tooltip="Remove the marked clients from the list"),
-        Binding("n", "rename", "Rename", id="list-clients.rename"),
-        Binding("d", "delete", "Delete list", id="list-clients.delete"),
+        # Shown in the keys dialog (?); the footer keeps room for the keys used most.
+        Binding("n", "rename", "Rename list", id="list-clients.rename", show=False),
+        Binding("d", "delete", "Delete list", id="list-clients.delete", show=False),
         Binding("x", "export", "Export", id="list-clients.export"),
     ]
     COLUMNS = (
@@ -227,7 +229,7 @@ class ListClientsScreen(_ListActions):
             details += f"; {len(self.marked):,} marked"
         self.query_one("#list-title", Label).update(Content(f"List: {found.name}"))
         self.query_one("#list-details", Static).update(Content(details))
-        self.query_one(VirtualTable).set_view(range(len(found.client_ids)), cell_text=self._cells)
+        self.show_rows(self.query_one(VirtualTable), len(found.client_ids))
 
     def _cells(self, index: int) -> list[str]:
         row = self._rows.rows[index]

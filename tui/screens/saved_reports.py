@@ -23,6 +23,7 @@ from tui.screens.list_dialog import plural
 from tui.screens.save_report_dialog import describe_query
 from tui.user_files import current_agency, run_in_thread, user_files
 from tui.widgets.report_rows_table import report_rows_table
+from tui.widgets.table_sort import SortableTable
 from tui.widgets.virtual_table import Column, VirtualTable
 
 SCREEN_CSS = """
@@ -76,7 +77,7 @@ class ReportRowsScreen(Screen[None]):
         start_action(self.app, action, self.report.query, self.rows, self.report.name)
 
 
-class SavedReportsScreen(Screen[None]):
+class SavedReportsScreen(SortableTable, Screen[None]):
     """Every saved report by name; enter opens one."""
 
     DEFAULT_CSS = SCREEN_CSS
@@ -121,7 +122,7 @@ class SavedReportsScreen(Screen[None]):
             else "Save a report from any figure's report dialog (Save as report)."
         )
         self.query_one("#saved-reports-summary", Static).update(Content(summary))
-        self.query_one(VirtualTable).set_view(range(len(reports)), cell_text=self._cells)
+        self.show_rows(self.query_one(VirtualTable), len(reports))
 
     def _cells(self, index: int) -> list[str]:
         report = self.reports[index]

@@ -60,8 +60,10 @@ class SettingsScreen(ModalScreen[None]):
         ASK_CSS
         + """
     SettingsScreen #settings-dialog { width: 76; }
-    SettingsScreen .setting-label { margin-top: 1; }
-    SettingsScreen #settings-status { height: auto; }
+    SettingsScreen .setting { height: 1; margin-top: 1; }
+    SettingsScreen .setting-label { width: 15; }
+    SettingsScreen .setting Input, SettingsScreen .setting Select { width: 1fr; }
+    SettingsScreen #settings-status { height: auto; margin-top: 1; }
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,12 +79,22 @@ class SettingsScreen(ModalScreen[None]):
             yield Static(
                 Content(f"Saved in {user_files(self).config_path or paths.config_file()}"), classes="dialog-hint"
             )
-            yield Label("Theme", classes="setting-label")
-            yield Select([(name, name) for name in themes], value=self.app.theme, allow_blank=False, id="setting-theme")
+            with Horizontal(classes="setting"):
+                yield Label("Theme", classes="setting-label")
+                yield Select(
+                    [(name, name) for name in themes],
+                    value=self.app.theme,
+                    allow_blank=False,
+                    compact=True,
+                    id="setting-theme",
+                )
             for name, label, placeholder in FIELDS:
                 value = getattr(config, name)
-                yield Label(label, classes="setting-label")
-                yield Input("" if value is None else str(value), placeholder=placeholder, id=f"setting-{name}")
+                with Horizontal(classes="setting"):
+                    yield Label(label, classes="setting-label")
+                    yield Input(
+                        "" if value is None else str(value), placeholder=placeholder, compact=True, id=f"setting-{name}"
+                    )
             yield Static("", id="settings-status")
             yield Static("", id="settings-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
