@@ -92,6 +92,7 @@ class MainScreen(Screen[None]):
         self.agency = agency
         for body in self.query(TabBody):
             body.show_agency(agency)
+        self.call_after_refresh(self._check_filter)
         self.call_after_refresh(self._give_what_if, agency)
 
     async def _give_what_if(self, agency: Agency) -> None:
@@ -126,14 +127,19 @@ class MainScreen(Screen[None]):
         if action == "close_calculator":
             return self.calculator is not None and self.calculator.is_open
         if action == "focus_filter":
-            return self.active_tab_body.filter_input is not None
+            # Asked on every key; searching the tab's widgets each time would cost more than the key itself.
+            return self._had_filter
         return True
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        # Whether `/` has a filter to go to depends on the tab. The footer rebuilds itself when bindings are
-        # refreshed, so only when that really changes.
+        if event.tabbed_content is self.tabs:
+            self._check_filter()
+
+    def _check_filter(self) -> None:
+        # Whether `/` has a filter to go to depends on the tab (and on its data being shown). The footer
+        # rebuilds itself when bindings are refreshed, so only when that really changes.
         has_filter = self.active_tab_body.filter_input is not None
-        if event.tabbed_content is self.tabs and has_filter != self._had_filter:
+        if has_filter != self._had_filter:
             self._had_filter = has_filter
             self.refresh_bindings()
 
