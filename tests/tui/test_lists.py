@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 
 from engine import paths
 from engine.report import query_rows
-from engine.store import ReportQuery, Store, create_list, static_lists
+from engine.store import ReportQuery, Store, create_list, saved_reports, static_lists
 from tests.tui.user_files_helpers import (
     NEW_SOLD,
     NEW_SOLD_NAMES,
@@ -24,8 +24,13 @@ from tests.tui.user_files_helpers import (
 )
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
+from tui.screens.export_dialog import ExportDialog
 from tui.screens.list_dialog import ListDialog
 from tui.screens.lists import MISSING, ListClientsScreen, ListsScreen
+from tui.screens.main import MainScreen
+from tui.screens.report_dialog import ReportDialog
+from tui.screens.save_report_dialog import SaveReportDialog
+from tui.widgets.saved_reports_panel import SavedReportsPanel
 from tui.widgets.table_sort import sort_key
 from tui.widgets.virtual_table import VirtualTable
 
@@ -228,3 +233,44 @@ def test_lists_80x24(snap_compare: object) -> None:
 def test_list_clients_80x24(snap_compare: object) -> None:
     _two_lists()
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_a_list_and_mark_one)  # type: ignore[operator]
+
+
+async def test_the_three_actions_from_a_dashboard_number_through_the_report_dialog() -> None:
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.main.dashboard.query_one("#changes-new_sold").focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReportDialog)
+
+        await pilot.press("u")
+        await settled(pilot)
+        assert isinstance(app.screen, ListDialog)
+        await pilot.press(*"New sold", "enter")
+        await settled(pilot)
+        assert isinstance(app.screen, ReportDialog)
+        assert saved_lists() == [("New sold", NEW_SOLD)]
+
+        await pilot.press("x")
+        await settled(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")
+        await settled(pilot)
+        path = paths.default_export_dir() / "changes new_sold.csv"
+        assert text_of(app.screen, "#export-status") == f"Exported 4 rows to {path}"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReportDialog)
+
+        await pilot.press("r")
+        await settled(pilot)
+        assert isinstance(app.screen, SaveReportDialog)
+        await pilot.press(*"New sold, 30 days", "tab", "tab", "tab", "enter")
+        await settled(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        panel = app.query_one(SavedReportsPanel)
+        options = panel.query_one(OptionList)
+        assert str(options.get_option_at_index(0).prompt) == "New sold, 30 days — changes: new_sold · last 30 days"
+    with Store() as store:
+        [report] = saved_reports(store)
+    assert (report.query, report.pinned) == (NEW_SOLD_QUERY.model_copy(update={"preset": "last-30-days"}), True)
