@@ -2,7 +2,9 @@
 type, country, MRR) that a screen can filter and sort again on every keystroke, and one client's detail.
 
 Columns are plain lists built once; each sort order is computed the first time it is asked for and kept,
-so a query is a single filtered pass over a cached order (well under 100 ms for 100,000 clients).
+so a query is a single filtered pass over a cached order (well under 100 ms for 100,000 clients). A screen
+that narrows the search as the user types can filter its previous result with `matching` instead of
+querying everything again, and `totals` adds whole numbers rather than 28-digit Decimals.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from engine.countries import country_names
@@ -159,15 +162,40 @@ class Breakdown:
         if market_type is not None:
             markets = self._market
             order = [i for i in order if markets[i] is market_type]
-        if needle:
-            haystack = self._text()
-            order = [i for i in order if needle in haystack[i]]
-        return list(order)
+        return self.matching(order, text) if needle else list(order)
+
+    def matching(self, indices: Sequence[int], text: str) -> list[int]:
+        """Those of `indices` whose id, name or country (code or name) contain `text` in any case, in order.
+
+        The rows matching a longer search are among those matching any prefix of it: so filtering the result
+        for "acm" by "acme" gives exactly `query(..., text="acme")`.
+        """
+        needle = text.strip().casefold()
+        if not needle:
+            return list(indices)
+        haystack = self._text()
+        return [i for i in indices if needle in haystack[i]]
 
     def totals(self, indices: Sequence[int]) -> BreakdownTotals:
+        """The exact sums of the rows' sold and managed points."""
+        (sold, managed), scale = self._scaled
         return BreakdownTotals(
-            sold=exact_sum(self._sold[i] for i in indices),
-            managed=exact_sum(self._managed[i] for i in indices),
+            sold=Decimal(sum(map(sold.__getitem__, indices))).scaleb(-scale, EXACT),
+            managed=Decimal(sum(map(managed.__getitem__, indices))).scaleb(-scale, EXACT),
+        )
+
+    @cached_property
+    def _scaled(self) -> tuple[tuple[list[int], list[int]], int]:
+        # Every figure times one power of ten is a whole number, and whole numbers add exactly and fast
+        # (a Decimal sum widens to ever more digits); scaling the sum back is exact too.
+        exponents = [value.as_tuple().exponent for value in (*self._sold, *self._managed)]
+        scale = max(0, -min((e for e in exponents if isinstance(e, int)), default=0))
+        return (
+            (
+                [int(value.scaleb(scale, EXACT)) for value in self._sold],
+                [int(value.scaleb(scale, EXACT)) for value in self._managed],
+            ),
+            scale,
         )
 
     def showing(self, indices: Sequence[int]) -> str:

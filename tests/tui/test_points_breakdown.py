@@ -79,6 +79,14 @@ async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -
         await pilot.press(*"zzz")
         assert shown(tab) == []
         assert summary(tab) == "Showing 0 of 150 clients · sold 0.00 · managed 0.00 · combined 0.00"
+        # Backspace reuses earlier results; a selector change starts afresh: still exactly the engine's rows.
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        assert shown(tab) == breakdown.query(DealType.SOURCED, MarketType.STANDARD, "thistl")
+        deal.value = "assisted"
+        await pilot.pause()
+        assert shown(tab) == breakdown.query(DealType.ASSISTED, MarketType.STANDARD, "thistl") == []
+        await pilot.press(*["backspace"] * 6)
+        assert shown(tab) == breakdown.query(DealType.ASSISTED, MarketType.STANDARD)
 
 
 async def test_sorting_by_any_column_from_the_keyboard() -> None:
