@@ -148,9 +148,7 @@ async def measure(clients: int) -> dict[str, float]:
 
 def run_size(clients: int) -> dict[str, float]:
     agency_folder(clients)  # generated (once) here, so the child's memory is the app's alone
-    done = subprocess.run(
-        [sys.executable, __file__, "--one", str(clients)], check=True, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, __file__, "--one", str(clients)], check=True, capture_output=True, text=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -40,8 +40,10 @@ def email_address(text: str) -> str:
         raise ContactError(f"{address!r} contains a space")
     if len(address) > MAX_ADDRESS:
         raise ContactError(f"{address!r} is longer than {MAX_ADDRESS} characters")
-    local, at, domain = address.rpartition("@")
-    if not at or not local:
+    if address.count("@") > 1:
+        raise ContactError(f"{address!r} has more than one @: give one address only")
+    local, at, domain = address.partition("@")
+    if not at or not local or not domain:
         raise ContactError(f"{address!r} is not an email address (name@domain)")
     if len(local) > MAX_LOCAL_PART or not all(_ATEXT.fullmatch(atom) for atom in local.split(".")):
         raise ContactError(f"{address!r}: the part before @ is not a plain mailbox name")
@@ -55,7 +57,7 @@ def email_address(text: str) -> str:
 
 def mailto_link(address: str) -> str:
     """A `mailto:` link to one checked address, with nothing else in it (no headers, no other recipient)."""
-    local, _, domain = email_address(address).rpartition("@")
+    local, _, domain = email_address(address).partition("@")
     return f"mailto:{quote(local, safe=_MAILTO_SAFE)}@{domain}"
 
 

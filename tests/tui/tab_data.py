@@ -3,7 +3,6 @@ by hand in the tests (and whose names and links try to break the screen)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -117,7 +116,6 @@ class TabHost(App[None]):
         yield self.body
 
     async def show(self, agency: Agency) -> None:
-        """Give the tab `agency` and wait until it is on screen (tabs may prepare it in a worker)."""
+        """Give the tab `agency` and wait for the workers it may prepare it in (then pause for the frame)."""
         self.body.show_agency(agency)
         await self.workers.wait_for_complete()
-        await asyncio.sleep(0)

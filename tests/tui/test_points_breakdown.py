@@ -46,6 +46,7 @@ async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -
     app = TabHost(tab)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.show(agency)
+        await pilot.pause()
         deal = tab.query_one("#breakdown-deal-type", Select)
         market = tab.query_one("#breakdown-market-type", Select)
         # The deal-type selector from the keyboard: open it, one down (Sourced), enter.
@@ -96,6 +97,7 @@ async def test_sorting_by_any_column_from_the_keyboard() -> None:
     app = TabHost(tab)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.show(agency)
+        await pilot.pause()
         tab.table.focus()
         # The column cursor starts on Client: s sorts by it (A-Z), s again reverses.
         await pilot.press("s")
@@ -121,6 +123,7 @@ async def test_enter_opens_the_client_under_the_cursor() -> None:
     app = TabHost(tab)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.show(agency)
+        await pilot.pause()
         tab.query_one(VirtualTable).focus()
         await pilot.press("down", "enter")
         await pilot.pause()
@@ -135,6 +138,7 @@ async def test_enter_in_the_search_field_goes_to_the_table() -> None:
     app = TabHost(tab)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.show(hand_made_agency())
+        await pilot.pause()
         tab.query_one("#breakdown-search", Input).focus()
         await pilot.press(*"bharat", "enter")
         assert tab.table.has_focus

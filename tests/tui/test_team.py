@@ -1,0 +1,135 @@
+"""The HubSpot Team tab: each contact's card, Send email through a checked mailto: link, and the fallback."""
+
+from __future__ import annotations
+
+import pytest
+from tab_data import TabHost, hand_made_agency
+from textual.widgets import Button, Label, Static
+
+import tui.screens.team as team_module
+from engine.models import Contact
+from tui.screens.team import NO_TEAM, ContactCard, TeamTab
+from tui.widgets.text_line import TextLine
+
+TEAM = (
+    Contact(
+        name="[red]Rachel[/red] Adeyemi",
+        role="Partner Development Manager",
+        email="rachel.adeyemi@hubspot.example",
+        helps_with="Tier progress & co-selling",
+    ),
+    Contact(name="Daniel Ortega", role="Channel Account Manager", email="daniel+deals@hubspot.example"),
+    # Not something the loader lets through, but the tab must not trust that.
+    Contact(name="Mallory", role="Intruder", email="m@hubspot.example\r\nBcc: everyone@example.com"),
+)
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Links handed to the system (none really are); a display is there unless a test removes it."""
+    links: list[str] = []
+
+    def fake_open(url: str) -> bool:
+        links.append(url)
+        return True
+
+    monkeypatch.setattr(team_module, "open_link", fake_open)
+    monkeypatch.setattr(team_module.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    return links
+
+
+def card_text(card: ContactCard) -> list[str]:
+    return [str(widget.visual) for widget in card.query("Label, Static").exclude("TextLine").exclude("Button")]
+
+
+def note(card: ContactCard) -> str:
+    return card.query_one(".contact-note", TextLine).text
+
+
+async def press_send(pilot: object, card: ContactCard) -> None:
+    card.query_one(Button).focus()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_each_contact_with_name_role_help_and_address_shown_literally(opened: list[str]) -> None:
+    tab = TeamTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(hand_made_agency(TEAM))
+        await pilot.pause()
+        cards = list(tab.query(ContactCard))
+        assert [card.contact for card in cards] == list(TEAM)
+        assert card_text(cards[0]) == [
+            "[red]Rachel[/red] Adeyemi · Partner Development Manager",
+            "Helps with: Tier progress & co-selling",
+            "rachel.adeyemi@hubspot.example",
+        ]
+        assert card_text(cards[1]) == ["Daniel Ortega · Channel Account Manager", "daniel+deals@hubspot.example"]
+        assert cards[2].query_one(Button).disabled
+        assert "line break or control character" in card_text(cards[2])[1]
+
+
+async def test_send_email_opens_a_mailto_link(opened: list[str]) -> None:
+    tab = TeamTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(hand_made_agency(TEAM))
+        await pilot.pause()
+        cards = list(tab.query(ContactCard))
+        await press_send(pilot, cards[1])
+        assert opened == ["mailto:daniel+deals@hubspot.example"]
+        assert note(cards[1]) == "Opened your mail client for daniel+deals@hubspot.example."
+        assert app.clipboard == ""
+        # The bad address has no link to open (its button is disabled, and the action refuses it too).
+        tab.send_email(cards[2])
+        await app.workers.wait_for_complete()
+        assert opened == ["mailto:daniel+deals@hubspot.example"]
+
+
+async def test_when_the_mail_client_fails_the_address_is_copied(
+    opened: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(team_module, "open_link", lambda url: opened.append(url) or False)
+    tab = TeamTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(hand_made_agency(TEAM))
+        await pilot.pause()
+        card = tab.query(ContactCard).first()
+        await press_send(pilot, card)
+        assert opened == ["mailto:rachel.adeyemi@hubspot.example"]
+        assert app.clipboard == "rachel.adeyemi@hubspot.example"
+        message = "The mail client could not be opened: rachel.adeyemi@hubspot.example is copied to the clipboard."
+        assert note(card) == message
+        assert [n.message for n in app._notifications] == ["rachel.adeyemi@hubspot.example copied to the clipboard"]
+
+
+async def test_without_a_display_nothing_is_opened_and_the_address_is_copied(
+    opened: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    tab = TeamTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(hand_made_agency(TEAM))
+        await pilot.pause()
+        card = list(tab.query(ContactCard))[1]
+        await press_send(pilot, card)
+        assert opened == []
+        assert app.clipboard == "daniel+deals@hubspot.example"
+        assert note(card).startswith("No mail client can be opened from this terminal: daniel+deals@")
+
+
+async def test_an_agency_without_contacts_says_how_to_add_them() -> None:
+    tab = TeamTab()
+    app = TabHost(tab)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.show(hand_made_agency())
+        await pilot.pause()
+        assert str(tab.query_one("#team-intro", Static).visual) == NO_TEAM
+        assert not tab.query(ContactCard)
+        assert not tab.query(Label).filter(".contact-name")
