@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -25,6 +25,7 @@ from engine.ledger import SoldItem
 from engine.metrics import ProgressPoint
 from engine.models import Client, Deal
 from tui.screens.explain import ExplainScreen
+from tui.widgets.facts import Fact, fact_grid
 from tui.widgets.text_table import money_text, points_text, signed_text, text_table
 from tui.widgets.virtual_table import Column
 
@@ -61,17 +62,6 @@ DEAL_COLUMNS = (
     Column("sourced", "Sourced", 7),
     Column("amount", "Amount", 14, "right"),
 )
-
-
-Fact = tuple[str, str]
-
-
-def fact_grid(facts: list[Fact], id: str) -> Grid:
-    """Label and value side by side; a long value wraps under itself, not under the label."""
-    cells: list[Static] = []
-    for label, value in facts:
-        cells += [Static(Content(label), classes="fact-label"), Static(Content(value), classes="fact-value")]
-    return Grid(*cells, id=id, classes="facts")
 
 
 def facts(client: Client, detail: ClientDetail, country_name: str) -> list[Fact]:
