@@ -21,6 +21,13 @@ def _app() -> PartnerDashApp:
     return PartnerDashApp(AppOptions(today=date(2026, 11, 26)))
 
 
+async def _loaded(pilot: Pilot[object]) -> None:
+    # The dashboard's figures and its saved-reports panel are behind the calculator.
+    await pilot.app.wait_until_loaded()  # type: ignore[attr-defined]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def _steady(pilot: Pilot[object]) -> None:
     for field in pilot.app.query(Input):
         field.cursor_blink = False
@@ -30,19 +37,19 @@ async def _steady(pilot: Pilot[object]) -> None:
 
 async def price_a_growth_market_deal(pilot: Pilot[object]) -> None:
     """1,000 EUR a month, partner-sourced, a client in Brazil that this agency will also manage."""
-    await pilot.app.wait_until_loaded()  # type: ignore[attr-defined]
+    await _loaded(pilot)
     await pilot.press("c", *"1000", "tab", "tab", "ctrl+u", *"Brazil", "tab", "enter", "e", "enter", "tab", "space")
     await _steady(pilot)
 
 
 async def mistype_the_amount(pilot: Pilot[object]) -> None:
-    await pilot.app.wait_until_loaded()  # type: ignore[attr-defined]
+    await _loaded(pilot)
     await pilot.press("c", *"1O00")
     await _steady(pilot)
 
 
 async def show_keys(pilot: Pilot[object]) -> None:
-    await pilot.app.wait_until_loaded()  # type: ignore[attr-defined]
+    await _loaded(pilot)
     await pilot.press("question_mark")
     await _steady(pilot)
 

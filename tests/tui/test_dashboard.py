@@ -12,6 +12,7 @@ from engine.store import ReportQuery
 from engine.terms import Tier
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.client_detail import ClientDetailScreen
+from tui.screens.commission import CommissionScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.report_dialog import ReportDialog
 from tui.widgets.dashboard_panels import RangePanel, RenewalsPanel
@@ -238,3 +239,23 @@ async def test_palette_opens_a_client_by_its_literal_name() -> None:
 def test_a_custom_from_day_is_the_first_day_counted() -> None:
     period = date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1) - timedelta(days=1), date(2026, 9, 30))
     assert period.first_day == date(2026, 7, 1) and date(2026, 7, 1) in period and date(2026, 6, 30) not in period
+
+
+async def test_v_opens_the_commission_view_with_the_statements_and_four_quarters() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        figure(app, "paid").focus()
+        await pilot.press("v")
+        screen = app.screen
+        assert isinstance(screen, CommissionScreen)
+        statements = report_rows("commission", ReportInputs(app.agency), "statements")
+        assert len(screen.query_one("#commission-statements", VirtualTable).view) == len(statements.rows)
+        quarters = [str(line.render()) for line in screen.query(".commission-quarters Static")]
+        assert [line.split(" ")[0] for line in quarters] == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+        assert quarters[0].startswith("2027-Q1 (payable 2027-05-15): ")
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        assert list(app.screen._lines) == screen.view.explain()
