@@ -3,6 +3,7 @@ by hand in the tests (and whose names and links try to break the screen)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -10,13 +11,15 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from engine.loader import load_dataset, sample_data_dir
 from engine.models import Client, Contact, Dataset, Deal, DealStage, MrrEvent, Partner, Relationship
 from engine.report import Agency
 from engine.rules import shipped_rulebook
 from engine.terms import DealType, Tier, Track
-from tui.app import STYLES
+from tui.app import STYLES, AppOptions, PartnerDashApp
 from tui.screens.tab import TabBody
 
 TODAY = date(2026, 11, 26)
@@ -119,3 +122,36 @@ class TabHost(App[None]):
         """Give the tab `agency` and wait for the workers it may prepare it in (then pause for the frame)."""
         self.body.show_agency(agency)
         await self.workers.wait_for_complete()
+
+
+# --- snapshots of the whole app on one tab -----------------------------------------------------------------
+
+SMALL = (80, 24)
+WIDE = (160, 45)
+
+
+def app_on_the_sample() -> PartnerDashApp:
+    return PartnerDashApp(AppOptions(today=TODAY))
+
+
+async def steady(pilot: Pilot[object]) -> None:
+    """Every worker done, no blinking cursor, no animation in flight: the same picture on every run."""
+    await pilot.app.workers.wait_for_complete()
+    for field in pilot.app.query(Input):
+        field.cursor_blink = False
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def on_tab(key: str, *keys: str) -> Callable[[Pilot[object]], Awaitable[None]]:
+    """A snapshot's `run_before`: once the sample is loaded, press the tab's key and then `keys`."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await pilot.app.wait_until_loaded()  # type: ignore[attr-defined]
+        await pilot.press(key)
+        await steady(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await steady(pilot)
+
+    return run_before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tab_data import TODAY, hand_made_agency, sample_agency
+from tab_data import SMALL, TODAY, WIDE, app_on_the_sample, hand_made_agency, on_tab, sample_agency
 from textual.widgets import Static
 
 from tui.app import AppOptions, PartnerDashApp
@@ -40,7 +40,7 @@ async def test_facts_points_history_and_deals_of_a_client() -> None:
             "Currency": "USD",
             "Deal type": "partner-sourced",
             "Relationship": "both",
-            "Partners": "1",
+            "Partners": "1 (this agency)",
             "MRR": "1,500.00 USD",
             "Products": "Marketing Hub Professional, Sales Hub Starter",
             "Tool usage": "40%",
@@ -108,3 +108,16 @@ async def test_a_sample_client_with_managed_history_and_partners() -> None:
         assert facts["Partners"] == "2, this agency included (managed points split 2 ways)"
         managed = lines_of(screen, "client-managed")[2:]
         assert managed == ["2024-05-26 +14,000.00 14,000.00 JPY", "2025-01-15 -3,100.00 10,900.00 JPY"]
+
+
+# `/`, Enter to the table, Enter on its first row (the most combined points): Oakridge Labs, an active sale.
+
+
+def test_snapshot_80x24(snap_compare: object) -> None:
+    run_before = on_tab("3", "slash", "enter", "enter")
+    assert snap_compare(app_on_the_sample(), terminal_size=SMALL, run_before=run_before)  # type: ignore[operator]
+
+
+def test_snapshot_160x45(snap_compare: object) -> None:
+    run_before = on_tab("3", "slash", "enter", "enter")
+    assert snap_compare(app_on_the_sample(), terminal_size=WIDE, run_before=run_before)  # type: ignore[operator]

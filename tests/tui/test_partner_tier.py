@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tab_data import D, TabHost, hand_made_agency, sample_agency
+from tab_data import SMALL, WIDE, D, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency
 from textual.widgets import Static
 
 from engine.metrics import progress_over_time
@@ -163,3 +163,11 @@ async def test_own_thresholds_are_not_called_illustrative_and_e_explains() -> No
         assert (
             "Median tool usage: 40.00%, the middle value of tool_usage over the 3 of 3 clients that have one" in lines
         )
+
+
+def test_snapshot_80x24(snap_compare: object) -> None:
+    assert snap_compare(app_on_the_sample(), terminal_size=SMALL, run_before=on_tab("2"))  # type: ignore[operator]
+
+
+def test_snapshot_160x45(snap_compare: object) -> None:
+    assert snap_compare(app_on_the_sample(), terminal_size=WIDE, run_before=on_tab("2"))  # type: ignore[operator]

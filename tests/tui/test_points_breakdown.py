@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tab_data import TabHost, hand_made_agency, sample_agency
+from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency
 from textual.widgets import Input, Select, Static
 
 from engine.terms import DealType, MarketType
@@ -146,3 +146,17 @@ async def test_enter_in_the_search_field_goes_to_the_table() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ClientDetailScreen) and app.screen.detail.client.id == "C2"
+
+
+def test_snapshot_80x24(snap_compare: object) -> None:
+    assert snap_compare(app_on_the_sample(), terminal_size=SMALL, run_before=on_tab("3"))  # type: ignore[operator]
+
+
+def test_snapshot_160x45(snap_compare: object) -> None:
+    assert snap_compare(app_on_the_sample(), terminal_size=WIDE, run_before=on_tab("3"))  # type: ignore[operator]
+
+
+def test_snapshot_searched_and_sorted_80x24(snap_compare: object) -> None:
+    # "/" and a search, Enter to the table, sort by Sold (one column right of Client) descending.
+    keys = ("slash", *"ti", "enter", "right", "s", "s")
+    assert snap_compare(app_on_the_sample(), terminal_size=SMALL, run_before=on_tab("3", *keys))  # type: ignore[operator]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tab_data import TabHost, hand_made_agency
+from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab
 from textual.widgets import Button, Label, Static
 
 import tui.screens.team as team_module
@@ -133,3 +133,11 @@ async def test_an_agency_without_contacts_says_how_to_add_them() -> None:
         assert str(tab.query_one("#team-intro", Static).visual) == NO_TEAM
         assert not tab.query(ContactCard)
         assert not tab.query(Label).filter(".contact-name")
+
+
+def test_snapshot_80x24(snap_compare: object) -> None:
+    assert snap_compare(app_on_the_sample(), terminal_size=SMALL, run_before=on_tab("4"))  # type: ignore[operator]
+
+
+def test_snapshot_160x45(snap_compare: object) -> None:
+    assert snap_compare(app_on_the_sample(), terminal_size=WIDE, run_before=on_tab("4"))  # type: ignore[operator]

@@ -67,11 +67,10 @@ DEAL_COLUMNS = (
 def facts(client: Client, detail: ClientDetail, country_name: str) -> list[Fact]:
     """The client's row of clients.csv, in words."""
     currency = client.currency
-    partners = (
-        f"{client.partners}, this agency included (managed points split {client.partners} ways)"
-        if client.partners > 1
-        else f"{client.partners}"
-    )
+    if client.partners > 1:
+        partners = f"{client.partners}, this agency included (managed points split {client.partners} ways)"
+    else:
+        partners = "1 (this agency)" if client.partners == 1 else "0 (no partner manages it)"
     renewal = "none on file"
     if client.renewal_date is not None:
         days = (client.renewal_date - detail.today).days
