@@ -259,3 +259,23 @@ async def test_v_opens_the_commission_view_with_the_statements_and_four_quarters
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         assert list(app.screen._lines) == screen.view.explain()
+
+
+async def test_the_palette_offers_the_dashboard_numbers_once_loaded() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(app)
+        await pilot.pause()
+        assert app.agency is not None
+        commands = {command.name: command for command in app.palette_commands(app.screen)}
+        commands["Rows behind: Closed-won HubSpot deals"].run()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReportDialog)
+        assert dialog.query_one(".dialog-title").render() == "Shared selling · Closed-won HubSpot deals"
+        period = date_range("last-30-days", TODAY)
+        assert len(dialog.rows.rows) == shared_selling(app.agency.dataset, period).closed_won.count
+        await pilot.press("escape")
+        commands["Commission view"].run()
+        await pilot.pause()
+        assert isinstance(app.screen, CommissionScreen)

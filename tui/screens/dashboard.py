@@ -106,7 +106,14 @@ class DashboardTab(TabBody):
 
     def on_metric_figure_opened(self, event: MetricFigure.Opened) -> None:
         event.stop()
-        self.open_report(self.query_for(event.figure), event.figure.label)
+        self.open_report(self.query_for(event.figure), self.title_for(event.figure))
+
+    def title_for(self, figure: MetricFigure) -> str:
+        """The figure's name with its panel's: "Commission · Paid"."""
+        from tui.widgets.dashboard_panels import Panel
+
+        panels = [panel for panel in figure.ancestors if isinstance(panel, Panel)]
+        return f"{panels[0].border_title} · {figure.label}" if panels else figure.label
 
     def open_report(self, query: ReportQuery, title: str) -> None:
         from tui.screens.report_dialog import ReportDialog
@@ -151,4 +158,4 @@ class DashboardTab(TabBody):
         from tui.widgets.metric import MetricFigure
 
         figure = self.query_one(f"#{figure_id}", MetricFigure)
-        self.open_report(self.query_for(figure), figure.label)
+        self.open_report(self.query_for(figure), self.title_for(figure))

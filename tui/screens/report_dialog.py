@@ -85,7 +85,10 @@ class ReportDialog(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#report-rows").focus()
+        table = self.query_one("#report-rows")
+        # As tall as its rows (and the header), up to the height the stylesheet allows.
+        table.styles.height = len(self.rows.rows) + 2
+        table.focus()
 
     @on(Button.Pressed, "#report-actions Button")
     def _pressed(self, event: Button.Pressed) -> None:
