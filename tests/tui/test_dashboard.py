@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from engine.metrics import RangePreset, RenewalSort, date_range, point_changes, shared_selling, upcoming_renewals
@@ -43,17 +46,21 @@ def table_column(table: VirtualTable, column: int) -> list[str]:
     return [table._cell_text(index)[column] for index in table.view]
 
 
-async def loaded(app: PartnerDashApp) -> None:
-    await app.wait_until_loaded()
-    await app.workers.wait_for_complete()
+@asynccontextmanager
+async def dashboard(app: PartnerDashApp | None = None) -> AsyncIterator[tuple[PartnerDashApp, Pilot[None]]]:
+    """The app on the sample at TODAY, its data and the dashboard's saved-reports panel loaded."""
+    app = app or PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_until_loaded()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.agency is not None
+        yield app, pilot
 
 
 async def test_a_point_change_number_opens_the_dialog_with_the_clients_behind_it() -> None:
-    app = RecordingApp()
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
-        assert app.agency is not None
+    async with dashboard(RecordingApp()) as (app, pilot):
+        assert isinstance(app, RecordingApp) and app.agency is not None
         expected = report_rows(
             "changes", ReportInputs(app.agency, period=date_range("last-30-days", TODAY)), "new_sold"
         )
@@ -79,10 +86,7 @@ async def test_a_point_change_number_opens_the_dialog_with_the_clients_behind_it
 
 
 async def test_a_shared_selling_number_opens_the_deals_behind_it() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         selling = shared_selling(app.agency.dataset, date_range("last-30-days", TODAY))
         assert figure(app, "selling-sourced_in_flight").value == str(selling.sourced_in_flight.count)
@@ -95,10 +99,7 @@ async def test_a_shared_selling_number_opens_the_deals_behind_it() -> None:
 
 
 async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         panel = app.main.dashboard.query_one("#changes-panel", RangePanel)
         panel.query_one(Select).value = RangePreset.LAST_12_MONTHS
@@ -141,10 +142,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
 
 
 async def test_renewals_sort_both_ways_by_mrr_change_and_by_time_to_renewal() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         dataset = app.agency.dataset
         panel = app.main.dashboard.query_one(RenewalsPanel)
@@ -171,10 +169,8 @@ async def test_renewals_sort_both_ways_by_mrr_change_and_by_time_to_renewal() ->
 
 
 async def test_enter_on_a_renewal_opens_that_clients_record() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
+        assert app.agency is not None
         panel = app.main.dashboard.query_one(RenewalsPanel)
         panel.table.focus()
         await pilot.press("down", "enter")
@@ -184,10 +180,7 @@ async def test_enter_on_a_renewal_opens_that_clients_record() -> None:
 
 
 async def test_explain_shows_how_a_figure_was_computed() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         period = date_range("last-30-days", TODAY)
         figure(app, "changes-lost_sold").focus()
@@ -202,10 +195,7 @@ async def test_explain_shows_how_a_figure_was_computed() -> None:
 
 
 async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         select = app.main.dashboard.query_one("#get-to", Select)
         current = max(
@@ -225,9 +215,8 @@ async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
 
 
 async def test_palette_opens_a_client_by_its_literal_name() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
+    async with dashboard() as (app, pilot):
+        assert app.agency is not None
         commands = {command.name: command for command in app.palette_commands(app.screen)}
         command = commands["Open client [bold]Acme[/bold] & Co"]
         command.run()
@@ -242,10 +231,7 @@ def test_a_custom_from_day_is_the_first_day_counted() -> None:
 
 
 async def test_v_opens_the_commission_view_with_the_statements_and_four_quarters() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         figure(app, "paid").focus()
         await pilot.press("v")
@@ -262,10 +248,7 @@ async def test_v_opens_the_commission_view_with_the_statements_and_four_quarters
 
 
 async def test_the_palette_offers_the_dashboard_numbers_once_loaded() -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await loaded(app)
-        await pilot.pause()
+    async with dashboard() as (app, pilot):
         assert app.agency is not None
         commands = {command.name: command for command in app.palette_commands(app.screen)}
         commands["Rows behind: Closed-won HubSpot deals"].run()
