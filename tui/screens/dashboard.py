@@ -58,8 +58,7 @@ class DashboardTab(TabBody):
             ProgressionPanel,
             ProgressPanel,
             RenewalsPanel,
-            changes_panel,
-            selling_panel,
+            range_panel,
         )
         from tui.widgets.saved_reports_panel import SavedReportsPanel
 
@@ -77,8 +76,8 @@ class DashboardTab(TabBody):
             [
                 ProgressPanel(agency),
                 ProgressionPanel(agency),
-                changes_panel(agency),
-                selling_panel(agency),
+                range_panel(agency, "changes"),
+                range_panel(agency, "selling"),
                 CommissionPanel(agency),
                 SavedReportsPanel(classes="dashboard-panel"),
                 RenewalsPanel(agency),
@@ -139,20 +138,15 @@ class DashboardTab(TabBody):
         yield PaletteCommand(
             "Commission view", "Statements and the next four quarters (key v)", self.action_show_commission
         )
-        for kind, figure, label in (
-            ("changes", "new_sold", "New sold points"),
-            ("changes", "lost_sold", "Lost sold points"),
-            ("changes", "new_managed", "New managed points"),
-            ("changes", "lost_managed", "Lost managed points"),
-            ("selling", "created", "HubSpot deals created"),
-            ("selling", "sourced_in_flight", "Sourced in-flight deals"),
-            ("selling", "closed_won", "Closed-won HubSpot deals"),
-        ):
-            yield PaletteCommand(
-                f"Rows behind: {label}",
-                "The report dialog for this dashboard number, in its panel's date range",
-                partial(self._open_figure, f"{kind}-{figure}"),
-            )
+        from tui.widgets.dashboard_panels import RANGE_FIGURES
+
+        for kind, (_, labels) in RANGE_FIGURES.items():
+            for figure, label in labels:
+                yield PaletteCommand(
+                    f"Rows behind: {label}",
+                    "The report dialog for this dashboard number, in its panel's date range",
+                    partial(self._open_figure, f"{kind}-{figure}"),
+                )
 
     def _open_figure(self, figure_id: str) -> None:
         from tui.widgets.metric import MetricFigure

@@ -190,37 +190,38 @@ class RangePanel(Panel):
             shown.show(headline.shown)
 
 
-def changes_panel(agency: Agency) -> RangePanel:
-    labels = (
-        ("new_sold", "New sold points"),
-        ("lost_sold", "Lost sold points"),
-        ("new_managed", "New managed points"),
-        ("lost_managed", "Lost managed points"),
-    )
-    return RangePanel(
+# The numbers with a date range: report kind -> panel title and (figure, label) per number.
+RANGE_FIGURES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "changes": (
         "Tier point changes",
-        "changes",
-        labels,
-        lambda period: point_changes(agency.ledger, period).headlines,
-        agency.today,
-        id="changes-panel",
-    )
-
-
-def selling_panel(agency: Agency) -> RangePanel:
-    labels = (
-        ("created", "HubSpot deals created"),
-        ("sourced_in_flight", "Sourced in-flight deals"),
-        ("closed_won", "Closed-won HubSpot deals"),
-    )
-    return RangePanel(
+        (
+            ("new_sold", "New sold points"),
+            ("lost_sold", "Lost sold points"),
+            ("new_managed", "New managed points"),
+            ("lost_managed", "Lost managed points"),
+        ),
+    ),
+    "selling": (
         "Shared selling",
-        "selling",
-        labels,
-        lambda period: shared_selling(agency.dataset, period).headlines,
-        agency.today,
-        id="selling-panel",
-    )
+        (
+            ("created", "HubSpot deals created"),
+            ("sourced_in_flight", "Sourced in-flight deals"),
+            ("closed_won", "Closed-won HubSpot deals"),
+        ),
+    ),
+}
+
+
+def range_panel(agency: Agency, kind: str) -> RangePanel:
+    """The point changes ("changes") or shared selling ("selling") panel."""
+
+    def figures(period: DateRange) -> Sequence[Headline]:
+        if kind == "changes":
+            return point_changes(agency.ledger, period).headlines
+        return shared_selling(agency.dataset, period).headlines
+
+    title, labels = RANGE_FIGURES[kind]
+    return RangePanel(title, kind, labels, figures, agency.today, id=f"{kind}-panel")
 
 
 class CommissionPanel(Panel):
