@@ -8,6 +8,7 @@ says what happened in a notification.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 
@@ -17,7 +18,7 @@ from engine.store import ReportQuery, SavedReport
 ACTIONS = ("use_in_lists", "export", "save_report")
 
 
-def start_action(app: App[object], action: str, query: ReportQuery | None, rows: ReportRows, name: str = "") -> None:
+def start_action(app: App[Any], action: str, query: ReportQuery | None, rows: ReportRows, name: str = "") -> None:
     """Open the dialog for `action` over the current screen. `name` suggests the export's file name."""
     if action == "use_in_lists":
         from tui.screens.list_dialog import ListDialog
@@ -38,17 +39,17 @@ def start_action(app: App[object], action: str, query: ReportQuery | None, rows:
         raise ValueError(f"unknown report action {action!r} (use one of {', '.join(ACTIONS)})")
 
 
-def _said(app: App[object], message: str | None) -> None:
+def _said(app: App[Any], message: str | None) -> None:
     if message:
         app.notify(message, title="Lists", markup=False)
 
 
-def _exported(app: App[object], path: Path | None) -> None:
+def _exported(app: App[Any], path: Path | None) -> None:
     if path is not None:
         app.notify(f"Exported to {path}", title="Export", markup=False)
 
 
-def _saved(app: App[object], report: SavedReport | None) -> None:
+def _saved(app: App[Any], report: SavedReport | None) -> None:
     if report is not None:
         where = " and pinned to the Dashboard" if report.pinned else ""
         app.notify(f"Saved the report {report.name!r}{where}.", title="Saved reports", markup=False)

@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -29,22 +29,12 @@ from engine.store import Store, StoreError
 
 if TYPE_CHECKING:
     from engine.report import Agency
+    from tui.app import AppOptions
 
 T = TypeVar("T")
 # What a job in a thread may raise that the user can act on; anything else is a bug and shows as one.
 USER_ERRORS = (StoreError, InputError, ConfigError, OSError)
 NOTICE_SECONDS = 20
-
-
-class HasOptions(Protocol):
-    data: Path | None
-    rules: str | None
-    rules_file: Path | None
-
-    def rule_set(self) -> object: ...
-
-
-OptionsT = TypeVar("OptionsT", bound=HasOptions)
 
 
 class UserFiles:
@@ -59,7 +49,7 @@ class UserFiles:
         self.store = store
         self.config_path = config_path
         self._notices_shown = 0
-        self._app: App[object] | None = None
+        self._app: App[Any] | None = None
         self.changed: Signal[str] | None = None
 
     @classmethod
@@ -67,7 +57,7 @@ class UserFiles:
         config, problems = load_config(config_path)
         return cls(config, problems, store if store is not None else Store(), config_path)
 
-    def fill_options(self, options: OptionsT) -> OptionsT:
+    def fill_options(self, options: AppOptions) -> AppOptions:
         """The command line's options, with the data folder and rules file from the settings where it gave none.
 
         A rules file named by the settings that cannot be used is reported, and the shipped rules are used.
@@ -77,7 +67,7 @@ class UserFiles:
             changes["data"] = self.config.data_folder
         if options.rules_file is None and self.config.rules_file is not None:
             changes["rules_file"] = self.config.rules_file
-        filled = dataclasses.replace(options, **changes)  # type: ignore[type-var]
+        filled = dataclasses.replace(options, **changes)  # type: ignore[arg-type]
         if "rules_file" in changes:
             try:
                 filled.rule_set()
@@ -93,7 +83,7 @@ class UserFiles:
                 filled = dataclasses.replace(filled, rules_file=None)
         return filled
 
-    def attach(self, app: App[object], *, keep_theme: bool = False) -> None:
+    def attach(self, app: App[Any], *, keep_theme: bool = False) -> None:
         """Apply the settings to the running app (call from its on_mount) and start remembering the theme."""
         self._app = app
         self.changed = Signal(app, "user-files-changed")
@@ -132,7 +122,7 @@ class UserFiles:
 
         run_in_thread(node, lambda: save_config(config, self.config_path), saved, lambda exc: _notify_error(node, exc))
 
-    def show_new_notices(self, app: App[object]) -> None:
+    def show_new_notices(self, app: App[Any]) -> None:
         """Notify what the store has noticed since last time (a damaged database set aside)."""
         notices = self.store.notices[self._notices_shown :]
         self._notices_shown += len(notices)
@@ -183,11 +173,12 @@ def run_in_thread(
     files = user_files(node)
     report_failure = failed if failed is not None else (lambda exc: _notify_error(node, exc))
 
-    def deliver(callback: Callable[[T], object] | Callable[[Exception], object], value: object) -> None:
+    def deliver(callback: Callable[[Any], object], value: object) -> None:
         files.show_new_notices(app)
-        callback(value)  # type: ignore[arg-type]
+        callback(value)
 
     def work() -> None:
+        callback: Callable[[Any], object]
         try:
             result: object = job()
         except USER_ERRORS as exc:

@@ -7,7 +7,7 @@ Mixed into PartnerDashApp so that the app module stays about the frame; it expec
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import App
 
@@ -32,8 +32,8 @@ class UserFilesCommands:
     user_files: UserFiles
 
     @property
-    def _app(self) -> App[object]:
-        return cast(App[object], self)
+    def _app(self) -> App[Any]:
+        return cast(App[Any], self)
 
     def action_show_lists(self) -> None:
         from tui.screens.lists import ListsScreen

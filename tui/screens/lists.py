@@ -86,7 +86,7 @@ class _ListActions(Screen[None]):
 
 def list_rows(found: StaticList, clients: dict[str, Client] | None) -> ReportRows:
     """The list's clients as exportable rows: what the data says about each, or that it is not there."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for client_id in found.client_ids:
         client = clients.get(client_id) if clients is not None else None
         if client is None:

@@ -6,7 +6,7 @@ last month shows this month's rows. The store is read and written in thread work
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -33,7 +33,7 @@ SCREEN_CSS = """
 """
 
 
-def open_saved_report(app: App[object], report: SavedReport) -> None:
+def open_saved_report(app: App[Any], report: SavedReport) -> None:
     """Show the report's rows, re-run on the current data (a notification if the data is not loaded yet)."""
     agency = current_agency(app)
     if agency is None:

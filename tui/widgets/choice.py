@@ -9,6 +9,6 @@ CHOSEN = "●"
 
 
 class Choice(RadioButton):
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return CHOSEN if self.value else " "
