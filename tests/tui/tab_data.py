@@ -3,7 +3,8 @@ by hand in the tests (and whose names and links try to break the screen)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -155,3 +156,13 @@ def on_tab(key: str, *keys: str) -> Callable[[Pilot[object]], Awaitable[None]]:
             await steady(pilot)
 
     return run_before
+
+
+@asynccontextmanager
+async def showing(body: TabBody, agency: Agency, size: tuple[int, int] = (80, 24)) -> AsyncIterator[Pilot[None]]:
+    """`body` alone in a TabHost, given `agency` and on screen."""
+    app = TabHost(body)
+    async with app.run_test(size=size) as pilot:
+        await app.show(agency)
+        await pilot.pause()
+        yield pilot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tab_data import SMALL, WIDE, D, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency
+from tab_data import SMALL, WIDE, D, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
 from textual.widgets import Static
 
 from engine.metrics import progress_over_time
@@ -35,10 +35,7 @@ async def test_a_gold_agency_below_its_thresholds_with_a_certification_about_to_
     # Worked out in tab_data: sold 62 (sourced 50, assisted 12), managed 25, total 87; credited Gold since
     # 2026-07-15; certified until 2026-12-31, before the recalibration on 2027-01-15.
     tab = PartnerTierTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await app.show(hand_made_agency())
-        await pilot.pause()
+    async with showing(tab, hand_made_agency(), (100, 40)):
         assert text(tab, "tier-current") == "Partner tier: Gold"
         assert text(tab, "tier-headline") == "Credited since 2026-07-15 · tier performance today: Partner"
         assert text(tab, "tier-thresholds").startswith("Thresholds: ILLUSTRATIVE, rule set 2025-07")
@@ -82,10 +79,7 @@ async def test_a_gold_agency_below_its_thresholds_with_a_certification_about_to_
 
 async def test_the_track_charts_show_today_and_the_recalibration_against_the_tier_lines() -> None:
     tab = PartnerTierTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await app.show(hand_made_agency())
-        await pilot.pause()
+    async with showing(tab, hand_made_agency(), (100, 40)):
         gold, platinum = "success", "warning"
         assert chart(tab, "chart-track") == ChartData(
             "Sourced",
@@ -107,10 +101,7 @@ async def test_the_charts_data_are_the_engines_figures() -> None:
     agency = sample_agency()
     overview = agency.overview
     tab = PartnerTierTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await app.show(agency)
-        await pilot.pause()
+    async with showing(tab, agency, (160, 45)):
         progress = progress_over_time(agency.ledger)
         data = chart(tab, "chart-progress")
         assert data.kind == "line" and len(data.x_labels) == len(progress) == 24
@@ -145,10 +136,8 @@ async def test_own_thresholds_are_not_called_illustrative_and_e_explains() -> No
     dataset = base.dataset.__class__(partner=partner, clients=base.dataset.clients, events=base.dataset.events)
     agency = Agency(dataset, base.book, base.today)
     tab = PartnerTierTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await app.show(agency)
-        await pilot.pause()
+    async with showing(tab, agency, (100, 40)) as pilot:
+        app = pilot.app
         assert text(tab, "tier-thresholds") == "Thresholds: your own, from partner.toml (rule set 2025-07)"
         # Total 87 >= 80, sourced 50 >= 40, managed 25 >= 20: Gold is met and kept.
         assert text(tab, "tier-headline") == "Credited since 2026-07-15 · tier performance today: Gold"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency
+from tab_data import SMALL, WIDE, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
 from textual.widgets import Input, Select, Static
 
 from engine.terms import DealType, MarketType
@@ -27,10 +27,7 @@ def summary(tab: PointsBreakdownTab) -> str:
 async def test_the_table_shows_every_client_by_combined_points_with_its_cells() -> None:
     agency = hand_made_agency()
     tab = PointsBreakdownTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(100, 24)) as pilot:
-        await app.show(agency)
-        await pilot.pause()
+    async with showing(tab, agency, (100, 24)):
         # C1 50 + 5 = 55, C3 0 + 20 = 20, C2 12 + 0 = 12 (worked out in tab_data).
         assert shown(tab) == [0, 2, 1] == agency.breakdown.query()
         assert drawn_row(tab, 0) == "[bold]Acme[/bold] 50.00 5.00 55.00 sourced standard US 1,500.00 USD"
@@ -43,10 +40,7 @@ async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -
     agency = sample_agency()
     breakdown = agency.breakdown
     tab = PointsBreakdownTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(agency)
-        await pilot.pause()
+    async with showing(tab, agency) as pilot:
         deal = tab.query_one("#breakdown-deal-type", Select)
         market = tab.query_one("#breakdown-market-type", Select)
         # The deal-type selector from the keyboard: open it, one down (Sourced), enter.
@@ -94,10 +88,7 @@ async def test_sorting_by_any_column_from_the_keyboard() -> None:
     agency = sample_agency()
     breakdown = agency.breakdown
     tab = PointsBreakdownTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(agency)
-        await pilot.pause()
+    async with showing(tab, agency) as pilot:
         tab.table.focus()
         # The column cursor starts on Client: s sorts by it (A-Z), s again reverses.
         await pilot.press("s")
@@ -120,10 +111,8 @@ async def test_sorting_by_any_column_from_the_keyboard() -> None:
 async def test_enter_opens_the_client_under_the_cursor() -> None:
     agency = hand_made_agency()
     tab = PointsBreakdownTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(agency)
-        await pilot.pause()
+    async with showing(tab, agency) as pilot:
+        app = pilot.app
         tab.query_one(VirtualTable).focus()
         await pilot.press("down", "enter")
         await pilot.pause()
@@ -135,10 +124,8 @@ async def test_enter_opens_the_client_under_the_cursor() -> None:
 
 async def test_enter_in_the_search_field_goes_to_the_table() -> None:
     tab = PointsBreakdownTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(hand_made_agency())
-        await pilot.pause()
+    async with showing(tab, hand_made_agency()) as pilot:
+        app = pilot.app
         tab.query_one("#breakdown-search", Input).focus()
         await pilot.press(*"bharat", "enter")
         assert tab.table.has_focus

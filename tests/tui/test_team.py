@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab
+from tab_data import SMALL, WIDE, app_on_the_sample, hand_made_agency, on_tab, showing
 from textual.widgets import Button, Label, Static
 
 import tui.screens.team as team_module
@@ -56,10 +56,7 @@ async def press_send(pilot: object, card: ContactCard) -> None:
 
 async def test_each_contact_with_name_role_help_and_address_shown_literally(opened: list[str]) -> None:
     tab = TeamTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(hand_made_agency(TEAM))
-        await pilot.pause()
+    async with showing(tab, hand_made_agency(TEAM)):
         cards = list(tab.query(ContactCard))
         assert [card.contact for card in cards] == list(TEAM)
         assert card_text(cards[0]) == [
@@ -74,10 +71,8 @@ async def test_each_contact_with_name_role_help_and_address_shown_literally(open
 
 async def test_send_email_opens_a_mailto_link(opened: list[str]) -> None:
     tab = TeamTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(hand_made_agency(TEAM))
-        await pilot.pause()
+    async with showing(tab, hand_made_agency(TEAM)) as pilot:
+        app = pilot.app
         cards = list(tab.query(ContactCard))
         await press_send(pilot, cards[1])
         assert opened == ["mailto:daniel+deals@hubspot.example"]
@@ -94,10 +89,8 @@ async def test_when_the_mail_client_fails_the_address_is_copied(
 ) -> None:
     monkeypatch.setattr(team_module, "open_link", lambda url: opened.append(url) or False)
     tab = TeamTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(hand_made_agency(TEAM))
-        await pilot.pause()
+    async with showing(tab, hand_made_agency(TEAM)) as pilot:
+        app = pilot.app
         card = tab.query(ContactCard).first()
         await press_send(pilot, card)
         assert opened == ["mailto:rachel.adeyemi@hubspot.example"]
@@ -113,10 +106,8 @@ async def test_without_a_display_nothing_is_opened_and_the_address_is_copied(
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
         monkeypatch.delenv(name, raising=False)
     tab = TeamTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(hand_made_agency(TEAM))
-        await pilot.pause()
+    async with showing(tab, hand_made_agency(TEAM)) as pilot:
+        app = pilot.app
         card = list(tab.query(ContactCard))[1]
         await press_send(pilot, card)
         assert opened == []
@@ -126,10 +117,7 @@ async def test_without_a_display_nothing_is_opened_and_the_address_is_copied(
 
 async def test_an_agency_without_contacts_says_how_to_add_them() -> None:
     tab = TeamTab()
-    app = TabHost(tab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.show(hand_made_agency())
-        await pilot.pause()
+    async with showing(tab, hand_made_agency()):
         assert str(tab.query_one("#team-intro", Static).visual) == NO_TEAM
         assert not tab.query(ContactCard)
         assert not tab.query(Label).filter(".contact-name")
