@@ -13,6 +13,7 @@ from engine.store import ReportQuery, Store, save_report, saved_reports
 from tests.tui.user_files_helpers import fixed_clock, loaded, notifications, sample_app, settled, steady, text_of
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
+from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.save_report_dialog import SaveReportDialog
 from tui.screens.saved_reports import ReportRowsScreen, SavedReportsScreen
 from tui.widgets.saved_reports_panel import SavedReportsPanel
@@ -158,3 +159,26 @@ def test_saved_report_rows_80x24(snap_compare: object) -> None:
     with Store(clock=fixed_clock) as store:
         save_report(store, "Lost sold [30d]", LOST_SOLD, "For the Monday call", pinned=True)
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_the_saved_report)  # type: ignore[operator]
+
+
+async def test_a_saved_reports_rows_sort_and_open_their_client() -> None:
+    with Store() as store:
+        save_report(store, "Losses", LOST_SOLD)
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.action_show_saved_reports()
+        await settled(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportRowsScreen)
+        await pilot.press("s")
+        assert client_column(screen) == sorted(LOST_BY_26_NOV)
+        await pilot.press("s")
+        assert client_column(screen) == sorted(LOST_BY_26_NOV, reverse=True)
+        # The cursor stays on the row it was on (C0010) through sorting; home goes to the top, C0134.
+        await pilot.press("home", "enter")
+        await settled(pilot)
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert app.screen.detail.client.id == "C0134"

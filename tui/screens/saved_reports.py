@@ -22,7 +22,7 @@ from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
 from tui.screens.save_report_dialog import describe_query
 from tui.user_files import current_agency, run_in_thread, user_files
-from tui.widgets.report_rows_table import report_rows_table
+from tui.widgets.report_rows_table import report_rows_table, row_cells, rows_columns
 from tui.widgets.table_sort import SortableTable
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -47,7 +47,7 @@ def open_saved_report(app: App[Any], report: SavedReport) -> None:
     app.push_screen(ReportRowsScreen(report, rows))
 
 
-class ReportRowsScreen(Screen[None]):
+class ReportRowsScreen(SortableTable, Screen[None]):
     """A saved report's rows; from here they can be put in a list or exported like any figure's rows."""
 
     DEFAULT_CSS = SCREEN_CSS
@@ -61,6 +61,8 @@ class ReportRowsScreen(Screen[None]):
         super().__init__(classes="user-files-screen")
         self.report = report
         self.rows = rows
+        self.COLUMNS = rows_columns(rows)
+        self._cells = row_cells(rows)
 
     def compose(self) -> ComposeResult:
         agency = current_agency(self)
@@ -72,6 +74,12 @@ class ReportRowsScreen(Screen[None]):
         yield Static(Content(details), classes="screen-details")
         yield report_rows_table(self.rows, id="report-rows", empty_text="No rows on the current data")
         yield Footer()
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        client_id = self.rows.rows[event.row_index].get("client_id")
+        open_client = getattr(self.app, "open_client", None)
+        if client_id and open_client is not None:
+            open_client(str(client_id))
 
     def action_act(self, action: str) -> None:
         start_action(self.app, action, self.report.query, self.rows, self.report.name)

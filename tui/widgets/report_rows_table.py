@@ -5,6 +5,7 @@ Figures show half-up to two decimals (as exported); column widths follow the hea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -29,21 +30,29 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def report_rows_table(rows: ReportRows, *, id: str | None = None, empty_text: str = "No rows") -> VirtualTable:
-    columns = rows.columns or ("rows",)
+def rows_columns(rows: ReportRows) -> list[Column]:
+    """A column per key, as wide as the header and the first rows need; figures right-aligned."""
     sample = rows.rows[:SAMPLE_ROWS]
-    table_columns = []
-    for key in columns:
-        values = [cell_text(row.get(key)) for row in sample]
-        numeric = bool(sample) and all(
-            isinstance(row.get(key), Decimal | int) for row in sample if row.get(key) is not None
-        )
-        widest = max((len(value) for value in values), default=0)
+    columns = []
+    for key in rows.columns or ("rows",):
+        present = [row[key] for row in sample if row.get(key) is not None]
+        numeric = bool(present) and all(isinstance(value, Decimal | int) for value in present)
+        widest = max((len(cell_text(value)) for value in present), default=0)
         width = max(4, min(MAX_WIDTH, max(widest, len(key))))
-        table_columns.append(Column(key, key.replace("_", " "), width, "right" if numeric else "left"))
+        columns.append(Column(key, key.replace("_", " "), width, "right" if numeric else "left"))
+    return columns
 
-    def text(index: int) -> list[str]:
+
+def row_cells(rows: ReportRows) -> Callable[[int], list[str]]:
+    """The shown text of row `index`'s cells."""
+    keys = rows.columns
+
+    def cells(index: int) -> list[str]:
         row = rows.rows[index]
-        return [cell_text(row.get(key)) for key in columns]
+        return [cell_text(row.get(key)) for key in keys]
 
-    return VirtualTable(table_columns, text, range(len(rows.rows)), id=id, empty_text=empty_text)
+    return cells
+
+
+def report_rows_table(rows: ReportRows, *, id: str | None = None, empty_text: str = "No rows") -> VirtualTable:
+    return VirtualTable(rows_columns(rows), row_cells(rows), range(len(rows.rows)), id=id, empty_text=empty_text)
