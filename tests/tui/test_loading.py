@@ -9,7 +9,8 @@ from pathlib import Path
 from textual.widgets import LoadingIndicator, Static
 
 from engine.loader import load_dataset, sample_data_dir
-from tui.app import AppOptions, PartnerDashApp
+from engine.report import Agency
+from tui.app import AppOptions, PartnerDashApp, load_agency
 from tui.screens.load_problems import LoadProblemsScreen
 from tui.screens.main import MainScreen
 
@@ -87,3 +88,18 @@ async def test_a_folder_that_cannot_load_says_why_and_the_calculator_still_works
         await pilot.press("c", *"100")
         await pilot.pause()
         assert app.main.calculator is not None and app.main.calculator.points.result is not None
+
+
+async def test_the_dashboard_shown_again_replaces_its_panels_with_the_new_data() -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        later = load_agency(AppOptions(today=date(2027, 1, 31)))
+        assert isinstance(later, Agency)
+        app.main.dashboard.show_agency(later)
+        for _ in range(3):
+            await pilot.pause()
+        assert len(app.main.dashboard.query("#progress-panel")) == 1
+        shown = app.main.dashboard.query_one("#changes-panel .range-shown", Static)
+        assert str(shown.render()) == "Last 30 days: 2027-01-02 to 2027-01-31"

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static
 
 from tui.commands import PaletteCommand
@@ -71,19 +72,25 @@ class DashboardTab(TabBody):
             Content.assemble((partner.name, "bold"), f" · {agency.today} · rules {rules}")
         )
         grid = self.query_one("#dashboard-grid", Container)
-        grid.remove_children()
-        grid.mount_all(
-            [
-                ProgressPanel(agency),
-                ProgressionPanel(agency),
-                range_panel(agency, "changes"),
-                range_panel(agency, "selling"),
-                CommissionPanel(agency),
-                SavedReportsPanel(classes="dashboard-panel"),
-                RenewalsPanel(agency),
-            ]
-        )
+        panels = [
+            ProgressPanel(agency),
+            ProgressionPanel(agency),
+            range_panel(agency, "changes"),
+            range_panel(agency, "selling"),
+            CommissionPanel(agency),
+            SavedReportsPanel(classes="dashboard-panel"),
+            RenewalsPanel(agency),
+        ]
+        if grid.children:
+            # Reloaded: the old panels (and their ids) must be gone before the new ones arrive.
+            self.call_later(self._replace_panels, grid, panels)
+        else:
+            grid.mount_all(panels)
         self.refresh_bindings()
+
+    async def _replace_panels(self, grid: Container, panels: list[Widget]) -> None:
+        await grid.remove_children()
+        await grid.mount_all(panels)
 
     def show_load_error(self, error: DataFolderError) -> None:
         for loading in self.query(LoadingIndicator):
