@@ -38,12 +38,15 @@ class UserFilesCommands:
     def action_show_lists(self) -> None:
         from tui.screens.lists import ListsScreen
 
-        self._app.push_screen(ListsScreen())
+        # `l` again on the Lists view would only stack a second copy of it.
+        if not isinstance(self._app.screen, ListsScreen):
+            self._app.push_screen(ListsScreen())
 
     def action_show_saved_reports(self) -> None:
         from tui.screens.saved_reports import SavedReportsScreen
 
-        self._app.push_screen(SavedReportsScreen())
+        if not isinstance(self._app.screen, SavedReportsScreen):
+            self._app.push_screen(SavedReportsScreen())
 
     def action_show_settings(self) -> None:
         from tui.screens.settings import SettingsScreen

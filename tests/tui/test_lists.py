@@ -81,6 +81,9 @@ async def test_create_a_list_then_add_to_it_and_see_it_after_a_restart() -> None
         await settled(pilot)
         assert isinstance(restarted.screen, ListsScreen)
         assert rows_of(restarted.screen.query_one(VirtualTable))[0][:2] == ["Q4 wins", "6"]
+        stack = len(restarted.screen_stack)
+        await pilot.press("l")
+        assert len(restarted.screen_stack) == stack
         await pilot.press("enter")
         await settled(pilot)
         assert isinstance(restarted.screen, ListClientsScreen)
