@@ -97,9 +97,9 @@ async def test_sorting_by_any_column_from_the_keyboard() -> None:
         assert names == sorted(names)
         await pilot.press("s")
         assert shown(tab) == breakdown.query(sort="name", descending=True)
-        for steps, column in [(1, "sold"), (2, "managed"), (3, "combined"), (4, "deal_type"), (5, "market_type"),
-                              (6, "country"), (7, "mrr")]:  # fmt: skip
-            await pilot.press(*["left"] * 8, *["right"] * steps, "s")
+        # Right moves the column cursor one column on; s sorts by the column under it.
+        for column in ["sold", "managed", "combined", "deal_type", "market_type", "country", "mrr"]:
+            await pilot.press("right", "s")
             assert tab.sort == (column, False)
             assert shown(tab) == breakdown.query(sort=column, descending=False), column
         # A filter keeps the sort.
