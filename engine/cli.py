@@ -1,8 +1,8 @@
 """The `partner-dash` command line: thin over the engine.
 
-Subcommands live in small modules listed in `COMMAND_MODULES`; each has `register(subparsers)` and sets
-a `run(args) -> int` handler. With no subcommand the Textual app starts (imported only then, so the
-scriptable commands never pay for Textual).
+Subcommands live in small modules named in `COMMANDS`; each has `register(subparsers)` and sets a
+`run(args) -> int` handler. Only the module a command needs is imported, and with no subcommand the Textual
+app starts (imported only then), so neither pays for the other.
 """
 
 from __future__ import annotations
@@ -14,19 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from engine.points import (
-    InputError,
-    PointsResult,
-    calculate,
-    currency_to_points,
-    fmt2,
-    parse_amount,
-    points_to_currency,
-)
-from engine.rules import RuleBook, RulesError, RuleSet, load_rulebook, shipped_rulebook
 from engine.terms import DealType
+
+if TYPE_CHECKING:
+    from engine.rules import RuleBook, RuleSet
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -34,6 +27,8 @@ EXIT_BAD_INPUT = 2
 # Subcommand -> the module that registers it (register(subparsers)). Only the module a command needs is
 # imported, so neither the app nor a quick `calc` pays for loading the others.
 COMMANDS: dict[str, str] = {
+    "calc": "engine.cli_points",
+    "convert": "engine.cli_points",
     "locate": "engine.cli_store",
     "lists": "engine.cli_store",
     "validate": "engine.cli_data",
@@ -92,6 +87,8 @@ def add_rules_options(parser: argparse.ArgumentParser) -> None:
 
 def resolve_rules(rules: str | None, rules_file: Path | None) -> tuple[RuleBook, RuleSet | None]:
     """The rule book for `--rules`/`--rules-file`, and the rule set `--rules` names (None: by date)."""
+    from engine.rules import load_rulebook, shipped_rulebook
+
     rule_set_id = rules
     if rules is not None and (rules.endswith(".toml") or Path(rules).is_file()):
         rules_file, rule_set_id = Path(rules), None
@@ -112,136 +109,6 @@ def print_table(rows: Sequence[tuple[str, ...]]) -> None:
         print("  ".join(cells).rstrip())
 
 
-# --- calc / convert ------------------------------------------------------------------------------------
-
-
-def _add_market_options(parser: argparse.ArgumentParser, *, amount: bool) -> None:
-    if amount:
-        parser.add_argument("--amount", required=True, help="sold amount: monthly MRR in the client currency")
-    parser.add_argument("--currency", required=True, help="client currency (ISO 4217), e.g. USD, EUR")
-    parser.add_argument("--country", required=True, help="client country (ISO 3166-1 alpha-2), e.g. US, IN")
-    parser.add_argument(
-        "--deal-type",
-        required=True,
-        type=deal_type_arg,
-        help="sourced (partner-sourced) or assisted (partner-assisted)",
-    )
-    parser.add_argument(
-        "--other-partners",
-        type=count_arg,
-        default=0,
-        metavar="N",
-        help="other partners managing the client (default 0)",
-    )
-    parser.add_argument(
-        "--legacy-upsell",
-        action="store_true",
-        help="an upsell on a product line first sold before 2024-02-27 (keeps the old sold rate)",
-    )
-    add_rules_options(parser)
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def _rule_set(args: argparse.Namespace) -> RuleSet:
-    book, named = resolve_rules(args.rules, args.rules_file)
-    return named if named is not None else book.default
-
-
-def _print_points(result: PointsResult) -> None:
-    rules = result.rules
-    market = "growth market" if result.growth_market else "standard market"
-    print(f"Rule set {rules.id} ({rules.name}; from {rules.applies_from})")
-    print(f"Client market: {result.country}, {market}")
-    rows: list[tuple[str, ...]] = [("Sold points", fmt2(result.sold_points), result.sold.rule)]
-    if result.managed is not None:
-        rows.append(("Managed points", fmt2(result.managed_points), result.managed.rule))
-    rows.append(("Total points", fmt2(result.total_points), ""))
-    print_table(rows)
-
-
-def run_calc(args: argparse.Namespace) -> int:
-    rules = _rule_set(args)
-    result = calculate(
-        rules,
-        parse_amount(args.amount, "amount"),
-        args.currency,
-        args.country,
-        args.deal_type,
-        manage=args.manage,
-        other_partners=args.other_partners,
-        legacy_upsell=args.legacy_upsell,
-    )
-    if args.json:
-        print_json(result.as_json())
-    else:
-        _print_points(result)
-    return EXIT_OK
-
-
-def run_convert(args: argparse.Namespace) -> int:
-    rules = _rule_set(args)
-    options = {"other_partners": args.other_partners, "legacy_upsell": args.legacy_upsell}
-    if args.to == "currency":
-        conversion = points_to_currency(
-            rules,
-            parse_amount(args.sold_points or "0", "sold points"),
-            parse_amount(args.managed_points or "0", "managed points"),
-            args.currency,
-            args.country,
-            args.deal_type,
-            **options,
-        )
-    else:
-        conversion = currency_to_points(
-            rules,
-            parse_amount(args.sold_value or "0", "sold value"),
-            parse_amount(args.managed_value or "0", "managed value"),
-            args.currency,
-            args.country,
-            args.deal_type,
-            **options,
-        )
-    payload = conversion.as_json()
-    if args.json:
-        print_json(payload)
-        return EXIT_OK
-    market = "growth market" if conversion.growth_market else "standard market"
-    print(f"Rule set {rules.id}; client market {conversion.country}, {market}; currency {conversion.currency}")
-    print_table(
-        [
-            ("", "points", f"monthly value ({conversion.currency})"),
-            ("Sold", str(payload["sold_points"]), str(payload["sold_value"])),
-            ("Managed", str(payload["managed_points"]), str(payload["managed_value"])),
-            ("Total", str(payload["total_points"]), str(payload["total_value"])),
-        ]
-    )
-    return EXIT_OK
-
-
-def _register_points(sub: argparse._SubParsersAction[Parser]) -> None:
-    calc = sub.add_parser(
-        "calc",
-        help="points a deal earns",
-        description="What a deal is worth in tier points: sold, managed and total, with the rule behind each.",
-    )
-    _add_market_options(calc, amount=True)
-    calc.add_argument("--manage", action="store_true", help="you will also manage this client (adds managed points)")
-    calc.set_defaults(run=run_calc)
-
-    convert = sub.add_parser(
-        "convert",
-        help="points <-> monthly value in a currency",
-        description="Convert tier points to the monthly MRR that earns them, or MRR to points.",
-    )
-    convert.add_argument("--to", required=True, choices=["currency", "points"], help="what to convert to")
-    _add_market_options(convert, amount=False)
-    convert.add_argument("--sold-points", help="sold points (with --to currency)")
-    convert.add_argument("--managed-points", help="managed points (with --to currency)")
-    convert.add_argument("--sold-value", help="sold MRR in the currency (with --to points)")
-    convert.add_argument("--managed-value", help="managed MRR in the currency (with --to points)")
-    convert.set_defaults(run=run_convert)
-
-
 # --- entry point ---------------------------------------------------------------------------------------
 
 
@@ -253,8 +120,6 @@ def _modules_needed(argv: Sequence[str] | None) -> list[str]:
     ]
     if positional and positional[0] in COMMANDS:
         return [COMMANDS[positional[0]]]
-    if positional and positional[0] in ("calc", "convert"):
-        return []
     if not positional and not {"-h", "--help"} & set(words):
         return []
     return list(dict.fromkeys(COMMANDS.values()))
@@ -272,7 +137,6 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=day_arg, help="the date to compute figures for")
     add_rules_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    _register_points(sub)
     for name in _modules_needed(argv):
         register: Callable[[argparse._SubParsersAction[Parser]], None] = importlib.import_module(name).register
         register(sub)
@@ -292,7 +156,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
     try:
         return handler(args)
-    except (InputError, RulesError, BadInput) as exc:
+    except Exception as exc:
+        # The engine's input errors, imported only now: the app and light commands never load them.
+        from engine.points import InputError
+        from engine.rules import RulesError
+
+        if not isinstance(exc, InputError | RulesError | BadInput):
+            raise
         lines = str(exc).splitlines() or ["bad input"]
         prog = f"partner-dash {args.command}" if args.command else "partner-dash"
         for line in lines:
