@@ -230,6 +230,12 @@ def write_export(
         raise ExportExists(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        # Only when the folder's own path is taken by something that is not a folder.
+        raise ExportError("folder", f"{folder} is a file, not a folder; choose another export folder") from None
+    except OSError as exc:
+        raise ExportError("folder", f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
         with replacing(path, overwrite=overwrite) as temp:
             count = _WRITERS[fmt](temp, columns, rows)
     except FileExistsError:

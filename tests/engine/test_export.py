@@ -324,3 +324,15 @@ def test_an_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="cannot write") as raised:
         write_export(["a"], [["x"]], blocker / "exports", "x", "csv")
     assert raised.value.field == "folder"
+
+
+def test_an_export_folder_that_is_a_file_is_a_folder_error_not_a_question(tmp_path: Path) -> None:
+    # Not ExportExists: agreeing to replace could never help, so the dialog must not ask.
+    blocker = tmp_path / "exports"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(ExportError) as raised:
+        write_export(["a"], [["x"]], blocker, "x", "csv", overwrite=True)
+    assert not isinstance(raised.value, ExportExists)
+    assert raised.value.field == "folder"
+    assert str(raised.value).endswith(f"{blocker} is a file, not a folder; choose another export folder")
+    assert blocker.read_text() == "a file where the folder should be"
