@@ -129,3 +129,13 @@ def test_snapshot_80x24(snap_compare: object) -> None:
 
 def test_snapshot_160x45(snap_compare: object) -> None:
     assert snap_compare(app_on_the_sample(), terminal_size=WIDE, run_before=on_tab("4"))  # type: ignore[operator]
+
+
+async def test_a_reload_replaces_the_cards(opened: list[str]) -> None:
+    tab = TeamTab()
+    async with showing(tab, hand_made_agency(TEAM)) as pilot:
+        tab.show_agency(hand_made_agency(TEAM[1:]))
+        await pilot.pause()
+        names = [str(card.query_one(".contact-name", Label).visual) for card in tab.query(ContactCard)]
+        assert names == ["Daniel Ortega · Channel Account Manager", "Mallory · Intruder"]
+        assert [card.id for card in tab.query(ContactCard)] == ["contact-0", "contact-1"]

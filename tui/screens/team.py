@@ -86,8 +86,16 @@ class TeamTab(TabBody):
         intro = "Your contacts at HubSpot. Tab to Send email and press Enter to write to one." if team else NO_TEAM
         self.query_one("#team-intro", Static).update(Content(intro))
         contacts = self.query_one("#team-contacts", Vertical)
-        contacts.remove_children()
-        contacts.mount_all(self._cards(team))
+        cards = list(self._cards(team))
+        if contacts.children:
+            # Reloaded: the old cards (and their ids) must be gone before the new ones arrive.
+            self.call_later(self._replace_cards, contacts, cards)
+        else:
+            contacts.mount_all(cards)
+
+    async def _replace_cards(self, contacts: Vertical, cards: list[Widget]) -> None:
+        await contacts.remove_children()
+        await contacts.mount_all(cards)
 
     @staticmethod
     def _cards(team: tuple[Contact, ...]) -> Iterator[Widget]:
