@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from engine.countries import country_names
+from engine.errors import InputError as InputError  # re-exported: callers catch it from here
 from engine.rules import RuleSet
 from engine.terms import DealType, Track
 
@@ -19,14 +20,6 @@ HUNDRED = Decimal(100)
 # Far above any real client's MRR; larger input is a typo, not a deal.
 MAX_AMOUNT = Decimal("1000000000000")
 MAX_PARTNERS = 1000
-
-
-class InputError(ValueError):
-    """Input a user typed that cannot be priced; `field` names the input it concerns."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(message)
 
 
 def round_points(value: Decimal) -> Decimal:

@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
-from engine.rules import RuleSet
 from tui.commands import PaletteCommand, PaletteProvider
 from tui.screens.main import TABS, MainScreen
 from tui.user_files import UserFiles
@@ -31,6 +30,7 @@ from tui.user_files_commands import UserFilesCommands
 if TYPE_CHECKING:
     from engine.loader import DataFolderError
     from engine.report import Agency
+    from engine.rules import RuleSet
 
 STYLES: list[str | PurePath] = [
     Path(__file__).parent / "styles" / name
@@ -107,7 +107,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         self.user_files = user_files if user_files is not None else UserFiles.load()
         self.options = self.user_files.fill_options(options or AppOptions())
         self._theme_given = theme is not None
-        self.rules = rules if rules is not None else self.options.rule_set()
+        self._rules = rules
         self._main: MainScreen | None = None
         self.agency: Agency | None = None
         self.load_error: DataFolderError | None = None
@@ -115,13 +115,20 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
+    @property
+    def rules(self) -> RuleSet:
+        """The calculator's rule set: resolved on first use (after the first frame) unless given."""
+        if self._rules is None:
+            self._rules = self.options.rule_set()
+        return self._rules
+
     def get_default_screen(self) -> MainScreen:
         return self.main
 
     @property
     def main(self) -> MainScreen:
         if self._main is None:
-            self._main = MainScreen(self.rules)
+            self._main = MainScreen()
         return self._main
 
     def on_mount(self) -> None:
@@ -245,7 +252,9 @@ class PartnerDashApp(UserFilesCommands, App[None]):
 def run(args: argparse.Namespace) -> int:
     files = UserFiles.load()
     options = files.fill_options(AppOptions.from_args(args))
-    # Resolved before the screen opens: an unusable rules file is a one-line error and exit code 2.
-    app = PartnerDashApp(options, rules=options.rule_set(), user_files=files)
+    # A rules file or id the user named is checked before the screen opens: an unusable one is a one-line error
+    # and exit code 2. The shipped rules cannot fail, so they load after the first frame.
+    named = options.rules is not None or options.rules_file is not None
+    app = PartnerDashApp(options, rules=options.rule_set() if named else None, user_files=files)
     app.run()
     return app.return_code or 0

@@ -8,12 +8,13 @@ says what happened in a notification.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from engine.report import ReportRows
-from engine.store import ReportQuery, SavedReport
+if TYPE_CHECKING:
+    from engine.report import ReportRows
+    from engine.store import ReportQuery, SavedReport
 
 ACTIONS = ("use_in_lists", "export", "save_report")
 

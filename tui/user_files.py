@@ -22,9 +22,8 @@ from textual.worker import Worker
 
 from engine import paths
 from engine.config import Config, ConfigError, load_config, save_config
+from engine.errors import InputError
 from engine.models import LoadProblem
-from engine.points import InputError
-from engine.rules import RulesError
 from engine.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -69,6 +68,8 @@ class UserFiles:
             changes["rules_file"] = self.config.rules_file
         filled = dataclasses.replace(options, **changes)  # type: ignore[arg-type]
         if "rules_file" in changes:
+            from engine.rules import RulesError
+
             try:
                 filled.rule_set()
             except (RulesError, InputError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -12,16 +13,13 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from engine.rules import RuleSet
 from tui.screens.dashboard import DashboardTab
-from tui.screens.partner_tier import PartnerTierTab
-from tui.screens.points_breakdown import PointsBreakdownTab
 from tui.screens.tab import TabBody
-from tui.screens.team import TeamTab
 
 if TYPE_CHECKING:
     from engine.loader import DataFolderError
     from engine.report import Agency
+    from engine.rules import RuleSet
     from tui.widgets.calculator import CalculatorSidebar
 
 
@@ -30,14 +28,19 @@ class Tab:
     id: str
     label: str
     key: str
-    body: type[TabBody]
+    body: str  # "module:Class" — imported after the first frame (the Dashboard's at once: it shows the loading)
+
+    def body_class(self) -> type[TabBody]:
+        module, name = self.body.split(":")
+        body: type[TabBody] = getattr(importlib.import_module(module), name)
+        return body
 
 
 TABS = (
-    Tab("dashboard", "Dashboard", "1", DashboardTab),
-    Tab("partner-tier", "Partner Tier", "2", PartnerTierTab),
-    Tab("points-breakdown", "Points Breakdown", "3", PointsBreakdownTab),
-    Tab("hubspot-team", "HubSpot Team", "4", TeamTab),
+    Tab("dashboard", "Dashboard", "1", "tui.screens.dashboard:DashboardTab"),
+    Tab("partner-tier", "Partner Tier", "2", "tui.screens.partner_tier:PartnerTierTab"),
+    Tab("points-breakdown", "Points Breakdown", "3", "tui.screens.points_breakdown:PointsBreakdownTab"),
+    Tab("hubspot-team", "HubSpot Team", "4", "tui.screens.team:TeamTab"),
 )
 
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
@@ -51,37 +54,49 @@ class MainScreen(Screen[None]):
         Binding("escape", "close_calculator", "Close calculator", id="close-calculator"),
     ]
 
-    def __init__(self, rules: RuleSet) -> None:
+    def __init__(self) -> None:
         super().__init__(id="main")
-        self.rules = rules
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
+        self._bodies_ready = False  # the tabs after the Dashboard, built after the first frame
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="body"), TabbedContent(id="tabs"):
             for tab in TABS:
                 with TabPane(tab.label, id=tab.id):
-                    yield tab.body(id=f"{tab.id}-body")
+                    if tab.id == "dashboard":
+                        yield DashboardTab(id="dashboard-body")
         yield Footer()
 
     def on_mount(self) -> None:
-        # The calculator starts hidden, and building it is most of the start-up work: it is built (and its
-        # modules imported) just after the first frame is on screen.
-        self.call_after_refresh(self._prepare_calculator)
+        # The other tabs and the calculator are most of the start-up work (their modules pull in the engine and
+        # the charts): they are built just after the first frame is on screen.
+        self.call_after_refresh(self._prepare)
 
-    async def _prepare_calculator(self) -> None:
+    async def _prepare(self) -> None:
         # Not when the app is already closing (a quick q).
-        if self.query_one("#body").is_attached:
-            await self.ready_calculator()
+        if not self.query_one("#body").is_attached:
+            return
+        bodies = [tab.body_class()(id=f"{tab.id}-body") for tab in TABS[1:]]
+        for tab, body in zip(TABS[1:], bodies, strict=True):
+            await self.query_one(f"#{tab.id}", TabPane).mount(body)
+        # Data that arrived while they were being built is given to them now (no await in between).
+        self._bodies_ready = True
+        if self.agency is not None:
+            for body in bodies:
+                body.show_agency(self.agency)
+        self._check_filter()
+        await self.ready_calculator()
 
     async def ready_calculator(self) -> CalculatorSidebar:
         """The calculator sidebar, built on first use (whichever comes first: this or a key)."""
         if self.calculator is None:
             from tui.widgets.calculator import CalculatorSidebar
 
-            self.calculator = CalculatorSidebar(self.rules)
+            rules: RuleSet = getattr(self.app, "rules")  # noqa: B009 -- the app resolves its rule set on first use
+            self.calculator = CalculatorSidebar(rules)
             self._calculator_mounted = self.query_one("#body").mount(self.calculator)
         if self._calculator_mounted is not None:
             await self._calculator_mounted
@@ -90,8 +105,10 @@ class MainScreen(Screen[None]):
     def show_agency(self, agency: Agency) -> None:
         """The loaded data, to every tab (and to the calculator's what-if line)."""
         self.agency = agency
-        for body in self.query(TabBody):
-            body.show_agency(agency)
+        self.dashboard.show_agency(agency)
+        if self._bodies_ready:
+            for tab in TABS[1:]:
+                self.query_one(f"#{tab.id}-body", TabBody).show_agency(agency)
         self.call_after_refresh(self._check_filter)
         self.call_after_refresh(self._give_what_if, agency)
 
@@ -120,8 +137,10 @@ class MainScreen(Screen[None]):
         return self.query_one("#tabs", TabbedContent)
 
     @property
-    def active_tab_body(self) -> TabBody:
-        return self.query_one(f"#{self.tabs.active}-body", TabBody)
+    def active_tab_body(self) -> TabBody | None:
+        """The active tab's body; None in the moment after the first frame before it is built."""
+        found = self.query(f"#{self.tabs.active}-body")
+        return found.first(TabBody) if found else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_calculator":
@@ -138,7 +157,8 @@ class MainScreen(Screen[None]):
     def _check_filter(self) -> None:
         # Whether `/` has a filter to go to depends on the tab (and on its data being shown). The footer
         # rebuilds itself when bindings are refreshed, so only when that really changes.
-        has_filter = self.active_tab_body.filter_input is not None
+        body = self.active_tab_body
+        has_filter = body is not None and body.filter_input is not None
         if has_filter != self._had_filter:
             self._had_filter = has_filter
             self.refresh_bindings()
@@ -160,6 +180,7 @@ class MainScreen(Screen[None]):
             self.calculator.is_open = False
 
     def action_focus_filter(self) -> None:
-        field = self.active_tab_body.filter_input
+        body = self.active_tab_body
+        field = body.filter_input if body is not None else None
         if field is not None:
             field.focus()

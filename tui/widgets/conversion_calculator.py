@@ -12,6 +12,7 @@ from textual.widgets import Input, Select
 from engine.points import Conversion, Figure, currency_to_points, points_to_currency, round_points
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
+from tui.widgets.field_input import FieldInput
 from tui.widgets.fields import FieldRow
 
 TO_CURRENCY = "currency"
@@ -27,8 +28,8 @@ class ConversionCalculator(DealForm):
             Select(METHODS, value=TO_CURRENCY, allow_blank=False, compact=True, id="conv-method"),
             field="method",
         )
-        self.sold_row = FieldRow("Sold points", Input(compact=True, id="conv-sold"), field="sold")
-        self.managed_row = FieldRow("Managed points", Input(compact=True, id="conv-managed"), field="managed")
+        self.sold_row = FieldRow("Sold points", FieldInput(compact=True, id="conv-sold"), field="sold")
+        self.managed_row = FieldRow("Managed points", FieldInput(compact=True, id="conv-managed"), field="managed")
 
     def compose(self) -> ComposeResult:
         yield self.method_row

@@ -13,12 +13,13 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from engine.countries import country_names, normalise_country, search_countries
+from tui.widgets.field_input import FieldInput
 
 # Enough to scan by eye; typing more narrows the list.
 MAX_MATCHES = 30
 
 
-class CountryInput(Input):
+class CountryInput(FieldInput):
     """The text part of the country field; up, down and enter drive the list of matches under it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Select
 
 from engine.metrics import DateRange, RangePreset, date_range
 from engine.points import InputError
+from tui.widgets.field_input import FieldInput
 from tui.widgets.text_line import TextLine
 
 PRESETS = (RangePreset.LAST_30_DAYS, RangePreset.LAST_90_DAYS, RangePreset.THIS_QUARTER, RangePreset.LAST_12_MONTHS)
@@ -68,9 +69,9 @@ class RangeSelector(Vertical):
             yield Select(options, value=self.preset, allow_blank=False, compact=True, classes="range-preset")
         with Horizontal(classes="range-custom"):
             yield Label("From")
-            yield Input(placeholder="YYYY-MM-DD", compact=True, classes="range-from")
+            yield FieldInput(placeholder="YYYY-MM-DD", compact=True, classes="range-from")
             yield Label("to")
-            yield Input(placeholder="YYYY-MM-DD", compact=True, classes="range-to")
+            yield FieldInput(placeholder="YYYY-MM-DD", compact=True, classes="range-to")
         yield self.message
 
     @property
