@@ -262,3 +262,26 @@ async def test_the_palette_offers_the_dashboard_numbers_once_loaded() -> None:
         commands["Commission view"].run()
         await pilot.pause()
         assert isinstance(app.screen, CommissionScreen)
+
+
+async def test_escape_leaves_a_custom_date_for_its_range_selector_and_digits_switch_tabs_again() -> None:
+    async with dashboard() as (app, pilot):
+        panel = app.main.dashboard.query_one("#changes-panel", RangePanel)
+        panel.query_one(Select).value = RangePreset.CUSTOM
+        await pilot.pause()
+        start = panel.query_one(".range-from", Input)
+        start.focus()
+        await pilot.press("ctrl+u", *"2026-07-01", "escape")
+        assert panel.query_one(".range-preset", Select).has_focus
+        await pilot.press("3")
+        assert app.main.tabs.active == "points-breakdown"
+        assert start.value == "2026-07-01"
+
+
+async def test_after_a_tab_switch_the_first_figure_is_focused() -> None:
+    async with dashboard() as (app, pilot):
+        first = app.main.dashboard.query(MetricFigure).first()
+        app.main.dashboard.query_one(".range-preset", Select).focus()
+        app.main.dashboard.focus_first()
+        await pilot.pause()
+        assert first.has_focus

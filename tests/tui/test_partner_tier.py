@@ -160,3 +160,13 @@ def test_snapshot_80x24(snap_compare: object) -> None:
 
 def test_snapshot_160x45(snap_compare: object) -> None:
     assert snap_compare(app_on_the_sample(), terminal_size=WIDE, run_before=on_tab("2"))  # type: ignore[operator]
+
+
+async def test_after_a_tab_switch_the_tab_itself_is_focused_so_the_arrows_scroll_it() -> None:
+    tab = PartnerTierTab()
+    async with showing(tab, sample_agency()) as pilot:
+        tab.focus_first()
+        await pilot.pause()
+        assert tab.has_focus
+        await pilot.press("down")
+        assert tab.scroll_target_y > 0 or tab.scroll_y > 0

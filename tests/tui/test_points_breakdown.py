@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tab_data import SMALL, WIDE, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
+from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
 from textual.widgets import Input, Select, Static
 
 from engine.terms import DealType, MarketType
@@ -147,3 +147,63 @@ def test_snapshot_searched_and_sorted_80x24(snap_compare: object) -> None:
     # "/" and a search, Enter to the table, sort by Sold (one column right of Client) descending.
     keys = ("slash", *"ti", "enter", "right", "s", "s")
     assert snap_compare(app_on_the_sample(), terminal_size=SMALL, run_before=on_tab("3", *keys))  # type: ignore[operator]
+
+
+async def test_escape_leaves_the_search_so_the_digit_keys_switch_tabs_again() -> None:
+    app = app_on_the_sample()
+    async with app.run_test(size=SMALL) as pilot:
+        await app.wait_until_loaded()
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "slash", *"acme4")
+        tab = app.query_one(PointsBreakdownTab)
+        search = tab.query_one("#breakdown-search", Input)
+        assert search.has_focus and search.value == "acme4"
+        await pilot.press("escape")
+        assert tab.table.has_focus
+        await pilot.press("4")
+        assert app.main.tabs.active == "hubspot-team"
+        assert search.value == "acme4"
+
+
+async def test_escape_outside_a_field_still_closes_the_calculator() -> None:
+    app = app_on_the_sample()
+    async with app.run_test(size=SMALL) as pilot:
+        await app.wait_until_loaded()
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        tab = app.query_one(PointsBreakdownTab)
+        calculator = await app.main.ready_calculator()
+        calculator.is_open = True
+        tab.table.focus()
+        await pilot.pause()
+        await pilot.press("escape")
+        assert not calculator.is_open
+
+
+async def test_a_search_that_matches_nothing_says_so_instead_of_loading() -> None:
+    tab = PointsBreakdownTab()
+    app = TabHost(tab)
+    async with app.run_test(size=SMALL) as pilot:
+        assert drawn_row(tab, 0) == "Loading…"
+        await app.show(hand_made_agency())
+        await pilot.pause()
+        tab.query_one("#breakdown-search", Input).focus()
+        await pilot.press(*"acme4")
+        assert shown(tab) == []
+        assert drawn_row(tab, 0) == "No clients match 'acme4'"
+        tab.query_one("#breakdown-market-type", Select).value = "growth"
+        await pilot.pause()
+        assert drawn_row(tab, 0) == "No growth clients match 'acme4'"
+        await pilot.press(*["backspace"] * 5)
+        tab.query_one("#breakdown-deal-type", Select).value = "sourced"
+        await pilot.pause()
+        assert drawn_row(tab, 0) == "No growth sourced clients"
+
+
+async def test_after_a_tab_switch_the_table_is_focused() -> None:
+    tab = PointsBreakdownTab()
+    async with showing(tab, hand_made_agency()) as pilot:
+        tab.query_one("#breakdown-search", Input).focus()
+        tab.focus_first()
+        await pilot.pause()
+        assert tab.table.has_focus

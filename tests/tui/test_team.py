@@ -139,3 +139,14 @@ async def test_a_reload_replaces_the_cards(opened: list[str]) -> None:
         names = [str(card.query_one(".contact-name", Label).visual) for card in tab.query(ContactCard)]
         assert names == ["Daniel Ortega · Channel Account Manager", "Mallory · Intruder"]
         assert [card.id for card in tab.query(ContactCard)] == ["contact-0", "contact-1"]
+
+
+async def test_after_a_tab_switch_the_first_usable_send_email_is_focused(opened: list[str]) -> None:
+    tab = TeamTab()
+    # The first contact's address is unusable (its button disabled): the next one's button gets the focus.
+    async with showing(tab, hand_made_agency((TEAM[2], *TEAM[:2]))) as pilot:
+        tab.focus_first()
+        await pilot.pause()
+        cards = list(tab.query(ContactCard))
+        assert cards[0].query_one(Button).disabled
+        assert cards[1].query_one(Button).has_focus

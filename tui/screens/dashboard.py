@@ -22,6 +22,8 @@ from tui.commands import PaletteCommand
 from tui.screens.tab import TabBody
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from engine.loader import DataFolderError
     from engine.report import Agency
     from engine.store import ReportQuery
@@ -51,7 +53,7 @@ class DashboardTab(TabBody):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_commission":
             return self.agency is not None
-        return True
+        return super().check_action(action, parameters)
 
     def show_agency(self, agency: Agency) -> None:
         from tui.widgets.dashboard_panels import (
@@ -91,6 +93,25 @@ class DashboardTab(TabBody):
     async def _replace_panels(self, grid: Container, panels: list[Widget]) -> None:
         await grid.remove_children()
         await grid.mount_all(panels)
+
+    def focus_first(self) -> None:
+        from tui.widgets.metric import MetricFigure
+
+        figures = self.query(MetricFigure)
+        if figures:
+            figures.first().focus()
+        else:
+            super().focus_first()
+
+    def leave_field(self, field: Input) -> None:
+        # Out of a custom date: to its range's preset selector, where the user was, not back to the top.
+        from tui.widgets.range_selector import RangeSelector
+
+        selectors = [node for node in field.ancestors if isinstance(node, RangeSelector)]
+        if selectors:
+            selectors[0].query_one(".range-preset").focus()
+        else:
+            super().leave_field(field)
 
     def show_load_error(self, error: DataFolderError) -> None:
         for loading in self.query(LoadingIndicator):

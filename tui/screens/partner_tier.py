@@ -200,6 +200,10 @@ class PartnerTierTab(TabBody):
         self.agency: Agency | None = None
         self.tool_usage: ToolUsage | None = None
 
+    def focus_first(self) -> None:
+        # The tab is one scrolling page with nothing to select: focused, the arrows scroll it.
+        self.focus()
+
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="tier-loading")
         with Vertical(id="tier-content"):

@@ -103,6 +103,15 @@ def cell_texts(breakdown: Breakdown, index: int) -> tuple[str, ...]:
     )
 
 
+def no_rows_text(deal_type: DealType | None, market_type: MarketType | None, text: str, clients: int) -> str:
+    """What the table says when the filters leave no rows (data strings shown by repr: quoted, escapes visible)."""
+    if not clients:
+        return "No clients in the data"
+    kinds = " ".join(choice.value for choice in (market_type, deal_type) if choice is not None)
+    who = f"No {kinds} clients" if kinds else "No clients"
+    return f"{who} match {text!r}" if text else who
+
+
 class PointsBreakdownTab(TabBody):
     HELP_SECTION = "Points Breakdown"
 
@@ -131,6 +140,9 @@ class PointsBreakdownTab(TabBody):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#breakdown-table", VirtualTable)
+
+    def focus_first(self) -> None:
+        self.table.focus()
 
     def show_agency(self, agency: Agency) -> None:
         def prepare() -> None:
@@ -165,7 +177,9 @@ class PointsBreakdownTab(TabBody):
 
     def _rows(self) -> list[int]:
         assert self.agency is not None
-        return self._searches.rows(self.agency.breakdown, *self.filters(), self.sort)
+        filters = self.filters()
+        self.table.empty_text = no_rows_text(*filters, len(self.agency.breakdown))
+        return self._searches.rows(self.agency.breakdown, *filters, self.sort)
 
     def _refresh_rows(self) -> None:
         if self.agency is None:

@@ -1,10 +1,12 @@
-"""What every main tab's body offers the app: an optional filter field (for `/`), and a placeholder style."""
+"""What every main tab's body offers the app: an optional filter field (for `/`), escape out of a field, the
+widget to focus after a tab switch, and a placeholder style."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -16,11 +18,35 @@ FILTER_CLASS = "tab-filter"
 
 
 class TabBody(VerticalScroll):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Inside a field the digit keys are typed; escape gives them back to the tab switch.
+        Binding("escape", "leave_field", "Leave field", id="tab.leave-field"),
+    ]
+
     def show_agency(self, agency: Agency) -> None:
         """Called on the UI thread when the agency's data is loaded (and again when it is reloaded).
 
         The tab shows what `agency` (engine.report.Agency) computes; it keeps only view state of its own.
         """
+
+    def focus_first(self) -> None:
+        """Focus the tab's main widget (after a tab switch): here the first focusable one, else the tab itself."""
+        first = next((widget for widget in self.query("*") if widget.focusable), None)
+        (first or self).focus()
+
+    def leave_field(self, field: Input) -> None:
+        """Where focus goes when escape leaves `field`: the tab's main widget unless a tab knows better."""
+        self.focus_first()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return isinstance(self.screen.focused, Input)
+        return True
+
+    def action_leave_field(self) -> None:
+        field = self.screen.focused
+        if isinstance(field, Input):
+            self.leave_field(field)
 
     @property
     def filter_input(self) -> Input | None:

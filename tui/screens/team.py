@@ -81,6 +81,13 @@ class TeamTab(TabBody):
         yield Static(Content("Loading the agency's data…"), id="team-intro")
         yield Vertical(id="team-contacts")
 
+    def focus_first(self) -> None:
+        usable = next((button for button in self.query(".contact-send") if not button.disabled), None)
+        if usable is not None:
+            usable.focus()
+        else:
+            super().focus_first()
+
     def show_agency(self, agency: Agency) -> None:
         team = agency.dataset.partner.team
         intro = "Your contacts at HubSpot. Tab to Send email and press Enter to write to one." if team else NO_TEAM

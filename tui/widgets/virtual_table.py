@@ -198,6 +198,17 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._view
 
     @property
+    def empty_text(self) -> str:
+        """What the table says when the view has no rows."""
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            self.refresh()
+
+    @property
     def cursor_row_index(self) -> int | None:
         """The row index under the cursor, or None when the view is empty."""
         return self._view[self._cursor] if self._view else None
