@@ -24,6 +24,7 @@ from tui.widgets.calculator import CalculatorSidebar
 from tui.widgets.deal_form import DealForm
 from tui.widgets.figures import FigureRow
 from tui.widgets.points_calculator import PointsCalculator
+from tui.widgets.text_line import TextLine
 
 FIGURES = ("#sold-points", "#managed-points", "#total-points")
 
@@ -111,7 +112,7 @@ async def test_currency_country_and_deal_type_change_the_figures() -> None:
         await pilot.press("ctrl+u", *"India")
         assert figures(app) == ("113.64", "22.73", "136.36")
         assert "GROWTH MARKET, x2 on sold and managed points" in note(app, "country")
-        heading = str(app.query_one(PointsCalculator).heading.visual)
+        heading = app.query_one(PointsCalculator).heading.text
         assert heading.startswith("▲ Growth market IN")
         assert "growth market IN (x2 on sold points)" in app.query_one("#sold-points", FigureRow).rule
 
@@ -205,7 +206,7 @@ async def test_markup_in_what_was_typed_is_shown_literally() -> None:
         await pilot.press("c", *"[b]1[/b]")
         row = app.query_one(PointsCalculator).rows["sold amount"]
         assert row.note == "sold amount: '[b]1[/b]' is not a number"
-        assert "'[b]1[/b]'" in str(row.query_one(".field-note").visual)
+        assert "'[b]1[/b]'" in row.query_one(".field-note", TextLine).text
 
 
 class HomeCurrencyApp(App[None]):
@@ -370,3 +371,20 @@ async def test_escape_closes_the_country_list_first_then_the_calculator() -> Non
         assert app.main.calculator is not None and app.main.calculator.is_open
         await pilot.press("escape")
         assert not app.main.calculator.is_open
+
+
+async def test_the_what_if_line_is_in_sight_at_80x24_without_scrolling() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await price_1000_and_manage(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.query_one(PointsCalculator)
+        line = form.what_if_line
+        assert line.text.startswith("With this deal: ") and form.scroll_y == 0
+        visible = form.content_region
+        assert visible.contains_region(line.region), (line.region, visible)
+        # Right under the total, the figure it adds to.
+        total = app.query_one("#total-points", FigureRow)
+        assert line.region.y == total.region.bottom

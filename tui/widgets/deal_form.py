@@ -90,9 +90,14 @@ class DealForm(VerticalScroll, can_focus=False):
         yield self.heading
         # The total first: on a short terminal it is the figure that must not scroll out of sight.
         yield total
+        yield from self.under_total()
         yield sold
         yield managed
         yield self.message
+
+    def under_total(self) -> ComposeResult:
+        """What a form shows right under its total, in sight without scrolling at 80x24 (nothing here)."""
+        yield from ()
 
     def on_mount(self) -> None:
         # Watchers run while the key is being handled, so the figures change in the same frame as the

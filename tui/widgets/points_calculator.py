@@ -36,6 +36,8 @@ class PointsCalculator(DealForm):
         yield self.manage
         yield self.partners_row
         yield from self.results()
+
+    def under_total(self) -> ComposeResult:
         yield self.what_if_line
 
     @property
@@ -88,3 +90,5 @@ class PointsCalculator(DealForm):
     def after_recompute(self, shown: tuple[Shown, Shown, Shown] | None) -> None:
         line = self.what_if(self.result) if self.what_if is not None and self.result is not None else ""
         self.what_if_line.show(line)
+        # The separator under the total moves below the what-if line while it is shown (calculator.tcss).
+        self.set_class(bool(line), "-with-what-if")
