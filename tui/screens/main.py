@@ -60,6 +60,7 @@ class MainScreen(Screen[None]):
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
         self._bodies_ready = False  # the tabs after the Dashboard, built after the first frame
+        self._switching = False  # a tab switch by key is under way: the new tab takes focus
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
@@ -153,6 +154,17 @@ class MainScreen(Screen[None]):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content is self.tabs:
             self._check_filter()
+            # After a switch by key, keys go to the tab just shown (arrows, enter), not to a widget of the one now
+            # hidden; the first tab shown at start leaves focus where the user puts it (e.g. in the calculator).
+            body = self.active_tab_body
+            if body is not None and self._switching:
+                self.call_after_refresh(self._focus_tab, body)
+            self._switching = False
+
+    def _focus_tab(self, body: TabBody) -> None:
+        # Only if it is still the tab on show (a quick second key may have moved on).
+        if self.active_tab_body is body:
+            body.focus_first()
 
     def _check_filter(self) -> None:
         # Whether `/` has a filter to go to depends on the tab (and on its data being shown). The footer
@@ -164,6 +176,12 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
     def action_show_tab(self, tab_id: str) -> None:
+        if tab_id == self.tabs.active:
+            return
+        # The focused widget is about to be hidden; Textual would hand focus to its neighbour in the same hidden
+        # tab, and the tabs follow focus back there. The new tab's body takes focus once shown (TabActivated).
+        self.set_focus(None)
+        self._switching = True
         self.tabs.active = tab_id
 
     async def action_toggle_calculator(self) -> None:

@@ -21,6 +21,7 @@ from engine.points import InputError, parse_amount, round_points
 from engine.rules import RulesError, RuleSet
 from engine.terms import DealType, Track
 from tui.widgets.country import CountryField
+from tui.widgets.field_input import FieldInput
 from tui.widgets.fields import FieldRow, currency_select, deal_type_select, parse_other_partners
 from tui.widgets.figures import FigureRow
 from tui.widgets.text_line import TextLine
@@ -69,7 +70,7 @@ class DealForm(VerticalScroll, can_focus=False):
         )
         self.partners_row = FieldRow(
             "How many other partners will manage this client?",
-            Input(value="0", type="integer", compact=True, id=f"{prefix}other-partners"),
+            FieldInput(value="0", type="integer", compact=True, id=f"{prefix}other-partners"),
             field="other_partners",
             classes="-wide-label",
         )

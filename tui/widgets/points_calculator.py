@@ -10,6 +10,7 @@ from textual.widgets import Input
 from engine.points import PointsResult, calculate
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
+from tui.widgets.field_input import FieldInput
 from tui.widgets.fields import FieldRow, TickBox
 from tui.widgets.text_line import TextLine
 
@@ -23,7 +24,9 @@ class PointsCalculator(DealForm):
     def __init__(self, rules: RuleSet, currencies: Iterable[str], default_currency: str) -> None:
         super().__init__(rules, currencies, default_currency, prefix="", id="points-calculator")
         self.amount_row = FieldRow(
-            "Sold amount", Input(placeholder="monthly, client currency", compact=True, id="amount"), field="sold amount"
+            "Sold amount",
+            FieldInput(placeholder="monthly, client currency", compact=True, id="amount"),
+            field="sold amount",
         )
         self.manage = TickBox("Will you also manage this client?", value=False, compact=True, id="manage")
         self.what_if_line = TextLine(classes="what-if")
