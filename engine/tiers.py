@@ -139,11 +139,10 @@ def certified_on(partner: Partner, day: date) -> bool:
     return partner.certified_until is not None and partner.certified_until >= day
 
 
-def standing_on(ledger: Ledger, thresholds: Thresholds, day: date) -> TierStanding:
-    """Tier performance on `day`; days after the ledger's today are projected with no new events."""
-    projected = day > ledger.today
-    totals = ledger.projected_totals(day) if projected else ledger.totals(day)
-    certified = certified_on(ledger.dataset.partner, day)
+def judge(
+    day: date, totals: PointTotals, thresholds: Thresholds, certified: bool, projected: bool = False
+) -> TierStanding:
+    """The standing these totals earn on `day`: the highest tier met (certification first), Elite eligibility."""
     probe = TierStanding(day, totals, thresholds.track_minimum, certified, Tier.PARTNER, False, projected)
     performance = Tier.PARTNER
     if certified:
@@ -161,6 +160,13 @@ def standing_on(ledger: Ledger, thresholds: Thresholds, day: date) -> TierStandi
         elite_eligible=certified and elite is not None and probe.meets(elite),
         projected=projected,
     )
+
+
+def standing_on(ledger: Ledger, thresholds: Thresholds, day: date) -> TierStanding:
+    """Tier performance on `day`; days after the ledger's today are projected with no new events."""
+    projected = day > ledger.today
+    totals = ledger.projected_totals(day) if projected else ledger.totals(day)
+    return judge(day, totals, thresholds, certified_on(ledger.dataset.partner, day), projected)
 
 
 # --- progression ---------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ The deal counts from today under the calculator's rules; nothing expires or chur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from engine.ledger import PointTotals
 from engine.points import PointsResult, fmt2
 from engine.terms import DealType, Tier
-from engine.tiers import PERFORMANCE_TIERS, Progression, Thresholds, TierStanding, progression, tier_above
+from engine.tiers import Progression, Thresholds, TierStanding, judge, progression, tier_above
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +45,7 @@ class WhatIf:
 
 def with_totals(standing: TierStanding, thresholds: Thresholds, totals: PointTotals) -> TierStanding:
     """`standing` on the same day with other totals: the performance tier and Elite eligibility re-judged."""
-    probe = replace(standing, totals=totals, performance_tier=Tier.PARTNER, elite_eligible=False)
-    performance = Tier.PARTNER
-    if standing.certified:
-        for tier in PERFORMANCE_TIERS:
-            level = thresholds.get(tier)
-            if level is not None and probe.meets(level):
-                performance = tier
-    elite = thresholds.get(Tier.ELITE)
-    eligible = standing.certified and elite is not None and probe.meets(elite)
-    return replace(probe, performance_tier=performance, elite_eligible=eligible)
+    return judge(standing.day, totals, thresholds, standing.certified, standing.projected)
 
 
 def what_if(standing: TierStanding, thresholds: Thresholds, credited_tier: Tier, deal: PointsResult) -> WhatIf:
