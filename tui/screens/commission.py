@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from engine.metrics import Commission, commission
 from engine.points import round_points
 from engine.report import Agency, ReportInputs, report_rows
 from engine.store import ReportQuery
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table
 from tui.widgets.virtual_table import VirtualTable
 
@@ -71,7 +72,7 @@ class CommissionScreen(Screen[None]):
             for line in quarter_lines(self.view):
                 yield Static(Content(line))
         yield report_rows_table(report_rows("commission", inputs, "projection"), id="commission-projection")
-        yield Footer()
+        yield KeyBar()
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         from tui.screens.report_dialog import ReportDialog

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from engine.points import round_points
 from engine.report import ReportRows
@@ -23,6 +23,7 @@ from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
 from tui.screens.saved_reports import SCREEN_CSS
 from tui.user_files import current_agency, run_in_thread, user_files
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.table_sort import SortableTable
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -128,7 +129,7 @@ class ListsScreen(SortableTable, _ListActions):
         yield Label(Content("Static lists"), classes="screen-title")
         yield Static(Content("Loading…"), id="lists-summary", classes="screen-details")
         yield VirtualTable(self.COLUMNS, self._cells, (), id="lists-table", empty_text="No static lists yet")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -211,7 +212,7 @@ class ListClientsScreen(SortableTable, _ListActions):
         yield Label(Content(f"List: {self.found.name}"), id="list-title", classes="screen-title")
         yield Static("", id="list-details", classes="screen-details")
         yield VirtualTable(self.COLUMNS, self._cells, (), id="list-clients-table", empty_text="This list is empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

@@ -11,10 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from engine.loader import DataFolderError
@@ -59,17 +60,20 @@ class MainScreen(Screen[None]):
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
-        self._bodies_ready = False  # the tabs after the Dashboard, built after the first frame
+        self._tabs = TabbedContent(id="tabs")
+        self._bodies: dict[str, TabBody] = {}  # by tab id; the tabs after the Dashboard come after the first frame
+        self._bodies_ready = False
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
-        with Container(id="body"), TabbedContent(id="tabs"):
+        with Container(id="body"), self._tabs:
             for tab in TABS:
                 with TabPane(tab.label, id=tab.id):
                     if tab.id == "dashboard":
-                        yield DashboardTab(id="dashboard-body")
-        yield Footer()
+                        self._bodies[tab.id] = DashboardTab(id="dashboard-body")
+                        yield self._bodies[tab.id]
+        yield KeyBar()
 
     def on_mount(self) -> None:
         # The other tabs and the calculator are most of the start-up work (their modules pull in the engine and
@@ -83,6 +87,7 @@ class MainScreen(Screen[None]):
         bodies = [tab.body_class()(id=f"{tab.id}-body") for tab in TABS[1:]]
         for tab, body in zip(TABS[1:], bodies, strict=True):
             await self.query_one(f"#{tab.id}", TabPane).mount(body)
+            self._bodies[tab.id] = body
         # Data that arrived while they were being built is given to them now (no await in between).
         self._bodies_ready = True
         if self.agency is not None:
@@ -109,7 +114,7 @@ class MainScreen(Screen[None]):
         self.dashboard.show_agency(agency)
         if self._bodies_ready:
             for tab in TABS[1:]:
-                self.query_one(f"#{tab.id}-body", TabBody).show_agency(agency)
+                self._bodies[tab.id].show_agency(agency)
         self.call_after_refresh(self._check_filter)
         self.call_after_refresh(self._give_what_if, agency)
 
@@ -135,13 +140,13 @@ class MainScreen(Screen[None]):
 
     @property
     def tabs(self) -> TabbedContent:
-        return self.query_one("#tabs", TabbedContent)
+        return self._tabs
 
     @property
     def active_tab_body(self) -> TabBody | None:
         """The active tab's body; None in the moment after the first frame before it is built."""
-        found = self.query(f"#{self.tabs.active}-body")
-        return found.first(TabBody) if found else None
+        # A lookup, not a query: a query walks every widget on the screen, and this is asked on every tab switch.
+        return self._bodies.get(self.tabs.active)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_calculator":

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from engine.points import InputError
 from engine.report import ReportRows, query_rows
@@ -22,6 +22,7 @@ from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
 from tui.screens.save_report_dialog import describe_query
 from tui.user_files import current_agency, run_in_thread, user_files
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table, row_cells, rows_columns
 from tui.widgets.table_sort import SortableTable
 from tui.widgets.virtual_table import Column, VirtualTable
@@ -73,7 +74,7 @@ class ReportRowsScreen(SortableTable, Screen[None]):
             details += f"\n{self.report.details}"
         yield Static(Content(details), classes="screen-details")
         yield report_rows_table(self.rows, id="report-rows", empty_text="No rows on the current data")
-        yield Footer()
+        yield KeyBar()
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         client_id = self.rows.rows[event.row_index].get("client_id")
@@ -110,7 +111,7 @@ class SavedReportsScreen(SortableTable, Screen[None]):
         yield Label(Content("Saved reports"), classes="screen-title")
         yield Static(Content("Loading…"), id="saved-reports-summary", classes="screen-details")
         yield VirtualTable(self.COLUMNS, self._cells, (), id="saved-reports-table", empty_text="No saved reports yet")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

@@ -14,14 +14,14 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
-from textual.widget import Widget
 
 from tui.screens.explain import ExplainScreen
+from tui.widgets.leaf import LeafWidget
 
 RULE_INDENT = "  "
 
 
-class FigureRow(Widget, can_focus=True):
+class FigureRow(LeafWidget, can_focus=True):
     """One figure. Blank (no value, no rule) while the inputs behind it are invalid."""
 
     HELP_SECTION = "Figure"

@@ -13,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.widget import Widget
+
+from tui.widgets.leaf import LeafWidget
 
 Explain = Callable[[], Sequence[str]]
 
 
-class MetricFigure(Widget, can_focus=True):
+class MetricFigure(LeafWidget, can_focus=True):
     HELP_SECTION = "Figure"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Rows", id="metric.open", tooltip="The rows behind this number"),

@@ -8,10 +8,11 @@ of a keystroke's time. A new text that wraps to as many lines as the old one onl
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widget import Widget
+
+from tui.widgets.leaf import LeafWidget
 
 
-class TextLine(Widget):
+class TextLine(LeafWidget):
     DEFAULT_CSS = """
     TextLine {
         height: auto;

@@ -1,0 +1,180 @@
+"""The key bar at the bottom: the keys that apply now, only those, repainted only when they change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Button, Input
+
+from tui.app import AppOptions, PartnerDashApp
+from tui.screens.main import MainScreen
+from tui.widgets.key_bar import KeyBar, typed_character
+from tui.widgets.leaf import LeafWidget
+from tui.widgets.text_line import TextLine
+
+
+def descriptions(bar: KeyBar) -> list[str]:
+    return [item.description for item in bar.items]
+
+
+async def test_the_bar_follows_the_tab_and_the_focus() -> None:
+    app = PartnerDashApp(AppOptions(today=date(2026, 11, 26)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert "Calculator" in descriptions(bar)
+        assert "Filter" not in descriptions(bar)  # the Dashboard has no filter
+        assert "1234 Tabs" in bar.text
+        assert bar.text.rstrip().endswith("^p Commands")
+
+        await pilot.press("3")
+        await pilot.pause()
+        assert "Filter" in descriptions(bar)
+        assert "Sort" in descriptions(bar)  # the breakdown table has focus
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        # In a text field `/`, `c` and the digits are typed: they are not offered as keys.
+        assert "Filter" not in descriptions(bar)
+        assert "Calculator" not in descriptions(bar)
+        assert "1234 Tabs" not in bar.text
+        assert "Close calculator" in descriptions(bar)
+
+
+def test_typed_characters_of_key_names() -> None:
+    assert typed_character("slash") == "/"
+    assert typed_character("c") == "c"
+    assert typed_character("question_mark") == "?"
+    assert typed_character("enter") is None
+    assert typed_character("ctrl+p") is None
+    assert typed_character("f1") is None
+
+
+class TwoButtons(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "bell", "Alpha"),
+        Binding("b", "bravo", "Bravo key with a long description"),
+        Binding("x", "pressed", "Extra"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed = 0
+
+    def compose(self) -> ComposeResult:
+        yield Button("one", id="one")
+        yield Button("two", id="two")
+        yield KeyBar()
+
+    def action_pressed(self) -> None:
+        self.pressed += 1
+
+    def action_bravo(self) -> None:
+        pass
+
+
+async def test_no_repaint_when_the_keys_are_the_same() -> None:
+    app = TwoButtons()
+    async with app.run_test(size=(80, 5)) as pilot:
+        bar = app.query_one(KeyBar)
+        await pilot.pause()
+        repaints = 0
+        original = bar.refresh
+
+        def counting_refresh(*args: object, **kwargs: object) -> KeyBar:
+            nonlocal repaints
+            repaints += 1
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        bar.refresh = counting_refresh  # type: ignore[method-assign]
+        # Focus moves between two buttons with the same keys: the bindings are refreshed, the bar is not redrawn.
+        app.query_one("#one").focus()
+        await pilot.pause()
+        app.query_one("#two").focus()
+        await pilot.pause()
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert repaints == 0
+
+
+async def test_a_key_that_does_not_fit_is_left_out_whole_and_commands_stay() -> None:
+    app = TwoButtons()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        text = bar.text
+        assert " a Alpha " in text
+        assert "Bravo" not in text  # not cut in the middle
+        assert "Extra" not in text  # nor shown out of order
+        assert text.rstrip().endswith("▏^p palette")
+        assert len(text) == bar.content_size.width
+
+
+async def test_a_click_on_a_key_presses_it() -> None:
+    app = TwoButtons()
+    async with app.run_test(size=(120, 5)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        column = bar.text.index("x Extra")
+        await pilot.click(KeyBar, offset=(column, 0))
+        assert app.pressed == 1
+
+
+async def test_the_main_screen_has_the_bar_instead_of_textual_footer() -> None:
+    from textual.widgets import Footer
+
+    app = PartnerDashApp(AppOptions(today=date(2026, 11, 26)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert not app.screen.query(Footer)
+        assert app.screen.query_one(KeyBar).region.y == 23
+
+
+class Lines(App[None]):
+    def __init__(self, line_class: type[TextLine]) -> None:
+        super().__init__()
+        self.line = line_class()
+
+    def compose(self) -> ComposeResult:
+        yield self.line
+
+
+async def layout_passes_for_a_new_shape(line_class: type[TextLine]) -> int:
+    app = Lines(line_class)
+    async with app.run_test(size=(20, 10)) as pilot:
+        app.line.show("one line")
+        await pilot.pause()
+        passes = 0
+        screen = app.screen
+        original = screen._refresh_layout
+
+        def counting(*args: object, **kwargs: object) -> None:
+            nonlocal passes
+            passes += 1
+            original(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        app.line.show("now the text wraps to more lines than one")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.line.size.height == 3, app.line.size
+        return passes
+
+
+class PlainTextLine(TextLine):
+    """TextLine as it would be on Textual's plain Widget behaviour (the second layout pass)."""
+
+    def _size_updated(self, size, virtual_size, container_size, layout=True):  # type: ignore[no-untyped-def]
+        return super(LeafWidget, self)._size_updated(size, virtual_size, container_size, layout)
+
+
+async def test_a_new_shape_costs_one_layout_pass_not_two() -> None:
+    assert await layout_passes_for_a_new_shape(TextLine) == 1
+    # The same widget with Textual's default asks for a second pass: what LeafWidget saves.
+    assert await layout_passes_for_a_new_shape(PlainTextLine) == 2
