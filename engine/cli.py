@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -35,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "sample": "engine.cli_data",
     "report": "engine.cli_report",
     "export": "engine.cli_export",
+    "keys": "tui.cli_keys",  # the app's bindings: the one command that imports the app's modules (when run)
 }
 _VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
 
@@ -156,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
     try:
         return handler(args)
+    except BrokenPipeError:
+        # `partner-dash report ... | head`: the reader has gone. Point stdout at nothing so the interpreter's own
+        # final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         # The engine's input errors, imported only now: the app and light commands never load them.
         from engine.points import InputError
@@ -168,8 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in lines:
             print(f"{prog}: error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -200,6 +200,29 @@ def load_config(path: Path | None = None) -> tuple[Config, list[LoadProblem]]:
     return _settings(path, raw.decode("utf-8-sig"), document)
 
 
+def unknown_key_problems(config: Config, known_ids: set[str], path: Path | None = None) -> list[LoadProblem]:
+    """A warning for each entry of the [keys] table that names no binding (`known_ids`: what the app defines,
+    which only the app knows); the entry is ignored, so the user should hear why their key does nothing."""
+    unknown = [binding for binding in config.keys if binding not in known_ids]
+    if not unknown:
+        return []
+    path = path if path is not None else paths.config_file()
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    return [
+        _problem(
+            path,
+            _line_of(lines, ("keys", binding)),
+            f"keys.{binding}",
+            "no key has this id; ignored (`partner-dash keys` lists the ids)",
+            Severity.WARNING,
+        )
+        for binding in unknown
+    ]
+
+
 # --- saving ---------------------------------------------------------------------------------------------
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}

@@ -8,6 +8,9 @@ import importlib, pkgutil, sys
 import engine
 for module in pkgutil.walk_packages(engine.__path__, "engine."):
     importlib.import_module(module.name)
+# `partner-dash --help` registers every command, the app's `keys` included, without loading the app.
+from engine.cli import build_parser
+build_parser(["--help"])
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
 print(",".join(loaded))
 print(",".join(sorted(m for m in sys.modules if m.startswith("engine."))))

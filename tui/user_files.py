@@ -21,7 +21,7 @@ from textual.theme import Theme
 from textual.worker import Worker
 
 from engine import paths
-from engine.config import Config, ConfigError, load_config, save_config
+from engine.config import Config, ConfigError, load_config, save_config, unknown_key_problems
 from engine.errors import InputError
 from engine.models import LoadProblem
 from engine.store import Store, StoreError
@@ -103,7 +103,15 @@ class UserFiles:
                 )
         if self.config.keys:
             app.set_keymap(self.config.keys)
+            # Which ids exist is known only by importing every screen: after the first frame, not before it.
+            app.call_after_refresh(self._check_key_ids, app)
         app.theme_changed_signal.subscribe(app, self._remember_theme)
+
+    def _check_key_ids(self, app: App[Any]) -> None:
+        from tui.key_ids import known_ids
+
+        for problem in unknown_key_problems(self.config, known_ids(), self.config_path):
+            app.notify(str(problem), title="Settings", severity="warning", timeout=NOTICE_SECONDS, markup=False)
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._app is not None and theme.name != self.config.theme:

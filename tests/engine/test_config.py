@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import atomic, paths
-from engine.config import DEFAULT_THEME, Config, ConfigError, config_toml, load_config, save_config
+from engine.config import (
+    DEFAULT_THEME,
+    Config,
+    ConfigError,
+    config_toml,
+    load_config,
+    save_config,
+    unknown_key_problems,
+)
 from engine.models import Severity
 
 
@@ -151,6 +159,18 @@ def test_keys_as_a_dotted_key_and_as_a_wrong_type_are_located(config_path: Path)
         str(problem)
         == f"{config_path}:3: keys: should be a [keys] table of binding id = \"key\" (got 'q'); using the default"
     )
+
+
+def test_key_overrides_naming_no_binding_are_warned_by_line(config_path: Path) -> None:
+    write(config_path, '[keys]\nquit = "ctrl+x"\n"sh.ow" = "k"\nkeys-typo = "z"\n')
+    config, problems = load_config()
+    assert problems == []
+    found = unknown_key_problems(config, {"quit"})
+    assert [(p.line, p.column, p.severity) for p in found] == [
+        (3, "keys.sh.ow", Severity.WARNING),
+        (4, "keys.keys-typo", Severity.WARNING),
+    ]
+    assert unknown_key_problems(config, {"quit", "sh.ow", "keys-typo"}) == []
 
 
 # --- saving ---------------------------------------------------------------------------------------------

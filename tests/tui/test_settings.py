@@ -130,6 +130,21 @@ async def test_key_overrides_by_binding_id() -> None:
         assert isinstance(app.screen, ListsScreen)
 
 
+async def test_a_key_override_with_an_unknown_id_is_named_by_line_and_the_others_apply() -> None:
+    path = write_config('[keys]\nshow-lists = "ctrl+l"\nshow-listz = "ctrl+k"\n')
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await settled(pilot)
+        said = notifications(app)
+        assert said == [
+            f"{path}:3: keys.show-listz: no key has this id; ignored (`partner-dash keys` lists the ids)"
+        ]
+        await pilot.press("ctrl+l")
+        await settled(pilot)
+        assert isinstance(app.screen, ListsScreen)
+
+
 def test_the_data_folder_and_rules_file_from_the_settings_fill_in_for_the_command_line(tmp_path: Path) -> None:
     rules = tmp_path / "broken-rules.toml"
     rules.write_text("[rule_sets\n", encoding="utf-8")

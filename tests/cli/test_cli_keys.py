@@ -1,0 +1,52 @@
+"""`partner-dash keys`: the ids the settings' [keys] table can use, from the app's own bindings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from textual.binding import Binding
+
+from tui.key_ids import key_bindings
+from tui.screens.main import MainScreen
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_keys_lists_every_binding_id_once() -> None:
+    done = run("keys", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    ids = [item["id"] for item in listed]
+    assert ids == sorted(set(ids))
+    by_id = {item["id"]: item for item in listed}
+    assert by_id["show-lists"]["keys"] == "l"
+    assert by_id["toggle-calculator"] == {
+        "id": "toggle-calculator",
+        "keys": "c",
+        "description": "Calculator",
+        "where": "Main screen",
+    }
+    # Screens imported only on first use are found too.
+    assert "commission.explain" in by_id
+    # Every id the main screen declares is there.
+    main_ids = {binding.id for binding in MainScreen.BINDINGS if isinstance(binding, Binding)}
+    assert main_ids <= set(ids)
+
+
+def test_keys_as_a_table_then_a_hint() -> None:
+    done = run("keys")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["ID", "KEYS", "WHAT", "IT", "DOES", "WHERE"]
+    assert any(line.split()[:2] == ["toggle-calculator", "c"] for line in lines)
+    assert "[keys]" in lines[-1]
+    assert len(lines) == len(key_bindings()) + 3
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    done = subprocess.run("partner-dash keys | head -1", shell=True, capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("ID")
+    assert done.stderr == ""
