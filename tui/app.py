@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import os
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from tui.user_files import UserFiles
 from tui.user_files_commands import UserFilesCommands
 
 if TYPE_CHECKING:
+    from engine.config import Config
     from engine.loader import DataFolderError
     from engine.report import Agency
     from engine.rules import RuleSet
@@ -106,7 +108,8 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         super().__init__()
         # The settings fill in what the command line left out (data folder, rules file); the theme passed here wins.
         self.user_files = user_files if user_files is not None else UserFiles.load()
-        self.options = self.user_files.fill_options(options or AppOptions())
+        self._command_line = options or AppOptions()
+        self.options = self.user_files.fill_options(self._command_line)
         self._theme_given = theme is not None
         self._rules = rules
         self._main: MainScreen | None = None
@@ -140,6 +143,22 @@ class PartnerDashApp(UserFilesCommands, App[None]):
 
             install(self, Path(probe_file))
         self.call_after_refresh(self.load)
+
+    def apply_settings(self, old: Config, new: Config) -> str:
+        """Put saved settings to use that the running app can take at once; says what happens to the others."""
+        notes = []
+        if new.data_folder != old.data_folder:
+            if self._command_line.data is not None:
+                notes.append("The app keeps the data folder given with --data until it is started without it.")
+            else:
+                self.options = dataclasses.replace(self.options, data=new.data_folder)
+                self.load()
+                shown = str(new.data_folder) if new.data_folder is not None else "the bundled sample agency"
+                notes.append(f"Loading {shown}.")
+        if new.rules_file != old.rules_file:
+            # The calculator and every figure were built on the rule set in use; they change together, at a start.
+            notes.append("The rules file is used from the next start.")
+        return " ".join(notes)
 
     def load(self) -> Worker[Agency | DataFolderError]:
         """(Re)load the data folder in a thread; the tabs are given the agency when it is ready."""

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select
 from engine import paths
 from engine.config import load_config
 from engine.loader import sample_data_dir
+from engine.sample import generate
 from tests.tui.user_files_helpers import (
     SNAPSHOT_CONFIG_DIR,
     SNAPSHOT_EXPORT_DIR,
@@ -115,6 +116,48 @@ async def test_folders_are_saved_only_when_changed_and_checked_first(tmp_path: P
         assert text_of(screen, "#settings-error") == ""
     assert load_config() == (app.user_files.config, [])
     assert load_config()[0].export_dir == tmp_path / "exports"
+
+
+async def test_a_new_data_folder_is_loaded_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "agency"
+    generate(12, 7, TODAY).write_agency(folder)
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.agency is not None and len(app.agency.dataset.clients) == 150
+        app.action_show_settings()
+        await settled(pilot)
+        screen = app.screen
+        screen.query_one("#setting-data_folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert text_of(screen, "#settings-status") == f"Saved. Loading {folder}."
+        assert app.agency is not None and len(app.agency.dataset.clients) == 12
+        # Back to the bundled sample by emptying the field.
+        screen.query_one("#setting-data_folder", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert text_of(screen, "#settings-status") == "Saved. Loading the bundled sample agency."
+        assert len(app.agency.dataset.clients) == 150
+
+
+async def test_the_data_folder_given_with_data_stays_until_a_restart(tmp_path: Path) -> None:
+    folder = tmp_path / "agency"
+    generate(12, 7, TODAY).write_agency(folder)
+    app = PartnerDashApp(AppOptions(today=TODAY, data=sample_data_dir()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.action_show_settings()
+        await settled(pilot)
+        screen = app.screen
+        screen.query_one("#setting-data_folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert text_of(screen, "#settings-status") == (
+            "Saved. The app keeps the data folder given with --data until it is started without it."
+        )
+        assert app.agency is not None and len(app.agency.dataset.clients) == 150
+    assert load_config()[0].data_folder == folder
 
 
 async def test_key_overrides_by_binding_id() -> None:

@@ -8,6 +8,7 @@ and rules file are used from the next start (the command line's --data / --rules
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -128,11 +129,15 @@ class SettingsScreen(ModalScreen[None]):
         except ValidationError as exc:
             self._say(error=str(exc.errors()[0]["msg"]))
             return
-        restart = config.data_folder != files.config.data_folder or config.rules_file != files.config.rules_file
-        note = " The data folder and rules file are used from the next start." if restart else ""
+        before = files.config
 
         def done(written: bool) -> None:
-            self._say("Saved." + note if written else "Nothing changed; nothing was written.")
+            if not written:
+                self._say("Nothing changed; nothing was written.")
+                return
+            apply: Callable[[Config, Config], str] | None = getattr(self.app, "apply_settings", None)
+            note = apply(before, config) if apply is not None else ""
+            self._say(f"Saved. {note}".strip())
 
         files.save(self, config, done)
 
