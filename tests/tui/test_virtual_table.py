@@ -327,3 +327,48 @@ def test_snapshot_80x24(snap_compare: Callable[..., bool]) -> None:
         app.table.set_sort("sold", descending=True)
 
     assert snap_compare(app, press=["down", "down", "right"], terminal_size=(80, 24), run_before=arrange)
+
+
+class TableAndLine(App[None]):
+    """A table with a line of text above it that changes height, as the calculator's lines do over a tab."""
+
+    def compose(self) -> ComposeResult:
+        from tui.widgets.text_line import TextLine
+
+        yield TextLine()
+        yield VirtualTable(COLUMNS, client_cells, range(1000))
+
+
+async def test_a_layout_pass_elsewhere_leaves_the_scrollbars_alone_and_new_rows_still_reach_them() -> None:
+    from tui.widgets.text_line import TextLine
+
+    app = TableAndLine()
+    async with app.run_test(size=(80, 24)) as pilot:
+        line = app.query_one(TextLine)
+        table = app.query_one(VirtualTable)
+        line.show("one line")
+        await pilot.pause()
+        await pilot.pause()
+        scrollbar = table.vertical_scrollbar
+        assert scrollbar.window_virtual_size == 1001
+        refreshed = 0
+        original = scrollbar.refresh
+
+        def counting(*args: object, **kwargs: object) -> object:
+            nonlocal refreshed
+            refreshed += 1
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        scrollbar.refresh = counting  # type: ignore[method-assign]
+        # The screen is laid out again for the line; the table's size and rows stay as they were.
+        line.refresh(layout=True)
+        await pilot.pause()
+        line.show("three")
+        await pilot.pause()
+        line.refresh(layout=True)
+        await pilot.pause()
+        assert refreshed == 0
+        # New rows do reach the scrollbar.
+        table.set_view(range(50))
+        await pilot.pause()
+        assert scrollbar.window_virtual_size == 51

@@ -191,6 +191,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._header: tuple[tuple[int, tuple[str, bool] | None, int], Strip] | None = None
         self._base_style = Style()
         self._viewport_width = 0
+        self._sizes_seen: tuple[Size, Size, Size] | None = None
         self._update_virtual_size()
 
     @property
@@ -261,6 +262,17 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             return view.index(row_index)
         except ValueError:
             return position
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual's ScrollView compares the layout's virtual size (its content area) with the table's own (all
+        # the rows); they never match, so every layout pass anywhere on the screen (a calculator keystroke that
+        # rewraps a line, over this tab) redrew both scrollbars a frame later: +20 ms a key in bench/ui.py.
+        # Only a change of the table's size, its container or its rows needs the scrollbars updated.
+        seen = (size, container_size, self.virtual_size)
+        if seen == self._sizes_seen:
+            return False
+        self._sizes_seen = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _update_virtual_size(self) -> None:
         # The header and either the rows or the empty-state line.
