@@ -180,9 +180,7 @@ async def test_a_key_override_with_an_unknown_id_is_named_by_line_and_the_others
         await loaded(pilot)
         await settled(pilot)
         said = notifications(app)
-        assert said == [
-            f"{path}:3: keys.show-listz: no key has this id; ignored (`partner-dash keys` lists the ids)"
-        ]
+        assert said == [f"{path}:3: keys.show-listz: no key has this id; ignored (`partner-dash keys` lists the ids)"]
         await pilot.press("ctrl+l")
         await settled(pilot)
         assert isinstance(app.screen, ListsScreen)
