@@ -6,6 +6,8 @@ CLI tests inherit them: a subprocess gets a copy of os.environ.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,3 +18,10 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PARTNER_DASH_CONFIG_DIR", str(tmp_path / "user-config"))
     monkeypatch.setenv("PARTNER_DASH_DATA_DIR", str(tmp_path / "user-data"))
     monkeypatch.setenv("PARTNER_DASH_EXPORT_DIR", str(tmp_path / "user-exports"))
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap() -> Iterator[None]:
+    # The app freezes the heap once its data is shown (tui.app); one test's app is not kept alive for the next.
+    yield
+    gc.unfreeze()

@@ -81,6 +81,9 @@ def load_agency(options: AppOptions) -> Agency | DataFolderError:
     agency = Agency(dataset, book, options.today or date.today(), named)
     agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
     agency.overview  # noqa: B018
+    # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
+    # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_heap).
+    gc.collect()
     return agency
 
 

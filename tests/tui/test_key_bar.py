@@ -130,6 +130,7 @@ async def test_the_main_screen_has_the_bar_instead_of_textual_footer() -> None:
 
     app = PartnerDashApp(AppOptions(today=date(2026, 11, 26)))
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert not app.screen.query(Footer)
