@@ -42,6 +42,8 @@ STYLES: list[str | PurePath] = [
 
 # Set to a file path to record key and frame timestamps there (bench/ui.py); unset, nothing is recorded.
 PROBE_ENV = "PARTNER_DASH_PROBE"
+# Seconds after a reload's figures are shown before the heap is frozen again (see PartnerDashApp._freeze_heap).
+REFREEZE_DELAY = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,25 +189,39 @@ class PartnerDashApp(UserFilesCommands, App[None]):
             self.show_load_error(result)
 
     def show_agency(self, agency: Agency) -> None:
+        replaced = self.agency is not None
         self.agency = agency
         self.load_error = None
         self.main.show_agency(agency)
         self.refresh_bindings()
-        self.call_after_refresh(self._freeze_heap)
+        if replaced:
+            # The old panels are removed over the next few frames; only then is the old data all garbage.
+            self.set_timer(REFREEZE_DELAY, partial(self._freeze_heap, replaced=True))
+        else:
+            self.call_after_refresh(self._freeze_heap)
         self._loaded.set()
         if agency.dataset.errors:
             self.action_show_load_problems()
 
-    def _freeze_heap(self) -> None:
+    def _freeze_heap(self, replaced: bool = False) -> None:
         # Python's full garbage collection walks every object alive: with the data, the engine and the widgets
         # loaded, that is a 50-80 ms pause about once a second while keys are pressed (bench/ui.py saw it as the
         # slow tenth of tab switches and keystrokes). What is alive once the data is shown stays alive until the
         # next load, so it is set aside from collection; what is made afterwards is collected as usual.
+        if any(worker.name == "load-agency" and worker.is_running for worker in self.workers):
+            return  # another load has started: its own end freezes the heap
+        if replaced:
+            # The data shown before (and its widgets) is garbage now, held in reference cycles: collected first,
+            # or it would be frozen with the rest and never freed. The first load is collected in its thread.
+            gc.collect()
         gc.freeze()
 
     def show_load_error(self, error: DataFolderError) -> None:
         self.load_error = error
-        self.main.show_load_error(error)
+        # A folder that fails on a reload (a new one chosen in Settings) leaves what was shown in place, and the
+        # problems dialog says so; at start there is nothing to keep.
+        if self.agency is None:
+            self.main.show_load_error(error)
         self.refresh_bindings()
         self._loaded.set()
         self.action_show_load_problems()
@@ -221,6 +237,8 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         if self.load_error is not None:
             error = self.load_error
             summary = "Nothing could be loaded: " + "; ".join(str(reason) for reason in error.reasons)
+            if self.agency is not None:
+                summary += f". The app still shows {self.agency.dataset.source}."
             self.push_screen(LoadProblemsScreen(str(error.folder), summary, problem_lines(error.problems, {})))
         elif self.agency is not None and self.agency.dataset.problems:
             dataset = self.agency.dataset

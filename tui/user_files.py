@@ -108,10 +108,17 @@ class UserFiles:
         app.theme_changed_signal.subscribe(app, self._remember_theme)
 
     def _check_key_ids(self, app: App[Any]) -> None:
-        from tui.key_ids import known_ids
+        def check() -> list[LoadProblem]:
+            # Imports every screen module (about 0.1 s): in a thread, not between the user's keys.
+            from tui.key_ids import known_ids
 
-        for problem in unknown_key_problems(self.config, known_ids(), self.config_path):
-            app.notify(str(problem), title="Settings", severity="warning", timeout=NOTICE_SECONDS, markup=False)
+            return unknown_key_problems(self.config, known_ids(), self.config_path)
+
+        def warn(problems: list[LoadProblem]) -> None:
+            for problem in problems:
+                app.notify(str(problem), title="Settings", severity="warning", timeout=NOTICE_SECONDS, markup=False)
+
+        run_in_thread(app, check, warn)
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._app is not None and theme.name != self.config.theme:

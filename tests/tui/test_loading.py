@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import shutil
+import weakref
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from engine.loader import load_dataset, sample_data_dir
 from engine.report import Agency
-from tui.app import AppOptions, PartnerDashApp, load_agency
+from tui.app import REFREEZE_DELAY, AppOptions, PartnerDashApp, load_agency
 from tui.screens.load_problems import LoadProblemsScreen
 from tui.screens.main import MainScreen
 
@@ -120,8 +122,45 @@ async def test_what_is_alive_once_the_figures_are_shown_is_set_aside_from_collec
         app.load()
         assert gc.get_freeze_count() == 0  # the old data can be collected once replaced
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.pause()
+        await pilot.pause(REFREEZE_DELAY + 0.3)
         assert app.agency is not first
         assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+async def test_a_reload_frees_the_data_it_replaces() -> None:
+    gc.unfreeze()
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        old = weakref.ref(app.agency)
+        app.load()
+        await app.workers.wait_for_complete()
+        await pilot.pause(REFREEZE_DELAY + 0.3)
+        assert app.agency is not None and app.agency is not old()
+        assert gc.get_freeze_count() > 0
+        gc.collect()
+        assert old() is None  # not kept alive by being frozen
+
+
+async def test_a_folder_that_fails_on_a_reload_leaves_the_data_shown_and_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        shown_before = app.agency
+        app.options = dataclasses.replace(app.options, data=empty)
+        app.load()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.agency is shown_before
+        assert isinstance(app.screen, LoadProblemsScreen)
+        assert f"The app still shows {sample_data_dir()}." in shown(app.screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # The Dashboard still has its figures, not the error.
+        assert app.screen.query("MetricFigure")
+        assert "could not be loaded" not in shown(app.screen)

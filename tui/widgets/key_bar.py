@@ -168,6 +168,8 @@ class KeyBar(Widget, can_focus=False):
             right = Content.assemble(
                 PALETTE_SEPARATOR, (palette.display, key_style), (f" {palette.description} ", description_style)
             )
+            if not palette.enabled:
+                right = right.stylize(disabled_style)
         width = self.content_size.width
         room = width - right.cell_length
         parts: list[Content] = []
@@ -177,9 +179,9 @@ class KeyBar(Widget, can_focus=False):
             length = sum(content.cell_length for content, _ in chunk)
             if x + length > room:
                 break
-            for content, item in chunk:
-                if item is not None:
-                    spans.append(KeySpan(x, x + content.cell_length, item))
+            for content, pressed in chunk:
+                if pressed is not None:
+                    spans.append(KeySpan(x, x + content.cell_length, pressed))
                 parts.append(content)
                 x += content.cell_length
         if self._palette is not None:
