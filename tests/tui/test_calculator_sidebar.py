@@ -237,6 +237,8 @@ async def test_a_currency_without_a_program_rate_says_so_by_the_currency_field()
 async def test_escape_hides_the_calculator_and_it_keeps_its_inputs() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()  # the figures take the focus as they arrive
+        await pilot.pause()
         sidebar = await app.main.ready_calculator()
         before = app.focused
         await pilot.press("c", *"1000")

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane, Tabs
 
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
@@ -47,6 +47,22 @@ TABS = (
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
 
 
+class MainTabs(TabbedContent):
+    """TabbedContent that ignores a stale "a widget in this pane took focus" note.
+
+    Textual shows the pane of whatever widget is focused, two messages after the focus moved. A tab key pressed in
+    between (the figures take focus as the data arrives, and the user presses 3) was undone by that late note:
+    the old tab came back, with nothing focused. The note is acted on only if that pane still holds the focus.
+    """
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        # Textual calls each class's handler in turn; prevent_default keeps TabbedContent's from running.
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors:
+            event.prevent_default()
+            event.stop()
+
+
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(tab.key, f"show_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP) for tab in TABS),
@@ -60,7 +76,7 @@ class MainScreen(Screen[None]):
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
-        self._tabs = TabbedContent(id="tabs")
+        self._tabs = MainTabs(id="tabs")
         self._bodies: dict[str, TabBody] = {}  # by tab id; the tabs after the Dashboard come after the first frame
         self._bodies_ready = False
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
@@ -117,6 +133,18 @@ class MainScreen(Screen[None]):
                 self._bodies[tab.id].show_agency(agency)
         self.call_after_refresh(self._check_filter)
         self.call_after_refresh(self._give_what_if, agency)
+        self.call_after_refresh(self._focus_on_load)
+
+    def _focus_on_load(self) -> None:
+        # Textual starts with the focus on the tab bar, where arrows and enter do nothing for the figures. Once they
+        # are in, the tab's first figure takes the focus, unless the user has already put it elsewhere (the
+        # calculator, opened while the data was loading).
+        # Not while a tab switch by key is under way: the new tab takes the focus itself (and focusing a widget of
+        # the old one would switch back to it).
+        focused = self.focused
+        body = self.active_tab_body
+        if body is not None and not self._switching and (focused is None or isinstance(focused, Tabs)):
+            body.focus_first()
 
     async def _give_what_if(self, agency: Agency) -> None:
         # The calculator's what-if line: the agency's totals today plus the priced deal.
