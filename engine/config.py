@@ -36,7 +36,7 @@ class ConfigError(Exception):
 class Config(BaseModel):
     """The settings. Unset folders mean: the bundled sample data, the default export folder, no rules file."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     theme: str = Field(default=DEFAULT_THEME, min_length=1)
     data_folder: Path | None = None

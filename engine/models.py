@@ -18,7 +18,7 @@ from engine.terms import DealType, Tier, Track
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Relationship(StrEnum):

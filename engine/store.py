@@ -392,7 +392,7 @@ class ReportQuery(BaseModel):
     `start`/`end` days, or neither for figures without a range.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: str = Field(min_length=1)
     metric: str = ""
