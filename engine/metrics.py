@@ -134,14 +134,19 @@ class SourcedRow:
     item: SoldItem
     usd: Decimal  # the MRR change in US$ at the program rate of the event's rule set
     counted: Decimal  # what this row adds to the figure
+    months: int = 1  # counted = usd x months (12: annual value)
 
     def describe(self) -> str:
+        # The amount is multiplied before it is converted, so every number shown follows from the one before it
+        # (US$76.15 x 12 would read 913.80 beside a counted 913.85 computed unrounded).
         p = self.item.pricing
+        change = f"{self.item.mrr_change:,} {p.currency}"
+        if self.months != 1:
+            change += f" x {self.months} = {self.item.mrr_change * self.months:,} {p.currency}"
         return (
             f"mrr_events.csv:{self.item.line}: {self.item.date} {self.item.client.name} ({self.item.client_id}): "
-            f"{self.item.mrr_change:,} {p.currency} = US${round_points(self.usd):,} "
-            f"(rule set {p.rule_set}: {p.currency_per_100_usd:,} {p.currency} per US$100) -> "
-            f"{round_points(self.counted):,}"
+            f"{change} = US${round_points(self.counted):,} "
+            f"(rule set {p.rule_set}: {p.currency_per_100_usd:,} {p.currency} per US$100)"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -204,7 +209,7 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
     net = exact_sum(usd.values())
 
     def sourced_rows(indices: list[int], factor: int) -> Callable[[], list[SourcedRow]]:
-        return lambda: [SourcedRow(ledger.sold_item(i), usd[i], usd[i] * factor) for i in indices]
+        return lambda: [SourcedRow(ledger.sold_item(i), usd[i], usd[i] * factor, factor) for i in indices]
 
     months, average = _retention(ledger, rules_today)
     annual = average**12 * HUNDRED if average is not None else ZERO

@@ -85,6 +85,16 @@ def test_sourced_dollars_and_rolling_sourced_mrr() -> None:
     assert "EUR 88" not in explained[3] and "(rule set 2024-02: 75 EUR per US$100)" in explained[3]
 
 
+def test_an_annual_row_explains_itself_without_a_rounded_step() -> None:
+    # 99 CAD at 130 CAD per US$100 is US$76.1538...; shown as US$76.15 x 12 it would read 913.80 beside 913.85.
+    data = dataset([client("C1", country="CA", currency="CAD")], [sold(date(2026, 1, 10), "C1", "99")])
+    progress = program_progress(ledger(data, date(2026, 3, 15)), RULES)
+    [row] = progress.sourced_dollars.rows()
+    assert row.describe().endswith(": 99 CAD x 12 = 1,188 CAD = US$913.85 (rule set 2025-07: 130 CAD per US$100)")
+    [monthly] = progress.sourced_mrr.rows()
+    assert monthly.describe().endswith(": 99 CAD = US$76.15 (rule set 2025-07: 130 CAD per US$100)")
+
+
 def test_customer_dollar_retention_counts_churn_only() -> None:
     data = dataset(
         [client("M1"), client("M2", country="DE", currency="EUR"), client("M3")],
