@@ -59,7 +59,7 @@ class TwoButtons(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "bell", "Alpha"),
         Binding("b", "bravo", "Bravo key with a long description"),
-        Binding("x", "pressed", "Extra"),
+        Binding("x", "pressed", "Extra", tooltip="Counts a press"),
     ]
 
     def __init__(self) -> None:
@@ -123,6 +123,17 @@ async def test_a_click_on_a_key_presses_it() -> None:
         column = bar.text.index("x Extra")
         await pilot.click(KeyBar, offset=(column, 0))
         assert app.pressed == 1
+
+
+async def test_the_mouse_over_a_key_shows_its_tooltip() -> None:
+    app = TwoButtons()
+    async with app.run_test(size=(120, 5)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        await pilot.hover(KeyBar, offset=(bar.text.index("x Extra") + 1, 0))
+        assert bar.tooltip == "Counts a press"
+        await pilot.hover(KeyBar, offset=(bar.text.index("a Alpha") + 1, 0))
+        assert bar.tooltip is None
 
 
 async def test_the_main_screen_has_the_bar_instead_of_textual_footer() -> None:

@@ -4,7 +4,7 @@ Textual's Footer rebuilds itself (a dozen widgets unmounted, a dozen mounted and
 are refreshed, which is every focus change and every tab switch: most of a tab switch's time here. This bar
 computes the same list from `Screen.active_bindings` and repaints one line, only when the list really
 changed. Keys the focused widget would take for itself (a printable key in a text field) are left out: they
-do not apply while typing. A click on a key presses it.
+do not apply while typing. A click on a key presses it; the mouse over a key shows its binding's tooltip.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class KeyItem:
     description: str
     enabled: bool
     group: str | None  # the description of a compact group of keys ("1234 Tabs"), None when on its own
+    tooltip: str = ""  # shown while the mouse is over the key
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +120,9 @@ class KeyBar(Widget, can_focus=False):
         items: list[KeyItem] = []
         palette: KeyItem | None = None
         actions: set[str] = set()
-        for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
+        for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items():
             if key == palette_key:
-                palette = self._item(binding, enabled)
+                palette = self._item(binding, enabled, tooltip)
                 continue
             if not binding.show or binding.action in actions:
                 continue
@@ -129,12 +130,13 @@ class KeyBar(Widget, can_focus=False):
             if focused is not None and focused.check_consume_key(key, typed_character(key)):
                 continue
             actions.add(binding.action)
-            items.append(self._item(binding, enabled))
+            items.append(self._item(binding, enabled, tooltip))
         return tuple(items), palette
 
-    def _item(self, binding: Binding, enabled: bool) -> KeyItem:
+    def _item(self, binding: Binding, enabled: bool, tooltip: str) -> KeyItem:
         group = binding.group.description if binding.group is not None and binding.group.compact else None
-        return KeyItem(binding.key, self.app.get_key_display(binding), binding.description, enabled, group)
+        display = self.app.get_key_display(binding)
+        return KeyItem(binding.key, display, binding.description, enabled, group, tooltip or binding.tooltip)
 
     def render(self) -> Content:
         key_style = self.get_visual_style("key-bar--key", partial=True)
@@ -191,11 +193,20 @@ class KeyBar(Widget, can_focus=False):
         self._spans = spans
         return Content("").join(parts)
 
+    def _span_at(self, x: int) -> KeySpan | None:
+        return next((span for span in self._spans if span.start <= x < span.end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        span = self._span_at(event.x)
+        tip = span.item.tooltip if span is not None else ""
+        if tip != (self.tooltip or ""):
+            self.tooltip = tip or None
+
     def on_click(self, event: events.Click) -> None:
-        for span in self._spans:
-            if span.start <= event.x < span.end:
-                if span.item.enabled:
-                    self.app.simulate_key(span.item.key)
-                else:
-                    self.app.bell()
-                return
+        span = self._span_at(event.x)
+        if span is None:
+            return
+        if span.item.enabled:
+            self.app.simulate_key(span.item.key)
+        else:
+            self.app.bell()
