@@ -88,19 +88,13 @@ class UserFiles:
         """Apply the settings to the running app (call from its on_mount) and start remembering the theme."""
         self._app = app
         self.changed = Signal(app, "user-files-changed")
-        for problem in self.problems:
-            app.notify(str(problem), title="Settings", severity="warning", timeout=NOTICE_SECONDS, markup=False)
+        _warn(app, [str(problem) for problem in self.problems])
         if not keep_theme:
             if self.config.theme in app.available_themes:
                 app.theme = self.config.theme
             else:
-                app.notify(
-                    f"The theme {self.config.theme!r} in the settings is not one this app has; using {app.theme}.",
-                    title="Settings",
-                    severity="warning",
-                    timeout=NOTICE_SECONDS,
-                    markup=False,
-                )
+                theme = self.config.theme
+                _warn(app, [f"The theme {theme!r} in the settings is not one this app has; using {app.theme}."])
         if self.config.keys:
             app.set_keymap(self.config.keys)
             # Which ids exist is known only by importing every screen: after the first frame, not before it.
@@ -114,11 +108,7 @@ class UserFiles:
 
             return unknown_key_problems(self.config, known_ids(), self.config_path)
 
-        def warn(problems: list[LoadProblem]) -> None:
-            for problem in problems:
-                app.notify(str(problem), title="Settings", severity="warning", timeout=NOTICE_SECONDS, markup=False)
-
-        run_in_thread(app, check, warn)
+        run_in_thread(app, check, lambda problems: _warn(app, [str(problem) for problem in problems]))
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._app is not None and theme.name != self.config.theme:
@@ -170,6 +160,12 @@ def current_agency(node: DOMNode) -> Agency | None:
     """The loaded data, or None while it is loading."""
     agency: Agency | None = getattr(node.app, "agency", None)
     return agency
+
+
+def _warn(app: App[Any], messages: list[str]) -> None:
+    """Settings problems, each as a warning notification (plain text: a path may contain brackets)."""
+    for message in messages:
+        app.notify(message, title="Settings", severity="warning", timeout=NOTICE_SECONDS, markup=False)
 
 
 def run_in_thread(

@@ -78,7 +78,6 @@ class MainScreen(Screen[None]):
         self._had_filter = False
         self._tabs = MainTabs(id="tabs")
         self._bodies: dict[str, TabBody] = {}  # by tab id; the tabs after the Dashboard come after the first frame
-        self._bodies_ready = False
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
         self.agency: Agency | None = None
 
@@ -104,8 +103,7 @@ class MainScreen(Screen[None]):
         for tab, body in zip(TABS[1:], bodies, strict=True):
             await self.query_one(f"#{tab.id}", TabPane).mount(body)
             self._bodies[tab.id] = body
-        # Data that arrived while they were being built is given to them now (no await in between).
-        self._bodies_ready = True
+        # Data that arrived while they were being built is given to them now (no await since the last was added).
         if self.agency is not None:
             for body in bodies:
                 body.show_agency(self.agency)
@@ -128,7 +126,7 @@ class MainScreen(Screen[None]):
         """The loaded data, to every tab (and to the calculator's what-if line)."""
         self.agency = agency
         self.dashboard.show_agency(agency)
-        if self._bodies_ready:
+        if len(self._bodies) == len(TABS):
             for tab in TABS[1:]:
                 self._bodies[tab.id].show_agency(agency)
         self.call_after_refresh(self._check_filter)
