@@ -139,9 +139,17 @@ class MainScreen(Screen[None]):
         # calculator, opened while the data was loading).
         # Not while a tab switch by key is under way: the new tab takes the focus itself (and focusing a widget of
         # the old one would switch back to it).
+        # The open calculator counts as "elsewhere" even before its field has the focus: Widget.focus() takes effect
+        # a moment later, and this may run in between.
         focused = self.focused
         body = self.active_tab_body
-        if body is not None and not self._switching and (focused is None or isinstance(focused, Tabs)):
+        calculator_open = self.calculator is not None and self.calculator.is_open
+        if (
+            body is not None
+            and not self._switching
+            and not calculator_open
+            and (focused is None or isinstance(focused, Tabs))
+        ):
             body.focus_first()
 
     async def _give_what_if(self, agency: Agency) -> None:
