@@ -115,7 +115,7 @@ def run_convert(args: argparse.Namespace) -> int:
             ("", "points", f"monthly value ({conversion.currency})"),
             ("Sold", str(payload["sold_points"]), str(payload["sold_value"])),
             ("Managed", str(payload["managed_points"]), str(payload["managed_value"])),
-            ("Total", str(payload["total_points"]), str(payload["total_value"])),
+            ("Total", str(payload["total_points"]), ""),
         ]
     )
     return EXIT_OK

@@ -100,6 +100,22 @@ class Figure:
         ]
         return lines
 
+    def explain_value(self) -> list[str]:
+        """How the monthly value was found from the points: the converter's points -> currency direction."""
+        factors = [f"{self.rate} point{'' if self.rate == 1 else 's'} per US$100"]
+        if self.multiplier != 1:
+            factors.append(f"growth multiplier {self.multiplier}")
+        if self.share != 1:
+            factors.append(f"share {_fraction(self.share)}")
+        earned = " x ".join(factors) if len(factors) == 1 else f"({' x '.join(factors)})"
+        usd = round_points(self.usd)
+        return [
+            self.rule,
+            f"{round_points(self.points):,} points / {earned} = US${usd:,} a month",
+            f"US${usd:,} = {round_points(self.amount):,} {self.currency} a month "
+            f"(program rate: {self.currency} {self.currency_per_100_usd:,} counts as US$100)",
+        ]
+
 
 def _fraction(share: Decimal) -> str:
     whole = (1 / share).to_integral_value()
@@ -257,7 +273,7 @@ class Conversion:
             "total_points": fmt2(self.sold.points + self.managed.points),
             "sold_value": fmt2(self.sold.amount),
             "managed_value": fmt2(self.managed.amount),
-            "total_value": fmt2(self.sold.amount + self.managed.amount),
+            # No total value: one client's MRR can earn both sold and managed points, so the sum means nothing.
         }
 
 

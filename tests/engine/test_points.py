@@ -246,3 +246,17 @@ def test_partners_managed_shares_add_back_to_the_whole(
     whole = managed_points(rules, amount, currency, country, 1)
     share = managed_points(rules, amount, currency, country, partners)
     assert abs(share * partners - whole) < D("1e-20")
+
+
+def test_points_to_currency_explains_from_the_points_to_a_monthly_value() -> None:
+    conversion = points_to_currency(BOOK.default, D(50), D(10), "EUR", "IN", ASSISTED, other_partners=2)
+    assert conversion.sold.explain_value() == [
+        "Rule set 2025-07: 3 per US$100 sold, partner-assisted; growth market IN (x2 on sold points)",
+        "50.00 points / (3 points per US$100 x growth multiplier 2) = US$833.33 a month",
+        "US$833.33 = 733.33 EUR a month (program rate: EUR 88 counts as US$100)",
+    ]
+    assert conversion.managed.explain_value()[1:] == [
+        "10.00 points / (1 point per US$100 x growth multiplier 2 x share 1/3) = US$1,500.00 a month",
+        "US$1,500.00 = 1,320.00 EUR a month (program rate: EUR 88 counts as US$100)",
+    ]
+    assert fmt2(conversion.sold.amount) == "733.33" and fmt2(conversion.managed.amount) == "1320.00"

@@ -56,6 +56,24 @@ async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_keys_dialog_names_its_sections_as_a_user_would() -> None:
+    from tui.screens.keys import key_rows
+
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        sections: set[str] = set()
+        for key in ("1", "2", "3", "4"):
+            await pilot.press(key)
+            await pilot.pause()
+            sections |= {row.section for row in key_rows(app.screen)}
+        assert {"Dashboard", "Table", "Figure", "Everywhere"} <= sections
+        # No class names such as "DashboardTab" or "VirtualTable".
+        classes = {type(node).__name__ for node in app.screen.walk_children(with_self=True)}
+        assert not sections & classes - {"Button"}, sections & classes
+
+
 async def test_keys_dialog_follows_the_focus_into_the_calculator() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -142,9 +160,11 @@ async def test_slash_focuses_the_filter_of_a_tab_that_has_one() -> None:
         assert "slash" not in app.screen.active_bindings
         await pilot.press("3")
         assert "slash" in app.screen.active_bindings
-        await pilot.press("slash", *"a/b")
+        await pilot.press("slash", *"a/bc")
         assert app.focused is app.query_one(f".{FILTER_CLASS}")
-        assert app.query_one(f".{FILTER_CLASS}", Input).value == "a/b"
+        # `c` (a priority key, for the calculator) is typed in a text field like any letter.
+        assert app.query_one(f".{FILTER_CLASS}", Input).value == "a/bc"
+        assert app.main.calculator is None or not app.main.calculator.is_open
         # On a tab without one, nothing to go to.
         await pilot.press("escape")
         app.screen.set_focus(None)
@@ -200,6 +220,25 @@ async def test_the_data_arriving_just_after_c_leaves_the_cursor_in_the_calculato
         await pilot.pause()
         await pilot.pause()
         assert app.focused is app.query_one("#amount", Input)
+
+
+async def test_keys_typed_right_after_c_go_into_the_calculator_not_to_the_tab_behind() -> None:
+    # Keys already queued behind `c` (a fast typist, a paste) must find the cursor in Sold amount.
+    from textual import events
+
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await screen.ready_calculator()
+        await pilot.pause()
+        for key in "c25":
+            app.post_message(events.Key(key, key))  # all three queued before the first is handled
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.tabs.active == "dashboard"
+        assert app.query_one("#amount", Input).value == "25"
 
 
 async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:

@@ -319,13 +319,14 @@ async def test_currency_tab_converts_both_ways() -> None:
         assert app.focused is app.query_one("#conv-sold")
         await pilot.press(*"50", "tab", *"10")
         conv = ("#conv-sold-points", "#conv-managed-points", "#conv-total-points")
-        assert figures(app, conv) == ("1,000.00 USD", "1,000.00 USD", "2,000.00 USD")
-        assert [app.query_one(f, FigureRow).label for f in conv] == ["Sold value", "Managed value", "Total value"]
+        # Monthly values, and no total: see test_calculator_currency_tab.py.
+        assert figures(app, conv) == ("1,000.00 USD/month", "1,000.00 USD/month", "")
+        assert [app.query_one(f, FigureRow).label for f in conv[:2]] == ["Sold value", "Managed value"]
 
         await focus(pilot, app.query_one("#conv-currency"))
         await pilot.press("enter", "e", "enter")
         # The spec's example: 50 sourced and 10 managed points in EUR.
-        assert figures(app, conv) == ("880.00 EUR", "880.00 EUR", "1,760.00 EUR")
+        assert figures(app, conv) == ("880.00 EUR/month", "880.00 EUR/month", "")
 
         await focus(pilot, app.query_one("#conv-method"))
         await pilot.press("enter", "down", "enter")

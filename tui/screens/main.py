@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.widgets import Input, TabbedContent, TabPane, Tabs
 
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
@@ -66,7 +66,9 @@ class MainTabs(TabbedContent):
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(tab.key, f"show_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP) for tab in TABS),
-        Binding("c", "toggle_calculator", "Calculator", id="toggle-calculator"),
+        # A priority key: taken when it arrives, so keys typed right behind it already find the cursor in the
+        # calculator (not in the widget that had the focus). In a text field it is typed (check_action).
+        Binding("c", "toggle_calculator", "Calculator", id="toggle-calculator", priority=True),
         Binding("slash", "focus_filter", "Filter", id="focus-filter"),
         Binding("escape", "close_calculator", "Close calculator", id="close-calculator"),
     ]
@@ -185,6 +187,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_calculator":
             return self.calculator is not None and self.calculator.is_open
+        if action == "toggle_calculator":
+            return not isinstance(self.focused, Input)
         if action == "focus_filter":
             # Asked on every key; searching the tab's widgets each time would cost more than the key itself.
             return self._had_filter

@@ -64,7 +64,9 @@ class CalculatorSidebar(Vertical):
         if is_open:
             if focused is not None and self not in focused.ancestors:
                 self._focus_before = focused
-            self.active_form.first_field.focus()
+            # At once, not with Widget.focus() (which waits its turn in the queue): keys typed right after `c`
+            # are already queued, and they belong in the field, not to the tab behind (a `2` switching tabs).
+            self.screen.set_focus(self.active_form.first_field)
         elif focused is not None and self in focused.ancestors:
             before = self._focus_before
             if before is not None and before.is_attached and before.focusable:

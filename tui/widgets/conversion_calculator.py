@@ -1,4 +1,9 @@
-"""The calculator's Currency tab: tier points to the monthly MRR that earns them, or MRR to points."""
+"""The calculator's Currency tab: tier points to the monthly MRR that earns them, or MRR to points.
+
+Points add up (sold + managed = the total the tier program counts); values do not. Sold and managed value are
+each the MRR of the client behind those points, and a client you sell and also manage pays one MRR that earns
+both kinds: their sum is no amount anyone pays. So points -> currency shows the two values and no total.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,29 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from engine.points import Conversion, Figure, currency_to_points, points_to_currency, round_points
+from engine.points import Conversion, currency_to_points, points_to_currency, round_points
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
-from tui.widgets.field_input import FieldInput
-from tui.widgets.fields import FieldRow
+from tui.widgets.fields import FieldRow, calculator_input
+from tui.widgets.text_line import TextLine
 
 TO_CURRENCY = "currency"
 TO_POINTS = "points"
 METHODS = [("Points → currency", TO_CURRENCY), ("Currency → points", TO_POINTS)]
+VALUES_NOTE = "Monthly MRR for each kind of points; not added up, as one client's MRR can earn both."
+NO_TOTAL = Shown("", "", [])
+
+
+class ValuesNote(TextLine):
+    """What the values are, right under the results heading (where the total is for points)."""
+
+    DEFAULT_CSS = """
+    ValuesNote {
+        padding: 0 1;
+        color: $text-muted;
+        border-bottom: dashed $border-blurred;
+    }
+    """
 
 
 class ConversionCalculator(DealForm):
@@ -28,8 +47,9 @@ class ConversionCalculator(DealForm):
             Select(METHODS, value=TO_CURRENCY, allow_blank=False, compact=True, id="conv-method"),
             field="method",
         )
-        self.sold_row = FieldRow("Sold points", FieldInput(compact=True, id="conv-sold"), field="sold")
-        self.managed_row = FieldRow("Managed points", FieldInput(compact=True, id="conv-managed"), field="managed")
+        self.sold_row = FieldRow("Sold points", calculator_input(id="conv-sold"), field="sold")
+        self.managed_row = FieldRow("Managed points", calculator_input(id="conv-managed"), field="managed")
+        self.values_note = ValuesNote()
 
     def compose(self) -> ComposeResult:
         yield self.method_row
@@ -38,6 +58,9 @@ class ConversionCalculator(DealForm):
         yield self.sold_row
         yield self.managed_row
         yield from self.results()
+
+    def under_total(self) -> ComposeResult:
+        yield self.values_note
 
     @property
     def first_field(self) -> Input:
@@ -49,9 +72,12 @@ class ConversionCalculator(DealForm):
 
     @on(Select.Changed, "#conv-method")
     def _method_changed(self) -> None:
-        given, wanted = ("points", "value") if self.method == TO_CURRENCY else ("value", "points")
+        to_currency = self.method == TO_CURRENCY
+        given, wanted = ("points", "value") if to_currency else ("value", "points")
         self.sold_row.set_label(f"Sold {given}")
         self.managed_row.set_label(f"Managed {given}")
+        for row in (self.sold_row, self.managed_row):
+            row.query_one(Input).placeholder = "tier points" if to_currency else "monthly, client currency"
         for figure, track in zip(self.figures, ("Sold", "Managed", "Total"), strict=True):
             figure.set_label(f"{track} {wanted}")
 
@@ -71,17 +97,17 @@ class ConversionCalculator(DealForm):
         return self._shown(conversion, to_currency)
 
     def _shown(self, conversion: Conversion, to_currency: bool) -> tuple[Shown, Shown, Shown]:
-        def text(figure: Figure) -> str:
-            return self._money(figure.amount, conversion.currency) if to_currency else points_text(figure.points)
-
         sold, managed = conversion.sold, conversion.managed
-        total_amount = sold.amount + managed.amount
-        total = (
-            self._money(total_amount, conversion.currency) if to_currency else points_text(sold.points + managed.points)
-        )
-        what = "value" if to_currency else "points"
+        if to_currency:
+            return (
+                Shown(self._money(sold.amount, conversion.currency), sold.rule, sold.explain_value()),
+                Shown(self._money(managed.amount, conversion.currency), managed.rule, managed.explain_value()),
+                NO_TOTAL,
+            )
+        sold_points, managed_points = points_text(sold.points), points_text(managed.points)
+        total = points_text(sold.points + managed.points)
         explanation = [
-            sum_explanation(f"Total {what}", [("sold", text(sold)), ("managed", text(managed))], total),
+            sum_explanation("Total points", [("sold", sold_points), ("managed", managed_points)], total),
             "",
             "Sold:",
             *sold.explain(),
@@ -90,11 +116,22 @@ class ConversionCalculator(DealForm):
             *managed.explain(),
         ]
         return (
-            Shown(text(sold), sold.rule, sold.explain()),
-            Shown(text(managed), managed.rule, managed.explain()),
-            Shown(total, f"Sold {what} + managed {what}", explanation),
+            Shown(sold_points, sold.rule, sold.explain()),
+            Shown(managed_points, managed.rule, managed.explain()),
+            Shown(total, "Sold points + managed points", explanation),
         )
+
+    def market_heading(self) -> str:
+        heading = super().market_heading()
+        # The values typed are monthly (the placeholder says so only while a field is empty).
+        return heading if self.method == TO_CURRENCY else f"{heading}; values are monthly MRR"
+
+    def after_recompute(self, shown: tuple[Shown, Shown, Shown] | None) -> None:
+        to_currency = self.method == TO_CURRENCY
+        # Only points have a total (see the module's docstring); the note says why, while there are values.
+        self.figures[-1].display = not to_currency
+        self.values_note.show(VALUES_NOTE if shown is not None and to_currency else "")
 
     @staticmethod
     def _money(amount: Decimal, currency: str) -> str:
-        return f"{round_points(amount):,} {currency}"
+        return f"{round_points(amount):,} {currency}/month"

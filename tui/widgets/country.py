@@ -1,4 +1,5 @@
-"""The client-market field: type a country's name or ISO code, pick from the matches with the arrow keys."""
+"""The client-market field: type a country's name, another name for it (UK, USA, Turkey) or its ISO code; pick
+from the matches with the arrow keys."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from engine.countries import country_names, normalise_country, search_countries
+from engine.countries import country_names, resolve_country, search_countries
 from tui.widgets.field_input import FieldInput
 
 # Enough to scan by eye; typing more narrows the list.
@@ -53,7 +54,8 @@ class CountryField(Vertical):
 
     def __init__(self, value: str = "US", *, id: str | None = None) -> None:
         super().__init__(id=id, classes="country-field")
-        self._input = CountryInput(value=value, placeholder="country name or code", compact=True)
+        # Focus selects nothing, as in every calculator field (`calculator_input` says why).
+        self._input = CountryInput(value=value, placeholder="country name or code", compact=True, select_on_focus=False)
         self._matches = OptionList(classes="country-matches")
         # The cursor stays in the text while the list follows it; a click must not move focus either.
         self._matches.can_focus = False
@@ -89,18 +91,21 @@ class CountryField(Vertical):
         text = self.text.strip()
         if not text:
             return "client market: type a country name or ISO code"
-        count = len(search_countries(text))
-        if count == 0:
+        found = search_countries(text)
+        if not found:
             return f"client market: no country matches {text!r}"
-        return f"client market: {count} countries match {text!r}; pick one with ↓ and Enter"
+        if len(found) == 1:
+            code, name = found[0]
+            return f"client market: {text!r} matches {code} {name}; pick it with Enter"
+        return f"client market: {len(found)} countries match {text!r}; pick one with ↓ and Enter"
 
     @property
     def code(self) -> str | None:
-        """The ISO alpha-2 code the text stands for (a code or an exact name), or None."""
+        """The ISO alpha-2 code the text stands for (a code, an exact name or alias), or None."""
         text = self.text
         if self._resolved[0] != text:
             try:
-                self._resolved = (text, normalise_country(text))
+                self._resolved = (text, resolve_country(text))
             except ValueError:
                 self._resolved = (text, None)
         return self._resolved[1]

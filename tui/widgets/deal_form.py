@@ -21,8 +21,7 @@ from engine.points import InputError, parse_amount, round_points
 from engine.rules import RulesError, RuleSet
 from engine.terms import DealType, Track
 from tui.widgets.country import CountryField
-from tui.widgets.field_input import FieldInput
-from tui.widgets.fields import FieldRow, currency_select, deal_type_select, parse_other_partners
+from tui.widgets.fields import FieldRow, calculator_input, currency_select, deal_type_select, parse_other_partners
 from tui.widgets.figures import FigureRow
 from tui.widgets.text_line import TextLine
 
@@ -70,7 +69,8 @@ class DealForm(VerticalScroll, can_focus=False):
         )
         self.partners_row = FieldRow(
             "How many other partners will manage this client?",
-            FieldInput(value="0", type="integer", compact=True, id=f"{prefix}other-partners"),
+            # Any text is accepted and checked (2.5, -1, abc: a message by the field), never silently dropped.
+            calculator_input(value="0", id=f"{prefix}other-partners"),
             field="other_partners",
             classes="-wide-label",
         )

@@ -5,7 +5,9 @@ Every label and message goes in as `Content` (never markup): a message may quote
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,12 +15,14 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Label, Select
 
-from engine.points import InputError
+from engine.points import MAX_PARTNERS, InputError, check_partners
 from engine.terms import DealType
+from tui.widgets.field_input import FieldInput
 from tui.widgets.text_line import TextLine
 
 ERROR_MARK = "✗ "
 DEAL_TYPE_OPTIONS = [("Partner-sourced", DealType.SOURCED), ("Partner-assisted", DealType.ASSISTED)]
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 class FieldRow(Vertical):
@@ -78,6 +82,12 @@ class TickBox(Checkbox):
         return super().render()
 
 
+def calculator_input(*, id: str, value: str = "", placeholder: str = "") -> FieldInput:
+    """A calculator text field. Focus puts the cursor after the text and selects nothing: reopening the
+    calculator lands here, and one stray key (`c`, expecting it to close) must not replace what was typed."""
+    return FieldInput(value=value, placeholder=placeholder, compact=True, select_on_focus=False, id=id)
+
+
 def deal_type_select(id: str) -> Select[DealType]:
     return Select(DEAL_TYPE_OPTIONS, value=DealType.SOURCED, allow_blank=False, compact=True, id=id)
 
@@ -88,10 +98,12 @@ def currency_select(currencies: Iterable[str], default: str, id: str) -> Select[
 
 
 def parse_other_partners(text: str) -> int:
-    """The number of other partners managing the client, from what was typed (range checks: the engine)."""
+    """The number of other partners managing the client, from what was typed, checked as the engine checks it
+    (so a wrong count is reported together with the form's other problems)."""
     cleaned = text.strip()
-    try:
-        return int(cleaned)
-    except ValueError:
+    if WHOLE_NUMBER.fullmatch(cleaned) is None:
         what = "enter a whole number (0 if none)" if not cleaned else f"{cleaned!r} is not a whole number"
-        raise InputError("other_partners", f"other partners: {what}") from None
+        raise InputError("other_partners", f"other partners: {what}")
+    # Clamped through Decimal, which takes any number of digits (int() refuses more than 4,300): too many
+    # partners is "at most ...", whatever was typed.
+    return check_partners(int(max(Decimal(-1), min(Decimal(cleaned), Decimal(MAX_PARTNERS + 1)))))

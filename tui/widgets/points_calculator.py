@@ -10,8 +10,7 @@ from textual.widgets import Input
 from engine.points import PointsResult, calculate
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
-from tui.widgets.field_input import FieldInput
-from tui.widgets.fields import FieldRow, TickBox
+from tui.widgets.fields import FieldRow, TickBox, calculator_input
 from tui.widgets.text_line import TextLine
 
 WhatIf = Callable[[PointsResult], str]
@@ -25,7 +24,7 @@ class PointsCalculator(DealForm):
         super().__init__(rules, currencies, default_currency, prefix="", id="points-calculator")
         self.amount_row = FieldRow(
             "Sold amount",
-            FieldInput(placeholder="monthly, client currency", compact=True, id="amount"),
+            calculator_input(placeholder="monthly, client currency", id="amount"),
             field="sold amount",
         )
         self.manage = TickBox("Will you also manage this client?", value=False, compact=True, id="manage")
