@@ -18,6 +18,7 @@ from engine.loader import DataFolderError, load_dataset, sample_data_dir
 from engine.metrics import (
     Headline,
     RangePreset,
+    RenewalSort,
     commission,
     date_range,
     median_tool_usage,
@@ -97,7 +98,7 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
             ]
         )
     elif kind == "commission":
-        view = commission(inputs.dataset, inputs.rules.commission, inputs.today)
+        view = commission(inputs.dataset, inputs.rules.commission, inputs.today, rates=inputs.rules)
         print("Commission statements")
         print_table(
             [("period", "amount", "currency", "status", "paid on")]
@@ -250,8 +251,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     keep = argparse.SUPPRESS
     parser.add_argument("--data", metavar="DIR", type=Path, default=keep, help="data folder (default: the sample)")
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=day_arg, default=keep, help="the day (default: today)")
-    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=day_arg, help="range start (exclusive)")
-    parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=day_arg, help="range end (inclusive)")
+    parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", type=day_arg, help="first day of a custom range")
+    parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", type=day_arg, help="last day of a custom range")
     parser.add_argument(
         "--range",
         choices=[p.value for p in RangePreset if p is not RangePreset.CUSTOM],
@@ -263,7 +264,10 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sort",
         metavar="COL",
-        help=f"breakdown: one of {', '.join(COLUMNS)} (default combined, descending); renewals: days or mrr_change",
+        help=(
+            f"breakdown: one of {', '.join(COLUMNS)} (default combined, descending); "
+            f"renewals: one of {', '.join(RenewalSort)} (mrr_change compares in US$)"
+        ),
     )
     parser.add_argument("--desc", action="store_true", help="sort descending")
     parser.add_argument("--client", metavar="ID", help="client: the client's id")

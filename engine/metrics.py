@@ -18,7 +18,7 @@ from typing import Protocol
 from engine.ledger import EXACT, ZERO, Ledger, SoldItem, add_months, exact_sum, month_end, month_start
 from engine.models import CommissionStatement, CommissionStatus, Dataset, Deal, DealStage
 from engine.points import HUNDRED, InputError, fmt2, round_points
-from engine.rules import CommissionRule, RuleSet
+from engine.rules import CommissionRule, RuleBook, RuleSet, shipped_rulebook
 
 EXPLAIN_ROWS = 20
 RENEWAL_DAYS = 120
@@ -90,8 +90,13 @@ class DateRange:
     def first_day(self) -> date:
         return self.after + timedelta(days=1)
 
+    @property
+    def days(self) -> str:
+        """The days it covers, both ends included: "2026-01-01 to 2026-03-31"."""
+        return f"{self.first_day} to {self.until}"
+
     def describe(self) -> str:
-        return f"{self.label}: {self.first_day} to {self.until}"
+        return self.days if self.label == self.days else f"{self.label}: {self.days}"
 
 
 def quarter_start(day: date) -> date:
@@ -103,20 +108,20 @@ def quarter_name(day: date) -> str:
 
 
 def date_range(
-    preset: RangePreset | str, today: date, after: date | None = None, until: date | None = None
+    preset: RangePreset | str, today: date, first: date | None = None, until: date | None = None
 ) -> DateRange:
-    """A preset range ending today, or a custom (after, until]."""
+    """A preset range ending today, or a custom one from its first day to `until`, both included."""
     try:
         preset = RangePreset(preset)
     except ValueError:
         names = ", ".join(p.value for p in RangePreset)
         raise InputError("range", f"range: unknown preset {preset!r} (use one of {names})") from None
     if preset is RangePreset.CUSTOM:
-        if after is None or until is None:
+        if first is None or until is None:
             raise InputError("range", "range: a custom range needs both a start and an end date")
-        if until < after:
-            raise InputError("range", f"range: the end {until} is before the start {after}")
-        return DateRange(after, until, f"{after} to {until}")
+        if until < first:
+            raise InputError("range", f"range: the end {until} is before the start {first}")
+        return DateRange(first - timedelta(days=1), until, f"{first} to {until}")
     start = {
         RangePreset.LAST_30_DAYS: today - timedelta(days=30),
         RangePreset.LAST_90_DAYS: today - timedelta(days=90),
@@ -592,6 +597,82 @@ def shared_selling(dataset: Dataset, period: DateRange) -> SharedSelling:
 # --- commission ----------------------------------------------------------------------------------------
 
 
+def percent(rate: Decimal) -> str:
+    """A rate as a percentage: 0.20 -> "20%"."""
+    return f"{(rate * HUNDRED).normalize():f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class UsdAmount:
+    """One currency's amount in US$ at a program rate (SPEC 2.2: the local amount that counts as US$100)."""
+
+    currency: str
+    amount: Decimal
+    per_100_usd: Decimal
+    usd: Decimal  # exact
+
+    def describe(self) -> str:
+        return (
+            f"{round_points(self.amount):,} {self.currency} at {self.per_100_usd:,} {self.currency} per US$100 "
+            f"= US${round_points(self.usd):,}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UsdTotal:
+    """Amounts in several currencies added up in US$ at one rule set's fixed program rates.
+
+    A currency the rule set has no rate for is named (with how to add one), never guessed: then there is
+    no total, only the amounts that do convert.
+    """
+
+    rule_set: str
+    parts: tuple[UsdAmount, ...]
+    missing: tuple[str, ...]  # currencies without a program rate
+    problems: tuple[str, ...]  # for each, what is wrong and how to add a rate
+
+    @property
+    def total(self) -> Decimal | None:
+        """The exact sum in US$, or None when a currency has no program rate."""
+        return None if self.missing else exact_sum(part.usd for part in self.parts)
+
+    @property
+    def shown(self) -> str:
+        total = self.total
+        if total is None:
+            return f"no US$ total (no program rate for {', '.join(self.missing)})"
+        return f"US${round_points(total):,}"
+
+    def explain(self) -> list[str]:
+        return [
+            *(part.describe() for part in self.parts),
+            *self.problems,
+            f"In US$ (rule set {self.rule_set} program rates): {self.shown}",
+        ]
+
+
+def usd_value(amount: Decimal, currency: str, rates: RuleSet) -> Decimal | None:
+    """`amount` in US$ at the program rate of `rates`, or None when it has no rate for `currency`."""
+    per_100 = rates.currency_per_100_usd.get(currency)
+    return None if per_100 is None else amount * HUNDRED / per_100
+
+
+def in_usd(amounts: dict[str, Decimal], rates: RuleSet) -> UsdTotal:
+    """Amounts per currency in US$ at the program rates of `rates` (the rates the calculator converts at)."""
+    parts: list[UsdAmount] = []
+    missing: list[str] = []
+    problems: list[str] = []
+    for currency, amount in amounts.items():
+        try:
+            per_100 = rates.currency_rate(currency)
+        except ValueError as error:  # UnknownCurrency: names the currency and says how to add a rate
+            missing.append(currency)
+            problems.append(str(error))
+            continue
+        parts.append(UsdAmount(currency, amount, per_100, amount * HUNDRED / per_100))
+    return UsdTotal(rates.id, tuple(parts), tuple(missing), tuple(problems))
+
+
 @dataclass(frozen=True, slots=True)
 class CommissionLine:
     """One closed-won deal's commission in one projected quarter."""
@@ -599,13 +680,15 @@ class CommissionLine:
     deal: Deal
     client: str
     months: int  # months of the deal's commission window that start in the quarter
+    rate: Decimal  # the rule's share of the monthly amount
     commission: Decimal
+    usd: Decimal | None = None  # the commission at the program rate; None without one
 
     def describe(self) -> str:
         d = self.deal
         return (
             f"{d.id} {self.client} ({d.client_id}), closed {d.closed}: {d.amount:,} {d.currency}/month x "
-            f"{self.months} month(s) x rate = {round_points(self.commission):,} {d.currency}"
+            f"{self.months} month(s) x {percent(self.rate)} = {round_points(self.commission):,} {d.currency}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -619,6 +702,7 @@ class CommissionLine:
             "currency": d.currency,
             "months": self.months,
             "commission": fmt2(self.commission),
+            "commission_usd": fmt2(self.usd) if self.usd is not None else None,
         }
 
 
@@ -630,12 +714,14 @@ class QuarterProjection:
     payable_on: date
     amounts: dict[str, Decimal]  # currency -> commission
     lines: tuple[CommissionLine, ...]
+    usd: UsdTotal | None = None  # the amounts in US$, when the projection was given program rates
 
     def explain(self) -> list[str]:
         amounts = ", ".join(f"{round_points(a):,} {c}" for c, a in self.amounts.items()) or "nothing"
-        return [f"{self.period} ({self.start} to {self.end}), payable {self.payable_on}: {amounts}"] + [
-            f"  {line.describe()}" for line in self.lines
-        ]
+        lines = [f"{self.period} ({self.start} to {self.end}), payable {self.payable_on}: {amounts}"]
+        if self.usd is not None:
+            lines += [f"  {line}" for line in self.usd.explain()]
+        return lines + [f"  {line.describe()}" for line in self.lines]
 
 
 @dataclass(frozen=True, slots=True)
@@ -644,6 +730,7 @@ class Commission:
     past: tuple[CommissionStatement, ...]  # paid
     upcoming: tuple[CommissionStatement, ...]  # scheduled
     projection: tuple[QuarterProjection, ...]
+    rates: RuleSet | None = None  # the program rates amounts are converted to US$ at
 
     @property
     def past_totals(self) -> dict[str, Decimal]:
@@ -653,19 +740,36 @@ class Commission:
     def upcoming_totals(self) -> dict[str, Decimal]:
         return amounts_by_currency((s.currency, s.amount) for s in self.upcoming)
 
-    def explain(self) -> list[str]:
-        lines = [
-            f"Projection: {(self.rule.rate * HUNDRED).normalize():f}% of each closed-won deal's monthly amount for "
+    def in_usd(self, amounts: dict[str, Decimal]) -> UsdTotal | None:
+        return in_usd(amounts, self.rates) if self.rates is not None else None
+
+    def statement_usd(self, statement: CommissionStatement) -> Decimal | None:
+        return usd_value(statement.amount, statement.currency, self.rates) if self.rates is not None else None
+
+    def rule_line(self) -> str:
+        line = (
+            f"Projection: {percent(self.rule.rate)} of each closed-won deal's monthly amount for "
             f"{self.rule.months} months from its close date, paid {self.rule.paid_days_after_quarter} days after "
-            "each quarter ends; one month counts in the quarter its first day falls in",
-        ]
+            "each quarter ends; one month counts in the quarter its first day falls in"
+        )
+        if self.rates is not None:
+            line += f". US$ at the program rates of rule set {self.rates.id}"
+        return line
+
+    def explain(self) -> list[str]:
+        lines = [self.rule_line()]
         for quarter in self.projection:
             lines += quarter.explain()
         return lines
 
 
-def commission(dataset: Dataset, rule: CommissionRule, today: date, quarters: int = 4) -> Commission:
-    """Statements as given, and the next `quarters` calendar quarters after today's quarter, projected."""
+def commission(
+    dataset: Dataset, rule: CommissionRule, today: date, quarters: int = 4, *, rates: RuleSet | None = None
+) -> Commission:
+    """Statements as given, and the next `quarters` calendar quarters after today's quarter, projected.
+
+    With `rates`, each quarter also adds up in US$ at that rule set's program rates.
+    """
     names = {client.id: client.name for client in dataset.clients}
     won = [
         d
@@ -683,15 +787,19 @@ def commission(dataset: Dataset, rule: CommissionRule, today: date, quarters: in
             months = sum(1 for offset in range(3) if deal.closed <= add_months(start, offset) < window_end)
             if months:
                 amount = deal.amount * rule.rate * months
-                lines.append(CommissionLine(deal, names.get(deal.client_id, "(unknown client)"), months, amount))
+                usd = usd_value(amount, deal.currency, rates) if rates is not None else None
+                client = names.get(deal.client_id, "(unknown client)")
+                lines.append(CommissionLine(deal, client, months, rule.rate, amount, usd))
+        amounts = amounts_by_currency((line.deal.currency, line.commission) for line in lines)
         projection.append(
             QuarterProjection(
                 period=quarter_name(start),
                 start=start,
                 end=end,
                 payable_on=end + timedelta(days=rule.paid_days_after_quarter),
-                amounts=amounts_by_currency((line.deal.currency, line.commission) for line in lines),
+                amounts=amounts,
                 lines=tuple(lines),
+                usd=in_usd(amounts, rates) if rates is not None else None,
             )
         )
         start = add_months(start, 3)
@@ -701,6 +809,7 @@ def commission(dataset: Dataset, rule: CommissionRule, today: date, quarters: in
         past=tuple(s for s in statements if s.status is CommissionStatus.PAID),
         upcoming=tuple(s for s in statements if s.status is CommissionStatus.SCHEDULED),
         projection=tuple(projection),
+        rates=rates,
     )
 
 
@@ -708,8 +817,20 @@ def commission(dataset: Dataset, rule: CommissionRule, today: date, quarters: in
 
 
 class RenewalSort(StrEnum):
+    """What renewals can be sorted by: each is a column of the renewals table and of the report's rows."""
+
+    CLIENT = "client"
     DAYS = "days"
-    MRR_CHANGE = "mrr_change"
+    MRR_CHANGE = "mrr_change"  # by the change in US$, so changes in different currencies compare by size
+    PRODUCTS = "products"
+    LAST_ACTIVE_EMPLOYEE = "last_active_employee"
+    RENEWAL_MANAGER = "renewal_manager"
+
+
+def signed_usd(value: Decimal) -> str:
+    """A signed US$ amount, half-up to cents: "+US$22.62", "-US$5.00"."""
+    shown = round_points(value)
+    return f"{'-' if shown < 0 else '+'}US${abs(shown):,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -724,6 +845,17 @@ class Renewal:
     last_active_employee: str
     renewal_manager: str
     crm_url: str
+    # The rule set in force on the renewal date (as the ledger would price the change) and its program rate
+    # for the client's currency; no rate (a currency that rule set does not price): no US$ value.
+    rule_set: str = ""
+    currency_per_100_usd: Decimal | None = None
+
+    @property
+    def mrr_change_usd(self) -> Decimal | None:
+        """The MRR change in US$ at the program rate, as points are priced (engine.points)."""
+        if self.currency_per_100_usd is None:
+            return None
+        return self.mrr_change * HUNDRED / self.currency_per_100_usd
 
     def describe(self) -> str:
         return (
@@ -731,7 +863,33 @@ class Renewal:
             f"MRR change {self.mrr_change:+,} {self.currency}; {', '.join(self.products) or 'no products listed'}"
         )
 
+    def conversion(self) -> str:
+        """How the MRR change reads in US$, and which rule set's program rate says so."""
+        change = f"{round_points(self.mrr_change):+,} {self.currency}"
+        usd = self.mrr_change_usd
+        if usd is None or self.currency_per_100_usd is None:
+            return (
+                f"MRR change at renewal: {change}; rule set {self.rule_set} has no program rate for {self.currency}, "
+                "so it has no US$ value and sorts last by MRR change"
+            )
+        return (
+            f"MRR change at renewal: {change} = {signed_usd(usd)} at the program rate of rule set {self.rule_set}, "
+            f"in force on {self.renewal_date} ({self.currency_per_100_usd:,} {self.currency} counts as US$100)"
+        )
+
+    def explain(self) -> list[str]:
+        return [
+            f"{self.client} ({self.client_id}): renews {self.renewal_date}, in {self.days} days",
+            self.conversion(),
+            "Sorting by MRR change compares these US$ values, so changes in different currencies are ordered "
+            "by their size.",
+            f"Products: {'; '.join(self.products) or 'none listed'}",
+            f"Last active employee: {self.last_active_employee or 'unknown'}",
+            f"Renewal manager: {self.renewal_manager or 'unknown'}",
+        ]
+
     def as_json(self) -> dict[str, object]:
+        usd = self.mrr_change_usd
         return {
             "client_id": self.client_id,
             "client": self.client,
@@ -740,10 +898,30 @@ class Renewal:
             "days": self.days,
             "mrr_change": fmt2(self.mrr_change),
             "currency": self.currency,
+            "mrr_change_usd": fmt2(usd) if usd is not None else None,
+            "rule_set": self.rule_set,
             "last_active_employee": self.last_active_employee,
             "renewal_manager": self.renewal_manager,
             "crm_url": self.crm_url,
         }
+
+
+def _renewal_sort_value(renewal: Renewal, sort: RenewalSort) -> Decimal | int | str | None:
+    """What a renewal sorts by; None or "" (no US$ value, a blank text) sorts last either way."""
+    if sort is RenewalSort.DAYS:
+        return renewal.days
+    if sort is RenewalSort.MRR_CHANGE:
+        return renewal.mrr_change_usd
+    if sort is RenewalSort.PRODUCTS:
+        return "; ".join(renewal.products).casefold()
+    text: str = getattr(renewal, sort.value)
+    return text.casefold()
+
+
+def _rules_on(book: RuleBook, day: date) -> RuleSet:
+    # As the ledger prices an event: the rule set in force on the day, the earliest for days before them all.
+    first = book.rule_sets[0]
+    return first if day < first.applies_from else book.for_date(day)
 
 
 def upcoming_renewals(
@@ -752,34 +930,49 @@ def upcoming_renewals(
     sort: RenewalSort | str = RenewalSort.DAYS,
     descending: bool = False,
     days: int = RENEWAL_DAYS,
+    *,
+    book: RuleBook | None = None,
 ) -> tuple[Renewal, ...]:
-    """Clients renewing in [today, today + days], sorted by days to renewal or by MRR change."""
+    """Clients renewing in [today, today + days], sorted by `sort` (any RenewalSort): MRR change by its US$
+    value at the program rate of the rule set in force on the renewal date (from `book`, the agency's rules;
+    None: the shipped ones), text ignoring case. Rows without a value (no US$ rate, a blank text) come last
+    either way; equal values stay in order of days to renewal, then client id.
+    """
     try:
         sort = RenewalSort(sort)
     except ValueError:
-        raise InputError("sort", f"sort: renewals sort by {' or '.join(s.value for s in RenewalSort)}") from None
+        choices = ", ".join(s.value for s in RenewalSort)
+        raise InputError("sort", f"sort: renewals sort by one of {choices}") from None
+    if book is None:
+        book = shipped_rulebook()
     until = today + timedelta(days=days)
-    rows = [
-        Renewal(
-            client_id=c.id,
-            client=c.name,
-            products=c.products,
-            renewal_date=c.renewal_date,
-            days=(c.renewal_date - today).days,
-            mrr_change=c.renewal_mrr_change,
-            currency=c.currency,
-            last_active_employee=c.last_active_employee,
-            renewal_manager=c.renewal_manager,
-            crm_url=c.crm_url,
+    rows: list[Renewal] = []
+    for c in dataset.clients:
+        if c.renewal_date is None or not today <= c.renewal_date <= until:
+            continue
+        rules = _rules_on(book, c.renewal_date)
+        rows.append(
+            Renewal(
+                client_id=c.id,
+                client=c.name,
+                products=c.products,
+                renewal_date=c.renewal_date,
+                days=(c.renewal_date - today).days,
+                mrr_change=c.renewal_mrr_change,
+                currency=c.currency,
+                last_active_employee=c.last_active_employee,
+                renewal_manager=c.renewal_manager,
+                crm_url=c.crm_url,
+                rule_set=rules.id,
+                currency_per_100_usd=rules.currency_per_100_usd.get(c.currency),
+            )
         )
-        for c in dataset.clients
-        if c.renewal_date is not None and today <= c.renewal_date <= until
-    ]
-    if sort is RenewalSort.DAYS:
-        rows.sort(key=lambda r: (r.days, r.client_id), reverse=descending)
-    else:
-        rows.sort(key=lambda r: (r.mrr_change, r.days, r.client_id), reverse=descending)
-    return tuple(rows)
+    rows.sort(key=lambda r: (r.days, r.client_id))
+    keyed = [(_renewal_sort_value(r, sort), r) for r in rows]
+    known = [(value, r) for value, r in keyed if value is not None and value != ""]
+    # The sort is stable, reversed too, so equal values keep the order of days to renewal.
+    known.sort(key=lambda pair: pair[0], reverse=descending)
+    return (*(r for _, r in known), *(r for value, r in keyed if value is None or value == ""))
 
 
 # --- progress over time and tool usage -----------------------------------------------------------------

@@ -22,6 +22,7 @@ from engine.metrics import (
     Headline,
     RangePreset,
     RenewalSort,
+    UsdTotal,
     commission,
     date_range,
     median_tool_usage,
@@ -147,7 +148,7 @@ def _money(amounts: dict[str, Decimal]) -> dict[str, str]:
 
 
 def _period(period: DateRange) -> dict[str, str]:
-    return {"label": period.label, "from": period.after.isoformat(), "to": period.until.isoformat()}
+    return {"label": period.label, "from": period.first_day.isoformat(), "to": period.until.isoformat()}
 
 
 def _headline(figure: Headline, rows: bool = True) -> dict[str, Any]:
@@ -168,6 +169,7 @@ def _progression(step: Progression | None) -> dict[str, Any] | None:
         "reached": step.reached,
         "certified": step.certified,
         "invitation_only": step.invitation_only,
+        "points_needed": fmt2(step.points_needed),
         "requirements": [
             {"name": r.name, "required": fmt2(r.required), "have": fmt2(r.have), "missing": fmt2(r.missing)}
             for r in step.requirements
@@ -175,13 +177,23 @@ def _progression(step: Progression | None) -> dict[str, Any] | None:
     }
 
 
-def _statement(statement: CommissionStatement) -> dict[str, Any]:
+def _statement(statement: CommissionStatement, usd: Decimal | None) -> dict[str, Any]:
     return {
         "period": statement.period,
         "amount": fmt2(statement.amount),
         "currency": statement.currency,
+        "amount_usd": fmt2(usd) if usd is not None else None,
         "status": statement.status.value,
         "paid_on": statement.paid_on.isoformat() if statement.paid_on else None,
+    }
+
+
+def _usd(total: UsdTotal | None) -> dict[str, Any]:
+    """A US$ total for JSON: null (with the currencies that have no program rate) rather than a guess."""
+    amount = total.total if total is not None else None
+    return {
+        "usd_total": fmt2(amount) if amount is not None else None,
+        "usd_missing": list(total.missing) if total is not None else [],
     }
 
 
@@ -259,22 +271,27 @@ def _selling(inputs: ReportInputs) -> dict[str, Any]:
 
 
 def _renewals(inputs: ReportInputs) -> dict[str, Any]:
-    rows = upcoming_renewals(inputs.dataset, inputs.today, inputs.sort or RenewalSort.DAYS, inputs.descending)
+    rows = upcoming_renewals(
+        inputs.dataset, inputs.today, inputs.sort or RenewalSort.DAYS, inputs.descending, book=inputs.agency.book
+    )
     return {"today": inputs.today.isoformat(), "rows": [row.as_json() for row in rows]}
 
 
 def _commission(inputs: ReportInputs) -> dict[str, Any]:
-    view = commission(inputs.dataset, inputs.rules.commission, inputs.today)
+    view = commission(inputs.dataset, inputs.rules.commission, inputs.today, rates=inputs.rules)
     return {
         "rule": {
             "rate": fmt2(view.rule.rate),
             "months": view.rule.months,
             "paid_days_after_quarter": view.rule.paid_days_after_quarter,
         },
-        "past": [_statement(s) for s in view.past],
+        "usd_rates": inputs.rules.id,
+        "past": [_statement(s, view.statement_usd(s)) for s in view.past],
         "past_totals": _money(view.past_totals),
-        "upcoming": [_statement(s) for s in view.upcoming],
+        "past_usd": _usd(view.in_usd(view.past_totals)),
+        "upcoming": [_statement(s, view.statement_usd(s)) for s in view.upcoming],
         "upcoming_totals": _money(view.upcoming_totals),
+        "upcoming_usd": _usd(view.in_usd(view.upcoming_totals)),
         "projection": [
             {
                 "period": q.period,
@@ -282,6 +299,7 @@ def _commission(inputs: ReportInputs) -> dict[str, Any]:
                 "end": q.end.isoformat(),
                 "payable_on": q.payable_on.isoformat(),
                 "amounts": _money(q.amounts),
+                **_usd(q.usd),
                 "lines": [line.as_json() for line in q.lines],
             }
             for q in view.projection
@@ -420,12 +438,47 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "selling": ("created", "sourced_in_flight", "closed_won"),
     "breakdown": ("clients",),
     "renewals": ("renewals",),
-    "commission": ("statements", "projection"),
+    # statements: paid and upcoming; projection: all four quarters; next_quarter: the Dashboard's "Projected"
+    "commission": ("statements", "paid", "upcoming", "projection", "next_quarter"),
     "client": ("sales", "history", "managed_history"),
     "progress": ("months",),
     "tier": ("snapshots",),
 }
 _FIGURE_CELL = re.compile(r"-?\d+\.\d\d")
+
+# What a person calls each figure (the Dashboard's labels), for titles, descriptions and file names.
+FIGURE_TITLES: dict[tuple[str, str], str] = {
+    ("summary", "sourced_dollars"): "12-month sourced dollars",
+    ("summary", "sourced_mrr"): "Rolling 12-month sourced MRR",
+    ("summary", "retention"): "12-month average C$R",
+    ("changes", "new_sold"): "New sold points",
+    ("changes", "lost_sold"): "Lost sold points",
+    ("changes", "new_managed"): "New managed points",
+    ("changes", "lost_managed"): "Lost managed points",
+    ("selling", "created"): "HubSpot deals created",
+    ("selling", "sourced_in_flight"): "Sourced in-flight deals",
+    ("selling", "closed_won"): "Closed-won HubSpot deals",
+    ("breakdown", "clients"): "Points breakdown",
+    ("renewals", "renewals"): "Upcoming renewals",
+    ("commission", "statements"): "Commission statements",
+    ("commission", "paid"): "Paid commission",
+    ("commission", "upcoming"): "Upcoming commission",
+    ("commission", "next_quarter"): "Projected commission, next quarter",
+    ("commission", "projection"): "Commission projection",
+    ("client", "sales"): "Client sales",
+    ("client", "history"): "Client points history",
+    ("client", "managed_history"): "Client managed history",
+    ("progress", "months"): "Points over time",
+    ("tier", "snapshots"): "Tier snapshots",
+}
+
+
+def figure_title(kind: str, figure: str = "") -> str:
+    """The figure's name as the Dashboard shows it ("New sold points"); a list's rows are titled by its name."""
+    figure = figure or (FIGURES[kind][0] if kind in FIGURES else "")
+    if kind == "list":
+        return figure
+    return FIGURE_TITLES.get((kind, figure), f"{kind} {figure.replace('_', ' ')}".strip())
 
 
 @dataclass(frozen=True)
@@ -456,19 +509,22 @@ def _payload_rows(kind: str, figure: str, inputs: ReportInputs) -> list[dict[str
         rows: list[dict[str, Any]] = payload[figure]["rows"]
         return rows
     if kind == "commission":
-        if figure == "projection":
-            return [
-                {"period": q["period"], "payable_on": q["payable_on"], **line}
-                for q in payload["projection"]
-                for line in q["lines"]
-            ]
-        return [*payload["past"], *payload["upcoming"]]
+        return _commission_rows(figure, payload)
     if kind == "tier":
         snapshots: list[dict[str, Any]] = payload["projection"]["snapshots"]
         return snapshots
     key = {"breakdown": "rows", "renewals": "rows", "progress": "months"}.get(kind, figure)
     found: list[dict[str, Any]] = payload[key]
     return found
+
+
+def _commission_rows(figure: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    if figure in ("projection", "next_quarter"):
+        quarters = payload["projection"] if figure == "projection" else payload["projection"][:1]
+        return [{"period": q["period"], "payable_on": q["payable_on"], **line} for q in quarters for line in q["lines"]]
+    paid: list[dict[str, Any]] = payload["past"] if figure != "upcoming" else []
+    upcoming: list[dict[str, Any]] = payload["upcoming"] if figure != "paid" else []
+    return [*paid, *upcoming]
 
 
 def report_rows(kind: str, inputs: ReportInputs, figure: str | None = None) -> ReportRows:

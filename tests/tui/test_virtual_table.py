@@ -221,6 +221,18 @@ async def test_sort_mark_and_sort_requests() -> None:
         await pilot.pause()
         assert app.sort_requests[-1] == ("sold", True)
 
+        # Two quick presses before the owner marks the first: the second reverses what the first asked for.
+        table.set_sort("sold", descending=True)  # the owner answers the last request
+        table.action_request_sort()
+        table.action_request_sort()
+        await pilot.pause()
+        assert app.sort_requests[-2:] == [("sold", False), ("sold", True)]
+        table.set_sort("sold")
+        table.set_sort("sold", descending=True)
+        table.action_request_sort()
+        await pilot.pause()
+        assert app.sort_requests[-1] == ("sold", False)
+
         with pytest.raises(KeyError):
             table.set_sort("nonsense")
 

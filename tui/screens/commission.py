@@ -1,8 +1,9 @@
 """The commission view (F-DASH-5): the statements as given, and the next four quarters projected from the
 rule set's commission rule (20% of each closed-won deal's monthly amount for 36 months).
 
-Both tables are the engine's report rows (the same an export writes); enter on either opens the report
-dialog for it, `e` explains the projection.
+Both tables are the engine's report rows (the same an export writes), money shown as on the Dashboard
+(thousands separators); enter on either opens the report dialog for it, `s` sorts by the column under the
+header cursor (money by its US$ value at the program rates), `e` explains the projection.
 """
 
 from __future__ import annotations
@@ -17,13 +18,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from engine.metrics import Commission, commission
+from engine.metrics import Commission, QuarterProjection, commission, percent, usd_value
 from engine.points import round_points
-from engine.report import Agency, ReportInputs, report_rows
+from engine.report import Agency, ReportInputs, ReportRows, report_rows
+from engine.rules import RuleSet
 from engine.store import ReportQuery
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.report_rows_table import report_rows_table
-from tui.widgets.virtual_table import VirtualTable
+from tui.widgets.report_rows_table import MAX_WIDTH, SAMPLE_ROWS, cell_text, rows_columns
+from tui.widgets.virtual_table import Column, VirtualTable
+
+# Columns holding an amount in the row's `currency`: they sort by its US$ value, so 44,040 JPY is not
+# "more" than 4,074 USD.
+MONEY_COLUMNS = frozenset({"amount", "monthly_amount", "commission"})
+SortKey = tuple[int, Decimal, str]
 
 
 def money(amounts: dict[str, Decimal]) -> str:
@@ -31,8 +38,65 @@ def money(amounts: dict[str, Decimal]) -> str:
     return ", ".join(f"{round_points(amount):,} {currency}" for currency, amount in amounts.items()) or "nothing"
 
 
+def quarter_line(quarter: QuarterProjection) -> str:
+    """ "2027-Q1 (payable 2027-05-15): US$7,433.92 from 236.40 AUD, …": the US$ total first, as it compares."""
+    head = f"{quarter.period} (payable {quarter.payable_on}): "
+    usd = quarter.usd
+    if usd is None:
+        return head + money(quarter.amounts)
+    joiner = " from " if usd.total is not None else ": "
+    return head + usd.shown + joiner + money(quarter.amounts)
+
+
 def quarter_lines(view: Commission) -> list[str]:
-    return [f"{q.period} (payable {q.payable_on}): {money(q.amounts)}" for q in view.projection]
+    return [quarter_line(q) for q in view.projection]
+
+
+def cell(value: object) -> str:
+    """A cell as this view shows it: figures with thousands separators, like the Dashboard."""
+    if isinstance(value, Decimal):
+        return f"{round_points(value):,}"
+    return cell_text(value)
+
+
+def table_columns(rows: ReportRows) -> list[Column]:
+    """The report rows' columns, wide enough for the separators; "_usd" columns say US$."""
+    sample = rows.rows[:SAMPLE_ROWS]
+    columns = []
+    for column in rows_columns(rows):
+        widest = max((len(cell(row.get(column.key))) for row in sample), default=0)
+        label = column.label.removesuffix(" usd") + (" US$" if column.key.endswith("_usd") else "")
+        columns.append(Column(column.key, label, max(column.width, min(MAX_WIDTH, widest)), column.align))
+    return columns
+
+
+def commission_table(rows: ReportRows, id: str) -> VirtualTable:
+    def cells(index: int) -> list[str]:
+        row = rows.rows[index]
+        return [cell(row.get(key)) for key in rows.columns]
+
+    return VirtualTable(table_columns(rows), cells, range(len(rows.rows)), id=id, empty_text="No rows")
+
+
+def sort_key(row: dict[str, object], key: str, rates: RuleSet) -> SortKey | None:
+    """Numbers by value, money by its US$ value, the rest as text ignoring case; None (blank) sorts last."""
+    value = row.get(key)
+    if value is None or value == "":
+        return None
+    if key in MONEY_COLUMNS and isinstance(value, Decimal):
+        usd = usd_value(value, str(row.get("currency", "")), rates)
+        return None if usd is None else (0, usd, "")
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return (0, Decimal(value), "")
+    return (1, Decimal(0), str(value).casefold())
+
+
+def sorted_view(rows: ReportRows, key: str, descending: bool, rates: RuleSet) -> list[int]:
+    """Row indices ordered by column `key`; equal values keep their order, blanks stay last either way."""
+    keyed = [(index, sort_key(row, key, rates)) for index, row in enumerate(rows.rows)]
+    present = [(index, found) for index, found in keyed if found is not None]
+    present.sort(key=lambda pair: pair[1], reverse=descending)
+    return [index for index, _ in present] + [index for index, found in keyed if found is None]
 
 
 class CommissionScreen(Screen[None]):
@@ -43,36 +107,51 @@ class CommissionScreen(Screen[None]):
     DEFAULT_CSS = """
     CommissionScreen { padding: 0 1; }
     CommissionScreen .commission-title { text-style: bold; color: $text-primary; width: 1fr; }
-    CommissionScreen .commission-heading { text-style: bold; margin-top: 1; }
+    CommissionScreen .commission-heading { text-style: bold; margin-top: 1; width: 1fr; }
     CommissionScreen #commission-statements { height: 1fr; min-height: 5; }
     CommissionScreen #commission-projection { height: 2fr; min-height: 5; }
     CommissionScreen .commission-quarters { height: auto; }
+    /* One line a quarter, its US$ total first: the amounts per currency are in the explain (e). */
+    CommissionScreen .commission-quarter { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, agency: Agency) -> None:
         super().__init__()
         self.agency = agency
-        self.view = commission(agency.dataset, agency.rules.commission, agency.today)
+        self.view = commission(agency.dataset, agency.rules.commission, agency.today, rates=agency.rules)
+        inputs = ReportInputs(agency)
+        self.rows = {
+            "commission-statements": report_rows("commission", inputs, "statements"),
+            "commission-projection": report_rows("commission", inputs, "projection"),
+        }
+
+    def heading(self) -> str:
+        rule = self.view.rule
+        return (
+            f"Projection: next four quarters ({percent(rule.rate)} for {rule.months} months, paid "
+            f"{rule.paid_days_after_quarter} days after the quarter; US$ at rule set {self.agency.rules.id} "
+            "program rates)"
+        )
 
     def compose(self) -> ComposeResult:
-        inputs = ReportInputs(self.agency)
-        rule = self.view.rule
         yield Label(Content(f"Commission · {self.agency.dataset.partner.name}"), classes="commission-title")
         yield Label(Content.styled("Statements (paid and scheduled)", "bold"), classes="commission-heading")
-        yield report_rows_table(report_rows("commission", inputs, "statements"), id="commission-statements")
-        yield Label(
-            Content.styled(
-                f"Projection: next four quarters ({(rule.rate * 100).normalize():f}% for {rule.months} months, "
-                f"paid {rule.paid_days_after_quarter} days after the quarter)",
-                "bold",
-            ),
-            classes="commission-heading",
-        )
+        yield commission_table(self.rows["commission-statements"], "commission-statements")
+        yield Label(Content.styled(self.heading(), "bold"), classes="commission-heading", id="projection-heading")
         with Vertical(classes="commission-quarters"):
             for line in quarter_lines(self.view):
-                yield Static(Content(line))
-        yield report_rows_table(report_rows("commission", inputs, "projection"), id="commission-projection")
+                quarter = Static(Content(line), classes="commission-quarter")
+                quarter.tooltip = line
+                yield quarter
+        yield commission_table(self.rows["commission-projection"], "commission-projection")
         yield KeyBar()
+
+    def on_virtual_table_sort_requested(self, event: VirtualTable.SortRequested) -> None:
+        event.stop()
+        table = event.table
+        assert table.id is not None
+        table.set_view(sorted_view(self.rows[table.id], event.column_key, event.descending, self.agency.rules))
+        table.set_sort(event.column_key, event.descending)
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         from tui.screens.report_dialog import ReportDialog

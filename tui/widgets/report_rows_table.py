@@ -1,6 +1,7 @@
 """A VirtualTable of `engine.report.ReportRows`: any figure's rows, whatever its columns.
 
-Figures show half-up to two decimals (as exported); column widths follow the header and the first rows.
+Figures show half-up to two decimals (as exported) with thousands separators; column widths follow the
+header and the first rows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Decimal):
-        return fmt2(value)
+        return f"{Decimal(fmt2(value)):,}"  # 1,783.17, as the Dashboard shows money (exports keep the number)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -66,6 +66,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     Sorting and opening are the owner's decisions: the widget posts `SortRequested` and `RowSelected`.
     """
 
+    HELP_SECTION = "Table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False, id="virtual-table.cursor-up"),
         Binding("down", "cursor_down", "Down", show=False, id="virtual-table.cursor-down"),
@@ -187,6 +189,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = 0
         self._column_cursor = 0
         self._sort: tuple[str, bool] | None = None
+        # The last sort asked of the owner and not yet marked: a second key before the owner answers the first
+        # must toggle from what was asked, not from the header as it still is.
+        self._sort_asked: tuple[str, bool] | None = None
         self._lines: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(LINE_CACHE_SIZE)
         self._header: tuple[tuple[int, tuple[str, bool] | None, int], Strip] | None = None
         self._base_style = Style()
@@ -248,6 +253,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if column_key is not None and column_key not in {column.key for column in self._columns}:
             raise KeyError(f"no column {column_key!r}")
         self._sort = None if column_key is None else (column_key, descending)
+        if self._sort == self._sort_asked:
+            self._sort_asked = None
         self._refresh_header()
 
     def _position_of(self, row_index: int | None) -> int:
@@ -421,7 +428,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_request_sort(self) -> None:
         key = self._columns[self._column_cursor].key
-        descending = self._sort is not None and self._sort == (key, False)
+        current = self._sort_asked or self._sort
+        descending = current == (key, False)
+        self._sort_asked = (key, descending)
         self.post_message(self.SortRequested(self, key, descending))
 
     def _column_at(self, x: int) -> int:
