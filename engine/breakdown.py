@@ -21,7 +21,8 @@ from engine.ledger import EXACT, Ledger, ManagedStep, SoldItem, exact_sum
 from engine.metrics import ProgressPoint, progress_days
 from engine.models import Client, Deal
 from engine.points import InputError, fmt2, round_points
-from engine.terms import DealType, MarketType
+from engine.rules import RuleSet
+from engine.terms import DealType, MarketType, Track
 
 COLUMNS = ("client_id", "name", "sold", "managed", "combined", "deal_type", "market_type", "country", "mrr")
 
@@ -218,6 +219,7 @@ class ClientDetail:
     managed_points: Decimal  # today
     history: tuple[ProgressPoint, ...]  # sold and managed points at each month-end, last 24 months
     deals: tuple[Deal, ...]
+    managed_rule: str = ""  # how today's managed points follow from the managed MRR (empty when there is none)
 
     @property
     def active(self) -> tuple[SoldItem, ...]:
@@ -252,7 +254,7 @@ class ClientDetail:
             + (f" (next expiry {self.next_expiry})" if self.next_expiry else "")
             + f"; expired {round_points(self.expired_points)}",
             f"Managed points {round_points(self.managed_points)} on managed MRR {self.managed_mrr:,} {c.currency}"
-            + (f", split over {c.partners} partners" if c.partners > 1 else ""),
+            + (f": {self.managed_rule}" if self.managed_rule else ""),
         ]
         lines += [f"  {item.describe()}" for item in self.sales]
         return lines
@@ -275,7 +277,8 @@ def client_detail(ledger: Ledger, client_id: str) -> ClientDetail:
                 managed=ledger.managed_points(client_id, day),
             )
         )
-    growth = ledger.rules_today.is_growth_market(client.country)
+    rules = ledger.rules_today
+    growth = rules.is_growth_market(client.country)
     return ClientDetail(
         client=client,
         market_type=MarketType.GROWTH if growth else MarketType.STANDARD,
@@ -286,4 +289,20 @@ def client_detail(ledger: Ledger, client_id: str) -> ClientDetail:
         managed_points=ledger.client_managed[ci],
         history=tuple(history),
         deals=tuple(d for d in ledger.dataset.deals if d.client_id == client_id),
+        managed_rule=_managed_rule(rules, client, ledger.client_managed_mrr[ci], ledger.client_managed[ci]),
     )
+
+
+def _managed_rule(rules: RuleSet, client: Client, mrr: Decimal, points: Decimal) -> str:
+    """Each factor of the managed points, in the order engine.ledger.managed_factor applies them."""
+    if not mrr:
+        return ""
+    rate = rules.currency_rate(client.currency)
+    multiplier = rules.multiplier(Track.MANAGED, client.country)
+    per_100 = rules.points_per_100_usd.managed
+    text = f"{mrr:,} {client.currency} / {rate:,} {client.currency} per US$100 x {per_100} point(s) per US$100"
+    if multiplier != 1:
+        text += f" x {multiplier} (growth market)"
+    if client.managed_share_divisor > 1:
+        text += f" / {client.managed_share_divisor} partners"
+    return f"{text} = {round_points(points)} (rule set {rules.id})"

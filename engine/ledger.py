@@ -137,8 +137,14 @@ class SoldItem:
             f"mrr_events.csv:{self.line}: {self.date} {self.client.name} ({self.client_id}) {self.kind} "
             f"{self.event.product_line}: {self.mrr_change:,} {p.currency} / {p.currency_per_100_usd:,} per US$100 "
             f"x {rule}{growth} = {round_points(self.points)} points (rule set {p.rule_set}{early}); "
-            f"{'active until' if self.active else 'counts until'} {self.expires}"
+            f"{self._window()} {self.expires}"
         )
+
+    def _window(self) -> str:
+        # A claw-back (negative points) takes points away for the same 12 months a sale would count.
+        if self.points < 0:
+            return "deducts until" if self.active else "deducted until"
+        return "active until" if self.active else "expired on"
 
     def as_json(self) -> dict[str, object]:
         p = self.pricing

@@ -10,13 +10,14 @@ behind each other instead of losing writes. A database this code cannot use (not
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -24,8 +25,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from engine import paths
 from engine.atomic import aside_path
 
-# Each migration is a list of statements (not a script: executescript would commit mid-migration).
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+
+def _custom_ranges_name_their_first_day(connection: sqlite3.Connection) -> None:
+    # Schema 3 stored a saved report's fixed range as (start, end] with start the day before the first one
+    # counted; from schema 4 `start` is the first day counted, so the same report keeps asking the same days.
+    rows = connection.execute("SELECT id, query FROM saved_report").fetchall()
+    for report_id, text in rows:
+        try:
+            query = json.loads(text)
+            start = date.fromisoformat(query["start"]) if isinstance(query, dict) and query.get("start") else None
+        except (ValueError, TypeError):
+            continue  # left as it is; opening the report says what is wrong with it
+        if start is not None:
+            query["start"] = (start + timedelta(days=1)).isoformat()
+            connection.execute("UPDATE saved_report SET query = ? WHERE id = ?", (json.dumps(query), report_id))
+
+
+# Each migration is a list of statements (not a script: executescript would commit mid-migration), or a
+# function of the connection for a change of data that SQL cannot say simply.
+Migration = tuple[str | Callable[[sqlite3.Connection], None], ...]
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: static lists, a snapshot of client ids kept in the order they were added.
     (
         """CREATE TABLE static_list (
@@ -63,6 +82,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             exported TEXT NOT NULL
         )""",
     ),
+    # 4: a saved fixed range names its first day, not the day before it.
+    (_custom_ranges_name_their_first_day,),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -236,7 +257,10 @@ def _migrate(connection: sqlite3.Connection) -> None:
         current: int = connection.execute("PRAGMA user_version").fetchone()[0]
         for statements in MIGRATIONS[current:]:
             for statement in statements:
-                connection.execute(statement)
+                if isinstance(statement, str):
+                    connection.execute(statement)
+                else:
+                    statement(connection)
         connection.execute(f"PRAGMA user_version = {max(current, SCHEMA_VERSION)}")
     except BaseException:
         connection.execute("ROLLBACK")

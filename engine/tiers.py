@@ -207,6 +207,30 @@ class Progression:
     def reached(self) -> bool:
         return self.certified and all(r.met for r in self.requirements)
 
+    @property
+    def points_needed(self) -> Decimal:
+        """The fewest new points that meet every requirement.
+
+        Track and managed points both count towards the total, so the minimums' shortfalls add up, and the total's
+        shortfall is the floor: e.g. 29.98 short of the total but 37.45 short of the managed minimum is 37.45.
+        """
+        return max(self.total.missing, self.track.missing + self.managed.missing)
+
+    def points_needed_explain(self) -> list[str]:
+        t, track, managed = self.total.missing, self.track.missing, self.managed.missing
+        minimums = track + managed
+        lines = [
+            f"Points needed for {self.tier}: {round_points(self.points_needed)}, the larger of",
+            f"  total points missing {round_points(t)}",
+            f"  minimums missing {round_points(minimums)} = {self.track.name.lower()} {round_points(track)} "
+            f"+ {self.managed.name.lower()} {round_points(managed)}",
+        ]
+        if minimums > t:
+            lines.append("The minimums decide: points of those kinds are needed, and they also cover the total.")
+        elif minimums > 0:
+            lines.append(f"Of these, {round_points(minimums)} must go to the minimums; the rest may be of any kind.")
+        return lines
+
     def explain(self) -> list[str]:
         lines = [f"Get to {self.tier}" + (" (by invitation only)" if self.invitation_only else "")]
         for r in self.requirements:
@@ -214,6 +238,7 @@ class Progression:
                 f"{r.name}: required {round_points(r.required)}, have {round_points(r.have)}, "
                 f"missing {round_points(r.missing)}"
             )
+        lines.append(f"Points needed: {round_points(self.points_needed)} (every requirement met)")
         if not self.certified:
             lines.append("Solutions Partner Certification: not valid today (required for every tier)")
         if self.illustrative:
@@ -393,14 +418,20 @@ class TierOverview:
     insights: Insights
     projection: Projection
 
-    def explain(self) -> list[str]:
+    def composition(self) -> str:
+        """What today's points are made of: the "have" of every requirement."""
         t = self.standing.totals
+        return (
+            f"Total {round_points(t.total)} = sold {round_points(t.sold)} (sourced {round_points(t.sourced)}, "
+            f"assisted {round_points(t.assisted)}) + managed {round_points(t.managed)}"
+        )
+
+    def explain(self) -> list[str]:
         return [
             f"Credited tier {self.credited_tier}"
             + (f" since {self.credited_since}" if self.credited_since else "")
             + f"; tier performance today {self.standing.performance_tier}",
-            f"Total {round_points(t.total)} = sold {round_points(t.sold)} (sourced {round_points(t.sourced)}, "
-            f"assisted {round_points(t.assisted)}) + managed {round_points(t.managed)}",
+            self.composition(),
             *self.thresholds.explain(),
             *([self.certification_warning] if self.certification_warning else []),
         ]

@@ -37,7 +37,8 @@ def _modules() -> list[str]:
     return names
 
 
-def _where(node_class: type[DOMNode]) -> str:
+def section_of(node_class: type[DOMNode]) -> str:
+    """Where a class's keys apply, as the keys dialog and `partner-dash keys` name it."""
     if issubclass(node_class, App):
         return "Everywhere"
     section: str | None = getattr(node_class, "HELP_SECTION", None)
@@ -58,7 +59,7 @@ def key_bindings() -> list[KeyBinding]:
                 continue
             for binding in node_class.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding) and binding.id and binding.id not in found:
-                    found[binding.id] = KeyBinding(binding.id, binding.key, binding.description, _where(node_class))
+                    found[binding.id] = KeyBinding(binding.id, binding.key, binding.description, section_of(node_class))
     return sorted(found.values(), key=lambda item: item.id)
 
 

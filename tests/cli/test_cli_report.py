@@ -96,8 +96,12 @@ def test_summary(tmp_path: Path) -> None:
 
 
 def test_changes_in_a_custom_range_list_their_rows(tmp_path: Path) -> None:
-    changes = report(agency(tmp_path), "changes", "--from", "2025-08-31", "--to", "2025-09-30")
-    assert changes["range"] == {"label": "2025-08-31 to 2025-09-30", "from": "2025-08-31", "to": "2025-09-30"}
+    # Both days are included: the sales on 2025-09-01 count in a range from 2025-09-01, not in one from the 2nd.
+    folder = agency(tmp_path)
+    changes = report(folder, "changes", "--from", "2025-09-01", "--to", "2025-09-30")
+    assert changes["range"] == {"label": "2025-09-01 to 2025-09-30", "from": "2025-09-01", "to": "2025-09-30"}
+    later = report(folder, "changes", "--from", "2025-09-02", "--to", "2025-09-30")
+    assert later["new_sold"]["value"] == "0.00"
     assert changes["new_sold"]["value"] == "120.00" and changes["lost_sold"]["value"] == "0.00"
     assert [(r["client_id"], r["kind"], r["points"]) for r in changes["new_sold"]["rows"]] == [
         ("S", "new sale", "60.00"),

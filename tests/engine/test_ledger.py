@@ -230,6 +230,15 @@ def test_a_sold_item_names_its_rule_and_row() -> None:
     assert text.startswith("mrr_events.csv:2: 2025-08-01 Acme (C1) new sale Marketing Hub: 1,000 USD / 100")
     assert "= 50.00 points (rule set 2025-07)" in text and "active until 2026-08-01" in text
     assert item.as_json()["points"] == "50.00" and item.as_json()["rule_set"] == "2025-07"
+    assert ledger(data, date(2026, 9, 1)).sold_item(0).describe().endswith("expired on 2026-08-01")
+
+
+def test_a_claw_back_says_it_deducts_points_not_that_they_are_active() -> None:
+    data = dataset([client("C1")], [sold(date(2025, 8, 1), "C1", "1000"), sold(date(2025, 9, 1), "C1", "-400")])
+    claw_back = ledger(data, date(2025, 10, 1)).sold_item(1)
+    assert claw_back.points < 0
+    assert claw_back.describe().endswith("deducts until 2026-09-01")
+    assert ledger(data, date(2026, 10, 1)).sold_item(1).describe().endswith("deducted until 2026-09-01")
 
 
 # --- properties ----------------------------------------------------------------------------------------

@@ -46,8 +46,9 @@ def test_date_range_presets_end_today() -> None:
     assert date_range("this-quarter", today).after == date(2025, 12, 31)
     assert date_range("last-12-months", today).after == date(2025, 3, 15)
     custom = date_range("custom", today, date(2025, 1, 1), date(2025, 2, 1))
-    assert date(2025, 1, 1) not in custom and date(2025, 1, 2) in custom and date(2025, 2, 1) in custom
-    assert custom.describe() == "2025-01-01 to 2025-02-01: 2025-01-02 to 2025-02-01"
+    # A custom range counts both the days it names.
+    assert date(2024, 12, 31) not in custom and date(2025, 1, 1) in custom and date(2025, 2, 1) in custom
+    assert date(2025, 2, 2) not in custom and custom.describe() == "2025-01-01 to 2025-02-01"
 
 
 def test_bad_date_ranges_say_what_is_wrong() -> None:
@@ -397,6 +398,20 @@ def test_client_detail_active_and_expired_points() -> None:
     assert (april.day, april.sold, april.managed) == (date(2025, 4, 30), 80, 3)
     with pytest.raises(InputError, match="no client with id 'C9'"):
         client_detail(ledger(data, date(2025, 6, 1)), "C9")
+
+
+def test_client_detail_explains_every_factor_of_its_managed_points() -> None:
+    # A growth market doubles managed points and two partners halve them: each step is in the line.
+    data = dataset([client("C1", country="MX", partners=2)], [managed(date(2026, 1, 1), "C1", "82")])
+    detail = client_detail(ledger(data, date(2026, 11, 26)), "C1")
+    assert detail.managed_points == D("0.82")
+    assert detail.explain()[2] == (
+        "Managed points 0.82 on managed MRR 82 USD: 82 USD / 100 USD per US$100 x 1 point(s) per US$100"
+        " x 2 (growth market) / 2 partners = 0.82 (rule set 2025-07)"
+    )
+    alone = dataset([client("C1")], [])
+    none = client_detail(ledger(alone, date(2026, 11, 26)), "C1")
+    assert none.explain()[2] == "Managed points 0.00 on managed MRR 0 USD"
 
 
 # --- progress over time and tool usage -----------------------------------------------------------------

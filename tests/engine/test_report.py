@@ -38,7 +38,7 @@ def test_a_fixed_range_and_filters(agency: Agency) -> None:
     names = [str(r["name"]) for r in rows]
     assert names == sorted(names, key=str.casefold, reverse=True) or names == sorted(names, reverse=True)
     fixed = inputs_for(agency, ReportQuery(kind="selling", start=date(2026, 1, 1), end=date(2026, 3, 31)))
-    assert (fixed.range.after, fixed.range.until) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert (fixed.range.first_day, fixed.range.until) == (date(2026, 1, 1), date(2026, 3, 31))
 
 
 def test_a_query_that_no_longer_fits_is_a_clear_error(agency: Agency) -> None:
@@ -46,3 +46,12 @@ def test_a_query_that_no_longer_fits_is_a_clear_error(agency: Agency) -> None:
         query_rows(agency, ReportQuery(kind="changes", preset="last_decade"))
     with pytest.raises(InputError, match="emerging"):
         query_rows(agency, ReportQuery(kind="breakdown", filters={"market_type": "emerging"}))
+
+
+def test_every_figure_has_a_name_a_person_would_use() -> None:
+    from engine.report import FIGURE_TITLES, FIGURES, figure_title
+
+    assert {(kind, figure) for kind, figures in FIGURES.items() for figure in figures} == set(FIGURE_TITLES)
+    assert figure_title("changes", "new_sold") == "New sold points"
+    assert figure_title("changes") == "New sold points"  # a kind's first figure is its default
+    assert figure_title("list", "Q4 wins [bold]") == "Q4 wins [bold]"

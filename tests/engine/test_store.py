@@ -220,7 +220,7 @@ def make_old_database(path: Path, version: int) -> None:
     connection = sqlite3.connect(path)
     for statements in MIGRATIONS[:version]:
         for statement in statements:
-            connection.execute(statement)
+            statement(connection) if callable(statement) else connection.execute(statement)
     connection.execute("INSERT INTO static_list (id, name, created) VALUES (7, 'From v1', '2025-01-02T03:04:05+00:00')")
     connection.executemany(
         "INSERT INTO static_list_client (list_id, client_id, position) VALUES (7, ?, ?)", [("b", 1), ("a", 2)]
@@ -241,6 +241,33 @@ def test_an_older_database_is_migrated_and_keeps_its_data(db: Path, version: int
         assert opened.notices == []
     assert user_version(db) == SCHEMA_VERSION
     assert not list(db.parent.glob("*.damaged-*"))
+
+
+def test_a_saved_fixed_range_from_schema_3_keeps_asking_the_same_days(db: Path) -> None:
+    # Schema 3 stored the day before the first day counted; schema 4 stores the first day itself.
+    make_old_database(db, 3)
+    connection = sqlite3.connect(db)
+    connection.executemany(
+        "INSERT INTO saved_report (name, query, created, updated) VALUES (?, ?, 'x', 'x')",
+        [
+            ("Summer", '{"kind":"changes","metric":"new_sold","start":"2026-06-30","end":"2026-09-30"}'),
+            ("Preset", '{"kind":"changes","preset":"last-30-days"}'),
+            ("Broken", "not json"),
+        ],
+    )
+    connection.commit()
+    connection.close()
+    with Store(db) as opened:
+        assert [list.name for list in static_lists(opened)] == ["From v1"]  # opens, and so migrates, the file
+        assert opened.notices == []
+    connection = sqlite3.connect(db)
+    queries = dict(connection.execute("SELECT name, query FROM saved_report").fetchall())
+    connection.close()
+    summer = ReportQuery(kind="changes", metric="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30))
+    assert ReportQuery.model_validate_json(queries["Summer"]) == summer
+    assert ReportQuery.model_validate_json(queries["Preset"]) == ReportQuery(kind="changes", preset="last-30-days")
+    assert queries["Broken"] == "not json"  # left for opening it to report, not lost
+    assert user_version(db) == SCHEMA_VERSION
 
 
 def test_a_newer_database_is_moved_aside_untouched(db: Path) -> None:

@@ -11,6 +11,8 @@ from engine.models import Dataset, Partner, ThresholdOverride
 from engine.rules import shipped_rulebook
 from engine.terms import DealType, Tier
 from engine.tiers import (
+    Progression,
+    Requirement,
     Thresholds,
     certification_warning,
     effective_thresholds,
@@ -247,3 +249,28 @@ def test_certification_warnings() -> None:
     assert expired == "The Solutions Partner Certification expired on 2025-09-01."
     soon = certification_warning(partner(certified_until=date(2025, 12, 1)), date(2025, 10, 1), recal)
     assert soon is not None and "before the recalibration on 2026-01-15" in soon
+
+
+def _step(total: str, sourced: str, managed: str) -> Progression:
+    # Platinum 2025-07 (illustrative): 420 total, 115 sourced, 200 managed; "have" as given.
+    return Progression(
+        tier=Tier.PLATINUM,
+        total=Requirement("Total points", D("420"), D(total)),
+        track=Requirement("Sourced minimum", D("115"), D(sourced)),
+        managed=Requirement("Managed minimum", D("200"), D(managed)),
+        certified=True,
+        invitation_only=False,
+        illustrative=True,
+    )
+
+
+def test_points_needed_is_the_fewest_points_that_meet_every_requirement() -> None:
+    # The sample agency: 29.98 short of the total but 37.45 short of the managed minimum. 29.98 more points
+    # cannot reach Platinum; 37.45 managed points do, and they cover the total too.
+    sample = _step("390.02", "150.89", "162.55")
+    assert (sample.total.missing, sample.managed.missing) == (D("29.98"), D("37.45"))
+    assert sample.points_needed == D("37.45")
+    assert sample.points_needed_explain()[-1].startswith("The minimums decide")
+    # The total decides when the minimums are met or nearly so.
+    assert _step("300", "110", "190").points_needed == D("120")  # minimums 5 + 10 = 15
+    assert _step("420", "115", "200").points_needed == D("0")

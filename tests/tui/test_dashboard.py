@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import date
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input, Label, Select
 
 from engine.metrics import RangePreset, RenewalSort, date_range, point_changes, shared_selling, upcoming_renewals
 from engine.report import ReportInputs, get_to, report_rows
@@ -58,6 +58,16 @@ async def dashboard(app: PartnerDashApp | None = None) -> AsyncIterator[tuple[Pa
         yield app, pilot
 
 
+async def test_points_needed_for_the_next_tier_counts_the_minimums_too() -> None:
+    async with dashboard() as (app, _):
+        assert app.agency is not None
+        following = app.agency.overview.insights.next
+        assert following is not None
+        # The sample is 29.98 short of Platinum's total but 37.45 short of its managed minimum.
+        assert following.total.missing < following.managed.missing == following.points_needed
+        assert figure(app, "points-to-next").value == f"{following.points_needed:,.2f}"
+
+
 async def test_a_point_change_number_opens_the_dialog_with_the_clients_behind_it() -> None:
     async with dashboard(RecordingApp()) as (app, pilot):
         assert isinstance(app, RecordingApp) and app.agency is not None
@@ -96,6 +106,9 @@ async def test_a_shared_selling_number_opens_the_deals_behind_it() -> None:
         ids = [row["id"] for row in app.screen.rows.rows]
         assert ids == [row.as_json()["id"] for row in selling.sourced_in_flight.rows()]
         assert len(ids) == selling.sourced_in_flight.count
+        # Not "Last 30 days": the deals are those still open, whenever they were created.
+        details = str(app.screen.query_one("#report-details", Label).content)
+        assert details == f"{len(ids)} rows · open deals created by {TODAY}"
 
 
 async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> None:
@@ -119,10 +132,20 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         await pilot.press("ctrl+u", *"2026-09-30")
         await pilot.pause()
         summer = point_changes(
-            app.agency.ledger, date_range(RangePreset.CUSTOM, TODAY, date(2026, 6, 30), date(2026, 9, 30))
+            app.agency.ledger, date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1), date(2026, 9, 30))
         )
+        assert summer.period.after == date(2026, 6, 30)
         assert figure(app, "changes-new_sold").value == summer.new_sold.shown
-        assert panel.selector.query_range == {"start": date(2026, 6, 30), "end": date(2026, 9, 30)}
+        assert panel.selector.query_range == {"start": date(2026, 7, 1), "end": date(2026, 9, 30)}
+        # The range is shown as typed, once (not "2026-06-30 to …: 2026-07-01 to …").
+        assert str(panel.query_one(".range-shown", Label).content) == "2026-07-01 to 2026-09-30"
+        # A range into the future says what its days after today count.
+        await pilot.press("ctrl+u", *"2027-03-31")
+        await pilot.pause()
+        assert panel.selector.message.text == f"Days after today ({TODAY}) count scheduled expiries only"
+        await pilot.press("ctrl+u", *"2026-09-30")
+        await pilot.pause()
+        assert panel.selector.message.text == ""
         # A bad day keeps the last valid range and says so inline.
         await pilot.press("ctrl+u", *"2026-13-01")
         await pilot.pause()
@@ -136,7 +159,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         await pilot.press("enter")
         assert isinstance(app.screen, ReportDialog)
         assert app.screen.report_query == ReportQuery(
-            kind="changes", metric="new_sold", start=date(2026, 6, 30), end=date(2026, 9, 30)
+            kind="changes", metric="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30)
         )
         assert len(app.screen.rows.rows) == summer.new_sold.count
 
@@ -157,7 +180,7 @@ async def test_renewals_sort_both_ways_by_mrr_change_and_by_time_to_renewal() ->
         assert shown_ids() == engine_ids(RenewalSort.DAYS, False)
         await pilot.press("m")
         assert shown_ids() == engine_ids(RenewalSort.MRR_CHANGE, False)
-        changes = [panel.renewals[index].mrr_change for index in panel.table.view]
+        changes = [panel.renewals[index].mrr_change_usd for index in panel.table.view]
         assert changes == sorted(changes) and changes[0] < changes[-1]
         await pilot.press("m")
         assert shown_ids() == engine_ids(RenewalSort.MRR_CHANGE, True)
@@ -226,8 +249,11 @@ async def test_palette_opens_a_client_by_its_literal_name() -> None:
 
 
 def test_a_custom_from_day_is_the_first_day_counted() -> None:
-    period = date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1) - timedelta(days=1), date(2026, 9, 30))
+    period = date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1), date(2026, 9, 30))
     assert period.first_day == date(2026, 7, 1) and date(2026, 7, 1) in period and date(2026, 6, 30) not in period
+    assert date(2026, 9, 30) in period and date(2026, 10, 1) not in period
+    assert period.describe() == "2026-07-01 to 2026-09-30"
+    assert date_range(RangePreset.LAST_30_DAYS, TODAY).describe() == "Last 30 days: 2026-10-28 to 2026-11-26"
 
 
 async def test_v_opens_the_commission_view_with_the_statements_and_four_quarters() -> None:
@@ -285,3 +311,13 @@ async def test_after_a_tab_switch_the_first_figure_is_focused() -> None:
         app.main.dashboard.focus_first()
         await pilot.pause()
         assert first.has_focus
+
+
+async def test_shift_tab_from_the_first_figure_goes_to_the_tab_bar_not_to_an_invisible_page() -> None:
+    from textual.widgets import Tabs
+
+    async with dashboard() as (app, pilot):
+        figure(app, "credited-tier").focus()
+        await pilot.pause()
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, Tabs)

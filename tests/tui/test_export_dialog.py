@@ -58,7 +58,7 @@ async def test_export_writes_the_rows_shows_the_path_and_records_it() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         dialog = await open_export(pilot, app)
-        assert dialog.query_one("#export-name", Input).value == "changes new_sold"
+        assert dialog.query_one("#export-name", Input).value == "New sold points"
         dialog.query_one("#export-name", Input).value = "Q4 wins"
         await pilot.press("enter")
         await settled(pilot)
@@ -137,7 +137,7 @@ async def test_a_folder_that_cannot_be_made_is_said_inline(tmp_path: Path, monke
         await pilot.press("enter")
         await settled(pilot)
         error = text_of(dialog, "#export-error")
-        assert error.startswith(f"cannot write {blocker / 'exports' / 'changes new_sold.csv'}: ")
+        assert error.startswith(f"cannot write {blocker / 'exports' / 'New sold points.csv'}: ")
         assert text_of(dialog, "#export-status") == ""
         assert isinstance(app.screen, ExportDialog)
 

@@ -46,6 +46,32 @@ async def test_the_bar_follows_the_tab_and_the_focus() -> None:
         assert "Close calculator" in descriptions(bar)
 
 
+async def test_a_dialog_has_its_own_bar_with_its_own_keys() -> None:
+    # Before, the Dashboard's bar showed through under a dialog, offering keys that did nothing there.
+    from tui.screens.explain import ExplainScreen
+    from tui.screens.report_dialog import ReportDialog
+
+    app = PartnerDashApp(AppOptions(today=date(2026, 11, 26)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        app.main.dashboard.query_one("#changes-new_sold").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportDialog)
+        bar = app.screen.query_one(KeyBar)
+        assert {"Use in lists", "Export", "Save as report", "Close"} <= set(descriptions(bar))
+        assert not {"Calculator", "Commission", "Lists", "Explain"} & set(descriptions(bar))
+        assert "1234 Tabs" not in bar.text
+        # The bar in view is the dialog's: it is drawn over the one behind, on the screen's last line.
+        assert bar.region.y == 23
+        await pilot.press("escape")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        assert descriptions(app.screen.query_one(KeyBar)) == ["Close"]
+
+
 def test_typed_characters_of_key_names() -> None:
     assert typed_character("slash") == "/"
     assert typed_character("c") == "c"

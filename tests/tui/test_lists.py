@@ -259,7 +259,7 @@ async def test_the_three_actions_from_a_dashboard_number_through_the_report_dial
         assert isinstance(app.screen, ExportDialog)
         await pilot.press("enter")
         await settled(pilot)
-        path = paths.default_export_dir() / "changes new_sold.csv"
+        path = paths.default_export_dir() / "New sold points.csv"
         assert text_of(app.screen, "#export-status") == f"Exported 4 rows to {path}"
         await pilot.press("escape")
         assert isinstance(app.screen, ReportDialog)
@@ -273,7 +273,7 @@ async def test_the_three_actions_from_a_dashboard_number_through_the_report_dial
         assert isinstance(app.screen, MainScreen)
         panel = app.query_one(SavedReportsPanel)
         options = panel.query_one(OptionList)
-        assert str(options.get_option_at_index(0).prompt) == "New sold, 30 days — changes: new_sold · last 30 days"
+        assert str(options.get_option_at_index(0).prompt) == "New sold, 30 days — New sold points · Last 30 days"
     with Store() as store:
         [report] = saved_reports(store)
     assert (report.query, report.pinned) == (NEW_SOLD_QUERY.model_copy(update={"preset": "last-30-days"}), True)

@@ -107,7 +107,7 @@ async def test_the_dashboard_panel_lists_pinned_reports_and_opens_them() -> None
         await pilot.press("enter")
         await settled(pilot)
         assert [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)] == [
-            "Losses — changes: lost_sold · last 30 days"
+            "Losses — Lost sold points · Last 30 days"
         ]
         options.focus()
         options.highlighted = 0

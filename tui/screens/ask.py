@@ -15,6 +15,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.widgets.key_bar import KeyBar
+
 ASK_CSS = """
 .ask-dialog { width: 64; }
 .ask-message { height: auto; margin: 1 0; }
@@ -46,6 +48,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(f"{self._confirm_label} (y)"), id="confirm-yes", variant="warning")
                 yield Button(Content("Cancel (n)"), id="confirm-no")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
@@ -79,6 +82,7 @@ class NameScreen(ModalScreen[str | None]):
             yield Input(self._value, id="name-input", select_on_focus=True)
             yield Static("", id="name-error", classes="dialog-error")
             yield Label(Content("enter: save · escape: cancel"), classes="dialog-hint")
+        yield KeyBar()
 
     @on(Input.Submitted, "#name-input")
     def _submitted(self, event: Input.Submitted) -> None:

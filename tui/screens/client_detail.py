@@ -26,6 +26,7 @@ from engine.metrics import ProgressPoint
 from engine.models import Client, Deal
 from tui.screens.explain import ExplainScreen
 from tui.widgets.facts import Fact, fact_grid
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.text_table import money_text, points_text, signed_text, text_table
 from tui.widgets.virtual_table import Column
 
@@ -162,6 +163,7 @@ class ClientDetailScreen(ModalScreen[None]):
                 yield from self._sections()
             hint = "escape: close · e: explain points" + (" · o: open CRM record" if self.crm_link else "")
             yield Label(Content(hint), classes="dialog-hint")
+        yield KeyBar()
 
     def _sections(self) -> Iterator[Widget]:
         detail = self.detail

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 WIDE = 120
 
 
-class DashboardTab(TabBody):
+class DashboardTab(TabBody, can_focus=False):
+    # Its figures and tables take the focus (and scroll it into view); a focused page would show no cursor.
+    HELP_SECTION = "Dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "show_commission", "Commission", id="dashboard.commission"),
     ]

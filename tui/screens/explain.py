@@ -15,6 +15,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui.widgets.key_bar import KeyBar
+
 
 class ExplainScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,e,enter", "dismiss", "Close", id="close-explain")]
@@ -31,3 +33,4 @@ class ExplainScreen(ModalScreen[None]):
                 for line in self._lines:
                     yield Static(Content(line), classes="explain-line")
             yield Label(Content("escape: close"), classes="dialog-hint")
+        yield KeyBar()

@@ -21,11 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, RadioSet, Static
 
 from engine.export import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
-from engine.report import ReportRows
+from engine.report import ReportRows, figure_title
 from tui.screens.ask import ASK_CSS, ConfirmScreen
 from tui.screens.list_dialog import plural
 from tui.user_files import run_in_thread, user_files
 from tui.widgets.choice import Choice
+from tui.widgets.key_bar import KeyBar
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX (Excel)", "json": "JSON"}
 # The progress bar moves about this many times however many rows there are.
@@ -51,7 +52,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def __init__(self, rows: ReportRows, name: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.rows = rows
-        self._name = name or f"{rows.kind} {rows.figure}"
+        self._name = name or figure_title(rows.kind, rows.figure)
         self.written: Path | None = None
         self._busy = False
 
@@ -59,7 +60,8 @@ class ExportDialog(ModalScreen[Path | None]):
         folder = user_files(self).config.export_dir
         with Vertical(classes="dialog", id="export-dialog"):
             yield Label(Content("Export unsummarized data"), classes="dialog-title")
-            yield Static(Content(f"{plural(len(self.rows.rows), 'row')} of {self.rows.kind}: {self.rows.figure}."))
+            title = figure_title(self.rows.kind, self.rows.figure)
+            yield Static(Content(f"{plural(len(self.rows.rows), 'row')}: {title}."))
             yield Input(self._name, placeholder="File name", id="export-name")
             with RadioSet(id="export-format"):
                 for number, fmt in enumerate(FORMATS):
@@ -74,6 +76,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Button("Export", id="export-start", variant="primary")
                 yield Button("Close", id="export-close")
             yield Label(Content("tab: next field · ctrl+s: export · escape: close"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#export-name", Input).focus()

@@ -13,6 +13,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tui.widgets.key_bar import KeyBar
+
 EVERYWHERE = "Everywhere"
 
 # Names for Textual's own widgets (by class name: importing them here would slow the start); our widgets say
@@ -37,7 +39,9 @@ def _section(node: DOMNode) -> str:
     for kind in type(node).__mro__:
         if kind.__name__ in _SECTIONS:
             return _SECTIONS[kind.__name__]
-    return type(node).__name__
+    from tui.key_ids import section_of
+
+    return section_of(type(node))
 
 
 def key_rows(screen: Screen[object]) -> list[KeyRow]:
@@ -86,3 +90,4 @@ class KeysScreen(ModalScreen[None]):
                     line = Content.assemble((row.keys.ljust(width), "bold"), "  ", row.description, note)
                     yield Static(line, classes="keys-row" if row.enabled else "keys-row -disabled")
             yield Label(Content("escape or ?: close"), classes="dialog-hint")
+        yield KeyBar()

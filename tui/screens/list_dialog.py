@@ -22,6 +22,7 @@ from engine.store import StaticList, add_to_list, create_list, static_lists
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files
 from tui.widgets.choice import Choice
+from tui.widgets.key_bar import KeyBar
 
 
 def client_ids(rows: ReportRows) -> list[str]:
@@ -71,6 +72,7 @@ class ListDialog(ModalScreen[str | None]):
             yield Static("", id="list-error", classes="dialog-error")
             yield Button("Submit", id="list-submit", variant="primary", disabled=not count)
             yield Label(Content("tab: next field · ctrl+s: submit · escape: cancel"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#list-name", Input).focus()

@@ -16,6 +16,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui.widgets.key_bar import KeyBar
+
 if TYPE_CHECKING:
     from engine.models import LoadProblem
 
@@ -54,3 +56,4 @@ class LoadProblemsScreen(ModalScreen[None]):
                 for line in self._lines:
                     yield Static(line, classes="load-problem")
             yield Label(Content("escape: close · p: show again"), classes="dialog-hint")
+        yield KeyBar()

@@ -144,7 +144,7 @@ def progression_title(verb: str, step: Progression) -> str:
     elif not step.certified:
         state = "not met: the certification is not valid today"
     else:
-        state = "not met yet"
+        state = f"not met yet, {points_text(step.points_needed)} more points needed"
     return f"To {verb} {step.tier}{invitation}: {state}"
 
 

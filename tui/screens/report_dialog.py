@@ -21,6 +21,7 @@ from textual.widgets import Button, Label
 from engine.points import InputError
 from engine.report import Agency, ReportRows, inputs_for, query_rows
 from engine.store import ReportQuery
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table
 
 ACTIONS = (
@@ -34,7 +35,11 @@ def describe_range(agency: Agency, query: ReportQuery) -> str:
     """The query's date range as the figures use it, or "" when the figure has none."""
     if query.preset is None and query.start is None:
         return ""
-    return inputs_for(agency, query).range.describe()
+    period = inputs_for(agency, query).range
+    if (query.kind, query.metric) == ("selling", "sourced_in_flight"):
+        # Not deals of the range: every partner-sourced deal still open that was created by its end.
+        return f"open deals created by {period.until}"
+    return period.describe()
 
 
 class ReportDialog(ModalScreen[None]):
@@ -83,6 +88,7 @@ class ReportDialog(ModalScreen[None]):
             yield Label(
                 Content("u: use in lists · x: export · r: save as report · escape: close"), classes="dialog-hint"
             )
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#report-rows")

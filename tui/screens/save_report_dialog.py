@@ -17,13 +17,16 @@ from textual.widgets import Button, Input, Label, Static
 from engine.store import ReportQuery, SavedReport, save_report
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files
+from tui.widgets.key_bar import KeyBar
 
 
 def describe_query(query: ReportQuery) -> str:
     """What a saved report re-runs, in one line: figure, date range, filters."""
-    parts = [f"{query.kind}: {query.metric}" if query.metric else query.kind]
+    from engine.report import figure_title
+
+    parts = [figure_title(query.kind, query.metric)]
     if query.preset is not None:
-        parts.append(query.preset.replace("_", " ").replace("-", " "))
+        parts.append(query.preset.replace("_", " ").replace("-", " ").capitalize())
     elif query.start is not None and query.end is not None:
         parts.append(f"{query.start.isoformat()} to {query.end.isoformat()}")
     parts += [f"{name.replace('_', ' ')} {value}" for name, value in sorted(query.filters.items()) if value]
@@ -53,6 +56,7 @@ class SaveReportDialog(ModalScreen[SavedReport | None]):
                 yield Button("Save", id="report-save", variant="primary")
                 yield Button("Save & add", id="report-save-pin", tooltip="Save and pin it to the Dashboard")
             yield Label(Content("tab: next field · ctrl+s: save · escape: cancel"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#report-name", Input).focus()

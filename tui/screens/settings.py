@@ -26,6 +26,7 @@ from engine.config import Config
 from engine.rules import RulesError, load_rulebook
 from tui.screens.ask import ASK_CSS
 from tui.user_files import user_files
+from tui.widgets.key_bar import KeyBar
 
 FIELDS = (
     ("data_folder", "Data folder", "empty: the bundled sample agency"),
@@ -102,6 +103,7 @@ class SettingsScreen(ModalScreen[None]):
                 yield Button("Save", id="settings-save", variant="primary")
                 yield Button("Close", id="settings-close")
             yield Label(Content("tab: next field · ctrl+s: save · escape: close"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#setting-theme", Select).focus()

@@ -69,8 +69,8 @@ class ProgressPanel(Panel):
         if following is not None:
             yield MetricFigure(
                 f"Points needed for {following.tier}",
-                points(following.total.missing),
-                overview.insights.explain,
+                points(following.points_needed),
+                lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
                 id="points-to-next",
             )
         for figure, label in (
@@ -135,7 +135,13 @@ class ProgressionPanel(Panel):
         for row, requirement in zip(("total", "track", "managed"), step.requirements, strict=True):
             figure = self.query_one(f"#get-to-{row}", MetricFigure)
             figure.label = requirement.name
-            figure.explain = step.explain
+            figure.explain = lambda: [
+                *step.explain(),
+                "",
+                "The points the agency has today (active sold points and managed points):",
+                self.agency.overview.composition(),
+                "The Points Breakdown tab lists them by client.",
+            ]
             missing = "met" if requirement.met else f"missing {points(requirement.missing)}"
             figure.show(f"{points(requirement.have)} of {points(requirement.required)} · {missing}")
             figure.refresh()
@@ -229,7 +235,7 @@ class CommissionPanel(Panel):
 
     def __init__(self, agency: Agency) -> None:
         super().__init__("Commission", id="commission-panel")
-        self.view = commission(agency.dataset, agency.rules.commission, agency.today)
+        self.view = commission(agency.dataset, agency.rules.commission, agency.today, rates=agency.rules)
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -245,15 +251,17 @@ class CommissionPanel(Panel):
                 ]
             )
 
+        # Each figure opens its own rows (engine.report.FIGURES): the paid statements, the upcoming ones, and
+        # the projected quarter's deals.
         yield MetricFigure(
-            "Paid", money(view.past_totals), statements("past"), kind="commission", metric="statements", id="paid"
+            "Paid", money(view.past_totals), statements("past"), kind="commission", metric="paid", id="paid"
         )
         yield MetricFigure(
             "Upcoming",
             money(view.upcoming_totals),
             statements("upcoming"),
             kind="commission",
-            metric="statements",
+            metric="upcoming",
             id="upcoming",
         )
         if view.projection:
@@ -261,9 +269,9 @@ class CommissionPanel(Panel):
             yield MetricFigure(
                 f"Projected {quarter.period} (payable {quarter.payable_on})",
                 money(quarter.amounts),
-                view.explain,
+                lambda: [view.rule_line(), *quarter.explain()],
                 kind="commission",
-                metric="projection",
+                metric="next_quarter",
                 id="projected",
             )
         yield Static(Content("v: statements and the four-quarter projection"), classes="dashboard-note")
@@ -275,11 +283,16 @@ RENEWAL_COLUMNS = (
     Column("mrr_change", "MRR change", 16, "right"),
     Column("products", "Products", 24),
     Column("last_active_employee", "Last active", 16),
-    Column("renewal_manager", "Renewal manager", 16),
+    Column("renewal_manager", "Renewal manager", 17),  # room for the sort arrow
+    # Last, so a narrow terminal shows what it did before; a wide one (or scrolling right) shows the US$ value
+    # the MRR change sort compares. The last column stretches to the table's width, so it is left-aligned and
+    # its figures are right-aligned under the label by renewal_cells rather than pushed to the far edge.
+    Column("mrr_change_usd", "US$ change", 12),
 )
 
 
 def renewal_cells(renewal: Renewal) -> list[str]:
+    usd = renewal.mrr_change_usd
     return [
         renewal.client,
         str(renewal.days),
@@ -287,24 +300,42 @@ def renewal_cells(renewal: Renewal) -> list[str]:
         "; ".join(renewal.products),
         renewal.last_active_employee,
         renewal.renewal_manager,
+        (f"{round_points(usd):+,}" if usd is not None else "no rate").rjust(len(RENEWAL_COLUMNS[-1].label)),
     ]
 
 
 class RenewalsPanel(Panel):
-    """F-DASH-6: clients renewing in the next 120 days; enter opens the client's record."""
+    """F-DASH-6: clients renewing in the next 120 days, sortable by any column; enter opens the client's record,
+    `e` explains the row's MRR change in US$."""
 
     HELP_SECTION = "Renewals"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "sort('days')", "Sort by time to renewal", id="renewals.sort-days"),
-        Binding("m", "sort('mrr_change')", "Sort by MRR change", id="renewals.sort-mrr"),
+        # Short descriptions, so the key bar still has room for the dashboard's own keys.
+        Binding(
+            "t", "sort('days')", "Sort by days", id="renewals.sort-days", tooltip="By time to renewal; again to reverse"
+        ),
+        Binding(
+            "m",
+            "sort('mrr_change')",
+            "Sort by MRR change",
+            id="renewals.sort-mrr",
+            tooltip="By the change in US$ at the program rate, so currencies compare; again to reverse",
+        ),
+        Binding("e", "explain", "Explain", id="renewals.explain", tooltip="The MRR change under the cursor in US$"),
     ]
+    # The engine's sort behind each column; the US$ column is the value the MRR change sort compares.
+    SORT_BY_COLUMN: ClassVar[dict[str, RenewalSort]] = {
+        **{sort.value: sort for sort in RenewalSort},
+        "mrr_change_usd": RenewalSort.MRR_CHANGE,
+    }
 
     def __init__(self, agency: Agency) -> None:
         super().__init__("Upcoming HubSpot renewals (next 120 days)", id="renewals-panel")
         self.agency = agency
         self.sort = RenewalSort.DAYS
+        self.sort_column = RenewalSort.DAYS.value  # the column marked in the header
         self.descending = False
-        self.renewals: tuple[Renewal, ...] = upcoming_renewals(agency.dataset, agency.today)
+        self.renewals: tuple[Renewal, ...] = upcoming_renewals(agency.dataset, agency.today, book=agency.book)
         self.table = VirtualTable(
             RENEWAL_COLUMNS,
             self._cells,
@@ -318,31 +349,39 @@ class RenewalsPanel(Panel):
 
     def compose(self) -> ComposeResult:
         yield self.table
+        # One line at 80 columns.
         yield Static(
-            Content("t: by time to renewal · m: by MRR change (again: reverse) · enter: client"),
+            Content("Sort: t days · m MRR change in US$ · s this column · again: reverse"),
             classes="dashboard-note",
         )
 
     def on_mount(self) -> None:
-        self.table.set_sort(self.sort.value, self.descending)
+        self.table.set_sort(self.sort_column, self.descending)
 
     def action_sort(self, column: str) -> None:
-        sort = RenewalSort(column)
-        self.sort_by(sort, descending=sort is self.sort and not self.descending)
+        self.sort_by(column, descending=column == self.sort_column and not self.descending)
 
-    def sort_by(self, sort: RenewalSort, *, descending: bool) -> None:
-        self.sort, self.descending = sort, descending
-        self.renewals = upcoming_renewals(self.agency.dataset, self.agency.today, sort, descending)
+    def sort_by(self, column: str, *, descending: bool) -> None:
+        """Sort by the table column `column` (a key of RENEWAL_COLUMNS) and mark it in the header."""
+        sort = self.SORT_BY_COLUMN[column]
+        self.sort, self.sort_column, self.descending = sort, column, descending
+        agency = self.agency
+        self.renewals = upcoming_renewals(agency.dataset, agency.today, sort, descending, book=agency.book)
         self.table.set_view(range(len(self.renewals)), cell_text=self._cells)
-        self.table.set_sort(sort.value, descending)
+        self.table.set_sort(column, descending)
+
+    def action_explain(self) -> None:
+        from tui.screens.explain import ExplainScreen
+
+        index = self.table.cursor_row_index
+        if index is not None:
+            renewal = self.renewals[index]
+            self.app.push_screen(ExplainScreen(f"Renewal of {renewal.client}", renewal.explain()))
 
     @on(VirtualTable.SortRequested, "#renewals")
     def _sort_requested(self, event: VirtualTable.SortRequested) -> None:
         event.stop()
-        if event.column_key in (RenewalSort.DAYS.value, RenewalSort.MRR_CHANGE.value):
-            self.sort_by(RenewalSort(event.column_key), descending=event.descending)
-        else:
-            self.app.notify("Renewals sort by days to renewal or by MRR change.", markup=False)
+        self.sort_by(event.column_key, descending=event.descending)
 
     @on(VirtualTable.RowSelected, "#renewals")
     def _open_client(self, event: VirtualTable.RowSelected) -> None:

@@ -22,7 +22,7 @@ Explain = Callable[[], Sequence[str]]
 class MetricFigure(LeafWidget, can_focus=True):
     HELP_SECTION = "Figure"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Rows", id="metric.open", tooltip="The rows behind this number"),
+        Binding("enter", "open", "Show rows", id="metric.open", tooltip="The rows behind this number"),
         Binding("e", "explain", "Explain", id="metric.explain", tooltip="How this number was computed"),
         Binding("down", "app.focus_next", "Next", show=False, id="metric.next"),
         Binding("up", "app.focus_previous", "Previous", show=False, id="metric.previous"),

@@ -7,7 +7,7 @@ valid range, labelled as such.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -76,9 +76,9 @@ class RangeSelector(Vertical):
 
     @property
     def query_range(self) -> dict[str, object]:
-        """The range as engine.store.ReportQuery fields: a preset name, or fixed start (exclusive) and end."""
+        """The range as engine.store.ReportQuery fields: a preset name, or its first and last days."""
         if self.preset is RangePreset.CUSTOM:
-            return {"start": self.period.after, "end": self.period.until}
+            return {"start": self.period.first_day, "end": self.period.until}
         return {"preset": self.preset.value}
 
     @on(Select.Changed, ".range-preset")
@@ -105,11 +105,13 @@ class RangeSelector(Vertical):
             until = parse_day(self.query_one(".range-to", Input).value, "To")
             if until < first:
                 raise InputError("range", f"To ({until}) is before From ({first})")
-            period = date_range(RangePreset.CUSTOM, self.today, first - timedelta(days=1), until)
+            period = date_range(RangePreset.CUSTOM, self.today, first, until)
         except InputError as error:
             self.message.show(f"{error} — still showing {self.period.describe()}")
             return
-        self.message.show("")
+        # A range into the future is allowed (what will expire), but it is not history: say so.
+        ahead = until > self.today
+        self.message.show(f"Days after today ({self.today}) count scheduled expiries only" if ahead else "")
         self._choose(period)
 
     def _choose(self, period: DateRange) -> None:
