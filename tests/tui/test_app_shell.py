@@ -241,6 +241,22 @@ async def test_keys_typed_right_after_c_go_into_the_calculator_not_to_the_tab_be
         assert app.query_one("#amount", Input).value == "25"
 
 
+async def test_c_right_after_a_tab_key_keeps_the_cursor_in_the_calculator() -> None:
+    # The new tab takes the focus a frame after `3`; a `c` in between has put the cursor in the calculator.
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        sidebar = await screen.ready_calculator()
+        await pilot.press("3")
+        sidebar.is_open = True  # `c`, before the tab switch's focus move (a frame later) has run
+        screen._focus_tab(screen.active_tab_body)  # type: ignore[arg-type]
+        await pilot.pause()
+        assert screen.tabs.active == "points-breakdown"
+        assert app.focused is app.query_one("#amount", Input)
+
+
 async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:
     # Textual shows the pane of a focused widget two messages later; a switch in between must stand.
     from tui.widgets.metric import MetricFigure

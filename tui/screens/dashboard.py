@@ -96,14 +96,11 @@ class DashboardTab(TabBody, can_focus=False):
         await grid.remove_children()
         await grid.mount_all(panels)
 
-    def focus_first(self) -> None:
+    def first_focus(self) -> Widget:
         from tui.widgets.metric import MetricFigure
 
         figures = self.query(MetricFigure)
-        if figures:
-            figures.first().focus()
-        else:
-            super().focus_first()
+        return figures.first() if figures else super().first_focus()
 
     def leave_field(self, field: Input) -> None:
         # Out of a custom date: to its range's preset selector, where the user was, not back to the top.

@@ -66,8 +66,8 @@ class MainTabs(TabbedContent):
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(tab.key, f"show_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP) for tab in TABS),
-        # A priority key: taken when it arrives, so keys typed right behind it already find the cursor in the
-        # calculator (not in the widget that had the focus). In a text field it is typed (check_action).
+        # A priority key, taken as it arrives: keys typed right behind it then find the cursor in the calculator
+        # (not in the widget that had it, where they were lost or switched tabs). In a text field it is typed.
         Binding("c", "toggle_calculator", "Calculator", id="toggle-calculator", priority=True),
         Binding("slash", "focus_filter", "Filter", id="focus-filter"),
         Binding("escape", "close_calculator", "Close calculator", id="close-calculator"),
@@ -145,11 +145,10 @@ class MainScreen(Screen[None]):
         # a moment later, and this may run in between.
         focused = self.focused
         body = self.active_tab_body
-        calculator_open = self.calculator is not None and self.calculator.is_open
         if (
             body is not None
             and not self._switching
-            and not calculator_open
+            and not self._calculator_open
             and (focused is None or isinstance(focused, Tabs))
         ):
             body.focus_first()
@@ -186,7 +185,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_calculator":
-            return self.calculator is not None and self.calculator.is_open
+            return self._calculator_open
         if action == "toggle_calculator":
             return not isinstance(self.focused, Input)
         if action == "focus_filter":
@@ -205,9 +204,14 @@ class MainScreen(Screen[None]):
             self._switching = False
 
     def _focus_tab(self, body: TabBody) -> None:
-        # Only if it is still the tab on show (a quick second key may have moved on).
-        if self.active_tab_body is body:
+        # Only if it is still the tab on show (a quick second key may have moved on), and not out of a calculator
+        # opened meanwhile (`3` then `c` at once).
+        if self.active_tab_body is body and not self._calculator_open:
             body.focus_first()
+
+    @property
+    def _calculator_open(self) -> bool:
+        return self.calculator is not None and self.calculator.is_open
 
     def _check_filter(self) -> None:
         # Whether `/` has a filter to go to depends on the tab (and on its data being shown). The footer

@@ -28,6 +28,8 @@ from tui.widgets.tier_chart import ChartData, Level, Series, TierChart
 from tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from engine.report import Agency
 
 WARNING_MARK = "⚠ "
@@ -200,9 +202,9 @@ class PartnerTierTab(TabBody):
         self.agency: Agency | None = None
         self.tool_usage: ToolUsage | None = None
 
-    def focus_first(self) -> None:
+    def first_focus(self) -> Widget:
         # The tab is one scrolling page with nothing to select: focused, the arrows scroll it.
-        self.focus()
+        return self
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="tier-loading")

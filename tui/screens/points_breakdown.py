@@ -24,6 +24,8 @@ from tui.widgets.text_table import money_text, points_text
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from engine.breakdown import Breakdown
     from engine.report import Agency
 
@@ -141,8 +143,8 @@ class PointsBreakdownTab(TabBody):
     def table(self) -> VirtualTable:
         return self.query_one("#breakdown-table", VirtualTable)
 
-    def focus_first(self) -> None:
-        self.table.focus()
+    def first_focus(self) -> Widget:
+        return self.table
 
     def show_agency(self, agency: Agency) -> None:
         def prepare() -> None:

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from engine.report import Agency
 
 FILTER_CLASS = "tab-filter"
@@ -30,9 +32,16 @@ class TabBody(VerticalScroll):
         """
 
     def focus_first(self) -> None:
-        """Focus the tab's main widget (after a tab switch): here the first focusable one, else the tab itself."""
-        first = next((widget for widget in self.query("*") if widget.focusable), None)
-        (first or self).focus()
+        """Focus the tab's main widget (after a tab switch, once the data is in).
+
+        At once, not with Widget.focus() (which waits its turn in the queue): a key handled meanwhile (`c` opening
+        the calculator) would otherwise have its focus taken back by this one a moment later.
+        """
+        self.screen.set_focus(self.first_focus())
+
+    def first_focus(self) -> Widget:
+        """The tab's main widget: here the first focusable one, else the tab itself."""
+        return next((widget for widget in self.query("*") if widget.focusable), self)
 
     def leave_field(self, field: Input) -> None:
         """Where focus goes when escape leaves `field`: the tab's main widget unless a tab knows better."""

@@ -81,12 +81,9 @@ class TeamTab(TabBody):
         yield Static(Content("Loading the agency's data…"), id="team-intro")
         yield Vertical(id="team-contacts")
 
-    def focus_first(self) -> None:
+    def first_focus(self) -> Widget:
         usable = next((button for button in self.query(".contact-send") if not button.disabled), None)
-        if usable is not None:
-            usable.focus()
-        else:
-            super().focus_first()
+        return usable if usable is not None else super().first_focus()
 
     def show_agency(self, agency: Agency) -> None:
         team = agency.dataset.partner.team
