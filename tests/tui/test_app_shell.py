@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.style import Style
 from textual.widgets import Input, Static, TabbedContent, Tabs
 
@@ -14,6 +17,7 @@ from tui.commands import highlighted
 from tui.screens.keys import KeysScreen
 from tui.screens.main import MainScreen
 from tui.screens.tab import FILTER_CLASS
+from tui.widgets.calculator import CalculatorSidebar
 
 
 def shown_text(screen: object) -> str:
@@ -201,9 +205,9 @@ async def test_once_loaded_the_first_figure_has_the_focus() -> None:
         assert app.focused.id == "performance-tier"
 
 
-async def test_the_data_arriving_just_after_c_leaves_the_cursor_in_the_calculator() -> None:
-    # The race CI hit: `c` asks for the focus on Sold amount (Textual applies it a moment later) and the load's
-    # "focus the first figure" runs in between, while the tab bar still has the focus.
+@asynccontextmanager
+async def calculator_ready() -> AsyncIterator[tuple[PartnerDashApp, Pilot[None], MainScreen, CalculatorSidebar]]:
+    """The app on the sample, loaded, with the calculator built (and closed)."""
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_loaded()
@@ -211,6 +215,13 @@ async def test_the_data_arriving_just_after_c_leaves_the_cursor_in_the_calculato
         assert isinstance(screen, MainScreen)
         sidebar = await screen.ready_calculator()
         await pilot.pause()
+        yield app, pilot, screen, sidebar
+
+
+async def test_the_data_arriving_just_after_c_leaves_the_cursor_in_the_calculator() -> None:
+    # The race CI hit: `c` asks for the focus on Sold amount (Textual applies it a moment later) and the load's
+    # "focus the first figure" runs in between, while the tab bar still has the focus.
+    async with calculator_ready() as (app, pilot, screen, sidebar):
         await pilot.pause()  # the load's own focus move has been applied
         screen.set_focus(screen.tabs.query_one(Tabs))  # as at start, before the figures are in
         await pilot.pause()
@@ -226,13 +237,7 @@ async def test_keys_typed_right_after_c_go_into_the_calculator_not_to_the_tab_be
     # Keys already queued behind `c` (a fast typist, a paste) must find the cursor in Sold amount.
     from textual import events
 
-    app = PartnerDashApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
-        screen = app.screen
-        assert isinstance(screen, MainScreen)
-        await screen.ready_calculator()
-        await pilot.pause()
+    async with calculator_ready() as (app, pilot, screen, _):
         for key in "c25":
             app.post_message(events.Key(key, key))  # all three queued before the first is handled
         await pilot.pause()
@@ -243,12 +248,7 @@ async def test_keys_typed_right_after_c_go_into_the_calculator_not_to_the_tab_be
 
 async def test_c_right_after_a_tab_key_keeps_the_cursor_in_the_calculator() -> None:
     # The new tab takes the focus a frame after `3`; a `c` in between has put the cursor in the calculator.
-    app = PartnerDashApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
-        screen = app.screen
-        assert isinstance(screen, MainScreen)
-        sidebar = await screen.ready_calculator()
+    async with calculator_ready() as (app, pilot, screen, sidebar):
         await pilot.press("3")
         sidebar.is_open = True  # `c`, before the tab switch's focus move (a frame later) has run
         screen._focus_tab(screen.active_tab_body)  # type: ignore[arg-type]
