@@ -24,8 +24,8 @@ from engine.report import Agency, ReportInputs, ReportRows, report_rows
 from engine.rules import RuleSet
 from engine.store import ReportQuery
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.report_rows_table import MAX_WIDTH, SAMPLE_ROWS, cell_text, rows_columns
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.report_rows_table import report_rows_table
+from tui.widgets.virtual_table import VirtualTable
 
 # Columns holding an amount in the row's `currency`: they sort by its US$ value, so 44,040 JPY is not
 # "more" than 4,074 USD.
@@ -50,32 +50,6 @@ def quarter_line(quarter: QuarterProjection) -> str:
 
 def quarter_lines(view: Commission) -> list[str]:
     return [quarter_line(q) for q in view.projection]
-
-
-def cell(value: object) -> str:
-    """A cell as this view shows it: figures with thousands separators, like the Dashboard."""
-    if isinstance(value, Decimal):
-        return f"{round_points(value):,}"
-    return cell_text(value)
-
-
-def table_columns(rows: ReportRows) -> list[Column]:
-    """The report rows' columns, wide enough for the separators; "_usd" columns say US$."""
-    sample = rows.rows[:SAMPLE_ROWS]
-    columns = []
-    for column in rows_columns(rows):
-        widest = max((len(cell(row.get(column.key))) for row in sample), default=0)
-        label = column.label.removesuffix(" usd") + (" US$" if column.key.endswith("_usd") else "")
-        columns.append(Column(column.key, label, max(column.width, min(MAX_WIDTH, widest)), column.align))
-    return columns
-
-
-def commission_table(rows: ReportRows, id: str) -> VirtualTable:
-    def cells(index: int) -> list[str]:
-        row = rows.rows[index]
-        return [cell(row.get(key)) for key in rows.columns]
-
-    return VirtualTable(table_columns(rows), cells, range(len(rows.rows)), id=id, empty_text="No rows")
 
 
 def sort_key(row: dict[str, object], key: str, rates: RuleSet) -> SortKey | None:
@@ -136,14 +110,14 @@ class CommissionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label(Content(f"Commission · {self.agency.dataset.partner.name}"), classes="commission-title")
         yield Label(Content.styled("Statements (paid and scheduled)", "bold"), classes="commission-heading")
-        yield commission_table(self.rows["commission-statements"], "commission-statements")
+        yield report_rows_table(self.rows["commission-statements"], id="commission-statements")
         yield Label(Content.styled(self.heading(), "bold"), classes="commission-heading", id="projection-heading")
         with Vertical(classes="commission-quarters"):
             for line in quarter_lines(self.view):
                 quarter = Static(Content(line), classes="commission-quarter")
                 quarter.tooltip = line
                 yield quarter
-        yield commission_table(self.rows["commission-projection"], "commission-projection")
+        yield report_rows_table(self.rows["commission-projection"], id="commission-projection")
         yield KeyBar()
 
     def on_virtual_table_sort_requested(self, event: VirtualTable.SortRequested) -> None:

@@ -28,7 +28,7 @@ from engine.metrics import (
     upcoming_renewals,
 )
 from engine.points import round_points
-from engine.report import Agency, ReportInputs, get_to
+from engine.report import FIGURES, Agency, ReportInputs, figure_title, get_to
 from engine.terms import Tier
 from engine.tiers import Progression, tier_above
 from tui.screens.commission import money
@@ -73,11 +73,8 @@ class ProgressPanel(Panel):
                 lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
                 id="points-to-next",
             )
-        for figure, label in (
-            ("sourced_dollars", "12-month sourced dollars"),
-            ("sourced_mrr", "Rolling 12-month sourced MRR"),
-            ("retention", "12-month average C$R"),
-        ):
+        for figure in FIGURES["summary"]:
+            label = figure_title("summary", figure)
             headline: Headline = getattr(progress, figure)
             shown = headline.shown
             if figure == "retention" and progress.average_monthly_retention is None:
@@ -196,25 +193,11 @@ class RangePanel(Panel):
             shown.show(headline.shown)
 
 
-# The numbers with a date range: report kind -> panel title and (figure, label) per number.
+# The numbers with a date range: report kind -> panel title and (figure, label) per number, as the engine names
+# them (engine.report.FIGURE_TITLES).
 RANGE_FIGURES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
-    "changes": (
-        "Tier point changes",
-        (
-            ("new_sold", "New sold points"),
-            ("lost_sold", "Lost sold points"),
-            ("new_managed", "New managed points"),
-            ("lost_managed", "Lost managed points"),
-        ),
-    ),
-    "selling": (
-        "Shared selling",
-        (
-            ("created", "HubSpot deals created"),
-            ("sourced_in_flight", "Sourced in-flight deals"),
-            ("closed_won", "Closed-won HubSpot deals"),
-        ),
-    ),
+    kind: (title, tuple((figure, figure_title(kind, figure)) for figure in FIGURES[kind]))
+    for kind, title in (("changes", "Tier point changes"), ("selling", "Shared selling"))
 }
 
 

@@ -40,7 +40,9 @@ def rows_columns(rows: ReportRows) -> list[Column]:
         numeric = bool(present) and all(isinstance(value, Decimal | int) for value in present)
         widest = max((len(cell_text(value)) for value in present), default=0)
         width = max(4, min(MAX_WIDTH, max(widest, len(key))))
-        columns.append(Column(key, key.replace("_", " "), width, "right" if numeric else "left"))
+        label = key.replace("_", " ")
+        label = label.removesuffix(" usd") + " US$" if key.endswith("_usd") else label  # "amount US$"
+        columns.append(Column(key, label, width, "right" if numeric else "left"))
     return columns
 
 
