@@ -1,4 +1,4 @@
-"""`partner-dash locate` and `partner-dash lists`, run as the installed console script in a subprocess.
+"""`partner-dash locate` and `partner-dash lists`, run as the console script's code in a subprocess.
 
 The autouse fixture points the config, data and export folders into tmp_path; the subprocess inherits them.
 """
@@ -6,16 +6,12 @@ The autouse fixture points the config, data and export folders into tmp_path; th
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 from engine import paths
 from engine.store import Store, create_list, static_lists
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=60)
+from tests.cli_runner import run_cli as run
 
 
 def clock() -> datetime:
