@@ -225,24 +225,39 @@ def unknown_key_problems(config: Config, known_ids: set[str], path: Path | None 
 
 # --- saving ---------------------------------------------------------------------------------------------
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
+def config_toml(config: Config, existing: str | None = None) -> str:
+    """The file text for these settings: only those that differ from the defaults (all values are text).
 
-def _toml_string(text: str) -> str:
-    escaped = (_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if char < " " or char == "\x7f" else char) for char in text)
-    return '"' + "".join(escaped) + '"'
+    With `existing` (the file as it is, parsed without error), the user's own comments, layout and keys this
+    version does not know are kept: only the settings that changed are written, and a setting put back to its
+    default is removed. tomlkit is imported only here, when the user changes a setting.
+    """
+    import tomlkit
+    from tomlkit.items import Table
 
-
-def config_toml(config: Config) -> str:
-    """The file text for these settings: only those that differ from the defaults (all values are text)."""
-    settings = config.model_dump(exclude_defaults=True)
-    out = [HEADER]
-    out += [f"{name} = {_toml_string(str(value))}" for name, value in settings.items() if not isinstance(value, dict)]
-    for name, table in settings.items():
-        if isinstance(table, dict):
-            out += ["", f"[{name}]"]
-            out += [f"{_toml_string(key)} = {_toml_string(str(value))}" for key, value in sorted(table.items())]
-    return "\n".join(out) + "\n"
+    settings = config.model_dump(mode="json", exclude_defaults=True)
+    document = tomlkit.parse(existing) if existing is not None else tomlkit.parse(HEADER)
+    for name in Config.model_fields:
+        value = settings.get(name)
+        if name == "keys":
+            table = document.get(name)
+            if not value:
+                document.pop(name, None)
+                continue
+            if not isinstance(table, Table):
+                table = tomlkit.table()
+                document[name] = table
+            for key in [key for key in table if key not in value]:
+                del table[key]
+            for key, keys in sorted(value.items()):
+                if table.get(key) != keys:
+                    table[key] = keys
+        elif value is None:
+            document.pop(name, None)
+        elif document.get(name) != str(value):
+            document[name] = str(value)
+    return tomlkit.dumps(document)
 
 
 @dataclass(frozen=True)
@@ -260,7 +275,6 @@ def save_config(config: Config, path: Path | None = None) -> Saved:
     hand edits with a typo are not lost.
     """
     path = path if path is not None else paths.config_file()
-    text = config_toml(config)
     broken_copy = None
     try:
         old = path.read_bytes()
@@ -268,10 +282,12 @@ def save_config(config: Config, path: Path | None = None) -> Saved:
         old = None
     except OSError as exc:
         raise ConfigError(f"cannot read the settings file {path}: {exc.strerror}") from exc
+    readable = old is not None and _parses(old)
+    text = config_toml(config, old.decode("utf-8-sig") if old is not None and readable else None)
     if old == text.encode("utf-8"):
         return Saved(written=False)
     try:
-        if old is not None and not _parses(old):
+        if old is not None and not readable:
             broken_copy = aside_path(path, "broken", datetime.now(UTC))
             shutil.copy2(path, broken_copy)
         path.parent.mkdir(parents=True, exist_ok=True)
