@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "convert": "engine.cli_points",
     "locate": "engine.cli_store",
     "lists": "engine.cli_store",
+    "exports": "engine.cli_store",
     "validate": "engine.cli_data",
     "sample": "engine.cli_data",
     "report": "engine.cli_report",

@@ -128,3 +128,22 @@ def test_a_damaged_database_is_reported_on_stderr_and_kept() -> None:
     assert aside.read_text().startswith("this is a spreadsheet")
     assert done.stderr.startswith("partner-dash lists: note: The database ")
     assert f"It was moved to {aside} and a new, empty database was started at {database}." in done.stderr
+
+
+def test_exports_lists_the_history_newest_first_and_marks_files_gone(tmp_path: Path) -> None:
+    assert "No exports yet" in run("exports").stdout
+    common = ["--today", "2026-11-26", "--range", "last-90-days", "--out", str(tmp_path), "--json"]
+    first = json.loads(run("export", "changes", "--figure", "new_sold", "--format", "csv", "--name", "a", *common).stdout)
+    second = json.loads(run("export", "changes", "--figure", "new_sold", "--format", "json", "--name", "b", *common).stdout)
+    Path(first["path"]).unlink()
+    done = run("exports", "--json")
+    assert done.returncode == 0, done.stderr
+    history = json.loads(done.stdout)
+    assert [(item["path"], item["format"], item["exists"]) for item in history] == [
+        (second["path"], "json", True),
+        (first["path"], "csv", False),
+    ]
+    assert history[0]["rows"] == second["rows"]
+    text = run("exports", "--limit", "1").stdout
+    assert second["path"] in text and first["path"] not in text
+    assert f"{first['path']} (gone)" in run("exports").stdout
