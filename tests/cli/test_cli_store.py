@@ -132,9 +132,9 @@ def test_a_damaged_database_is_reported_on_stderr_and_kept() -> None:
 
 def test_exports_lists_the_history_newest_first_and_marks_files_gone(tmp_path: Path) -> None:
     assert "No exports yet" in run("exports").stdout
-    common = ["--today", "2026-11-26", "--range", "last-90-days", "--out", str(tmp_path), "--json"]
-    first = json.loads(run("export", "changes", "--figure", "new_sold", "--format", "csv", "--name", "a", *common).stdout)
-    second = json.loads(run("export", "changes", "--figure", "new_sold", "--format", "json", "--name", "b", *common).stdout)
+    common = ["export", "changes", "--figure", "new_sold", "--today", "2026-11-26", "--out", str(tmp_path), "--json"]
+    first = json.loads(run(*common, "--format", "csv", "--name", "a").stdout)
+    second = json.loads(run(*common, "--format", "json", "--name", "b").stdout)
     Path(first["path"]).unlink()
     done = run("exports", "--json")
     assert done.returncode == 0, done.stderr
