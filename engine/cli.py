@@ -12,13 +12,16 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from engine.limits import day_problem
 from engine.terms import DealType
+from engine.text import printable_output
 
 if TYPE_CHECKING:
     from engine.rules import RuleBook, RuleSet
@@ -55,9 +58,13 @@ class Parser(argparse.ArgumentParser):
 
 def day_arg(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+    problem = day_problem(day)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def count_arg(text: str) -> int:
@@ -99,9 +106,13 @@ def resolve_rules(rules: str | None, rules_file: Path | None) -> tuple[RuleBook,
     return book, (book.by_id(rule_set_id) if rule_set_id is not None else None)
 
 
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f]")
+
+
 def print_json(payload: Any) -> None:
-    json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    # json escapes C0 controls itself; DEL and C1 controls (which can only be inside strings) are escaped here.
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
 
 def print_table(rows: Sequence[tuple[str, ...]]) -> None:
@@ -113,6 +124,23 @@ def print_table(rows: Sequence[tuple[str, ...]]) -> None:
 
 
 # --- entry point ---------------------------------------------------------------------------------------
+
+
+class PrintableStream:
+    """A text stream that shows every control character written to it (but tab and line feed) as visible text.
+
+    Every command writes through it, so a client name, a header or a path from an agency's files can never send
+    an escape sequence to the user's terminal, whatever printed it (SPEC: every line the CLI prints).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable_output(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def _modules_needed(argv: Sequence[str] | None, commands: Mapping[str, str]) -> list[str]:
@@ -169,7 +197,19 @@ def main(
     """Run the command `argv` names; with none, `app` (the launcher passes the Textual app's runner)."""
     parser = build_parser(argv, extra_commands)
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = getattr(args, "run", app or _no_app)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if handler is None:
+        # The app draws its own screen (it shows data as plain text); the commands print through the filter.
+        return (app or _no_app)(args)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(stdout), PrintableStream(stderr)
+    try:
+        return _run(handler, args)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except BrokenPipeError:

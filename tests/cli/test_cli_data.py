@@ -142,8 +142,8 @@ def test_sample_writes_a_folder_that_validates_and_refuses_a_foreign_one(tmp_pat
     refused = run("sample", "--clients", "12", "--out", str(mine))
     assert refused.returncode == 2
     assert refused.stderr == (
-        f"partner-dash sample: error: {mine} is not empty and does not hold an earlier sample; use --force to write "
-        "into it anyway\n"
+        f"partner-dash sample: error: {mine} is not empty and does not hold an unchanged earlier sample; use --force "
+        "to write into it anyway\n"
     )
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     assert run("sample", "--clients", "12", "--out", str(mine), "--force").returncode == 0
