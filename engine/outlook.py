@@ -501,6 +501,22 @@ class Outlook:
         first, second = _project_both(self.base, self.thresholds, self.partner, self.today, self.look_totals, adjust)
         return first.projected_tier, second.projected_tier
 
+    def side_by_side(self) -> list[tuple[str, str, str]]:
+        """The two recalibrations in columns: (what, first, second), each cell a short figure."""
+        first, second = self.recalibrations
+
+        def row(label: str, cell: Callable[[Recalibration], str]) -> tuple[str, str, str]:
+            return (label, cell(first), cell(second))
+
+        return [
+            row("Recalibration", lambda r: r.date.isoformat()),
+            row("Review period", lambda r: f"{r.period_start} to {r.date}"),
+            row("Projected tier", lambda r: f"{r.projected_tier} (credited {r.credited_before})"),
+            row("Certification", lambda r: r.certification()),
+            row("Sold points expiring", lambda r: f"{shown(r.expiring_sold)} (sourced {shown(r.expiring_sourced)})"),
+            row("Renewals", lambda r: f"{len(r.renewals)}, points {_signed(r.renewal_points)}"),
+        ]
+
     def explain(self) -> list[str]:
         lines = ["Tier outlook as of " + self.today.isoformat() + ". Assumptions:"]
         lines += [f"  {line}" for line in ASSUMPTIONS]
