@@ -163,8 +163,8 @@ class RenewalEffect:
         applied = " and ".join(track.value for track in self.tracks) or "no track (not sold or managed any more)"
         return (
             f"{self.client.name} ({self.client.id}) renews {self.renewal_date}: MRR {self.mrr_change:+,} "
-            f"{self.client.currency} ({applied}); points on {self.effect_on}: sold {_signed(self.sold)}, "
-            f"managed {_signed(self.managed)}"
+            f"{self.client.currency} ({applied}); points on {self.effect_on}: sold {signed(self.sold)}, "
+            f"managed {signed(self.managed)}"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -183,7 +183,8 @@ class RenewalEffect:
         }
 
 
-def _signed(value: Fraction) -> str:
+def signed(value: Fraction) -> str:
+    """Shown with its sign: +1.10, -0.45, 0.00."""
     text = shown(value)
     return text if text.startswith("-") or text == "0.00" else f"+{text}"
 
@@ -393,7 +394,7 @@ class Recalibration:
             lines += [f"    {line}" for line in month.explain()]
         lines.append(
             f"  Renewals after {self.expiring_after} up to {self.date}: {len(self.renewals)}, points on "
-            f"{self.date} {_signed(self.renewal_points)}"
+            f"{self.date} {signed(self.renewal_points)}"
         )
         lines += [f"    {renewal.describe()}" for renewal in self.renewals]
         for plan in (self.keep, self.reach):
@@ -483,11 +484,13 @@ class Outlook:
                     return f"Certification expired {until}: {credited} drops to Partner on {recal.date}"
                 return f"Certification expires {until}, before the {recal.date} recalibration"
             plan = recal.keep
-            action = f": {plan.text().split(': ', 1)[1]}" if plan is not None and not plan.projected else ""
+            action = ""
+            if plan is not None and plan.look is not None:
+                action = f": add {plan.additions()}" + (f" by {plan.add_by}" if plan.add_by else "")
             return f"{credited} projected to drop to {recal.projected_tier} on {recal.date}{action}"
         return None
 
-    def with_points(self, sold: Decimal, sourced: Decimal, managed: Decimal) -> tuple[Tier, Tier]:
+    def with_points(self, sold: Decimal, sourced: Decimal | int, managed: Decimal) -> tuple[Tier, Tier]:
         """The projected tiers at both recalibrations if these points were added today (the calculator's deal:
         sold points count 12 months, past both recalibrations; managed points stay)."""
 
@@ -514,7 +517,7 @@ class Outlook:
             row("Projected tier", lambda r: f"{r.projected_tier} (credited {r.credited_before})"),
             row("Certification", lambda r: r.certification()),
             row("Sold points expiring", lambda r: f"{shown(r.expiring_sold)} (sourced {shown(r.expiring_sourced)})"),
-            row("Renewals", lambda r: f"{len(r.renewals)}, points {_signed(r.renewal_points)}"),
+            row("Renewals", lambda r: f"{len(r.renewals)}, points {signed(r.renewal_points)}"),
         ]
 
     def explain(self) -> list[str]:

@@ -79,10 +79,7 @@ def test_a_tier_lost_by_points_says_what_to_add_by_when() -> None:
         "to keep Gold on 2027-07-15: add 60.00 sourced points by 2027-06-15 "
         "(they must count for one month of the review period)"
     )
-    assert view.threat == (
-        "Gold projected to drop to Partner on 2027-07-15: add 60.00 sourced points by 2027-06-15 "
-        "(they must count for one month of the review period)"
-    )
+    assert view.threat == "Gold projected to drop to Partner on 2027-07-15: add 60.00 sourced points by 2027-06-15"
     # The calculator's deal: 60 sourced points added today keep Gold at both recalibrations.
     assert view.with_points(Decimal(60), Decimal(60), Decimal(0)) == (Tier.GOLD, Tier.GOLD)
     assert view.with_points(Decimal(59), Decimal(59), Decimal(0)) == (Tier.GOLD, Tier.PARTNER)
