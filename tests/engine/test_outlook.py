@@ -11,9 +11,11 @@ import pytest
 from engine.loader import load_dataset, sample_data_dir
 from engine.models import Client, Dataset, MrrEvent, Relationship
 from engine.outlook import Outlook, outlook, shown
+from engine.points import calculate
 from engine.report import Agency
 from engine.rules import shipped_rulebook
-from engine.terms import Tier
+from engine.terms import DealType, Tier
+from engine.what_if import outlook_line
 from tests.engine import factories as f
 
 TODAY = date(2026, 12, 3)
@@ -199,3 +201,12 @@ def test_the_sample_on_2026_12_03() -> None:
     assert [m.month for m in first.expiring] == [date(2026, 12, 1), date(2027, 1, 1)]
     assert [m.month.month for m in second.expiring] == [1, 2, 3, 4, 5, 6, 7]
     assert view.threat == "Certification expires 2027-03-31, before the 2027-07-15 recalibration"
+
+
+def test_the_calculators_outlook_line_says_what_a_deal_changes() -> None:
+    view = outlook_of(gold_agency(sale_on=date(2026, 2, 10)))
+    rules = shipped_rulebook().by_id("2025-07")
+    keeps = calculate(rules, Decimal(1200), "USD", "US", DealType.SOURCED)  # 60 sourced points
+    short = calculate(rules, Decimal(1100), "USD", "US", DealType.SOURCED)  # 55
+    assert outlook_line(view, keeps) == "Outlook: Jan 15 Gold, Jul 15 Partner→Gold"
+    assert outlook_line(view, short) == "Outlook: Jan 15 Gold, Jul 15 Partner"

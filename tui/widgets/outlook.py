@@ -42,7 +42,7 @@ def _plan_line(plan: Plan) -> str:
 def recalibration_card(recal: Recalibration) -> Content:
     """One recalibration in words: its tier and why, the certification, what expires and renews before it,
     and what keeps or reaches a tier."""
-    months = " · ".join(f"{m.month:%b %y} {shown(m.sold)}" for m in recal.expiring) or "none"
+    months = " · ".join(f"{m.month:%Y-%m} {shown(m.sold)}" for m in recal.expiring) or "none"
     renewals = f"{len(recal.renewals)}, points on the day {signed(recal.renewal_points)}"
     changed = recal.projected_tier is not recal.credited_before
     lines = [
