@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "sample": "engine.cli_data",
     "report": "engine.cli_report",
     "export": "engine.cli_export",
+    "import": "engine.cli_import",
+    "sync": "engine.cli_import",
     "keys": "tui.cli_keys",  # the app's bindings: the one command that imports the app's modules (when run)
 }
 _VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
