@@ -41,6 +41,8 @@ COMMANDS: dict[str, str] = {
     "sample": "engine.cli_data",
     "report": "engine.cli_report",
     "export": "engine.cli_export",
+    "import": "engine.cli_import",
+    "sync": "engine.cli_import",
 }
 _VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
 

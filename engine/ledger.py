@@ -28,6 +28,7 @@ from itertools import accumulate
 from engine.models import Client, Dataset, MrrEvent
 from engine.points import fmt2, round_points
 from engine.rules import RuleBook, RuleSet
+from engine.snapshot_source import describe_snapshot_sale
 from engine.terms import DealType, Track
 
 ZERO = Decimal(0)
@@ -129,6 +130,9 @@ class SoldItem:
         return self.event.date <= day < self.expires
 
     def describe(self) -> str:
+        from_snapshots = describe_snapshot_sale(self) if self.event.source else None
+        if from_snapshots is not None:
+            return from_snapshots
         p = self.pricing
         rule = f"{p.rate} (legacy upsell rate)" if p.legacy_upsell else f"{p.rate} ({self.deal_type.label})"
         growth = f" x {p.multiplier} (growth market)" if p.multiplier != 1 else ""

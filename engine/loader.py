@@ -317,6 +317,7 @@ class _Loader:
             Column("product_line", self.text, default=""),
             Column("mrr_change", self.number, required=True),
             Column("first_sold", self.date),
+            Column("source", self.text, default=""),
         ]
         table = self.table(EVENTS_FILE, columns, required=False)
         if table is None:

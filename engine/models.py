@@ -114,6 +114,7 @@ class MrrEvent(_Row):
     # When the product line was first sold, if before the earliest event in the file (decides the
     # legacy upsell rate for lines first sold before 2024-02-27).
     first_sold: Day | None = None
+    source: str = ""  # where the event came from, e.g. the client-list snapshot an import derived it from
     line: int = 0  # line in mrr_events.csv, so every figure can name its rows
 
 
