@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -75,7 +75,7 @@ def track_charts(overview: TierOverview) -> tuple[ChartData, ChartData, ChartDat
     recalibration = overview.projection.snapshots[-1]
     labels = ("Today", f"{recalibration.day:%d %b}")
 
-    def chart(title: str, values: tuple[Decimal, Decimal], track: Track) -> ChartData:
+    def chart(title: str, values: tuple[Fraction, Fraction], track: Track) -> ChartData:
         return ChartData(title, "bar", labels, (Series("", values, "primary"),), _levels(overview, track))
 
     return (
