@@ -80,7 +80,7 @@ def track_charts(overview: TierOverview) -> tuple[ChartData, ChartData, ChartDat
     recalibration = overview.projection.snapshots[-1]
     labels = ("Today", f"{recalibration.day:%d %b}")
 
-    def chart(title: str, values: tuple[Decimal, Decimal], track: Track) -> ChartData:
+    def chart(title: str, values: tuple[Fraction, Fraction], track: Track) -> ChartData:
         return ChartData(title, "bar", labels, (Series("", values, "primary"),), _levels(overview, track))
 
     return (
