@@ -184,8 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
-    if handler is run_app:
-        return run_app(args)
+    if handler is run_app:  # the app draws the screen itself: its escape sequences must reach the terminal
+        return _run(handler, args)
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableStream(stdout), PrintableStream(stderr)
     try:
