@@ -13,16 +13,19 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from engine.countries import normalise_country
+from engine.limits import day_problem
 from engine.points import MAX_AMOUNT, MAX_PARTNERS
+from engine.text import OTHER_DIGITS, has_other_digits, printable
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+# Digits are 0-9 only: `\d` would also take full-width and Arabic-Indic digits, which int() reads as numbers.
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 # Plain decimals, optionally with thousands separators ("1,250.00"); never exponents, NaN or "1,5".
-_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|[+-]?\.\d+")
-_WHOLE = re.compile(r"[+-]?\d+")
-_QUARTER = re.compile(r"(\d{4})\s*-?\s*[Qq]([1-4])")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?|[+-]?\.[0-9]+")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_QUARTER = re.compile(r"([0-9]{4})\s*-?\s*[Qq]([1-4])")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 HUNDRED = Decimal(100)
@@ -52,20 +55,34 @@ class Memo(dict[K, T]):
 
 
 class Verbatim(dict[str, str]):
-    """The cell's text itself, looked up like a Memo but remembering nothing (ids and names are unique)."""
+    """The cell's text itself (made printable), looked up like a Memo but remembering nothing (ids and names
+    are unique)."""
 
     def __missing__(self, key: str) -> str:
-        return key
+        return printable(key)
+
+
+def parse_text(text: str) -> str:
+    """Any text, made printable (engine.text): control characters never reach a screen."""
+    return printable(text)
 
 
 def parse_date(text: str) -> date:
     match = _DATE.fullmatch(text)
     if match is None:
-        raise CellError(f"{text!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-31)")
+        raise CellError(f"{text!r} is not a date (use YYYY-MM-DD, e.g. 2026-03-31){_digits_hint(text)}")
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
         raise CellError(f"{text!r} is not a date: {exc}") from None
+    problem = day_problem(day)
+    if problem is not None:
+        raise CellError(problem)
+    return day
+
+
+def _digits_hint(text: str) -> str:
+    return f" ({OTHER_DIGITS})" if has_other_digits(text) else ""
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -82,6 +99,8 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def _number_hint(text: str) -> str:
+    if has_other_digits(text):
+        return f" ({OTHER_DIGITS})"
     if re.fullmatch(r"[+-]?\d+,\d{1,2}", text):
         return " (use a point for decimals, e.g. 1250.50)"
     if re.search(r"[$€£¥]|\b[A-Z]{3}\b", text):
@@ -99,7 +118,9 @@ def parse_amount(text: str) -> Decimal:
 
 def parse_partners(text: str) -> int:
     if _WHOLE.fullmatch(text) is None:
-        raise CellError(f"{text!r} is not a whole number of partners")
+        raise CellError(f"{text!r} is not a whole number of partners{_digits_hint(text)}")
+    if len(text) > 18:
+        raise CellError(f"{text[:20]}… partners is too many (at most {MAX_PARTNERS})")
     value = int(text)
     if value < 0:
         raise CellError(f"must not be negative (got {text}); use 0 for a client nobody manages")
@@ -128,7 +149,7 @@ def parse_yes_no(text: str) -> bool:
 def parse_quarter(text: str) -> str:
     match = _QUARTER.fullmatch(text)
     if match is None:
-        raise CellError(f"{text!r} is not a quarter (use YYYY-Qn, e.g. 2026-Q1)")
+        raise CellError(f"{text!r} is not a quarter (use YYYY-Qn, e.g. 2026-Q1){_digits_hint(text)}")
     return f"{match[1]}-Q{match[2]}"
 
 
@@ -139,7 +160,7 @@ def parse_email(text: str) -> str:
 
 
 def parse_products(text: str) -> tuple[str, ...]:
-    return tuple(part for part in (p.strip() for p in text.split(";")) if part)
+    return tuple(printable(part) for part in (p.strip() for p in text.split(";")) if part)
 
 
 def parse_country(text: str) -> str:

@@ -1,8 +1,9 @@
-"""The `partner-dash` command line: thin over the engine.
+"""The headless `partner-dash` commands: thin over the engine, never importing Textual or the app.
 
 Subcommands live in small modules named in `COMMANDS`; each has `register(subparsers)` and sets a
-`run(args) -> int` handler. Only the module a command needs is imported, and with no subcommand the Textual
-app starts (imported only then), so neither pays for the other.
+`run(args) -> int` handler. Only the module a command needs is imported. The console script itself starts in
+`tui.launcher`, which hands every subcommand here and adds what only the app has (the app itself, `keys`)
+through `extra_commands` and `app`, so this module never names the app's package.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from engine.limits import day_problem
 from engine.terms import DealType
+from engine.text import printable_output
 
 if TYPE_CHECKING:
     from engine.rules import RuleBook, RuleSet
@@ -32,13 +36,13 @@ COMMANDS: dict[str, str] = {
     "convert": "engine.cli_points",
     "locate": "engine.cli_store",
     "lists": "engine.cli_store",
+    "exports": "engine.cli_store",
     "validate": "engine.cli_data",
     "sample": "engine.cli_data",
     "report": "engine.cli_report",
     "export": "engine.cli_export",
     "import": "engine.cli_import",
     "sync": "engine.cli_import",
-    "keys": "tui.cli_keys",  # the app's bindings: the one command that imports the app's modules (when run)
 }
 _VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
 
@@ -56,9 +60,13 @@ class Parser(argparse.ArgumentParser):
 
 def day_arg(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+    problem = day_problem(day)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def count_arg(text: str) -> int:
@@ -100,9 +108,13 @@ def resolve_rules(rules: str | None, rules_file: Path | None) -> tuple[RuleBook,
     return book, (book.by_id(rule_set_id) if rule_set_id is not None else None)
 
 
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f]")
+
+
 def print_json(payload: Any) -> None:
-    json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    # json escapes C0 controls itself; DEL and C1 controls (which can only be inside strings) are escaped here.
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
 
 def print_table(rows: Sequence[tuple[str, ...]]) -> None:
@@ -116,21 +128,47 @@ def print_table(rows: Sequence[tuple[str, ...]]) -> None:
 # --- entry point ---------------------------------------------------------------------------------------
 
 
-def _modules_needed(argv: Sequence[str] | None) -> list[str]:
+class PrintableStream:
+    """A text stream that shows every control character written to it (but tab and line feed) as visible text.
+
+    Every command writes through it, so a client name, a header or a path from an agency's files can never send
+    an escape sequence to the user's terminal, whatever printed it (SPEC: every line the CLI prints).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable_output(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _modules_needed(argv: Sequence[str] | None, commands: Mapping[str, str]) -> list[str]:
     """The command modules this command line needs: its command's, none for the app, all for help or typos."""
     words = list(sys.argv[1:] if argv is None else argv)
     positional = [
         w for i, w in enumerate(words) if not w.startswith("-") and (i == 0 or words[i - 1] not in _VALUE_OPTIONS)
     ]
-    if positional and positional[0] in COMMANDS:
-        return [COMMANDS[positional[0]]]
+    if positional and positional[0] in commands:
+        return [commands[positional[0]]]
     if not positional and not {"-h", "--help"} & set(words):
         return []
-    return list(dict.fromkeys(COMMANDS.values()))
+    return list(dict.fromkeys(commands.values()))
 
 
-def build_parser(argv: Sequence[str] | None = None) -> Parser:
-    """The parser for `argv` (None: sys.argv); only the command modules it needs are imported."""
+def has_command(argv: Sequence[str] | None) -> bool:
+    """Whether the command line names a subcommand (or asks for help): if not, the launcher starts the app."""
+    return bool(_modules_needed(argv, COMMANDS))
+
+
+def build_parser(argv: Sequence[str] | None = None, extra_commands: Mapping[str, str] | None = None) -> Parser:
+    """The parser for `argv` (None: sys.argv); only the command modules it needs are imported.
+
+    `extra_commands` adds subcommands (name -> module with `register`) that live above the engine.
+    """
+    commands = {**COMMANDS, **(extra_commands or {})}
     parser = Parser(
         prog="partner-dash",
         description="Partner Dashboard: where a HubSpot Solutions Partner agency stands in the tier program.",
@@ -141,23 +179,39 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--today", metavar="YYYY-MM-DD", type=day_arg, help="the date to compute figures for")
     add_rules_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in _modules_needed(argv):
+    for name in _modules_needed(argv, commands):
         register: Callable[[argparse._SubParsersAction[Parser]], None] = importlib.import_module(name).register
         register(sub)
     return parser
 
 
-def run_app(args: argparse.Namespace) -> int:
-    # Imported here so the scriptable commands never load Textual.
-    app_module = importlib.import_module("tui.app")
-    result: int = app_module.run(args)
-    return result
+def _no_app(args: argparse.Namespace) -> int:
+    print("partner-dash: error: no command given (the app starts with `partner-dash`; see --help)", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(argv)
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    extra_commands: Mapping[str, str] | None = None,
+    app: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """Run the command `argv` names; with none, `app` (the launcher passes the Textual app's runner)."""
+    parser = build_parser(argv, extra_commands)
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if handler is None:
+        # The app draws its own screen (it shows data as plain text); the commands print through the filter.
+        return (app or _no_app)(args)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(stdout), PrintableStream(stderr)
+    try:
+        return _run(handler, args)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except BrokenPipeError:

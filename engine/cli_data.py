@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from engine.atomic import TEMP_SUFFIX, replacing
 from engine.cli import BadInput, Parser, add_rules_options, count_arg, day_arg, print_json, resolve_rules
+from engine.limits import reason
 from engine.loader import DataFolderError, load_dataset
 from engine.models import Dataset, LoadProblem, Severity
-from engine.sample import MAX_CLIENTS, MIN_CLIENTS, generate, is_sample_folder
+from engine.sample import MAX_CLIENTS, MIN_CLIENTS, generate
 
 EXIT_CLEAN = 0
 EXIT_WARNINGS = 1
@@ -44,10 +51,10 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         dataset = load_dataset(args.folder, book)
         problems = dataset.problems
+        errors, warnings = dataset.error_count, dataset.warning_count
     except DataFolderError as exc:
         problems, reasons = exc.problems, exc.reasons
-    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
+        errors, warnings = exc.error_count, exc.warning_count
     skipped = dataset.skipped if dataset is not None else {}
     code = EXIT_ERRORS if errors else EXIT_WARNINGS if warnings else EXIT_CLEAN
     if args.json:
@@ -83,17 +90,83 @@ def run_validate(args: argparse.Namespace) -> int:
     return code
 
 
+# What `sample` wrote into a folder: file name -> SHA-256. A folder whose files all still match may be written
+# over; one the user has edited (or that sample did not write) is refused without --force.
+MANIFEST = ".partner-dash-sample.json"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unchanged_sample(folder: Path) -> bool:
+    """Whether `folder` holds only the files an earlier `sample` wrote there, none of them changed since."""
+    try:
+        recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        names = {p.name for p in folder.iterdir() if p.name != MANIFEST and not p.name.endswith(TEMP_SUFFIX)}
+        return (
+            isinstance(recorded, dict)
+            and names <= set(recorded)
+            and all(recorded[name] == _digest(folder / name) for name in names)
+        )
+    except (OSError, ValueError):
+        return False
+
+
+def _check_out(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"{out} is a file, not a folder")
+    try:
+        used = out.is_dir() and any(out.iterdir())
+    except OSError as exc:
+        raise BadInput(f"cannot read the folder {out}: {reason(exc)}") from None
+    if used and not force and not _unchanged_sample(out):
+        raise BadInput(
+            f"{out} is not empty and does not hold an unchanged earlier sample; use --force to write into it anyway"
+        )
+
+
+def _write_sample(agency: Any, out: Path) -> list[Path]:
+    """Write the agency into a temp folder beside `out`, then move each file into place: a full disk or an
+    error on the way leaves `out` as it was (and no temp folder behind)."""
+    parent = out.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=TEMP_SUFFIX, dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        temp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the folder's mode
+    except OSError as exc:
+        raise BadInput(f"cannot write the sample to {out}: {reason(exc)}") from None
+    try:
+        written = agency.write_agency(temp)
+        digests = {path.name: _digest(path) for path in written}
+        with replacing(temp / MANIFEST) as manifest:
+            manifest.write_text(json.dumps(digests, indent=1), encoding="utf-8")
+        if not out.exists():
+            os.rename(temp, out)
+        else:
+            for name in (MANIFEST, *digests):
+                os.replace(temp / name, out / name)
+    except OSError as exc:
+        raise BadInput(f"cannot write the sample to {out}: {reason(exc)}; nothing was changed there") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return [out / path.name for path in written]
+
+
 def run_sample(args: argparse.Namespace) -> int:
     if not MIN_CLIENTS <= args.clients <= MAX_CLIENTS:
         raise BadInput(f"--clients must be from {MIN_CLIENTS} to {MAX_CLIENTS:,} (got {args.clients:,})")
     out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"{out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not is_sample_folder(out) and not args.force:
-        raise BadInput(f"{out} is not empty and does not hold an earlier sample; use --force to write into it anyway")
+    _check_out(out, args.force)
     today = args.sample_today or args.today or date.today()
     agency = generate(args.clients, args.seed, today)
-    written = agency.write_agency(out)
+    written = _write_sample(agency, out)
     rows = {
         "partner.toml": _plural(len(agency.partner.team), "HubSpot contact"),
         "clients.csv": _plural(len(agency.clients), "client"),

@@ -121,6 +121,8 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
             [("month-end", "sold", "sourced", "managed", "total")]
             + [(p.day.isoformat(), fmt2(p.sold), fmt2(p.sourced), fmt2(p.managed), fmt2(p.total)) for p in points]
         )
+    elif kind == "outlook":
+        _print_outlook(inputs)
     else:
         _print_tier(inputs)
 
@@ -173,6 +175,26 @@ def _print_tier(inputs: ReportInputs) -> None:
         print(line)
     print()
     for line in overview.projection.explain():
+        print(line)
+
+
+def _print_outlook(inputs: ReportInputs) -> None:
+    view = inputs.agency.outlook
+    partner = inputs.dataset.partner
+    since = f" since {partner.credited_since}" if partner.credited_since else ""
+    print(f"Tier outlook for {partner.name} as of {inputs.today}: credited {partner.credited_tier}{since}")
+    if view.threat:
+        print(f"Warning: {view.threat}")
+    print()
+    print_table(view.side_by_side())
+    for title, plans in (("To keep", view.to_keep), ("To reach", view.to_reach)):
+        if plans:
+            print()
+            print(f"{title} {plans[0].tier}:")
+            for plan in plans:
+                print(f"  {plan.text()}")
+    print()
+    for line in view.explain():
         print(line)
 
 

@@ -1,4 +1,4 @@
-"""`partner-dash locate` and `partner-dash lists`: where the user's files live, and static lists headless."""
+"""`partner-dash locate`, `lists` and `exports`: where the user's files live, static lists and export history."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from engine import paths
-from engine.cli import EXIT_OK, BadInput, Parser, print_json, print_table
+from engine.cli import EXIT_OK, BadInput, Parser, count_arg, print_json, print_table
 from engine.config import load_config
-from engine.store import Store, StoreError, delete_list, find_list, static_lists
+from engine.store import Store, StoreError, delete_list, export_history, find_list, static_lists
 
 
 def run_locate(args: argparse.Namespace) -> int:
@@ -90,6 +90,40 @@ def run_lists_delete(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_exports(args: argparse.Namespace) -> int:
+    with _store() as store:
+        found = export_history(store, limit=args.limit)
+    if args.json:
+        print_json(
+            [
+                {
+                    "path": str(item.path),
+                    "kind": item.kind,
+                    "format": item.format,
+                    "rows": item.rows,
+                    "exported": item.exported.isoformat(),
+                    "exists": item.path.is_file(),
+                }
+                for item in found
+            ]
+        )
+    elif not found:
+        print("No exports yet: export the rows behind a figure (partner-dash export, or x in a report dialog).")
+    else:
+        rows = [
+            (
+                f"{item.exported:%Y-%m-%d %H:%M}",
+                item.kind,
+                item.format.upper(),
+                f"{item.rows:,}",
+                str(item.path) if item.path.is_file() else f"{item.path} (gone)",
+            )
+            for item in found
+        ]
+        print_table([("Exported (UTC)", "What", "Format", "Rows", "File"), *rows])
+    return EXIT_OK
+
+
 def _add_action(
     actions: argparse._SubParsersAction[Parser], name: str, help_text: str, run: Callable[[argparse.Namespace], int]
 ) -> Parser:
@@ -122,3 +156,12 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     show.add_argument("name", help="the list's name (case does not matter)")
     delete = _add_action(actions, "delete", "delete a static list", run_lists_delete)
     delete.add_argument("name", help="the list's name (case does not matter)")
+
+    exports = sub.add_parser(
+        "exports",
+        help="the export history: what was exported, when, and where the file is",
+        description="The latest exports from the app and `partner-dash export`, newest first.",
+    )
+    exports.add_argument("--json", action="store_true", help="machine-readable output")
+    exports.add_argument("--limit", type=count_arg, default=50, metavar="N", help="how many (default 50)")
+    exports.set_defaults(run=run_exports)

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from engine import paths
 from engine.atomic import aside_path, replacing
+from engine.limits import MAX_TOML_BYTES, TomlLimitError, load_toml, read_bounded, reason
 from engine.models import LoadProblem, Severity
+from engine.text import printable, shorten
 
 DEFAULT_THEME = "textual-dark"
 HEADER = (
@@ -81,33 +83,63 @@ def _key_path(text: str) -> tuple[str, ...]:
     return tuple(quoted or literal or bare for quoted, literal, bare in _KEY_PART.findall(text))
 
 
-def _line_of(lines: list[str], key: tuple[str, ...]) -> int:
-    """The line that sets `key` (or, failing that, the nearest enclosing table); 0 if it cannot be found."""
-    for length in range(len(key), 0, -1):
-        wanted = key[:length]
+class _Lines:
+    """The line each key and table of a TOML text is set on, indexed once (a file with thousands of [keys]
+    entries is looked up in linear time, not once per entry)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.index: dict[tuple[str, ...], int] = {}
         table: tuple[str, ...] = ()
         for number, line in enumerate(lines, start=1):
             stripped = line.strip()
             if header := _TABLE_HEADER.match(stripped):
                 table = _key_path(header.group(1))
-                if table == wanted:
-                    return number
-            elif (assignment := _ASSIGNMENT.match(stripped)) and table + _key_path(assignment.group(1)) == wanted:
+                self.index.setdefault(table, number)
+            elif assignment := _ASSIGNMENT.match(stripped):
+                self.index.setdefault(table + _key_path(assignment.group(1)), number)
+
+    def line_of(self, key: tuple[str, ...]) -> int:
+        """The line that sets `key` (or, failing that, the nearest enclosing table); 0 if it cannot be found."""
+        for length in range(len(key), 0, -1):
+            number = self.index.get(key[:length])
+            if number is not None:
                 return number
-    return 0
+        return 0
+
+
+# A settings file with thousands of bad entries is reported by its first ones and a count of the rest.
+MAX_PROBLEMS = 20
 
 
 def _problem(path: Path, line: int, setting: str, message: str, severity: Severity = Severity.ERROR) -> LoadProblem:
-    return LoadProblem(file=str(path), line=line, column=setting, message=message, severity=severity)
+    return LoadProblem(
+        file=printable(str(path)),
+        line=line,
+        column=shorten(printable(setting), 80),
+        message=shorten(printable(message), 300),
+        severity=severity,
+    )
+
+
+def _bounded(path: Path, problems: list[LoadProblem]) -> list[LoadProblem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    severity = Severity.ERROR if any(p.severity is Severity.ERROR for p in problems) else Severity.WARNING
+    return [*problems[:MAX_PROBLEMS], _problem(path, 0, "", f"{more:,} more problems like these", severity)]
 
 
 def _parse(raw: bytes) -> dict[str, Any]:
-    """The TOML document; UnicodeDecodeError or tomllib.TOMLDecodeError if it is not one."""
-    return tomllib.loads(raw.decode("utf-8-sig"))
+    """The TOML document; UnicodeDecodeError, tomllib.TOMLDecodeError or TomlLimitError if it is not one."""
+    return load_toml(raw.decode("utf-8-sig"))
 
 
-def _unparsable(path: Path, raw: bytes, exc: UnicodeDecodeError | tomllib.TOMLDecodeError) -> LoadProblem:
-    if isinstance(exc, UnicodeDecodeError):
+def _unparsable(
+    path: Path, raw: bytes, exc: UnicodeDecodeError | tomllib.TOMLDecodeError | TomlLimitError
+) -> LoadProblem:
+    if isinstance(exc, TomlLimitError):
+        line, message = exc.line, f"not usable: {exc}"
+    elif isinstance(exc, UnicodeDecodeError):
         line, message = raw[: exc.start].count(b"\n") + 1, "the text is not UTF-8"
     elif (position := _DECODE_POSITION.match(str(exc))) and position.group(2):
         line, message = int(position.group(2)), f"{position.group(1)} (column {position.group(3)})"
@@ -118,7 +150,7 @@ def _unparsable(path: Path, raw: bytes, exc: UnicodeDecodeError | tomllib.TOMLDe
     return _problem(path, line, "", f"{message}; using the default settings")
 
 
-def _key_bindings(path: Path, lines: list[str], value: Any, problems: list[LoadProblem]) -> Any:
+def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProblem]) -> Any:
     """The usable entries of the [keys] table; each unusable one is reported and dropped."""
     if not isinstance(value, dict):
         return value  # reported by validation as a whole
@@ -127,8 +159,8 @@ def _key_bindings(path: Path, lines: list[str], value: Any, problems: list[LoadP
         try:
             Config.model_validate({"keys": {binding: key}})
         except ValidationError as exc:
-            line = _line_of(lines, ("keys", binding))
-            message = f"{_reason(exc)} (got {key!r}); using the default key"
+            line = lines.line_of(("keys", binding))
+            message = f"{_reason(exc)} (got {shorten(repr(key), 60)}); using the default key"
             problems.append(_problem(path, line, f"keys.{binding}", message))
         else:
             usable[binding] = key
@@ -150,11 +182,11 @@ def _reason(exc: ValidationError) -> str:
 
 
 def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, list[LoadProblem]]:
-    lines = text.splitlines()
+    lines = _Lines(text.splitlines())
     problems: list[LoadProblem] = []
     usable: dict[str, Any] = {}
     for setting, value in document.items():
-        line = _line_of(lines, (setting,))
+        line = lines.line_of((setting,))
         if setting not in Config.model_fields:
             known = ", ".join(Config.model_fields)
             problems.append(
@@ -166,7 +198,8 @@ def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, 
         try:
             Config.model_validate({setting: value})
         except ValidationError as exc:
-            problems.append(_problem(path, line, setting, f"{_reason(exc)} (got {value!r}); using the default"))
+            shown = shorten(repr(value), 60)
+            problems.append(_problem(path, line, setting, f"{_reason(exc)} (got {shown}); using the default"))
             continue
         usable[setting] = value
     config = Config.model_validate(usable)
@@ -176,7 +209,7 @@ def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, 
         for name in ("data_folder", "export_folder", "rules_file")
         if (folder := getattr(config, name)) is not None
     }
-    return config.model_copy(update=folders), problems
+    return config.model_copy(update=folders), _bounded(path, problems)
 
 
 def _absolute(folder: Path, base: Path) -> Path:
@@ -188,14 +221,14 @@ def load_config(path: Path | None = None) -> tuple[Config, list[LoadProblem]]:
     """The settings from `path` (default: the user config file) and what was wrong with them, if anything."""
     path = path if path is not None else paths.config_file()
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_TOML_BYTES)
     except FileNotFoundError:
         return Config(), []
     except OSError as exc:
-        return Config(), [_problem(path, 0, "", f"cannot be read ({exc.strerror}); using the default settings")]
+        return Config(), [_problem(path, 0, "", f"cannot be read ({reason(exc)}); using the default settings")]
     try:
         document = _parse(raw)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, TomlLimitError) as exc:
         return Config(), [_unparsable(path, raw, exc)]
     return _settings(path, raw.decode("utf-8-sig"), document)
 
@@ -208,41 +241,59 @@ def unknown_key_problems(config: Config, known_ids: set[str], path: Path | None 
         return []
     path = path if path is not None else paths.config_file()
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = _Lines(read_bounded(path, MAX_TOML_BYTES).decode("utf-8-sig").splitlines())
     except (OSError, UnicodeDecodeError):
-        lines = []
-    return [
-        _problem(
-            path,
-            _line_of(lines, ("keys", binding)),
-            f"keys.{binding}",
-            "no key has this id; ignored (`partner-dash keys` lists the ids)",
-            Severity.WARNING,
-        )
-        for binding in unknown
-    ]
+        lines = _Lines([])
+    return _bounded(
+        path,
+        [
+            _problem(
+                path,
+                lines.line_of(("keys", binding)),
+                f"keys.{binding}",
+                "no key has this id; ignored (`partner-dash keys` lists the ids)",
+                Severity.WARNING,
+            )
+            for binding in unknown
+        ],
+    )
 
 
 # --- saving ---------------------------------------------------------------------------------------------
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
+def config_toml(config: Config, existing: str | None = None) -> str:
+    """The file text for these settings: only those that differ from the defaults (all values are text).
 
-def _toml_string(text: str) -> str:
-    escaped = (_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if char < " " or char == "\x7f" else char) for char in text)
-    return '"' + "".join(escaped) + '"'
+    With `existing` (the file as it is, parsed without error), the user's own comments, layout and keys this
+    version does not know are kept: only the settings that changed are written, and a setting put back to its
+    default is removed. tomlkit is imported only here, when the user changes a setting.
+    """
+    import tomlkit
+    from tomlkit.items import Table
 
-
-def config_toml(config: Config) -> str:
-    """The file text for these settings: only those that differ from the defaults (all values are text)."""
-    settings = config.model_dump(exclude_defaults=True)
-    out = [HEADER]
-    out += [f"{name} = {_toml_string(str(value))}" for name, value in settings.items() if not isinstance(value, dict)]
-    for name, table in settings.items():
-        if isinstance(table, dict):
-            out += ["", f"[{name}]"]
-            out += [f"{_toml_string(key)} = {_toml_string(str(value))}" for key, value in sorted(table.items())]
-    return "\n".join(out) + "\n"
+    settings = config.model_dump(mode="json", exclude_defaults=True)
+    document = tomlkit.parse(existing) if existing is not None else tomlkit.parse(HEADER)
+    for name in Config.model_fields:
+        value = settings.get(name)
+        if name == "keys":
+            table = document.get(name)
+            if not value:
+                document.pop(name, None)
+                continue
+            if not isinstance(table, Table):
+                table = tomlkit.table()
+                document[name] = table
+            for key in [key for key in table if key not in value]:
+                del table[key]
+            for key, keys in sorted(value.items()):
+                if table.get(key) != keys:
+                    table[key] = keys
+        elif value is None:
+            document.pop(name, None)
+        elif document.get(name) != str(value):
+            document[name] = str(value)
+    return tomlkit.dumps(document)
 
 
 @dataclass(frozen=True)
@@ -260,18 +311,19 @@ def save_config(config: Config, path: Path | None = None) -> Saved:
     hand edits with a typo are not lost.
     """
     path = path if path is not None else paths.config_file()
-    text = config_toml(config)
     broken_copy = None
     try:
-        old = path.read_bytes()
+        old: bytes | None = read_bounded(path, MAX_TOML_BYTES)
     except FileNotFoundError:
         old = None
     except OSError as exc:
         raise ConfigError(f"cannot read the settings file {path}: {exc.strerror}") from exc
+    readable = old is not None and _parses(old)
+    text = config_toml(config, old.decode("utf-8-sig") if old is not None and readable else None)
     if old == text.encode("utf-8"):
         return Saved(written=False)
     try:
-        if old is not None and not _parses(old):
+        if old is not None and not readable:
             broken_copy = aside_path(path, "broken", datetime.now(UTC))
             shutil.copy2(path, broken_copy)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -285,6 +337,6 @@ def save_config(config: Config, path: Path | None = None) -> Saved:
 def _parses(raw: bytes) -> bool:
     try:
         _parse(raw)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, TomlLimitError):
         return False
     return True

@@ -2,10 +2,16 @@
 
 Spreadsheet exports are accepted as they come: a UTF-8 byte-order mark, header names in any case with spaces
 or hyphens ("Client ID", " client_id ", "Deal-Type"), quoted cells spanning lines, blank lines, short rows.
+A UTF-16 file with its byte-order mark (Excel's "Unicode text") is read too.
+
+Every byte is untrusted: only regular files of at most `MAX_DATA_FILE_BYTES` are read (engine.limits), a cell
+longer than `MAX_CELL_CHARS` skips its row, and what is kept of the problems is bounded (`Report`), so a file
+with a million bad rows is reported in a moment and in little memory.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -14,35 +20,87 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from engine.limits import MAX_CELL_CHARS, MAX_DATA_FILE_BYTES, read_bounded
 from engine.models import LoadProblem, Severity
+from engine.text import printable, shorten
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SEPARATORS = re.compile(r"[\s\-]+")
+# What is listed of the problems: the first of each kind (file, column, severity), and no more than
+# KEEP_TOTAL in all; the rest are counted ("12,345 more like this").
+KEEP_PER_KIND = 50
+KEEP_TOTAL = 1000
+MAX_MESSAGE = 300  # characters of a problem's message (a bad cell is quoted in it)
+Kind = tuple[str, str, Severity]
 
 
 @dataclass
 class Report:
-    """Problems found so far, rows skipped per file, and whether the folder can be used at all."""
+    """Problems found so far, rows skipped per file, and whether the folder can be used at all.
+
+    `problems` holds what is listed (bounded, see KEEP_PER_KIND); `counts` every problem found, per kind.
+    """
 
     problems: list[LoadProblem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     fatal: list[LoadProblem] = field(default_factory=list)
+    counts: dict[Kind, int] = field(default_factory=dict)
+
+    def _add(self, file: str, line: int, column: str, message: str, severity: Severity, *, keep: bool = False) -> None:
+        column = shorten(printable(column), 80)
+        kind = (file, column, severity)
+        seen = self.counts[kind] = self.counts.get(kind, 0) + 1
+        if not keep and (seen > KEEP_PER_KIND or len(self.problems) >= KEEP_TOTAL):
+            return
+        self.problems.append(
+            LoadProblem(
+                file=file,
+                line=line,
+                column=column,
+                message=shorten(printable(message), MAX_MESSAGE),
+                severity=severity,
+            )
+        )
 
     def error(self, file: str, line: int, column: str, message: str) -> None:
-        self.problems.append(LoadProblem(file=file, line=line, column=column, message=message))
+        self._add(file, line, column, message, Severity.ERROR)
 
     def warning(self, file: str, line: int, column: str, message: str) -> None:
-        self.problems.append(
-            LoadProblem(file=file, line=line, column=column, message=message, severity=Severity.WARNING)
-        )
+        self._add(file, line, column, message, Severity.WARNING)
 
     def stop(self, file: str, line: int, column: str, message: str) -> None:
         """An error that makes the whole folder unusable (the load ends with DataFolderError)."""
-        self.error(file, line, column, message)
+        self._add(file, line, column, message, Severity.ERROR, keep=True)
         self.fatal.append(self.problems[-1])
 
     def skip(self, file: str, rows: int = 1) -> None:
         self.skipped[file] = self.skipped.get(file, 0) + rows
+
+    def total(self, severity: Severity) -> int:
+        """Problems of this severity found, listed or not."""
+        return sum(count for (_, _, kind), count in self.counts.items() if kind is severity)
+
+    def unlisted(self) -> list[LoadProblem]:
+        """One line per kind of problem with more found than listed: "N more like this are not listed"."""
+        listed: dict[Kind, int] = {}
+        for problem in self.problems:
+            kind = (problem.file, problem.column, problem.severity)
+            listed[kind] = listed.get(kind, 0) + 1
+        lines = []
+        for (file, column, severity), count in self.counts.items():
+            more = count - listed.get((file, column, severity), 0)
+            if more > 0:
+                what = "error" if severity is Severity.ERROR else "warning"
+                lines.append(
+                    LoadProblem(
+                        file=file,
+                        column=column,
+                        message=f"{more:,} more {what}{'' if more == 1 else 's'} like this not listed",
+                        severity=severity,
+                    )
+                )
+        return lines
 
 
 def column_key(header: str) -> str:
@@ -80,19 +138,19 @@ def read_table(
     repeated columns are reported as warnings; which columns are required is the caller's business. Lines
     that are not UTF-8 are reported as errors and skipped.
     """
-    data = path.read_bytes().removeprefix(_BOM)
-    try:
-        data.decode("utf-8")
-        lines: Iterator[str] = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
-    except UnicodeDecodeError:
-        lines = _utf8_lines(data, name, report)
+    lines = _lines(read_bounded(path, MAX_DATA_FILE_BYTES), name, report)
     reader = csv.reader(lines)
     header: list[str] | None = None
-    for header in reader:
+    while True:
+        try:
+            header = next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            report.error(name, reader.line_num, "", f"{csv_problem(exc)}; the row is skipped")
+            continue
         if any(cell.strip() for cell in header):
             break
-    else:
-        return None
     columns: dict[str, int] = {}
     seen: set[str] = set()
     for index, raw in enumerate(header):
@@ -106,6 +164,40 @@ def read_table(
             columns[key] = index
         seen.add(key)
     return Table(name=name, columns=columns, header_line=reader.line_num, width=len(header), rows=reader)
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What a csv.Error means, in a user's words."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+    return f"not readable as CSV ({text})"
+
+
+def _lines(data: bytes, name: str, report: Report) -> Iterator[str]:
+    """The file's text lines: UTF-8 (with or without a byte-order mark), or UTF-16 with its byte-order mark."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return io.StringIO(data.decode("utf-16"), newline="")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n\x00" if data.startswith(codecs.BOM_UTF16_LE) else b"\x00\n") + 1
+            report.error(name, line, "", "not valid UTF-16 text; nothing is read from the file. Save it as 'CSV UTF-8'")
+            return iter(())
+    data = data.removeprefix(_BOM)
+    if b"\x00" in data[:4096] and data[:4096].count(b"\x00") * 4 > len(data[:4096]):
+        report.error(
+            name,
+            1,
+            "",
+            "the file looks like UTF-16 text without a byte-order mark; nothing is read from it. Save it as "
+            "'CSV UTF-8' in your spreadsheet",
+        )
+        return iter(())
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _utf8_lines(data, name, report)
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
 
 
 def _utf8_lines(data: bytes, name: str, report: Report) -> Iterator[str]:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 import re
+import stat
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -21,7 +24,7 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
-from engine.atomic import replacing
+from engine.atomic import TEMP_SUFFIX, replacing
 from engine.points import InputError, round_points
 from engine.store import Store, record_export
 
@@ -35,6 +38,13 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 1
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
 # Characters XML 1.0 (and so XLSX) cannot hold; tab, line feed and carriage return are allowed.
 _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What may come before a formula's first character and still leave it a formula to some spreadsheet: spaces
+# and invisible format characters (zero-width space, byte-order mark, bidi marks, soft hyphen).
+_INVISIBLE_LEAD = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]*")
+# The hidden temp file of an export (engine.atomic): `.<name>.<8 hex>.partial`. One older than this was left by
+# an export that was killed (an export in progress writes to its file all the time).
+_TEMP_NAME = re.compile(rf"\..+\.[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}")
+STALE_TEMP_SECONDS = 15 * 60
 
 
 class ExportError(InputError):
@@ -85,9 +95,19 @@ def export_file_name(name: str, fmt: str) -> str:
 # --- cell values ----------------------------------------------------------------------------------------
 
 
+def _looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read `text` as a formula: it starts with = + - @ (or a tab or carriage
+    return), also behind spaces or invisible characters, or as a look-alike (full-width ＝, small ﹦, ...)."""
+    if text.startswith(FORMULA_PREFIXES):
+        return True
+    lead = _INVISIBLE_LEAD.match(text)
+    rest = text[lead.end() if lead else 0 :]
+    return bool(rest) and unicodedata.normalize("NFKC", rest[0]).startswith(FORMULA_PREFIXES)
+
+
 def _clean_text(text: str) -> str:
     text = _ILLEGAL_IN_XML.sub("\ufffd", text)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if _looks_like_formula(text) else text
 
 
 def _number(value: Decimal) -> Decimal:
@@ -224,6 +244,8 @@ def write_export(
     if len(set(columns)) != len(columns):
         raise ValueError(f"column names repeat: {list(columns)}")
     fmt = _check_format(fmt)
+    if any(char in str(folder) for char in "\x00\n\r"):
+        raise ExportError("folder", f"{str(folder)!r} is not a usable folder name (it holds a control character)")
     path = folder / export_file_name(name, fmt)
     # Checked before the rows are written so a UI can ask at once; `replacing` checks again at the end.
     if not overwrite and (path.exists() or path.is_symlink()):
@@ -235,6 +257,7 @@ def write_export(
         raise ExportError("folder", f"{folder} is a file, not a folder; choose another export folder") from None
     except OSError as exc:
         raise ExportError("folder", f"cannot write {path}: {exc.strerror or exc}") from exc
+    remove_stale_temps(folder)
     try:
         with replacing(path, overwrite=overwrite) as temp:
             count = _WRITERS[fmt](temp, columns, rows)
@@ -245,3 +268,20 @@ def write_export(
     if store is not None:
         record_export(store, path, kind, fmt, count)
     return path
+
+
+def remove_stale_temps(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the hidden temp files that killed exports left in `folder` (older than STALE_TEMP_SECONDS);
+    the paths removed. Best effort: a file that cannot be removed stays."""
+    now = time.time() if now is None else now
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not _TEMP_NAME.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode) and now - status.st_mtime > STALE_TEMP_SECONDS:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed

@@ -12,6 +12,7 @@ new rows again and again (3-4x slower) although nothing loaded here can form a r
 
 from __future__ import annotations
 
+import csv
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,9 +40,11 @@ from engine.cells import (
     parse_percent,
     parse_products,
     parse_quarter,
+    parse_text,
     parse_yes_no,
 )
-from engine.datafile import Report, Table, read_table
+from engine.datafile import Report, Table, csv_problem, read_table
+from engine.limits import reason
 from engine.models import (
     Client,
     CommissionStatement,
@@ -53,6 +56,7 @@ from engine.models import (
     MrrEvent,
     Partner,
     Relationship,
+    Severity,
 )
 from engine.partner_file import PARTNER_FILE, read_partner
 from engine.rules import RuleBook, RuleSet, shipped_rulebook
@@ -74,6 +78,8 @@ class DataFolderError(Exception):
         self.folder = folder
         self.reasons = tuple(reasons)
         self.problems = tuple(problems) or self.reasons
+        self.error_count = sum(1 for p in self.problems if p.severity is Severity.ERROR)
+        self.warning_count = len(self.problems) - self.error_count
         super().__init__(f"cannot load the data folder {folder}: " + "; ".join(str(p) for p in self.reasons))
 
 
@@ -119,6 +125,9 @@ class Column:
     parse: Callable[[str], Any] | None = None  # None: the text itself
     required: bool = False
     default: Any = None
+    # An optional cell that only describes the row (a renewal date, not a count that changes points): when it
+    # cannot be read it is reported and left empty, and the row still loads.
+    descriptive: bool = False
 
 
 def _cells(
@@ -126,8 +135,9 @@ def _cells(
 ) -> Iterator[tuple[int, dict[str, Any], bool]]:
     """(line, values, ok) per non-blank data row; bad cells are reported, and `ok` is False for a row to skip.
 
-    `values` has every column, in order, with the defaults of absent or empty optional ones. Without a
-    required column every row is skipped; in the `key_file` (clients.csv) that stops the load.
+    `values` has every column, in order, with the defaults of absent or empty optional ones. A descriptive cell
+    that cannot be read is reported and left empty (its default): the row still loads. Without a required
+    column every row is skipped; in the `key_file` (clients.csv) that stops the load.
     """
     missing = [c.name for c in columns if c.required and c.name not in table.columns]
     for column in missing:
@@ -140,7 +150,7 @@ def _cells(
     memos = {c.name: c.parse if isinstance(c.parse, Memo) else Memo(c.parse) for c in columns if c.parse is not None}
     verbatim = Verbatim()
     plan = [
-        (c.name, table.columns[c.name], memos.get(c.name, verbatim), c.required)
+        (c.name, table.columns[c.name], memos.get(c.name, verbatim), c.required, c.descriptive)
         for c in columns
         if c.name in table.columns
     ]
@@ -149,7 +159,16 @@ def _cells(
     name = table.name
     reader = table.rows
     line_num = reader.line_num
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            report.error(name, line_num + 1, "", f"{csv_problem(exc)}; the row is skipped")
+            report.skip(name)
+            line_num = reader.line_num
+            continue
         line, line_num = line_num + 1, reader.line_num
         if not any(cells) or (not cells[0].strip() and not "".join(cells).strip()):
             continue
@@ -167,14 +186,17 @@ def _cells(
             continue
         values = template.copy()
         ok = True
-        for column, index, memo, required in plan:
+        for column, index, memo, required, descriptive in plan:
             text = cells[index].strip()
             if text:
                 try:
                     values[column] = memo[text]
                 except CellError as exc:
-                    report.error(name, line, column, str(exc))
-                    ok = False
+                    if descriptive:
+                        report.error(name, line, column, f"{exc}; left empty, the rest of the row is loaded")
+                    else:
+                        report.error(name, line, column, str(exc))
+                        ok = False
             elif required:
                 report.error(name, line, column, "missing value: this column is required")
                 ok = False
@@ -196,7 +218,7 @@ class _Loader:
         self.date = Memo(parse_date)
         self.number = Memo(parse_decimal)
         self.amount = Memo(parse_amount)
-        self.text = Memo(str)
+        self.text = Memo(parse_text)
         self.deal_type = Memo(from_value_error(DealType.parse))
         self.rules_on = Memo(self._rules_on)
         self.clients: dict[str, Client] = {}
@@ -220,7 +242,7 @@ class _Loader:
                 self.report.warning(name, 0, "", "not found: nothing loaded from it (the file is optional)")
             return None
         except OSError as exc:
-            (self.report.stop if required else self.report.error)(name, 0, "", f"cannot be read: {exc.strerror}")
+            (self.report.stop if required else self.report.error)(name, 0, "", f"cannot be read: {reason(exc)}")
             return None
         if table is None:
             (self.report.stop if required else self.report.warning)(
@@ -255,13 +277,13 @@ class _Loader:
             Column("deal_type", self.deal_type, required=True),
             Column("partners", parse_partners, default=1),
             Column("mrr", self.amount, required=True),
-            Column("products", parse_products, default=()),
-            Column("tool_usage", parse_percent),
-            Column("renewal_date", self.date),
-            Column("renewal_manager", self.text, default=""),
-            Column("last_active_employee", self.text, default=""),
-            Column("renewal_mrr_change", self.number, default=Decimal(0)),
-            Column("crm_url", default=""),
+            Column("products", parse_products, default=(), descriptive=True),
+            Column("tool_usage", parse_percent, descriptive=True),
+            Column("renewal_date", self.date, descriptive=True),
+            Column("renewal_manager", self.text, default="", descriptive=True),
+            Column("last_active_employee", self.text, default="", descriptive=True),
+            Column("renewal_mrr_change", self.number, default=Decimal(0), descriptive=True),
+            Column("crm_url", default="", descriptive=True),
         ]
         table = self.table(CLIENTS_FILE, columns, required=True)
         if table is None:
@@ -495,8 +517,11 @@ class _Loader:
                 )
 
     def problems(self) -> tuple[LoadProblem, ...]:
+        """What is listed, by file and line; after each file's, a line per kind of problem not all listed."""
         order = {name: index for index, name in enumerate(FILES)}
-        return tuple(sorted(self.report.problems, key=lambda p: (order.get(p.file, len(order)), p.line)))
+        listed = [(order.get(p.file, len(order)), 0, p.line, p) for p in self.report.problems]
+        unlisted = [(order.get(p.file, len(order)), 1, 0, p) for p in self.report.unlisted()]
+        return tuple(entry[3] for entry in sorted(listed + unlisted, key=lambda entry: entry[:3]))
 
 
 # The id column under the name other files give it ("Client ID" in clients.csv is its `id`).
@@ -549,7 +574,10 @@ def _load(folder: Path, rulebook: RuleBook) -> Dataset:
         loader.check_managed(events)
     problems = loader.problems()
     if loader.report.fatal:
-        raise DataFolderError(folder, loader.report.fatal, problems)
+        error = DataFolderError(folder, loader.report.fatal, problems)
+        error.error_count = loader.report.total(Severity.ERROR)
+        error.warning_count = loader.report.total(Severity.WARNING)
+        raise error
     return Dataset(
         partner=partner,
         clients=tuple(loader.clients.values()),
@@ -559,4 +587,6 @@ def _load(folder: Path, rulebook: RuleBook) -> Dataset:
         problems=problems,
         source=str(folder),
         skipped=dict(loader.report.skipped),
+        error_total=loader.report.total(Severity.ERROR),
+        warning_total=loader.report.total(Severity.WARNING),
     )

@@ -174,6 +174,10 @@ class Dataset:
     problems: tuple[LoadProblem, ...] = ()
     source: str = ""  # the folder it came from
     skipped: dict[str, int] = field(default_factory=dict)  # file -> rows skipped as invalid
+    # Problems found, listed in `problems` or not (a folder with thousands lists the first of each kind);
+    # None: those in `problems`.
+    error_total: int | None = None
+    warning_total: int | None = None
 
     @cached_property
     def clients_by_id(self) -> dict[str, Client]:
@@ -193,3 +197,13 @@ class Dataset:
     @property
     def warnings(self) -> tuple[LoadProblem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def error_count(self) -> int:
+        """Errors found, listed or not."""
+        return self.error_total if self.error_total is not None else len(self.errors)
+
+    @property
+    def warning_count(self) -> int:
+        """Warnings found, listed or not."""
+        return self.warning_total if self.warning_total is not None else len(self.warnings)

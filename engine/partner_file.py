@@ -12,9 +12,12 @@ from typing import Any, TypeVar
 
 from engine.cells import CellError, parse_date, parse_decimal, parse_email
 from engine.datafile import Report
+from engine.limits import MAX_TOML_BYTES, TomlLimitError, day_problem, load_toml, read_bounded, reason
 from engine.models import Contact, Partner, ThresholdOverride
+from engine.points import MAX_AMOUNT
 from engine.rules import RuleBook
 from engine.terms import Tier
+from engine.text import printable
 
 PARTNER_FILE = "partner.toml"
 
@@ -23,6 +26,9 @@ T = TypeVar("T")
 _KEYS = ("name", "home_currency", "rules", "credited_tier", "credited_since", "certified_until", "thresholds", "team")
 _THRESHOLD_KEYS = ("total", "track_minimum", "managed_minimum")
 _CONTACT_KEYS = ("name", "role", "email", "helps_with")
+# A HubSpot team is a handful of people; a file with thousands of contacts is a mistake (or an attack on the
+# Team tab's start-up time): only the first ones are read.
+MAX_TEAM = 100
 
 _ARRAY_HEADER = re.compile(r"\s*\[\[\s*([^\[\]]+?)\s*\]\]")
 _TABLE_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]")
@@ -98,8 +104,8 @@ class _Reader:
 
 def _text(raw: Any) -> str:
     if not isinstance(raw, str):
-        raise CellError(f'must be text in quotes, e.g. "{raw}"')
-    return raw.strip()
+        raise CellError(f'must be text in quotes, e.g. "{str(raw)[:40]}"')
+    return printable(raw.strip())
 
 
 def _filled(raw: Any) -> str:
@@ -110,21 +116,25 @@ def _filled(raw: Any) -> str:
 
 
 def _day(raw: Any) -> date:
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
     if isinstance(raw, str):
         return parse_date(raw.strip())
-    raise CellError(f"{raw!r} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")
+    if not isinstance(raw, date):
+        raise CellError(f"{str(raw)[:40]!r} is not a date (use YYYY-MM-DD, e.g. 2027-03-31)")
+    day = raw.date() if isinstance(raw, datetime) else raw
+    problem = day_problem(day)
+    if problem is not None:
+        raise CellError(problem)
+    return day
 
 
 def _points(raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
-        raise CellError(f"{raw!r} is not a number of points")
+        raise CellError(f"{str(raw)[:40]!r} is not a number of points")
     value = parse_decimal(raw.strip()) if isinstance(raw, str) else Decimal(raw)
     if not value.is_finite() or value < 0:
-        raise CellError(f"{raw} is not a non-negative number of points")
+        raise CellError(f"{str(raw)[:40]} is not a non-negative number of points")
+    if value > MAX_AMOUNT:
+        raise CellError(f"{str(raw)[:40]} points is too many (at most {MAX_AMOUNT:,})")
     return value
 
 
@@ -139,20 +149,25 @@ def read_partner(
     path: Path, default_name: str, rulebook: RuleBook, currencies: frozenset[str], report: Report
 ) -> Partner:
     """The agency from partner.toml. A file that cannot be read or parsed is reported with `Report.stop`."""
+    default_name = printable(default_name)
     try:
-        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        data = read_bounded(path, MAX_TOML_BYTES)
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except FileNotFoundError:
         report.stop(PARTNER_FILE, 0, "", "not found: the folder needs a partner.toml (see DATA.md)")
         return Partner(name=default_name)
     except OSError as exc:
-        report.stop(PARTNER_FILE, 0, "", f"cannot be read: {exc.strerror}")
+        report.stop(PARTNER_FILE, 0, "", f"cannot be read: {reason(exc)}")
         return Partner(name=default_name)
     except UnicodeDecodeError as exc:
-        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
         report.stop(PARTNER_FILE, line, "", "not UTF-8 text; save the file as UTF-8")
         return Partner(name=default_name)
     try:
-        raw = tomllib.loads(text, parse_float=Decimal)
+        raw = load_toml(text, parse_float=Decimal)
+    except TomlLimitError as exc:
+        report.stop(PARTNER_FILE, exc.line, "", f"not usable: {exc}")
+        return Partner(name=default_name)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -227,6 +242,14 @@ def _team(reader: _Reader, raw: Any) -> tuple[Contact, ...]:
         reader.error(("team",), 'must be [[team]] tables, each with name, role and email = "…"')
         return ()
     team: list[Contact] = []
+    if len(raw) > MAX_TEAM:
+        reader.report.warning(
+            PARTNER_FILE,
+            reader.line(("team", str(MAX_TEAM))),
+            "team",
+            f"{len(raw):,} contacts: only the first {MAX_TEAM} are read",
+        )
+        raw = raw[:MAX_TEAM]
     for index, entry in enumerate(raw):
         path = ("team", str(index))
         reader.warn_unknown(entry, _CONTACT_KEYS, path)

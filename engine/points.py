@@ -14,6 +14,7 @@ from engine.countries import country_names
 from engine.errors import InputError as InputError  # re-exported: callers catch it from here
 from engine.rules import RuleSet
 from engine.terms import DealType, Track
+from engine.text import OTHER_DIGITS, has_other_digits
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -40,6 +41,8 @@ def parse_amount(text: str | Decimal | int, field: str = "amount") -> Decimal:
         cleaned = text.strip().replace(",", "").replace("_", "")
         if not cleaned:
             raise InputError(field, f"{field}: enter a number")
+        if has_other_digits(cleaned):  # Decimal() would read "１０００" as 1000
+            raise InputError(field, f"{field}: {text.strip()!r}: {OTHER_DIGITS}")
         try:
             value = Decimal(cleaned)
         except InvalidOperation:

@@ -33,6 +33,7 @@ from engine.metrics import (
     upcoming_renewals,
 )
 from engine.models import CommissionStatement, Dataset
+from engine.outlook import Outlook, outlook
 from engine.points import InputError, fmt2
 from engine.rules import RuleBook, RuleSet
 from engine.store import ReportQuery
@@ -48,7 +49,18 @@ from engine.tiers import (
     today_rules,
 )
 
-KINDS = ("summary", "changes", "breakdown", "selling", "renewals", "commission", "client", "progress", "tier")
+KINDS = (
+    "summary",
+    "changes",
+    "breakdown",
+    "selling",
+    "renewals",
+    "commission",
+    "client",
+    "progress",
+    "tier",
+    "outlook",
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,11 @@ class Agency:
     @cached_property
     def breakdown(self) -> Breakdown:
         return Breakdown(self.ledger)
+
+    @cached_property
+    def outlook(self) -> Outlook:
+        """The next two recalibrations projected (engine.outlook): a second ledger, so built only when asked."""
+        return outlook(self.ledger, self.book, self.thresholds, self.rule_set.id if self.rule_set else None)
 
 
 @dataclass(frozen=True)
@@ -407,6 +424,10 @@ def _tier(inputs: ReportInputs) -> dict[str, Any]:
     }
 
 
+def _outlook(inputs: ReportInputs) -> dict[str, Any]:
+    return inputs.agency.outlook.as_json()
+
+
 _BUILDERS: dict[str, Callable[[ReportInputs], dict[str, Any]]] = {
     "summary": _summary,
     "changes": _changes,
@@ -417,6 +438,7 @@ _BUILDERS: dict[str, Callable[[ReportInputs], dict[str, Any]]] = {
     "client": _client,
     "progress": _progress,
     "tier": _tier,
+    "outlook": _outlook,
 }
 
 
@@ -443,6 +465,7 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "client": ("sales", "history", "managed_history"),
     "progress": ("months",),
     "tier": ("snapshots",),
+    "outlook": ("expiring", "renewals"),
 }
 _FIGURE_CELL = re.compile(r"-?\d+\.\d\d")
 
@@ -470,6 +493,8 @@ FIGURE_TITLES: dict[tuple[str, str], str] = {
     ("client", "managed_history"): "Client managed history",
     ("progress", "months"): "Points over time",
     ("tier", "snapshots"): "Tier snapshots",
+    ("outlook", "expiring"): "Outlook: sold points expiring before each recalibration",
+    ("outlook", "renewals"): "Outlook: renewals before each recalibration",
 }
 
 
@@ -513,9 +538,23 @@ def _payload_rows(kind: str, figure: str, inputs: ReportInputs) -> list[dict[str
     if kind == "tier":
         snapshots: list[dict[str, Any]] = payload["projection"]["snapshots"]
         return snapshots
+    if kind == "outlook":
+        return _outlook_rows(figure, payload)
     key = {"breakdown": "rows", "renewals": "rows", "progress": "months"}.get(kind, figure)
     found: list[dict[str, Any]] = payload[key]
     return found
+
+
+def _outlook_rows(figure: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for recalibration in payload["recalibrations"]:
+        when = {"recalibration": recalibration["date"]}
+        if figure == "renewals":
+            rows += [{**when, **renewal} for renewal in recalibration["renewals"]]
+        else:
+            months = recalibration["expiring_sold_points"]["months"]
+            rows += [{**when, "month": month["month"], **sale} for month in months for sale in month["sales"]]
+    return rows
 
 
 def _commission_rows(figure: str, payload: dict[str, Any]) -> list[dict[str, Any]]:

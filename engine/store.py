@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engine import paths
 from engine.atomic import aside_path
+from engine.text import printable
 
 
 def _custom_ranges_name_their_first_day(connection: sqlite3.Connection) -> None:
@@ -208,7 +209,7 @@ class Store:
 def _identity(path: Path) -> tuple[int, int] | None:
     try:
         status = os.stat(path)
-    except FileNotFoundError:
+    except OSError:  # not there, or not reachable (a symbolic link loop): sqlite says why when it opens it
         return None
     return status.st_dev, status.st_ino
 
@@ -272,6 +273,19 @@ def _stamp(when: datetime) -> str:
     return when.isoformat()
 
 
+# What a time stamp the store cannot read (the file edited by hand, or damaged) shows as.
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _when(value: object) -> datetime:
+    """A stored time stamp; an unreadable one is UNKNOWN_TIME rather than an error that hides every list."""
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else UNKNOWN_TIME
+    except ValueError:
+        return UNKNOWN_TIME
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def _clean_name(name: str, what: str) -> str:
     cleaned = name.strip()
     if not cleaned:
@@ -320,7 +334,7 @@ def _read_list(connection: sqlite3.Connection, list_id: int) -> StaticList:
     rows = connection.execute(
         "SELECT client_id FROM static_list_client WHERE list_id = ? ORDER BY position", (list_id,)
     )
-    return StaticList(list_id, name, datetime.fromisoformat(created), tuple(row[0] for row in rows))
+    return StaticList(list_id, printable(str(name)), _when(created), tuple(printable(str(row[0])) for row in rows))
 
 
 def _append_clients(connection: sqlite3.Connection, list_id: int, client_ids: Iterable[str]) -> int:
@@ -464,7 +478,7 @@ def _report(row: tuple[int, str, str, str, int, str, str]) -> SavedReport:
     except ValidationError as exc:
         raise StoreError(f"the saved report {name!r} has a query this version cannot read: {exc}") from exc
     return SavedReport(
-        report_id, name, details, parsed, bool(pinned), datetime.fromisoformat(created), datetime.fromisoformat(updated)
+        report_id, printable(str(name)), printable(str(details)), parsed, bool(pinned), _when(created), _when(updated)
     )
 
 
@@ -564,6 +578,6 @@ def export_history(store: Store, limit: int = 100) -> list[ExportRecord]:
             "SELECT id, path, kind, format, rows, exported FROM export_history ORDER BY id DESC LIMIT ?", (limit,)
         ).fetchall()
     return [
-        ExportRecord(row_id, Path(path), kind, fmt, count, datetime.fromisoformat(exported))
+        ExportRecord(row_id, Path(printable(str(path))), kind, fmt, count, _when(exported))
         for row_id, path, kind, fmt, count, exported in rows
     ]

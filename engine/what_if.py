@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.ledger import PointTotals
+from engine.outlook import Outlook
 from engine.points import PointsResult, fmt2
 from engine.terms import DealType, Tier
 from engine.tiers import Progression, Thresholds, TierStanding, judge, progression, tier_above
@@ -65,3 +66,15 @@ def what_if(standing: TierStanding, thresholds: Thresholds, credited_tier: Tier,
     above = tier_above(held)
     following = progression(after, thresholds, above) if above is not None else None
     return WhatIf(before=standing, after=after, credited_tier=credited_tier, next=following)
+
+
+def outlook_line(outlook: Outlook, deal: PointsResult) -> str:
+    """One short line: the tier projected at each of the next two recalibrations with the deal added today, and
+    the tier it replaces where the deal changes it ("Outlook: Jan 15 Gold, Jul 15 Partner→Gold")."""
+    sourced = deal.sold_points if deal.deal_type is DealType.SOURCED else 0
+    tiers = outlook.with_points(deal.sold_points, sourced, deal.managed_points)
+    parts = []
+    for recalibration, tier in zip(outlook.recalibrations, tiers, strict=True):
+        before = recalibration.projected_tier
+        parts.append(f"{recalibration.date:%b %d} " + (str(tier) if tier is before else f"{before}→{tier}"))
+    return "Outlook: " + ", ".join(parts)

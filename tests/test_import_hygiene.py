@@ -8,9 +8,10 @@ import importlib, pkgutil, sys
 import engine
 for module in pkgutil.walk_packages(engine.__path__, "engine."):
     importlib.import_module(module.name)
-# `partner-dash --help` registers every command, the app's `keys` included, without loading the app.
+# `partner-dash --help` (the launcher) registers every command, the app's `keys` included, without loading the app.
 from engine.cli import build_parser
-build_parser(["--help"])
+from tui.launcher import APP_COMMANDS
+build_parser(["--help"], APP_COMMANDS)
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
 print(",".join(loaded))
 print(",".join(sorted(m for m in sys.modules if m.startswith("engine."))))

@@ -1,6 +1,6 @@
 """`partner-dash keys`: every key binding's id, default key and what it does, for the settings' [keys] table.
 
-Registered by engine.cli like the engine's commands; the app's modules are imported only when it runs, so
+Registered by tui.launcher beside the engine's commands; the app's modules are imported only when it runs, so
 `partner-dash --help` stays free of Textual.
 """
 

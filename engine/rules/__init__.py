@@ -29,19 +29,23 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.countries import country_names
+from engine.limits import MAX_TOML_BYTES, TomlLimitError, day_problem, load_toml, read_bounded, reason
 from engine.terms import DealType, Tier, Track
+from engine.text import printable
 
 DEFAULT_RULE_SET = "2025-07"
 SHIPPED_RULE_SETS = ("2022-07", "2024-02", "2025-07")
 
-_Positive = Field(gt=0)
+# Bounds on what a rules file may set: far above any real value, low enough that no figure overflows.
+MAX_POINTS = Decimal("1000000000000")
+MAX_RATE = Decimal("1000000000000")
 
 
 class RulesError(ValueError):
     """A rules file or a rule-set lookup that cannot be used. `problems` are `file:line: key: message`."""
 
     def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
+        self.problems = [printable(problem) for problem in problems]
         super().__init__("\n".join(self.problems))
 
 
@@ -63,9 +67,9 @@ class _Frozen(BaseModel):
 
 class TierRequirement(_Frozen):
     tier: Tier
-    total: Decimal = Field(ge=0)
-    track_minimum: Decimal = Field(ge=0)
-    managed_minimum: Decimal = Field(ge=0)
+    total: Decimal = Field(ge=0, le=MAX_POINTS)
+    track_minimum: Decimal = Field(ge=0, le=MAX_POINTS)
+    managed_minimum: Decimal = Field(ge=0, le=MAX_POINTS)
     invitation_only: bool = False
 
 
@@ -88,11 +92,23 @@ class TierTable(_Frozen):
 
 class LegacyUpsell(_Frozen):
     first_sold_before: date
-    rate: Decimal = _Positive
+    rate: Decimal = Field(gt=0, le=MAX_RATE)
+
+    @field_validator("first_sold_before")
+    @classmethod
+    def _day_in_range(cls, value: date) -> date:
+        return _checked_day(value)
+
+
+def _checked_day(value: date) -> date:
+    problem = day_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 class GrowthMarket(_Frozen):
-    multiplier: Decimal = _Positive
+    multiplier: Decimal = Field(gt=0, le=1000)
     tracks: frozenset[Track]
     countries: frozenset[str]
 
@@ -106,9 +122,9 @@ class GrowthMarket(_Frozen):
 
 
 class PointsPer100(_Frozen):
-    sold_sourced: Decimal = _Positive
-    sold_assisted: Decimal = _Positive
-    managed: Decimal = _Positive
+    sold_sourced: Decimal = Field(gt=0, le=MAX_RATE)
+    sold_assisted: Decimal = Field(gt=0, le=MAX_RATE)
+    managed: Decimal = Field(gt=0, le=MAX_RATE)
 
 
 class CommissionRule(_Frozen):
@@ -116,8 +132,8 @@ class CommissionRule(_Frozen):
     paid quarterly, `paid_days_after_quarter` days after the quarter ends."""
 
     rate: Decimal = Field(default=Decimal("0.20"), gt=0, le=1)
-    months: int = Field(default=36, gt=0)
-    paid_days_after_quarter: int = Field(default=45, ge=0)
+    months: int = Field(default=36, gt=0, le=1200)
+    paid_days_after_quarter: int = Field(default=45, ge=0, le=3660)
 
 
 class RuleSet(_Frozen):
@@ -132,13 +148,26 @@ class RuleSet(_Frozen):
     commission: CommissionRule = CommissionRule()
     sources: tuple[str, ...] = ()
 
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str) -> str:
+        return printable(value)
+
+    @field_validator("applies_from")
+    @classmethod
+    def _day_in_range(cls, value: date) -> date:
+        return _checked_day(value)
+
     @field_validator("currency_per_100_usd")
     @classmethod
     def _positive_rates(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        bad = [code for code, rate in value.items() if rate <= 0]
+        bad = [printable(code) for code, rate in value.items() if rate <= 0]
         if bad:
             raise ValueError(f"rates must be positive: {', '.join(bad)}")
-        bad = [code for code in value if not re.fullmatch(r"[A-Z]{3}", code)]
+        bad = [printable(code) for code, rate in value.items() if rate > MAX_RATE]
+        if bad:
+            raise ValueError(f"rates must be at most {MAX_RATE:,}: {', '.join(bad)}")
+        bad = [printable(code) for code in value if not re.fullmatch(r"[A-Z]{3}", code)]
         if bad:
             raise ValueError(f"currency codes must be three capital letters (ISO 4217): {', '.join(bad)}")
         return value
@@ -206,7 +235,9 @@ def _shipped_text(rule_set_id: str) -> str:
 
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return load_toml(text)
+    except TomlLimitError as exc:
+        raise RulesError([f"{origin}:{exc.line or 1}: not usable: {exc}"]) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         line = match.group(1) if match else "1"
@@ -308,9 +339,11 @@ def load_rulebook(user_file: Path | None = None) -> RuleBook:
     if user_file is not None:
         user_origin = str(user_file)
         try:
-            user_text = user_file.read_text(encoding="utf-8-sig")
+            user_text = read_bounded(user_file, MAX_TOML_BYTES).decode("utf-8-sig")
         except OSError as exc:
-            raise RulesError([f"{user_origin}:1: cannot read the rules file: {exc.strerror}"]) from None
+            raise RulesError([f"{user_origin}:1: cannot read the rules file: {reason(exc)}"]) from None
+        except UnicodeDecodeError:
+            raise RulesError([f"{user_origin}:1: the rules file is not UTF-8 text"]) from None
         user = _parse_toml(user_text, user_origin)
 
     per_set = user.pop("rule_set", {})

@@ -1,22 +1,18 @@
-"""`partner-dash validate` and `partner-dash sample`, run as the installed console script in a subprocess."""
+"""`partner-dash validate` and `partner-dash sample`, run as the console script's code in a subprocess."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from engine.loader import sample_data_dir
+from tests.cli_runner import run_cli as run
 
 PARTNER = 'name = "Test Agency"\ncertified_until = 2027-03-31\n'
 CLIENTS = "id,name,country,currency,relationship,deal_type,partners,mrr\nC1,Alpha,US,USD,both,sourced,1,100\n"
 EVENTS = "date,client_id,track,deal_type,product_line,mrr_change,first_sold\n2025-01-10,C1,managed,,Sales Hub,100,\n"
 DEALS = "id,client_id,name,created,closed,stage,partner_sourced,amount,currency\n"
 COMMISSIONS = "period,amount,currency,status,paid_on\n"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=120)
 
 
 def folder(tmp_path: Path, **files: str) -> Path:
@@ -146,8 +142,8 @@ def test_sample_writes_a_folder_that_validates_and_refuses_a_foreign_one(tmp_pat
     refused = run("sample", "--clients", "12", "--out", str(mine))
     assert refused.returncode == 2
     assert refused.stderr == (
-        f"partner-dash sample: error: {mine} is not empty and does not hold an earlier sample; use --force to write "
-        "into it anyway\n"
+        f"partner-dash sample: error: {mine} is not empty and does not hold an unchanged earlier sample; use --force "
+        "to write into it anyway\n"
     )
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     assert run("sample", "--clients", "12", "--out", str(mine), "--force").returncode == 0

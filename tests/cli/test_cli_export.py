@@ -2,7 +2,6 @@
 
 import csv
 import json
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,12 +12,9 @@ from engine.loader import load_dataset, sample_data_dir
 from engine.metrics import RangePreset, date_range
 from engine.report import FIGURES, Agency, ReportInputs, build_report, report_rows
 from engine.rules import shipped_rulebook
+from tests.cli_runner import run_cli as run
 
 TODAY = date(2026, 11, 26)
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")

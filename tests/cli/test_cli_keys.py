@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 
 from textual.binding import Binding
 
+from tests.cli_runner import CLI
+from tests.cli_runner import run_cli as run
 from tui.key_ids import key_bindings
 from tui.screens.main import MainScreen
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_keys_lists_every_binding_id_once() -> None:
@@ -47,6 +46,7 @@ def test_keys_as_a_table_then_a_hint() -> None:
 
 
 def test_a_closed_pipe_is_not_an_error() -> None:
-    done = subprocess.run("partner-dash keys | head -1", shell=True, capture_output=True, text=True, timeout=60)
+    command = " ".join(shlex.quote(part) for part in (*CLI, "keys"))
+    done = subprocess.run(f"{command} | head -1", shell=True, capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("ID")
     assert done.stderr == ""

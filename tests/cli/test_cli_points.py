@@ -1,14 +1,11 @@
-"""`partner-dash calc` and `convert`, run as a user would: the installed console script in a subprocess."""
+"""`partner-dash calc` and `convert`, run as a user would: the console script's code in a subprocess."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=60)
+from tests.cli_runner import run_cli as run
 
 
 def test_calc_json_matches_the_spec_example() -> None:

@@ -1,4 +1,4 @@
-"""`partner-dash report KIND`, run as the installed console script in a subprocess on a hand-made agency.
+"""`partner-dash report KIND`, run as the console script's code in a subprocess on a hand-made agency.
 
 On 2025-10-01 the agency has 60 sourced + 60 assisted sold points (sold 2025-09-01) and 60 managed points
 (US$6,000 a month since 2025-01-01): exactly Gold under the illustrative 2025-07 thresholds.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests.cli_runner import run_cli as run
 
 PARTNER = """name = "Hand Agency"
 credited_tier = "Gold"
@@ -42,10 +43,6 @@ COMMISSIONS = """period,amount,currency,status,paid_on
 """
 TODAY = "2025-10-01"
 TWO_DECIMALS = re.compile(r"-?\d+\.\d\d")
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=120)
 
 
 def agency(tmp_path: Path) -> Path:

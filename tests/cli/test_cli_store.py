@@ -1,4 +1,4 @@
-"""`partner-dash locate` and `partner-dash lists`, run as the installed console script in a subprocess.
+"""`partner-dash locate` and `partner-dash lists`, run as the console script's code in a subprocess.
 
 The autouse fixture points the config, data and export folders into tmp_path; the subprocess inherits them.
 """
@@ -6,16 +6,12 @@ The autouse fixture points the config, data and export folders into tmp_path; th
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 from engine import paths
 from engine.store import Store, create_list, static_lists
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, text=True, timeout=60)
+from tests.cli_runner import run_cli as run
 
 
 def clock() -> datetime:
@@ -132,3 +128,22 @@ def test_a_damaged_database_is_reported_on_stderr_and_kept() -> None:
     assert aside.read_text().startswith("this is a spreadsheet")
     assert done.stderr.startswith("partner-dash lists: note: The database ")
     assert f"It was moved to {aside} and a new, empty database was started at {database}." in done.stderr
+
+
+def test_exports_lists_the_history_newest_first_and_marks_files_gone(tmp_path: Path) -> None:
+    assert "No exports yet" in run("exports").stdout
+    common = ["export", "changes", "--figure", "new_sold", "--today", "2026-11-26", "--out", str(tmp_path), "--json"]
+    first = json.loads(run(*common, "--format", "csv", "--name", "a").stdout)
+    second = json.loads(run(*common, "--format", "json", "--name", "b").stdout)
+    Path(first["path"]).unlink()
+    done = run("exports", "--json")
+    assert done.returncode == 0, done.stderr
+    history = json.loads(done.stdout)
+    assert [(item["path"], item["format"], item["exists"]) for item in history] == [
+        (second["path"], "json", True),
+        (first["path"], "csv", False),
+    ]
+    assert history[0]["rows"] == second["rows"]
+    text = run("exports", "--limit", "1").stdout
+    assert second["path"] in text and first["path"] not in text
+    assert f"{first['path']} (gone)" in run("exports").stdout

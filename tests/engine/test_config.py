@@ -187,13 +187,12 @@ def test_save_then_load_gives_the_same_settings(config_path: Path, tmp_path: Pat
     settings = [line for line in config_path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     # Only what differs from the defaults is written.
     assert settings == [
-        "",
         'theme = "textual-light"',
         f'export_folder = "{tmp_path / "my exports"}"',
         "",
         "[keys]",
         '"app.quit" = "ctrl+q"',
-        '"calculator" = "k"',
+        'calculator = "k"',
     ]
 
 
@@ -262,3 +261,34 @@ def test_the_written_file_is_readable_by_the_user(config_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask
+
+
+def test_a_change_keeps_the_users_comments_layout_and_own_keys(config_path: Path) -> None:
+    write(
+        config_path,
+        "# my settings, by hand\n"
+        'theme = "nord"  # the dark one\n'
+        "\n"
+        "[keys]\n"
+        "# lists on ctrl+l since 2026\n"
+        'show-lists = "ctrl+l"\n'
+        'calculator = "k"\n',
+    )
+    config, _ = load_config()
+    assert save_config(config.replace(theme="textual-light", keys={"show-lists": "ctrl+l"})).written
+    assert config_path.read_text(encoding="utf-8") == (
+        "# my settings, by hand\n"
+        'theme = "textual-light"  # the dark one\n'
+        "\n"
+        "[keys]\n"
+        "# lists on ctrl+l since 2026\n"
+        'show-lists = "ctrl+l"\n'
+    )
+
+
+def test_a_setting_put_back_to_its_default_is_removed_and_the_rest_kept(config_path: Path, tmp_path: Path) -> None:
+    write(config_path, f'# mine\ntheme = "nord"\nexport_folder = "{tmp_path}"\n')
+    config, _ = load_config()
+    save_config(config.replace(theme=DEFAULT_THEME))
+    assert config_path.read_text(encoding="utf-8") == f'# mine\nexport_folder = "{tmp_path}"\n'
+    assert load_config()[0] == Config(export_folder=tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +11,7 @@ from textual.style import Style
 from textual.widgets import Input, Static, TabbedContent, Tabs
 
 from engine.cli import build_parser
+from tests.cli_runner import run_cli
 from tui.app import AppOptions, PartnerDashApp
 from tui.commands import highlighted
 from tui.screens.keys import KeysScreen
@@ -150,7 +150,7 @@ async def test_the_calculator_uses_the_rule_set_given_on_the_command_line() -> N
 
 
 def test_an_unknown_rule_set_is_one_line_and_exit_2() -> None:
-    done = subprocess.run(["partner-dash", "--rules", "1999-01"], capture_output=True, text=True, timeout=60)
+    done = run_cli("--rules", "1999-01", timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "partner-dash: error: unknown rule set '1999-01' (known: 2022-07, 2024-02, 2025-07)"

@@ -16,7 +16,7 @@ from textual.widgets import Input, TabbedContent
 from engine.points import calculate, round_points
 from engine.rules import shipped_rulebook
 from engine.terms import DealType
-from engine.what_if import what_if
+from engine.what_if import outlook_line, what_if
 from tui.app import STYLES, PartnerDashApp
 from tui.screens.explain import ExplainScreen
 from tui.screens.main import MainScreen
@@ -346,12 +346,15 @@ async def test_the_what_if_line_shows_only_with_a_source_and_valid_inputs() -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_loaded()
         await pilot.press("c", *"1000")
+        await app.workers.wait_for_complete()  # the outlook, worked out in a thread
         await pilot.pause()
         form = app.query_one(PointsCalculator)
-        # The agency's totals are the source once the data is loaded: the engine's line for this deal.
+        # The agency's totals are the source once the data is loaded: the engine's line for this deal, and what
+        # it does to the outlook.
         assert app.agency is not None and form.result is not None
         overview = app.agency.overview
         expected = what_if(overview.standing, overview.thresholds, overview.credited_tier, form.result).line()
+        expected += "\n" + outlook_line(app.agency.outlook, form.result)
         assert form.what_if_line.text == expected and expected.startswith("With this deal: ")
         await pilot.press("x")
         assert form.what_if_line.text == ""

@@ -17,6 +17,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
 from tui.commands import PaletteCommand
 from tui.screens.tab import TabBody
@@ -46,8 +47,12 @@ class DashboardTab(TabBody, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
+        yield Static(id="dashboard-outlook")
         yield LoadingIndicator(id="dashboard-loading")
         yield Container(id="dashboard-grid")
+
+    def on_mount(self) -> None:
+        self.query_one("#dashboard-outlook").display = False
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width >= WIDE, "-wide")
@@ -91,6 +96,29 @@ class DashboardTab(TabBody, can_focus=False):
         else:
             grid.mount_all(panels)
         self.refresh_bindings()
+        self._outlook_for(agency)
+
+    def _outlook_for(self, agency: Agency) -> None:
+        # The header's outlook warning: worked out in a thread (it builds a second ledger), shown when it is in.
+        from tui.widgets.outlook import outlook_of
+
+        self.query_one("#dashboard-outlook").display = False
+        self.run_worker(lambda: (agency, outlook_of(agency)), name="dashboard-outlook", group="outlook", thread=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        result = event.worker.result
+        if event.worker.name != "dashboard-outlook" or event.state is not WorkerState.SUCCESS:
+            return
+        if isinstance(result, tuple) and result[0] is self.agency:  # not an agency a reload has replaced since
+            self.show_outlook_threat(result[1].threat)
+
+    def show_outlook_threat(self, threat: str | None) -> None:
+        """One line under the header when the outlook drops the credited tier at either recalibration."""
+        from tui.widgets.outlook import WARNING_MARK
+
+        line = self.query_one("#dashboard-outlook", Static)
+        line.display = threat is not None
+        line.update(Content(WARNING_MARK + (threat or "")))
 
     async def _replace_panels(self, grid: Container, panels: list[Widget]) -> None:
         # Focus in an old panel would move to another old panel while they are removed, and stay on a detached

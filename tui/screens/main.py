@@ -12,6 +12,7 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
+from textual.worker import Worker, WorkerState
 
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
@@ -164,6 +165,29 @@ class MainScreen(Screen[None]):
         credited = overview.credited_tier
         calculator.points.set_what_if(
             lambda deal: what_if(overview.standing, overview.thresholds, credited, deal).line()
+        )
+        # Then, once the outlook is worked out (in a thread: a second ledger), what the deal does to it too.
+        from tui.widgets.outlook import outlook_of
+
+        self.run_worker(lambda: (agency, outlook_of(agency)), name="what-if-outlook", group="outlook", thread=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        result = event.worker.result
+        if event.worker.name != "what-if-outlook" or event.state is not WorkerState.SUCCESS or self.calculator is None:
+            return
+        if not isinstance(result, tuple) or result[0] is not self.agency:
+            return  # an agency a reload has replaced since
+        from engine.what_if import outlook_line, what_if
+
+        agency, outlook = result
+        overview = agency.overview
+        credited = overview.credited_tier
+        self.calculator.points.set_what_if(
+            lambda deal: (
+                what_if(overview.standing, overview.thresholds, credited, deal).line()
+                + "\n"
+                + outlook_line(outlook, deal)
+            )
         )
 
     def show_load_error(self, error: DataFolderError) -> None:

@@ -10,19 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from engine.metrics import ProgressPoint, ToolUsage, median_tool_usage, progress_over_time
+from engine.outlook import Outlook
 from engine.terms import Tier
 from engine.tiers import PERFORMANCE_TIERS, Progression, Requirement, Thresholds, TierOverview, TierStanding
 from tui.screens.explain import ExplainScreen
 from tui.screens.tab import TabBody
+from tui.widgets.outlook import OutlookSection, explain_lines, outlook_of
 from tui.widgets.text_table import points_text, text_table
 from tui.widgets.tier_chart import ChartData, Level, Series, TierChart
 from tui.widgets.virtual_table import Column
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 WARNING_MARK = "⚠ "
 PROJECTED_MARK = "*"
 MONTH_LABEL_EVERY = 6
+OUTLOOK_LABEL_EVERY = 3
 REQUIREMENT_COLUMNS = (
     Column("name", "Requirement", 16),
     Column("required", "Required", 10, "right"),
@@ -111,6 +116,35 @@ def progress_chart(points: Sequence[ProgressPoint], overview: TierOverview) -> C
         levels=tier_lines(overview.thresholds, overview.credited_tier, up_to),
         label_every=MONTH_LABEL_EVERY,
     )
+
+
+def outlook_chart(outlook: Outlook, overview: TierOverview) -> ChartData:
+    """The outlook's projected points at today and each of the next 12 month ends (renewals applied, sold points
+    expiring, no new sales), with the credited and the next tier's total-points lines."""
+    following = overview.insights.next
+    up_to = following.tier if following is not None else overview.credited_tier
+    points = outlook.timeline
+
+    def values(pick: Callable[[Any], Fraction]) -> tuple[Decimal, ...]:
+        return tuple(_drawn(pick(point.totals)) for point in points)
+
+    return ChartData(
+        title="Projected points (no new sales)",
+        kind="line",
+        x_labels=tuple("Today" if i == 0 else f"{point.day:%b %y}" for i, point in enumerate(points)),
+        series=(
+            Series("Sold", values(lambda t: t.sold), "primary"),
+            Series("Managed", values(lambda t: t.managed), "secondary"),
+            Series("Total", values(lambda t: t.total), "accent"),
+        ),
+        levels=tier_lines(overview.thresholds, overview.credited_tier, up_to),
+        label_every=OUTLOOK_LABEL_EVERY,
+    )
+
+
+def _drawn(value: Fraction) -> Decimal:
+    # Only drawn (as a float) by the chart: a Decimal of the exact value to 28 digits.
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 # --- what the lines say --------------------------------------------------------------------------------
@@ -201,6 +235,7 @@ class PartnerTierTab(TabBody):
         super().__init__(id=id)
         self.agency: Agency | None = None
         self.tool_usage: ToolUsage | None = None
+        self.outlook: Outlook | None = None
 
     def first_focus(self) -> Widget:
         # The tab is one scrolling page with nothing to select: focused, the arrows scroll it.
@@ -233,6 +268,8 @@ class PartnerTierTab(TabBody):
             yield Static(id="tier-projected")
             yield Static(id="tier-reason")
             yield Static(id="tier-snapshots")
+            yield _section("Outlook: the next two recalibrations")
+            yield OutlookSection(id="tier-outlook")
             yield _section("Progress over time")
             yield TierChart(id="chart-progress")
 
@@ -259,6 +296,23 @@ class PartnerTierTab(TabBody):
         self._show_projection(overview)
         points = progress_over_time(agency.ledger)
         self.query_one("#chart-progress", TierChart).show(progress_chart(points, overview))
+        self.outlook = None
+        self.run_worker(
+            lambda: (agency, outlook_of(agency)), name="tier-outlook", group="outlook", thread=True, exclusive=True
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "tier-outlook" or event.state is not WorkerState.SUCCESS:
+            return
+        result = event.worker.result
+        if isinstance(result, tuple) and result[0] is self.agency:  # not an agency a reload has replaced since
+            self.show_outlook(result[1])
+
+    def show_outlook(self, outlook: Outlook) -> None:
+        """The outlook, once worked out (in a worker: it builds a second ledger)."""
+        assert self.agency is not None
+        self.outlook = outlook
+        self.query_one(OutlookSection).show(outlook, outlook_chart(outlook, self.agency.overview))
 
     def _show_insights(self, overview: TierOverview) -> None:
         insights = overview.insights
@@ -309,5 +363,6 @@ class PartnerTierTab(TabBody):
             *overview.insights.explain(),
             *overview.projection.explain(),
             *self.tool_usage.explain(),
+            *explain_lines(self.outlook),
         ]
         self.app.push_screen(ExplainScreen("Partner tier: how it is worked out", lines))
