@@ -250,3 +250,11 @@ def test_sample_writes_monthly_client_lists_that_import_into_a_history(tmp_path:
     for client in last.clients:
         if client.relationship.is_managed:
             assert ledger.managed_mrr(client.id, date(2026, 11, 1)) == client.mrr
+
+
+def test_the_folders_remembered_mapping_is_used_without_mapping(agency: Path, tmp_path: Path) -> None:
+    (agency / "import-mapping.toml").write_text('[columns]\ncountry = "Land"\n', encoding="utf-8")
+    renamed = NOVEMBER.replace("Country/Region", "Land")
+    done = run("import", export(tmp_path, "nov.csv", renamed), "--into", str(agency), "--as-of", "2026-11-01")
+    assert done.returncode == 0, done.stderr
+    assert "clients: 1 new, 2 changed, 1 gone" in done.stdout

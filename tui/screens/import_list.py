@@ -40,7 +40,7 @@ from engine.client_list import (
 )
 from engine.points import round_points
 from engine.rules import RuleBook, load_rulebook, shipped_rulebook
-from engine.snapshots import ImportPlan, apply_import, plan_import
+from engine.snapshots import MAPPING_FILE, ImportPlan, apply_import, plan_import
 from engine.terms import Track
 from tui.screens.ask import ASK_CSS
 from tui.widgets.key_bar import KeyBar
@@ -48,7 +48,6 @@ from tui.widgets.key_bar import KeyBar
 if TYPE_CHECKING:
     from tui.app import PartnerDashApp
 
-MAPPING_FILE = "import-mapping.toml"
 EVENTS_SHOWN = 8
 
 
