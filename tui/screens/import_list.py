@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -110,6 +111,11 @@ def summary_lines(plan: ImportPlan) -> list[str]:
     return [printable(line) for line in lines]
 
 
+def field_row(label: str, field: Widget) -> Horizontal:
+    """A labelled one-line field: the label on the left, the field taking the rest of the line."""
+    return Horizontal(Label(Content(label)), field, classes="column-row")
+
+
 class PathSuggester(Suggester):
     """Completes a file path from what is on disk (the first match; right arrow takes it)."""
 
@@ -142,6 +148,11 @@ class DataJobScreen(ModalScreen[None]):
     DataJobScreen .data-progress { height: 1; }
     DataJobScreen .-hidden { display: none; }
     DataJobScreen .data-status { height: auto; }
+    DataJobScreen .column-row { height: 1; }
+    DataJobScreen .column-row Label { width: 22; }
+    DataJobScreen .column-row Input, DataJobScreen .column-row Select { width: 1fr; }
+    DataJobScreen .data-gap { height: 1; }
+    DataJobScreen .data-body { height: auto; max-height: 12; }
     """
     )
 
@@ -203,10 +214,7 @@ class DataJobScreen(ModalScreen[None]):
 
 class ImportScreen(DataJobScreen):
     DEFAULT_CSS = """
-    ImportScreen #import-columns { height: auto; max-height: 10; }
-    ImportScreen .column-row { height: 3; }
-    ImportScreen .column-row Label { width: 22; padding: 1 1 0 0; }
-    ImportScreen .column-row Select { width: 1fr; }
+    ImportScreen #import-columns { height: auto; }
     ImportScreen #import-preview { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -225,19 +233,27 @@ class ImportScreen(DataJobScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog data-dialog", id="import-dialog"):
             yield Label(Content("Import a client list"), classes="dialog-title")
-            yield Input(placeholder="The file: a CSV or XLSX export", suggester=PathSuggester(), id="import-file")
-            yield Input(str(self.folder) if self.folder else "", placeholder="Into the data folder", id="import-into")
-            yield Input(date.today().isoformat(), placeholder="As of (YYYY-MM-DD)", id="import-as-of")
-            yield VerticalScroll(id="import-columns", classes="-hidden")
-            yield ProgressBar(total=None, show_eta=False, classes="data-progress -hidden")
-            yield Static("", classes="data-status")
-            yield Static("", id="import-preview")
-            yield Static("", classes="dialog-error")
+            yield field_row(
+                "File",
+                Input(placeholder="a CSV or XLSX export", suggester=PathSuggester(), id="import-file", compact=True),
+            )
+            into = str(self.folder) if self.folder else ""
+            yield field_row("Into folder", Input(into, placeholder="the data folder", id="import-into", compact=True))
+            yield field_row(
+                "As of", Input(date.today().isoformat(), placeholder="YYYY-MM-DD", id="import-as-of", compact=True)
+            )
+            yield Static("", classes="data-gap")
+            with VerticalScroll(classes="data-body"):
+                yield Vertical(id="import-columns", classes="-hidden")
+                yield ProgressBar(total=None, show_eta=False, classes="data-progress -hidden")
+                yield Static("", classes="data-status")
+                yield Static("", id="import-preview")
+                yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Read columns", id="import-read")
-                yield Button("Preview", id="import-preview-button")
-                yield Button("Import", id="import-apply", variant="primary", disabled=True)
-                yield Button("Close", id="import-close")
+                yield Button("Read columns", id="import-read", compact=True)
+                yield Button("Preview", id="import-preview-button", compact=True)
+                yield Button("Import", id="import-apply", variant="primary", disabled=True, compact=True)
+                yield Button("Close", id="import-close", compact=True)
             yield Label(
                 Content("enter: read the file · ctrl+r: read or preview · ctrl+s: import · escape: cancel or close"),
                 classes="dialog-hint",
@@ -293,7 +309,7 @@ class ImportScreen(DataJobScreen):
         self.table = table
         index, _ = match_columns(table.headers, self.mapping)
         options = [(printable(h.text), h.text) for h in table.headers if h.text]
-        box = self.query_one("#import-columns", VerticalScroll)
+        box = self.query_one("#import-columns", Vertical)
         box.remove_children()
         rows = []
         for name in FIELDS:
@@ -302,9 +318,8 @@ class ImportScreen(DataJobScreen):
                 continue
             label = name + (" *" if name in REQUIRED else "")
             prompt = "default from the mapping" if name in self.mapping.defaults else "choose a column"
-            select: Select[str] = Select(
-                options, prompt=prompt, value=matched if matched is not None else Select.NULL, name=name
-            )
+            value = matched if matched is not None else Select.NULL
+            select: Select[str] = Select(options, prompt=prompt, value=value, name=name, compact=True)
             rows.append(Horizontal(Label(Content(label)), select, classes="column-row"))
         box.mount_all(rows)
         box.remove_class("-hidden")

@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
@@ -27,6 +27,7 @@ from engine.snapshots import ImportPlan, apply_import, plan_import
 from tui.screens.import_list import (
     DataJobScreen,
     currencies,
+    field_row,
     printable,
     remembered_mapping,
     rulebook,
@@ -61,16 +62,19 @@ class SyncScreen(DataJobScreen):
                     "with scope crm.objects.partner-clients.read) is read from the environment variable below."
                 )
             )
-            yield Input(str(self.folder) if self.folder else "", placeholder="Into the data folder", id="sync-into")
-            yield Input(TOKEN_ENV, placeholder="Token environment variable", id="sync-token-env")
-            yield Input(DEFAULT_BASE_URL, placeholder="API address", id="sync-base-url")
-            yield ProgressBar(total=None, show_eta=False, classes="data-progress -hidden")
-            yield Static("", classes="data-status")
-            yield Static("", id="sync-result")
-            yield Static("", classes="dialog-error")
+            into = str(self.folder) if self.folder else ""
+            yield field_row("Into folder", Input(into, placeholder="the data folder", id="sync-into", compact=True))
+            yield field_row("Token variable", Input(TOKEN_ENV, id="sync-token-env", compact=True))
+            yield field_row("API address", Input(DEFAULT_BASE_URL, id="sync-base-url", compact=True))
+            yield Static("", classes="data-gap")
+            with VerticalScroll(classes="data-body"):
+                yield ProgressBar(total=None, show_eta=False, classes="data-progress -hidden")
+                yield Static("", classes="data-status")
+                yield Static("", id="sync-result")
+                yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Sync", id="sync-start", variant="primary")
-                yield Button("Close", id="sync-close")
+                yield Button("Sync", id="sync-start", variant="primary", compact=True)
+                yield Button("Close", id="sync-close", compact=True)
             yield Label(Content("ctrl+s: sync · escape: cancel or close"), classes="dialog-hint")
         yield KeyBar()
 
