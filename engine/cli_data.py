@@ -177,7 +177,21 @@ def run_sample(args: argparse.Namespace) -> int:
     print(f"Wrote a synthetic agency as of {today} (seed {args.seed}) to {out}:")
     for path in written:
         print(f"  {path.name:<16} {rows[path.name]}")
+    if args.snapshots is not None:
+        _write_snapshots(agency, today, args.snapshots)
     return EXIT_CLEAN
+
+
+def _write_snapshots(agency: Any, today: date, folder: Path) -> None:
+    from engine.sample_snapshots import write_snapshot_series
+
+    try:
+        files = write_snapshot_series(agency.clients, agency.events, today, folder)
+    except OSError as exc:
+        raise BadInput(f"cannot write the monthly client lists to {folder}: {reason(exc)}") from None
+    print(f"Wrote {len(files)} monthly client lists (as HubSpot exports them) to {folder}, for a demo of import:")
+    print(f"  partner-dash import {files[0]} --into DIR --as-of {files[0].stem.removeprefix('client-list-')}")
+    print("  ... then each later file with its own --as-of day, oldest first.")
 
 
 def _seed_arg(text: str) -> int:
@@ -215,4 +229,10 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
         "--today", dest="sample_today", type=day_arg, metavar="YYYY-MM-DD", help="the agency's today (default: today)"
     )
     sample.add_argument("--force", action="store_true", help="write into a non-empty folder that is not a sample")
+    sample.add_argument(
+        "--snapshots",
+        type=Path,
+        metavar="DIR",
+        help="also write the agency's client list on the first of each of the last 12 months, for a demo of import",
+    )
     sample.set_defaults(run=run_sample)

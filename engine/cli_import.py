@@ -21,7 +21,7 @@ from engine.client_list import (
 )
 from engine.points import round_points
 from engine.rules import RuleBook, RulesError, load_rulebook, shipped_rulebook
-from engine.snapshots import ImportPlan, apply_import, plan_import
+from engine.snapshots import MAPPING_FILE, ImportPlan, apply_import, plan_import
 from engine.terms import Track
 
 EVENTS_SHOWN = 20
@@ -40,7 +40,10 @@ def _currencies(book: RuleBook) -> frozenset[str]:
     return frozenset(code for rules in book.rule_sets for code in rules.currency_per_100_usd)
 
 
-def _mapping(path: Path | None) -> ColumnMapping:
+def _mapping(path: Path | None, into: Path) -> ColumnMapping:
+    """--mapping, else the one the last import into the folder remembered (the app saves it), else none."""
+    if path is None and (into / MAPPING_FILE).is_file():
+        path = into / MAPPING_FILE
     return read_mapping(path) if path is not None else ColumnMapping()
 
 
@@ -98,7 +101,7 @@ def run_listed(
     into: Path = args.into
     try:
         book = _rulebook(args.rules_file)
-        listed = read(book, _mapping(args.mapping))
+        listed = read(book, _mapping(args.mapping, into))
         plan = plan_import(into, listed, as_of, book)
         if not args.dry_run and not plan.changes_nothing:
             apply_import(plan)

@@ -37,6 +37,7 @@ FIRST_SEEN = "first_seen"
 CLIENTS_FILE = "clients.csv"
 EVENTS_FILE = "mrr_events.csv"
 PARTNER_FILE = "partner.toml"
+MAPPING_FILE = "import-mapping.toml"  # the columns the last import used, remembered for the next (the app saves it)
 EVENT_COLUMNS = ("date", "client_id", "track", "deal_type", "product_line", "mrr_change", "first_sold", "source")
 # Written empty (header only) when absent, so a folder made by an import loads without a warning about them.
 EMPTY_FILES = {

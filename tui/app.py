@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
 from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
+from tui.import_commands import import_commands
 from tui.screens.main import TABS, MainScreen
 from tui.user_files import UserFiles
 from tui.user_files_commands import UserFilesCommands
@@ -320,6 +321,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
             )
         yield from self.main.dashboard.palette_commands()
         yield from self.user_files_palette_commands()
+        yield from import_commands(self)
         yield PaletteCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield PaletteCommand("Quit", "Quit Partner Dashboard (key q)", self.exit)
 

@@ -208,3 +208,53 @@ def test_a_failed_write_leaves_the_folder_as_it_was(
     with pytest.raises(OSError):
         snapshots.apply_import(plan)
     assert files(agency) == before
+
+
+def test_sample_writes_monthly_client_lists_that_import_into_a_history(tmp_path: Path) -> None:
+    from engine.client_list import ColumnMapping, read_client_list
+    from engine.snapshots import apply_import, plan_import
+
+    lists = tmp_path / "lists"
+    done = run(
+        "sample",
+        "--clients",
+        "40",
+        "--seed",
+        "5",
+        "--today",
+        "2026-11-26",
+        "--out",
+        str(tmp_path / "sample"),
+        "--snapshots",
+        str(lists),
+    )
+    assert done.returncode == 0, done.stderr
+    files = sorted(lists.iterdir())
+    assert [p.name for p in files][:2] == ["client-list-2025-12-01.csv", "client-list-2026-01-01.csv"]
+    assert len(files) == 12
+    folder = tmp_path / "imported"
+    book = shipped_rulebook()
+    added = 0
+    for path in files:
+        day = date.fromisoformat(path.stem.removeprefix("client-list-"))
+        listed = read_client_list(path, ColumnMapping(), None)
+        plan = plan_import(folder, listed, day, book)
+        apply_import(plan)
+        added += len(plan.events)
+    dataset = load_dataset(folder)
+    assert not dataset.errors
+    assert len(dataset.events) == added
+    # The history reproduces the sample's managed MRR on the last snapshot day for every client still listed.
+    last = read_client_list(files[-1], ColumnMapping(), None)
+    ledger = build_ledger(dataset, book, date(2026, 11, 1))
+    for client in last.clients:
+        if client.relationship.is_managed:
+            assert ledger.managed_mrr(client.id, date(2026, 11, 1)) == client.mrr
+
+
+def test_the_folders_remembered_mapping_is_used_without_mapping(agency: Path, tmp_path: Path) -> None:
+    (agency / "import-mapping.toml").write_text('[columns]\ncountry = "Land"\n', encoding="utf-8")
+    renamed = NOVEMBER.replace("Country/Region", "Land")
+    done = run("import", export(tmp_path, "nov.csv", renamed), "--into", str(agency), "--as-of", "2026-11-01")
+    assert done.returncode == 0, done.stderr
+    assert "clients: 1 new, 2 changed, 1 gone" in done.stdout

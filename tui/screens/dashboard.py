@@ -121,8 +121,16 @@ class DashboardTab(TabBody, can_focus=False):
         line.update(Content(WARNING_MARK + (threat or "")))
 
     async def _replace_panels(self, grid: Container, panels: list[Widget]) -> None:
+        # Focus in an old panel would move to another old panel while they are removed, and stay on a detached
+        # widget: the app's own keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
+        focused = self.screen.focused
+        refocus = focused is not None and grid in focused.ancestors
+        if refocus:
+            self.screen.set_focus(None)
         await grid.remove_children()
         await grid.mount_all(panels)
+        if refocus:
+            self.first_focus().focus()
 
     def first_focus(self) -> Widget:
         from tui.widgets.metric import MetricFigure
