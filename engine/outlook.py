@@ -498,7 +498,9 @@ class Outlook:
             return f"{credited} projected to drop to {recal.projected_tier} on {recal.date}{action}"
         return None
 
-    def with_points(self, sold: Decimal, sourced: Decimal | int, managed: Decimal) -> tuple[Tier, Tier]:
+    def with_points(
+        self, sold: Fraction | int, sourced: Fraction | int, managed: Fraction | int
+    ) -> tuple[Tier, Tier]:
         """The projected tiers at both recalibrations if these points were added today (the calculator's deal:
         sold points count 12 months, past both recalibrations; managed points stay)."""
 
@@ -682,8 +684,7 @@ def _renewal_effects(
         managed_before = ZERO
         mrr = base.client_managed_mrr[ci]
         if mrr:
-            numerator, denominator = managed_factor(rules, client)
-            managed_before = exact(mrr) * exact(numerator) / exact(denominator)
+            managed_before = exact(mrr) * managed_factor(rules, client)
         sold_before, sourced_before = before.get(ci, (ZERO, ZERO))
         sold_after, sourced_after = after.get(ci, (ZERO, ZERO))
         assert client.renewal_date is not None
