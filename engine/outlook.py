@@ -498,9 +498,7 @@ class Outlook:
             return f"{credited} projected to drop to {recal.projected_tier} on {recal.date}{action}"
         return None
 
-    def with_points(
-        self, sold: Fraction | int, sourced: Fraction | int, managed: Fraction | int
-    ) -> tuple[Tier, Tier]:
+    def with_points(self, sold: Fraction | int, sourced: Fraction | int, managed: Fraction | int) -> tuple[Tier, Tier]:
         """The projected tiers at both recalibrations if these points were added today (the calculator's deal:
         sold points count 12 months, past both recalibrations; managed points stay)."""
 

@@ -325,7 +325,6 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         yield PaletteCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield PaletteCommand("Quit", "Quit Partner Dashboard (key q)", self.exit)
 
-
     def palette_clients(self) -> ClientIndex | None:
         """The palette's index of the agency's clients ("Open client …"), built on first use per agency."""
         agency = self.agency
