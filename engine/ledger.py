@@ -700,7 +700,10 @@ def _price(
             taken = min(sale.remaining, left)
             sale.remaining -= taken
             left -= taken
-            points = -(sale.points * Fraction(taken) / Fraction(sale.mrr))
+            # -(sale points x taken / sale MRR), built as one fraction of whole numbers
+            tn, td = taken.as_integer_ratio()
+            mn, md = sale.mrr.as_integer_ratio()
+            points = Fraction(-sale.points.numerator * tn * md, sale.points.denominator * td * mn)
             s_client(ci)
             s_event(decrease.event)
             s_date(day)

@@ -11,12 +11,12 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
-from engine.ledger import Ledger, SoldItem, add_months, exact_sum, month_end, month_start
+from engine.ledger import EXACT, Ledger, SoldItem, add_months, exact_sum, month_end, month_start
 from engine.models import Client, CommissionStatement, Dataset, Deal, DealStage, MrrEvent
 from engine.points import HUNDRED, ZERO, InputError, Number, exact, fmt2, json_record
 from engine.rules import CommissionRule, RuleBook, RuleSet, shipped_rulebook
@@ -320,54 +320,61 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
 
 
 def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ...], Fraction | None]:
-    """Monthly customer dollar retention over the 12 calendar months ending with today's month."""
+    """Monthly customer dollar retention over the 12 calendar months ending with today's month.
+
+    MRR is added up as written (Decimal sums of file amounts are exact), per currency; it is converted to
+    US$ (an exact fraction) only for the twelve month starts and the clients that churned."""
     today = ledger.today
     clients = ledger.clients
-    per_100: dict[int, Fraction] = {}  # client index -> its currency's amount per US$100 today
-    mrr: dict[int, Fraction] = {}  # client index -> managed MRR, client currency
-    usd: dict[int, Fraction] = {}  # the same in US$ at today's program rates
-    positive_total = ZERO  # US$ managed MRR of the clients managed right now
+    nothing = Decimal(0)
+    mrr: dict[int, Decimal] = {}  # client index -> managed MRR, client currency
+    positive: dict[str, Decimal] = {}  # currency -> managed MRR of the clients managed right now
+    per_100: dict[str, Fraction] = {}
+
+    def in_usd(currency: str, amount: Decimal) -> Fraction:
+        rate = per_100.get(currency)
+        if rate is None:
+            rate = per_100[currency] = exact(rules.currency_rate(currency))
+        return exact(amount) * HUNDRED / rate
 
     def apply(ci: int, change: Decimal) -> None:
-        nonlocal positive_total
-        rate = per_100.get(ci)
-        if rate is None:
-            rate = per_100[ci] = exact(rules.currency_rate(clients[ci].currency))
-        old = usd.get(ci, ZERO)
-        mrr[ci] = mrr.get(ci, ZERO) + exact(change)
-        new = usd[ci] = mrr[ci] * HUNDRED / rate
-        positive_total += (new if new > 0 else ZERO) - (old if old > 0 else ZERO)
+        currency = clients[ci].currency
+        old = mrr.get(ci, nothing)
+        new = mrr[ci] = old + change
+        if old > 0 or new > 0:
+            positive[currency] = positive.get(currency, nothing) + max(new, nothing) - max(old, nothing)
 
     managed = ledger.managed
     clients_of, dates, changes = managed.client, managed.date, managed.change
     count = len(dates)
     position = 0
     months: list[RetentionMonth] = []
-    for offset in range(11, -1, -1):
-        first = add_months(month_start(today), -offset)
-        while position < count and dates[position] < first:
-            apply(clients_of[position], changes[position])
-            position += 1
-        start_total = positive_total
-        at_start: dict[int, Fraction] = {}
-        churned: dict[int, Fraction] = {}
-        end = min(month_end(first), today)
-        while position < count and dates[position] <= end:
-            ci = clients_of[position]
-            if ci not in at_start:
-                at_start[ci] = usd.get(ci, ZERO)
-            apply(ci, changes[position])
-            if at_start[ci] > 0 and mrr[ci] <= 0 and ci not in churned:
-                churned[ci] = at_start[ci]
-            position += 1
-        months.append(
-            RetentionMonth(
-                month=first,
-                start_mrr=start_total,
-                churned_mrr=exact_sum(churned.values()),
-                churned=tuple(clients[ci].id for ci in churned),
+    with localcontext(EXACT):
+        for offset in range(11, -1, -1):
+            first = add_months(month_start(today), -offset)
+            while position < count and dates[position] < first:
+                apply(clients_of[position], changes[position])
+                position += 1
+            start_total = exact_sum(in_usd(currency, amount) for currency, amount in positive.items())
+            at_start: dict[int, Decimal] = {}
+            churned: dict[int, Fraction] = {}
+            end = min(month_end(first), today)
+            while position < count and dates[position] <= end:
+                ci = clients_of[position]
+                if ci not in at_start:
+                    at_start[ci] = mrr.get(ci, nothing)
+                apply(ci, changes[position])
+                if at_start[ci] > 0 and mrr[ci] <= 0 and ci not in churned:
+                    churned[ci] = in_usd(clients[ci].currency, at_start[ci])
+                position += 1
+            months.append(
+                RetentionMonth(
+                    month=first,
+                    start_mrr=start_total,
+                    churned_mrr=exact_sum(churned.values()),
+                    churned=tuple(clients[ci].id for ci in churned),
+                )
             )
-        )
     measured = [m.retention for m in months if m.retention is not None]
     average = exact_sum(measured) / len(measured) if measured else None
     return tuple(months), average
