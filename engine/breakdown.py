@@ -21,7 +21,7 @@ from engine.countries import country_names
 from engine.ledger import Ledger, ManagedStep, SoldItem, common_denominator, exact_sum
 from engine.metrics import ProgressPoint, progress_days
 from engine.models import Client, Deal
-from engine.points import HUNDRED, InputError, exact, fmt2
+from engine.points import HUNDRED, InputError, exact, fmt2, json_record
 from engine.rules import RuleSet
 from engine.terms import DealType, MarketType, Track
 
@@ -52,20 +52,23 @@ class BreakdownRow:
             f"{fmt2(self.sold)} + managed {fmt2(self.managed)} = {fmt2(self.combined)} points"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         return {
             "client_id": self.client_id,
             "name": self.name,
-            "sold": fmt2(self.sold),
-            "managed": fmt2(self.managed),
-            "combined": fmt2(self.combined),
-            "deal_type": self.deal_type.value,
-            "market_type": self.market_type.value,
+            "sold": self.sold,
+            "managed": self.managed,
+            "combined": self.combined,
+            "deal_type": self.deal_type,
+            "market_type": self.market_type,
             "country": self.country,
             "currency": self.currency,
-            "mrr": fmt2(self.mrr),
-            "mrr_usd": fmt2(self.mrr_usd) if self.mrr_usd is not None else None,
+            "mrr": self.mrr,
+            "mrr_usd": self.mrr_usd,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ def run_export(args: argparse.Namespace) -> int:
     folder: Path = args.out if args.out is not None else load_config()[0].export_dir
     path = write_export(
         table.columns,
-        ([row.get(column) for column in table.columns] for row in table.rows),
+        table.cells(),
         folder,
         args.name,
         args.format,

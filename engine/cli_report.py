@@ -143,7 +143,8 @@ def _print_summary(inputs: ReportInputs) -> None:
     following = overview.insights.next
     if following is not None:
         missing = ", ".join(f"{r.name.lower()} {fmt2(r.missing)}" for r in following.requirements)
-        rows.append((f"Needed for {following.tier}", missing))
+        rows.append((f"Points needed for {following.tier}", following.points_needed_shown()))
+        rows.append((f"Missing for {following.tier}", missing))
     rows += [
         (f"Projected at {overview.projection.recalibration}", overview.projection.projected_tier.value),
         (progress.sourced_dollars.name, progress.sourced_dollars.shown),

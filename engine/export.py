@@ -5,7 +5,9 @@
 - An existing file is never replaced unless the caller says so (`ExportExists` carries the path, so a UI
   can ask first).
 - Text cells that a spreadsheet would run as a formula get a leading `'`. Only text: numbers stay numbers.
-- Decimals (points, money) are rounded half-up to two places, as everywhere a figure leaves the engine.
+- Amounts from the data files (Decimal) are rounded half-up to two places. Computed figures (exact
+  rationals) are written exactly, or half-up to ten places when they do not end (1/3), so that rows add up
+  to the figure's total line as exactly as a spreadsheet can (SPEC 2.6 D1).
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from pathlib import Path
 
 from engine.atomic import TEMP_SUFFIX, replacing
 from engine.points import InputError, round_points
 from engine.store import Store, record_export
 
-Cell = str | int | bool | Decimal | date | Enum | Sequence[str] | None
+Cell = str | int | bool | Decimal | Fraction | date | Enum | Sequence[str] | None
+EXACT_PLACES = 10
 FORMATS = ("csv", "xlsx", "json")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # File systems allow 255 bytes per name; the temp file beside it adds a prefix and a suffix.
@@ -111,8 +115,19 @@ def _clean_text(text: str) -> str:
 
 
 def _number(value: Decimal) -> Decimal:
-    rounded = round_points(value)
-    return abs(rounded) if rounded.is_zero() else rounded  # never "-0.00"
+    return round_points(value)  # half-up, and never "-0.00"
+
+
+def exact_number(value: Fraction) -> Decimal:
+    """A computed figure for an export: exact when it ends within ten decimals, else half-up to ten; at least
+    two decimals (50.00, 29.625, 0.3333333333); zero is 0.00."""
+    scaled = value * 10**EXACT_PLACES
+    whole = (2 * abs(scaled.numerator) + scaled.denominator) // (2 * scaled.denominator)
+    number = Decimal(-whole if scaled < 0 else whole).scaleb(-EXACT_PLACES).normalize()
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent > -2:
+        number = number.quantize(Decimal("0.01"))
+    return abs(number) if number.is_zero() else number
 
 
 def _sheet_value(value: Cell) -> str | int | bool | Decimal | date | None:
@@ -123,6 +138,8 @@ def _sheet_value(value: Cell) -> str | int | bool | Decimal | date | None:
         return value
     if isinstance(value, Decimal):
         return _number(value)
+    if isinstance(value, Fraction):
+        return exact_number(value)
     if isinstance(value, str):
         return _clean_text(value)
     return _clean_text(";".join(str(item) for item in value))
@@ -143,6 +160,8 @@ def _json_value(value: object) -> object:
     """json.dumps' fallback for what JSON has no type for: figures as exact two-decimal strings, days ISO."""
     if isinstance(value, Decimal):
         return str(_number(value))
+    if isinstance(value, Fraction):
+        return str(exact_number(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):

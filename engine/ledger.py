@@ -36,7 +36,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from engine.models import Client, Dataset, MrrEvent
-from engine.points import ZERO, exact, fmt2
+from engine.points import ZERO, exact, fmt2, json_record
 from engine.rules import RuleBook, RuleSet
 from engine.snapshot_source import describe_snapshot_sale
 from engine.terms import DealType, Track
@@ -190,28 +190,32 @@ class SoldItem:
             return "deducts until" if self.active else "deducted until"
         return "active until" if self.active else "expired on"
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
+        """The row's typed values (exports and the report dialog); `as_json` is made from it."""
         p = self.pricing
         return {
             "client_id": self.client_id,
             "client": self.client.name,
-            "date": self.date.isoformat(),
-            "kind": self.kind.value,
+            "date": self.date,
+            "kind": self.kind,
             "product_line": self.event.product_line,
-            "deal_type": self.deal_type.value,
-            "mrr_change": fmt2(self.mrr),
+            "deal_type": self.deal_type,
+            "mrr_change": self.mrr,
             "currency": p.currency,
-            "points": fmt2(self.points),
+            "points": self.points,
             "rule_set": p.rule_set,
-            "rate": fmt2(p.rate),
-            "multiplier": fmt2(p.multiplier),
+            "rate": p.rate,
+            "multiplier": p.multiplier,
             "legacy_upsell": p.legacy_upsell,
-            "expires": self.expires.isoformat(),
+            "expires": self.expires,
             "active": self.active,
             "line": self.line,
-            "reverses_sale_of": self.reverses.date.isoformat() if self.reverses is not None else None,
+            "reverses_sale_of": self.reverses.date if self.reverses is not None else None,
             "reverses_line": self.reverses.line if self.reverses is not None else None,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -700,7 +704,10 @@ def _price(
             taken = min(sale.remaining, left)
             sale.remaining -= taken
             left -= taken
-            points = -(sale.points * Fraction(taken) / Fraction(sale.mrr))
+            # -(sale points x taken / sale MRR), built as one fraction of whole numbers
+            tn, td = taken.as_integer_ratio()
+            mn, md = sale.mrr.as_integer_ratio()
+            points = Fraction(-sale.points.numerator * tn * md, sale.points.denominator * td * mn)
             s_client(ci)
             s_event(decrease.event)
             s_date(day)

@@ -11,14 +11,14 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
-from engine.ledger import Ledger, SoldItem, add_months, exact_sum, month_end, month_start
+from engine.ledger import EXACT, Ledger, SoldItem, add_months, exact_sum, month_end, month_start
 from engine.models import Client, CommissionStatement, Dataset, Deal, DealStage, MrrEvent
-from engine.points import HUNDRED, ZERO, InputError, Number, exact, fmt2
+from engine.points import HUNDRED, ZERO, InputError, Number, exact, fmt2, json_record
 from engine.rules import CommissionRule, RuleBook, RuleSet, shipped_rulebook
 from engine.terms import DealType
 
@@ -28,9 +28,11 @@ PROGRESS_MONTHS = 24
 
 
 class Row(Protocol):
-    """A row behind a figure: one line for "explain", and plain values for exports."""
+    """A row behind a figure: one line for "explain", typed values for tables and exports, JSON last."""
 
     def describe(self) -> str: ...
+
+    def record(self) -> dict[str, object]: ...
 
     def as_json(self) -> dict[str, object]: ...
 
@@ -163,20 +165,23 @@ class SourcedRow:
             f"(rule set {self.rule_set}: {self.currency_per_100_usd:,} {self.client.currency} per US$100)"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         e = self.event
         return {
             "client_id": self.client.id,
             "client": self.client.name,
-            "date": e.date.isoformat(),
+            "date": e.date,
             "product_line": e.product_line,
-            "mrr_change": fmt2(e.mrr_change),
+            "mrr_change": e.mrr_change,
             "currency": self.client.currency,
             "rule_set": self.rule_set,
             "line": e.line,
-            "usd": fmt2(self.usd),
-            "counted": fmt2(self.counted),
+            "usd": self.usd,
+            "counted": self.counted,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,14 +204,17 @@ class RetentionMonth:
             f"US${fmt2(self.churned_mrr, grouped=True)}{churned}, retention {fmt2(self.retention * HUNDRED)}%"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         return {
             "month": f"{self.month:%Y-%m}",
-            "start_mrr_usd": fmt2(self.start_mrr),
-            "churned_mrr_usd": fmt2(self.churned_mrr),
-            "churned_clients": list(self.churned),
-            "retention_percent": fmt2(self.retention * HUNDRED) if self.retention is not None else None,
+            "start_mrr_usd": self.start_mrr,
+            "churned_mrr_usd": self.churned_mrr,
+            "churned_clients": self.churned,
+            "retention_percent": self.retention * HUNDRED if self.retention is not None else None,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,54 +320,61 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
 
 
 def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ...], Fraction | None]:
-    """Monthly customer dollar retention over the 12 calendar months ending with today's month."""
+    """Monthly customer dollar retention over the 12 calendar months ending with today's month.
+
+    MRR is added up as written (Decimal sums of file amounts are exact), per currency; it is converted to
+    US$ (an exact fraction) only for the twelve month starts and the clients that churned."""
     today = ledger.today
     clients = ledger.clients
-    per_100: dict[int, Fraction] = {}  # client index -> its currency's amount per US$100 today
-    mrr: dict[int, Fraction] = {}  # client index -> managed MRR, client currency
-    usd: dict[int, Fraction] = {}  # the same in US$ at today's program rates
-    positive_total = ZERO  # US$ managed MRR of the clients managed right now
+    nothing = Decimal(0)
+    mrr: dict[int, Decimal] = {}  # client index -> managed MRR, client currency
+    positive: dict[str, Decimal] = {}  # currency -> managed MRR of the clients managed right now
+    per_100: dict[str, Fraction] = {}
+
+    def in_usd(currency: str, amount: Decimal) -> Fraction:
+        rate = per_100.get(currency)
+        if rate is None:
+            rate = per_100[currency] = exact(rules.currency_rate(currency))
+        return exact(amount) * HUNDRED / rate
 
     def apply(ci: int, change: Decimal) -> None:
-        nonlocal positive_total
-        rate = per_100.get(ci)
-        if rate is None:
-            rate = per_100[ci] = exact(rules.currency_rate(clients[ci].currency))
-        old = usd.get(ci, ZERO)
-        mrr[ci] = mrr.get(ci, ZERO) + exact(change)
-        new = usd[ci] = mrr[ci] * HUNDRED / rate
-        positive_total += (new if new > 0 else ZERO) - (old if old > 0 else ZERO)
+        currency = clients[ci].currency
+        old = mrr.get(ci, nothing)
+        new = mrr[ci] = old + change
+        if old > 0 or new > 0:
+            positive[currency] = positive.get(currency, nothing) + max(new, nothing) - max(old, nothing)
 
     managed = ledger.managed
     clients_of, dates, changes = managed.client, managed.date, managed.change
     count = len(dates)
     position = 0
     months: list[RetentionMonth] = []
-    for offset in range(11, -1, -1):
-        first = add_months(month_start(today), -offset)
-        while position < count and dates[position] < first:
-            apply(clients_of[position], changes[position])
-            position += 1
-        start_total = positive_total
-        at_start: dict[int, Fraction] = {}
-        churned: dict[int, Fraction] = {}
-        end = min(month_end(first), today)
-        while position < count and dates[position] <= end:
-            ci = clients_of[position]
-            if ci not in at_start:
-                at_start[ci] = usd.get(ci, ZERO)
-            apply(ci, changes[position])
-            if at_start[ci] > 0 and mrr[ci] <= 0 and ci not in churned:
-                churned[ci] = at_start[ci]
-            position += 1
-        months.append(
-            RetentionMonth(
-                month=first,
-                start_mrr=start_total,
-                churned_mrr=exact_sum(churned.values()),
-                churned=tuple(clients[ci].id for ci in churned),
+    with localcontext(EXACT):
+        for offset in range(11, -1, -1):
+            first = add_months(month_start(today), -offset)
+            while position < count and dates[position] < first:
+                apply(clients_of[position], changes[position])
+                position += 1
+            start_total = exact_sum(in_usd(currency, amount) for currency, amount in positive.items())
+            at_start: dict[int, Decimal] = {}
+            churned: dict[int, Fraction] = {}
+            end = min(month_end(first), today)
+            while position < count and dates[position] <= end:
+                ci = clients_of[position]
+                if ci not in at_start:
+                    at_start[ci] = mrr.get(ci, nothing)
+                apply(ci, changes[position])
+                if at_start[ci] > 0 and mrr[ci] <= 0 and ci not in churned:
+                    churned[ci] = in_usd(clients[ci].currency, at_start[ci])
+                position += 1
+            months.append(
+                RetentionMonth(
+                    month=first,
+                    start_mrr=start_total,
+                    churned_mrr=exact_sum(churned.values()),
+                    churned=tuple(clients[ci].id for ci in churned),
+                )
             )
-        )
     measured = [m.retention for m in months if m.retention is not None]
     average = exact_sum(measured) / len(measured) if measured else None
     return tuple(months), average
@@ -394,17 +409,20 @@ class SoldChange:
             f"points{left} [{self.item.describe()}]"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         return {
             "client_id": self.item.client_id,
             "client": self.item.client.name,
-            "date": self.day.isoformat(),
-            "kind": self.kind.value,
-            "points": fmt2(self.points),
-            "sold_on": self.item.date.isoformat(),
+            "date": self.day,
+            "kind": self.kind,
+            "points": self.points,
+            "sold_on": self.item.date,
             "rule_set": self.item.pricing.rule_set,
             "line": self.item.line,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,18 +451,21 @@ class ManagedChange:
             f"managed MRR {self.mrr_before:,} -> {self.mrr_after:,} {self.currency}"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         return {
             "client_id": self.client_id,
             "client": self.client,
-            "points_before": fmt2(self.points_before),
-            "points_after": fmt2(self.points_after),
-            "change": fmt2(self.change),
-            "points": fmt2(self.size),
-            "mrr_before": fmt2(self.mrr_before),
-            "mrr_after": fmt2(self.mrr_after),
+            "points_before": self.points_before,
+            "points_after": self.points_after,
+            "change": self.change,
+            "points": self.size,
+            "mrr_before": self.mrr_before,
+            "mrr_after": self.mrr_after,
             "currency": self.currency,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,20 +612,23 @@ class DealRow:
             f"created {d.created}{closed}, {d.amount:,} {d.currency}/month"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         d = self.deal
         return {
             "id": d.id,
             "client_id": d.client_id,
             "client": self.client,
             "name": d.name,
-            "created": d.created.isoformat(),
-            "closed": d.closed.isoformat() if d.closed else None,
-            "stage": d.stage.value,
+            "created": d.created,
+            "closed": d.closed,
+            "stage": d.stage,
             "partner_sourced": d.partner_sourced,
-            "amount": fmt2(d.amount),
+            "amount": d.amount,
             "currency": d.currency,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -773,19 +797,22 @@ class CommissionLine:
             f"{self.months} month(s) x {percent(self.rate)} = {fmt2(self.commission, grouped=True)} {d.currency}"
         )
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         d = self.deal
         return {
             "deal_id": d.id,
             "client_id": d.client_id,
             "client": self.client,
-            "closed": d.closed.isoformat() if d.closed else None,
-            "monthly_amount": fmt2(d.amount),
+            "closed": d.closed,
+            "monthly_amount": d.amount,
             "currency": d.currency,
             "months": self.months,
-            "commission": fmt2(self.commission),
-            "commission_usd": fmt2(self.usd) if self.usd is not None else None,
+            "commission": self.commission,
+            "commission_usd": self.usd,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 @dataclass(frozen=True, slots=True)
@@ -976,22 +1003,24 @@ class Renewal:
             f"Renewal manager: {self.renewal_manager or 'unknown'}",
         ]
 
-    def as_json(self) -> dict[str, object]:
-        usd = self.mrr_change_usd
+    def record(self) -> dict[str, object]:
         return {
             "client_id": self.client_id,
             "client": self.client,
-            "products": list(self.products),
-            "renewal_date": self.renewal_date.isoformat(),
+            "products": self.products,
+            "renewal_date": self.renewal_date,
             "days": self.days,
-            "mrr_change": fmt2(self.mrr_change),
+            "mrr_change": self.mrr_change,
             "currency": self.currency,
-            "mrr_change_usd": fmt2(usd) if usd is not None else None,
+            "mrr_change_usd": self.mrr_change_usd,
             "rule_set": self.rule_set,
             "last_active_employee": self.last_active_employee,
             "renewal_manager": self.renewal_manager,
             "crm_url": self.crm_url,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 def _renewal_sort_value(renewal: Renewal, sort: RenewalSort) -> Fraction | int | str | None:
@@ -1077,14 +1106,17 @@ class ProgressPoint:
     def total(self) -> Fraction:
         return self.sold + self.managed
 
-    def as_json(self) -> dict[str, object]:
+    def record(self) -> dict[str, object]:
         return {
-            "date": self.day.isoformat(),
-            "sold": fmt2(self.sold),
-            "sourced": fmt2(self.sourced),
-            "managed": fmt2(self.managed),
-            "total": fmt2(self.total),
+            "date": self.day,
+            "sold": self.sold,
+            "sourced": self.sourced,
+            "managed": self.managed,
+            "total": self.total,
         }
+
+    def as_json(self) -> dict[str, object]:
+        return json_record(self.record())
 
 
 def progress_days(today: date, months: int = PROGRESS_MONTHS) -> list[date]:

@@ -9,7 +9,9 @@ exported, always through `round_points` / `fmt2` (SPEC 2.6 D1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from fractions import Fraction
 
 from engine.countries import resolve_country
@@ -47,6 +49,26 @@ def fmt2(value: Number, *, grouped: bool = False, signed: bool = False) -> str:
     ("1,234.50"), `signed` a "+" before a positive value. The one formatter of every shown figure."""
     shown = round_points(value)
     return f"{shown:{'+' if signed and shown else ''}{',' if grouped else ''}}"
+
+
+def json_value(value: object) -> object:
+    """A typed value as JSON carries it: figures as two-decimal strings, days ISO, enums by value, tuples as
+    lists; text, whole numbers, booleans and null as themselves. JSON is made last, from typed rows."""
+    if isinstance(value, Fraction | Decimal):
+        return fmt2(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    return value
+
+
+def json_record(record: dict[str, object]) -> dict[str, object]:
+    return {key: json_value(value) for key, value in record.items()}
 
 
 def parse_amount(text: str | Decimal | int, field: str = "amount") -> Decimal:

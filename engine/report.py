@@ -7,17 +7,16 @@ exactly two decimals (half-up); dates are ISO strings.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from engine.breakdown import Breakdown, client_detail
-from engine.ledger import Ledger, PointTotals, build_ledger
+from engine.ledger import Ledger, ManagedStep, PointTotals, build_ledger
 from engine.metrics import (
     DateRange,
     Headline,
@@ -35,7 +34,7 @@ from engine.metrics import (
 )
 from engine.models import CommissionStatement, Dataset
 from engine.outlook import Outlook, outlook
-from engine.points import InputError, fmt2
+from engine.points import InputError, fmt2, json_record
 from engine.rules import RuleBook, RuleSet
 from engine.store import ReportQuery
 from engine.terms import DealType, MarketType, Tier
@@ -43,6 +42,7 @@ from engine.tiers import (
     Progression,
     Thresholds,
     TierOverview,
+    TierStanding,
     effective_thresholds,
     progression,
     tier_above,
@@ -197,14 +197,7 @@ def _progression(step: Progression | None) -> dict[str, Any] | None:
 
 
 def _statement(statement: CommissionStatement, usd: Fraction | None) -> dict[str, Any]:
-    return {
-        "period": statement.period,
-        "amount": fmt2(statement.amount),
-        "currency": statement.currency,
-        "amount_usd": fmt2(usd) if usd is not None else None,
-        "status": statement.status.value,
-        "paid_on": statement.paid_on.isoformat() if statement.paid_on else None,
-    }
+    return json_record(_statement_record(statement, usd))
 
 
 def _usd(total: UsdTotal | None) -> dict[str, Any]:
@@ -346,10 +339,7 @@ def _client(inputs: ReportInputs) -> dict[str, Any]:
         "managed_points": fmt2(detail.managed_points),
         "combined_points": fmt2(detail.combined_points),
         "sales": [item.as_json() for item in detail.sales],
-        "managed_history": [
-            {"date": s.date.isoformat(), "mrr_change": fmt2(s.mrr_change), "mrr": fmt2(s.mrr), "line": s.line}
-            for s in detail.managed_history
-        ],
+        "managed_history": [json_record(_step_record(s)) for s in detail.managed_history],
         "history": [point.as_json() for point in detail.history],
         "deals": [d.id for d in detail.deals],
     }
@@ -412,16 +402,7 @@ def _tier(inputs: ReportInputs) -> dict[str, Any]:
             "review_period_start": projection.period_start.isoformat(),
             "projected_tier": projection.projected_tier.value,
             "reason": projection.reason,
-            "snapshots": [
-                {
-                    "date": s.day.isoformat(),
-                    "projected": s.projected,
-                    "performance_tier": s.performance_tier.value,
-                    "certified": s.certified,
-                    **_totals(s.totals),
-                }
-                for s in projection.snapshots
-            ],
+            "snapshots": [json_record(_snapshot_record(s)) for s in projection.snapshots],
         },
     }
 
@@ -469,7 +450,6 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "tier": ("snapshots",),
     "outlook": ("expiring", "renewals"),
 }
-_FIGURE_CELL = re.compile(r"-?\d+\.\d\d")
 
 # What a person calls each figure (the Dashboard's labels), for titles, descriptions and file names.
 FIGURE_TITLES: dict[tuple[str, str], str] = {
@@ -510,79 +490,187 @@ def figure_title(kind: str, figure: str = "") -> str:
 
 @dataclass(frozen=True)
 class ReportRows:
-    """The unsummarized rows behind one figure, ready for a table or an export."""
+    """The unsummarized rows behind one figure, as typed values (figures exact, days as dates, text as text),
+    ready for a table or an export. When the rows add up to the figure, `total` is the figure and
+    `total_column` the column that sums to it: tables and exports end with that total line."""
 
     kind: str
     figure: str
     columns: tuple[str, ...]
     rows: tuple[dict[str, Any], ...]
+    total: Fraction | None = None
+    total_column: str = ""
+
+    def total_row(self) -> dict[str, Any] | None:
+        """The line that reconciles the rows with the figure: "Total" in the first column, the figure under
+        the column that adds up to it."""
+        if self.total is None or not self.total_column or not self.columns:
+            return None
+        row: dict[str, Any] = dict.fromkeys(self.columns)
+        row[self.columns[0]] = TOTAL_LABEL
+        row[self.total_column] = self.total
+        return row
+
+    def cells(self) -> Iterator[list[Any]]:
+        """Every row's cells in column order, then the total line (what an export writes)."""
+        for row in self.rows:
+            yield [row.get(column) for column in self.columns]
+        total = self.total_row()
+        if total is not None:
+            yield [total[column] for column in self.columns]
 
 
-def _cell(value: object) -> object:
-    # Payload figures are two-decimal strings; exports want them back as numbers (a "-12.50" string would
-    # otherwise look like a formula to neutralise).
-    if isinstance(value, str) and _FIGURE_CELL.fullmatch(value):
-        return Decimal(value)
-    return value
+TOTAL_LABEL = "Total"
 
 
-def _payload_rows(kind: str, figure: str, inputs: ReportInputs) -> list[dict[str, Any]]:
+class _Recorded(Protocol):
+    def record(self) -> dict[str, object]: ...
+
+
+def _records(rows: Sequence[_Recorded]) -> list[dict[str, Any]]:
+    return [row.record() for row in rows]
+
+
+def _statement_record(statement: CommissionStatement, usd: Fraction | None) -> dict[str, Any]:
+    return {
+        "period": statement.period,
+        "amount": statement.amount,
+        "currency": statement.currency,
+        "amount_usd": usd,
+        "status": statement.status,
+        "paid_on": statement.paid_on,
+    }
+
+
+def _snapshot_record(snapshot: TierStanding) -> dict[str, Any]:
+    t = snapshot.totals
+    return {
+        "date": snapshot.day,
+        "projected": snapshot.projected,
+        "performance_tier": snapshot.performance_tier,
+        "certified": snapshot.certified,
+        "rule_set": snapshot.rule_set,
+        "track_minimum": snapshot.track_minimum,
+        "total": t.total,
+        "sold": t.sold,
+        "sourced": t.sourced,
+        "assisted": t.assisted,
+        "managed": t.managed,
+    }
+
+
+def _step_record(step: ManagedStep) -> dict[str, Any]:
+    return {"date": step.date, "mrr_change": step.mrr_change, "mrr": step.mrr, "line": step.line}
+
+
+def _typed_rows(kind: str, figure: str, inputs: ReportInputs) -> tuple[list[dict[str, Any]], Headline | None]:
+    """The typed rows behind `figure`, and the headline they add up to (if they do)."""
+    headline: Headline | None = None
     if kind == "summary":
-        progress = program_progress(inputs.ledger, inputs.rules)
-        headline: Headline = getattr(progress, figure)
-        return [row.as_json() for row in headline.rows()]
-    payload = build_report(kind, inputs)
-    if kind in ("changes", "selling"):
-        rows: list[dict[str, Any]] = payload[figure]["rows"]
-        return rows
+        headline = getattr(program_progress(inputs.ledger, inputs.rules), figure)
+    elif kind == "changes":
+        headline = getattr(point_changes(inputs.ledger, inputs.range), figure)
+    elif kind == "selling":
+        headline = getattr(shared_selling(inputs.dataset, inputs.range), figure)
+    if headline is not None:
+        return _records(headline.rows()), headline
+    if kind == "breakdown":
+        table, indices = breakdown_rows(inputs)
+        return _records(table.rows(indices)), None
+    if kind == "renewals":
+        renewals = upcoming_renewals(
+            inputs.dataset, inputs.today, inputs.sort or RenewalSort.DAYS, inputs.descending, book=inputs.agency.book
+        )
+        return _records(renewals), None
     if kind == "commission":
-        return _commission_rows(figure, payload)
-    if kind == "tier":
-        snapshots: list[dict[str, Any]] = payload["projection"]["snapshots"]
-        return snapshots
+        return _commission_records(figure, inputs), None
+    if kind == "client":
+        if not inputs.client:
+            raise InputError("client", "report client needs --client ID")
+        detail = client_detail(inputs.ledger, inputs.client)
+        if figure == "sales":
+            return _records(detail.sales), None
+        if figure == "history":
+            return _records(detail.history), None
+        return [_step_record(step) for step in detail.managed_history], None
+    if kind == "progress":
+        return _records(progress_over_time(inputs.ledger)), None
     if kind == "outlook":
-        return _outlook_rows(figure, payload)
-    key = {"breakdown": "rows", "renewals": "rows", "progress": "months"}.get(kind, figure)
-    found: list[dict[str, Any]] = payload[key]
-    return found
+        return _outlook_records(figure, inputs.agency.outlook), None
+    return [_snapshot_record(s) for s in inputs.overview.projection.snapshots], None
 
 
-def _outlook_rows(figure: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _outlook_records(figure: str, found: Outlook) -> list[dict[str, Any]]:
+    """The rows behind the outlook: each recalibration's renewals, or the sales whose points expire before it."""
     rows: list[dict[str, Any]] = []
-    for recalibration in payload["recalibrations"]:
-        when = {"recalibration": recalibration["date"]}
+    for recalibration in found.recalibrations:
+        when = recalibration.projection.recalibration
         if figure == "renewals":
-            rows += [{**when, **renewal} for renewal in recalibration["renewals"]]
-        else:
-            months = recalibration["expiring_sold_points"]["months"]
-            rows += [{**when, "month": month["month"], **sale} for month in months for sale in month["sales"]]
+            rows += [
+                {
+                    "recalibration": when,
+                    "client_id": effect.client.id,
+                    "client": effect.client.name,
+                    "renewal_date": effect.renewal_date,
+                    "mrr_change": effect.mrr_change,
+                    "currency": effect.client.currency,
+                    "sold_points": effect.sold,
+                    "sourced_points": effect.sourced,
+                    "managed_points": effect.managed,
+                }
+                for effect in recalibration.renewals
+            ]
+            continue
+        for month in recalibration.expiring:
+            rows += [
+                {
+                    "recalibration": when,
+                    "month": f"{month.month:%Y-%m}",
+                    "client_id": item.client_id,
+                    "client": item.client.name,
+                    "sold_on": item.date,
+                    "expires": item.expires,
+                    "points": item.points,
+                    "deal_type": item.deal_type.value,
+                    "line": item.line,
+                }
+                for item in month.items
+            ]
     return rows
 
 
-def _commission_rows(figure: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _commission_records(figure: str, inputs: ReportInputs) -> list[dict[str, Any]]:
+    view = commission(inputs.dataset, inputs.rules.commission, inputs.today, rates=inputs.rules)
     if figure in ("projection", "next_quarter"):
-        quarters = payload["projection"] if figure == "projection" else payload["projection"][:1]
-        return [{"period": q["period"], "payable_on": q["payable_on"], **line} for q in quarters for line in q["lines"]]
-    paid: list[dict[str, Any]] = payload["past"] if figure != "upcoming" else []
-    upcoming: list[dict[str, Any]] = payload["upcoming"] if figure != "paid" else []
-    return [*paid, *upcoming]
+        quarters = view.projection if figure == "projection" else view.projection[:1]
+        return [{"period": q.period, "payable_on": q.payable_on, **line.record()} for q in quarters for line in q.lines]
+    paid = view.past if figure != "upcoming" else ()
+    upcoming = view.upcoming if figure != "paid" else ()
+    return [_statement_record(s, view.statement_usd(s)) for s in (*paid, *upcoming)]
 
 
 def report_rows(kind: str, inputs: ReportInputs, figure: str | None = None) -> ReportRows:
-    """The rows behind `figure` of report `kind` (default: the kind's first figure)."""
+    """The rows behind `figure` of report `kind` (default: the kind's first figure), built from the engine's
+    typed results: a client id "1001.50" stays text, a figure stays an exact number."""
     if kind not in FIGURES:
         raise InputError("report", f"unknown report {kind!r} (use one of {', '.join(KINDS)})")
     figure = figure or FIGURES[kind][0]
     if figure not in FIGURES[kind]:
         raise InputError("figure", f"report {kind} has no figure {figure!r} (use one of {', '.join(FIGURES[kind])})")
-    rows = [
-        {key: _cell(value) for key, value in row.items() if not isinstance(value, dict | list)}
-        for row in _payload_rows(kind, figure, inputs)
-    ]
+    records, headline = _typed_rows(kind, figure, inputs)
+    rows = [{key: value for key, value in row.items() if not isinstance(value, dict | list | tuple)} for row in records]
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
-    return ReportRows(kind=kind, figure=figure, columns=tuple(columns), rows=tuple(rows))
+    total_column = headline.adds_up if headline is not None and headline.adds_up in columns else ""
+    return ReportRows(
+        kind=kind,
+        figure=figure,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        total=headline.value if total_column and headline is not None else None,
+        total_column=total_column,
+    )
 
 
 def inputs_for(agency: Agency, query: ReportQuery) -> ReportInputs:

@@ -235,18 +235,19 @@ class Progression:
         """
         return max(self.total.missing, self.track.missing + self.managed.missing)
 
-    def points_needed_shown(self) -> str:
+    def points_needed_shown(self, *, detail: bool = True) -> str:
         """Points needed, saying what kind they must be when a minimum decides: "37.45 managed points",
-        "52.45 (15.00 sourced + 37.45 managed)", "40.00 (at least 7.45 managed)", or just "29.98"."""
+        "52.45 points (15.00 sourced + 37.45 managed)", "40.00 points (at least 7.45 managed)", "29.98 points".
+        Without `detail`, what must go to the minimums is left out when the total decides."""
         needed = fmt2(self.points_needed, grouped=True)
         short = [(r.kind, r.missing) for r in (self.track, self.managed) if r.missing > 0]
-        if not short:
-            return needed
+        if not short or (not detail and self.track.missing + self.managed.missing < self.total.missing):
+            return f"{needed} points"
         if self.track.missing + self.managed.missing >= self.total.missing:
             if len(short) == 1:
                 return f"{needed} {short[0][0]} points"
-            return f"{needed} (" + " + ".join(f"{fmt2(m, grouped=True)} {k}" for k, m in short) + ")"
-        return f"{needed} (at least " + ", ".join(f"{fmt2(m, grouped=True)} {k}" for k, m in short) + ")"
+            return f"{needed} points (" + " + ".join(f"{fmt2(m, grouped=True)} {k}" for k, m in short) + ")"
+        return f"{needed} points (at least " + ", ".join(f"{fmt2(m, grouped=True)} {k}" for k, m in short) + ")"
 
     def points_needed_explain(self) -> list[str]:
         t, track, managed = self.total.missing, self.track.missing, self.managed.missing

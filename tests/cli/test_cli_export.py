@@ -4,12 +4,14 @@ import csv
 import json
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from engine.loader import load_dataset, sample_data_dir
 from engine.metrics import RangePreset, date_range
+from engine.points import fmt2
 from engine.report import FIGURES, Agency, ReportInputs, build_report, report_rows
 from engine.rules import shipped_rulebook
 from tests.cli_runner import run_cli as run
@@ -34,10 +36,9 @@ def test_rows_behind_a_figure_are_the_rows_the_report_lists(inputs: ReportInputs
         table = report_rows("changes", inputs, figure)
         assert len(table.rows) == payload[figure]["count"]
         assert [row["client_id"] for row in table.rows] == [row["client_id"] for row in payload[figure]["rows"]]
-        # Rows are shown rounded (lost managed rows signed, its figure a size); the figure sums exact values,
-        # so they agree to half a cent a row.
-        shown = sum(Decimal(str(r.get("points", r.get("change")))) for r in table.rows)
-        assert abs(abs(shown) - Decimal(payload[figure]["value"])) <= Decimal("0.005") * len(table.rows)
+        # The rows carry exact values: they add up to the figure exactly, and end with it as their total.
+        exact = sum((r["points"] for r in table.rows), Fraction(0))
+        assert table.total == exact and fmt2(exact) == payload[figure]["value"]
 
 
 def test_every_figure_of_every_kind_has_rows_with_columns(inputs: ReportInputs) -> None:
@@ -51,7 +52,7 @@ def test_every_figure_of_every_kind_has_rows_with_columns(inputs: ReportInputs) 
 def test_figures_come_back_as_numbers_and_ids_stay_text(inputs: ReportInputs) -> None:
     table = report_rows("breakdown", inputs)
     row = table.rows[0]
-    assert isinstance(row["combined"], Decimal) and isinstance(row["client_id"], str)
+    assert isinstance(row["combined"], Fraction) and isinstance(row["client_id"], str)
 
 
 def test_unknown_figure_is_a_clear_error(inputs: ReportInputs) -> None:
@@ -84,7 +85,10 @@ def test_export_writes_the_rows_and_refuses_to_overwrite(tmp_path: Path) -> None
     assert path.parent == tmp_path and path.suffix == ".csv" and ".." not in path.name
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    *rows, total = rows
     assert len(rows) == result["rows"] > 0
+    # The last line reconciles the rows with the figure.
+    assert total["client_id"] == "Total" and sum(Decimal(row["points"]) for row in rows) == Decimal(total["points"])
     # A negative figure stays a number, not a neutralised formula.
     assert any(row["change"].startswith("-") for row in rows)
     again = run(*args)

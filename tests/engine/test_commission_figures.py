@@ -9,6 +9,7 @@ import pytest
 from engine.loader import load_dataset, sample_data_dir
 from engine.metrics import commission, in_usd
 from engine.models import CommissionStatement, CommissionStatus, Deal, DealStage
+from engine.points import fmt2
 from engine.report import FIGURES, Agency, ReportInputs, build_report, query_rows, report_rows
 from engine.rules import CommissionRule, shipped_rulebook
 from engine.store import ReportQuery
@@ -99,9 +100,8 @@ def test_the_report_carries_the_us_dollar_figures(agency: Agency) -> None:
     assert statements.columns.index("amount_usd") == statements.columns.index("currency") + 1
     assert all(row["amount_usd"] == row["amount"] for row in statements.rows)  # all USD in the sample
     projection = report_rows("commission", ReportInputs(agency), "next_quarter")
-    # Rows are rounded to the cent, the total is the exact sum: they agree to half a cent a row.
-    shown = sum(row["commission_usd"] for row in projection.rows)
-    assert abs(shown - D("7433.92")) <= D("0.005") * len(projection.rows)
+    # Rows are exact: their sum is the quarter's US$ total.
+    assert fmt2(sum(row["commission_usd"] for row in projection.rows)) == "7433.92"
 
 
 # --- the explain shows the rate ----------------------------------------------------------------------------

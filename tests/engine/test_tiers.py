@@ -277,9 +277,9 @@ def test_points_needed_is_the_fewest_points_that_meet_every_requirement() -> Non
     assert sample.points_needed_shown() == "37.45 managed points"
     assert "Points needed to meet every requirement: 37.45 managed points" in sample.explain()
     assert not any("every requirement met" in line for line in sample.explain())
-    assert _step("400", "100", "190").points_needed_shown() == "25.00 (15.00 sourced + 10.00 managed)"
-    assert _step("300", "110", "190").points_needed_shown() == "120.00 (at least 5.00 sourced, 10.00 managed)"
-    assert _step("300", "115", "200").points_needed_shown() == "120.00"
+    assert _step("400", "100", "190").points_needed_shown() == "25.00 points (15.00 sourced + 10.00 managed)"
+    assert _step("300", "110", "190").points_needed_shown() == "120.00 points (at least 5.00 sourced, 10.00 managed)"
+    assert _step("300", "115", "200").points_needed_shown() == "120.00 points"
     assert "Points needed: 0.00 (every requirement met)" in _step("420", "115", "200").explain()
     # The total decides when the minimums are met or nearly so.
     assert _step("300", "110", "190").points_needed == D("120")  # minimums 5 + 10 = 15

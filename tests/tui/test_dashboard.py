@@ -65,7 +65,8 @@ async def test_points_needed_for_the_next_tier_counts_the_minimums_too() -> None
         assert following is not None
         # The sample is 29.98 short of Platinum's total but 37.45 short of its managed minimum.
         assert following.total.missing < following.managed.missing == following.points_needed
-        assert figure(app, "points-to-next").value == f"{following.points_needed:,.2f}"
+        # ... so they must be managed points, and the figure says so.
+        assert figure(app, "points-to-next").value == "37.45 managed points" == following.points_needed_shown()
 
 
 async def test_a_point_change_number_opens_the_dialog_with_the_clients_behind_it() -> None:

@@ -44,14 +44,14 @@ async def test_a_gold_agency_below_its_thresholds_with_a_certification_about_to_
         )
         # Gold 2025-07 (illustrative): total 160, sourced minimum 60, managed minimum 60; Platinum 420/115/200.
         assert squeezed(tab, "tier-keep") == [
-            "To keep Gold: not met yet, 73.00 more points needed",
+            "To keep Gold: not met yet, needs 73.00 points",
             "Requirement Required Have Missing",
             "Total points 160.00 87.00 73.00",
             "Sourced minimum 60.00 50.00 10.00",
             "Managed minimum 60.00 25.00 35.00",
         ]
         assert squeezed(tab, "tier-next") == [
-            "To reach Platinum: not met yet, 333.00 more points needed",
+            "To reach Platinum: not met yet, needs 333.00 points",
             "Requirement Required Have Missing",
             "Total points 420.00 87.00 333.00",
             "Sourced minimum 115.00 50.00 65.00",

@@ -117,8 +117,8 @@ class ExportDialog(ModalScreen[Path | None]):
         app = self.app
 
         def cells() -> Iterator[Sequence[Cell]]:
-            for number, row in enumerate(table.rows, start=1):
-                yield [row.get(column) for column in table.columns]
+            for number, line in enumerate(table.cells(), start=1):
+                yield line
                 if number % step == 0:
                     app.call_from_thread(progress.update, progress=number)
 

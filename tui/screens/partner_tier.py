@@ -180,7 +180,7 @@ def progression_title(verb: str, step: Progression) -> str:
     elif not step.certified:
         state = "not met: the certification is not valid today"
     else:
-        state = f"not met yet, {points_text(step.points_needed)} more points needed"
+        state = f"not met yet, needs {step.points_needed_shown(detail=False)}"
     return f"To {verb} {step.tier}{invitation}: {state}"
 
 

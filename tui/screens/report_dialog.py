@@ -22,7 +22,7 @@ from engine.points import InputError
 from engine.report import Agency, ReportRows, inputs_for, query_rows
 from engine.store import ReportQuery
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.report_rows_table import report_rows_table
+from tui.widgets.report_rows_table import report_rows_table, shown_lines
 
 ACTIONS = (
     ("use_in_lists", "Use in lists"),
@@ -93,7 +93,7 @@ class ReportDialog(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#report-rows")
         # As tall as its rows (and the header), up to the height the stylesheet allows.
-        table.styles.height = len(self.rows.rows) + 2
+        table.styles.height = shown_lines(self.rows) + 2
         table.focus()
 
     @on(Button.Pressed, "#report-actions Button")

@@ -1,7 +1,7 @@
 """A VirtualTable of `engine.report.ReportRows`: any figure's rows, whatever its columns.
 
-Figures show half-up to two decimals (as exported) with thousands separators; column widths follow the
-header and the first rows.
+Figures show half-up to two decimals with thousands separators; column widths follow the header and the
+first rows. When the rows add up to their figure, the last line is the total, equal to the figure.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
 
 from engine.points import fmt2
 from engine.report import ReportRows
@@ -24,10 +26,12 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return f"{Decimal(fmt2(value)):,}"  # 1,783.17, as the Dashboard shows money (exports keep the number)
+    if isinstance(value, Decimal | Fraction):
+        return fmt2(value, grouped=True)  # 1,783.17, as the Dashboard shows money (exports keep the number)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
     return str(value)
 
 
@@ -37,7 +41,9 @@ def rows_columns(rows: ReportRows) -> list[Column]:
     columns = []
     for key in rows.columns or ("rows",):
         present = [row[key] for row in sample if row.get(key) is not None]
-        numeric = bool(present) and all(isinstance(value, Decimal | int) for value in present)
+        numeric = bool(present) and all(
+            isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool) for value in present
+        )
         widest = max((len(cell_text(value)) for value in present), default=0)
         width = max(4, min(MAX_WIDTH, max(widest, len(key))))
         label = key.replace("_", " ")
@@ -47,15 +53,21 @@ def rows_columns(rows: ReportRows) -> list[Column]:
 
 
 def row_cells(rows: ReportRows) -> Callable[[int], list[str]]:
-    """The shown text of row `index`'s cells."""
+    """The shown text of row `index`'s cells; the index after the last row is the total line, if any."""
     keys = rows.columns
+    total = rows.total_row()
 
     def cells(index: int) -> list[str]:
-        row = rows.rows[index]
+        row = rows.rows[index] if index < len(rows.rows) or total is None else total
         return [cell_text(row.get(key)) for key in keys]
 
     return cells
 
 
+def shown_lines(rows: ReportRows) -> int:
+    """The rows, and the total line when there is one."""
+    return len(rows.rows) + (1 if rows.rows and rows.total_row() is not None else 0)
+
+
 def report_rows_table(rows: ReportRows, *, id: str | None = None, empty_text: str = "No rows") -> VirtualTable:
-    return VirtualTable(rows_columns(rows), row_cells(rows), range(len(rows.rows)), id=id, empty_text=empty_text)
+    return VirtualTable(rows_columns(rows), row_cells(rows), range(shown_lines(rows)), id=id, empty_text=empty_text)
