@@ -77,12 +77,16 @@ class ClientIndex:
 
     def search(self, query: str, limit: int = MAX_CLIENT_HITS) -> list[tuple[Client, bool]]:
         """Up to `limit` clients whose line holds every word of `query`, in clients.csv order; each with whether
-        its name starts with the query."""
-        wanted = query.lower().strip()
+        its name starts with the query. "open client acme" finds what "acme" finds when no name has the words."""
+        wanted = " ".join(query.lower().split())
+        found = self._find(wanted, limit)
         for lead in _CLIENT_WORDS:
-            if wanted.startswith(lead):
-                wanted = wanted[len(lead) :].strip()
-                break
+            if found or not wanted.startswith(lead):
+                continue
+            found = self._find(wanted[len(lead) :], limit)
+        return found
+
+    def _find(self, wanted: str, limit: int) -> list[tuple[Client, bool]]:
         words = wanted.split()
         if not words:
             return []
