@@ -150,20 +150,32 @@ def _unparsable(
     return _problem(path, line, "", f"{message}; using the default settings")
 
 
+# The app has about a hundred bindings; a [keys] table of thousands is a mistake, read only this far.
+MAX_KEY_BINDINGS = 500
+
+
 def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProblem]) -> Any:
-    """The usable entries of the [keys] table; each unusable one is reported and dropped."""
+    """The usable entries of the [keys] table; each unusable one is reported and dropped (checked here, as
+    Config checks them, without a model validation per entry: a table of thousands stays quick)."""
     if not isinstance(value, dict):
         return value  # reported by validation as a whole
     usable = {}
-    for binding, key in value.items():
-        try:
-            Config.model_validate({"keys": {binding: key}})
-        except ValidationError as exc:
+    for number, (binding, key) in enumerate(value.items()):
+        if number == MAX_KEY_BINDINGS:
             line = lines.line_of(("keys", binding))
-            message = f"{_reason(exc)} (got {shorten(repr(key), 60)}); using the default key"
-            problems.append(_problem(path, line, f"keys.{binding}", message))
+            message = f"{len(value):,} key bindings: only the first {MAX_KEY_BINDINGS} are read"
+            problems.append(_problem(path, line, "keys", message, Severity.WARNING))
+            break
+        if not isinstance(key, str):
+            reason = _REASONS["string_type"]
+        elif not binding.strip() or not key.strip():
+            reason = 'a binding needs an id and a key such as "ctrl+l"'
         else:
             usable[binding] = key
+            continue
+        line = lines.line_of(("keys", binding))
+        message = f"{reason} (got {shorten(repr(key), 60)}); using the default key"
+        problems.append(_problem(path, line, f"keys.{binding}", message))
     return usable
 
 

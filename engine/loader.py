@@ -61,6 +61,7 @@ from engine.models import (
 from engine.partner_file import PARTNER_FILE, read_partner
 from engine.rules import RuleBook, RuleSet, shipped_rulebook
 from engine.terms import DealType, Track
+from engine.text import printable
 
 CLIENTS_FILE = "clients.csv"
 EVENTS_FILE = "mrr_events.csv"
@@ -80,7 +81,8 @@ class DataFolderError(Exception):
         self.problems = tuple(problems) or self.reasons
         self.error_count = sum(1 for p in self.problems if p.severity is Severity.ERROR)
         self.warning_count = len(self.problems) - self.error_count
-        super().__init__(f"cannot load the data folder {folder}: " + "; ".join(str(p) for p in self.reasons))
+        shown = printable(str(folder))
+        super().__init__(f"cannot load the data folder {shown}: " + "; ".join(str(p) for p in self.reasons))
 
 
 def sample_data_dir() -> Path:
@@ -553,7 +555,7 @@ def load_dataset(folder: Path, rules: RuleBook | None = None) -> Dataset:
     if not folder.is_dir():
         reason = "not found" if not folder.exists() else "not a folder"
         raise DataFolderError(
-            folder, [LoadProblem(file=str(folder), message=f"{reason}: give the agency's data folder")]
+            folder, [LoadProblem(file=printable(str(folder)), message=f"{reason}: give the agency's data folder")]
         )
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -588,7 +590,7 @@ def _load(folder: Path, rulebook: RuleBook) -> Dataset:
         deals=tuple(deals),
         commissions=tuple(commissions),
         problems=problems,
-        source=str(folder),
+        source=printable(str(folder)),
         skipped=dict(loader.report.skipped),
         error_total=loader.report.total(Severity.ERROR),
         warning_total=loader.report.total(Severity.WARNING),

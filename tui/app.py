@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
+from engine.text import printable
 from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
 from tui.screens.main import TABS, MainScreen
@@ -271,7 +272,8 @@ class PartnerDashApp(UserFilesCommands, App[None]):
             summary = "Nothing could be loaded: " + "; ".join(str(reason) for reason in error.reasons)
             if self.agency is not None:
                 summary += f". The app still shows {self.agency.dataset.source}."
-            self.push_screen(LoadProblemsScreen(str(error.folder), summary, problem_lines(error.problems, {})))
+            folder = printable(str(error.folder))
+            self.push_screen(LoadProblemsScreen(folder, summary, problem_lines(error.problems, {})))
         elif self.agency is not None and self.agency.dataset.problems:
             dataset = self.agency.dataset
             summary = (
