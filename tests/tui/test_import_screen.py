@@ -112,8 +112,7 @@ async def test_sync_from_hubspot_reads_the_list_and_shows_the_folder(tmp_path: P
             await palette(pilot, "sync from hub")
             screen = app.screen
             assert isinstance(screen, SyncScreen)
-            await pilot.press("shift+tab", "shift+tab", "shift+tab")
-            await replace_text(pilot, str(folder))
+            await pilot.press(*str(folder))
             await pilot.press("tab", "tab")
             await replace_text(pilot, fake.base_url)
             await pilot.press("ctrl+s")

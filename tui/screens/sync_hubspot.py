@@ -79,7 +79,9 @@ class SyncScreen(DataJobScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#sync-start", Button).focus()
+        # Straight to "Sync" when the folder is known; otherwise to the folder to sync into.
+        into = self.query_one("#sync-into", Input)
+        (into if not into.value else self.query_one("#sync-start", Button)).focus()
 
     def _value(self, widget: str) -> str:
         return self.query_one(widget, Input).value.strip()
