@@ -115,6 +115,8 @@ class SyncScreen(DataJobScreen):
             client = HubSpotClient(base_url or DEFAULT_BASE_URL, token, token_env=env_name)
             client.progress = progress
             client.cancelled = self._stop.is_set
+            # A rate-limit wait ends early when the sync is cancelled (Event.wait returns once it is set).
+            client.sleep = self._stop.wait
             mapping = remembered_mapping(into)
             try:
                 table = partner_clients_table(client, mapping)
