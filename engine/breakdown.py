@@ -4,7 +4,7 @@ type, country, MRR) that a screen can filter and sort again on every keystroke, 
 Columns are plain lists built once; each sort order is computed the first time it is asked for and kept,
 so a query is a single filtered pass over a cached order (well under 100 ms for 100,000 clients). A screen
 that narrows the search as the user types can filter its previous result with `matching` instead of
-querying everything again, and `totals` adds whole numbers rather than 28-digit Decimals.
+querying everything again, and `totals` adds whole numbers over one common denominator (exact and fast).
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
 from engine.countries import country_names
-from engine.ledger import EXACT, Ledger, ManagedStep, SoldItem, exact_sum
+from engine.ledger import Ledger, ManagedStep, SoldItem, common_denominator, exact_sum
 from engine.metrics import ProgressPoint, progress_days
 from engine.models import Client, Deal
-from engine.points import InputError, fmt2, round_points
+from engine.points import HUNDRED, InputError, exact, fmt2
 from engine.rules import RuleSet
 from engine.terms import DealType, MarketType, Track
 
@@ -31,23 +32,24 @@ COLUMNS = ("client_id", "name", "sold", "managed", "combined", "deal_type", "mar
 class BreakdownRow:
     client_id: str
     name: str
-    sold: Decimal  # active sold points today
-    sourced: Decimal  # the partner-sourced part of `sold`
-    managed: Decimal  # managed points today
+    sold: Fraction  # active sold points today
+    sourced: Fraction  # the partner-sourced part of `sold`
+    managed: Fraction  # managed points today
     deal_type: DealType
     market_type: MarketType
     country: str
     currency: str
     mrr: Decimal  # current MRR (clients.csv), client currency
+    mrr_usd: Fraction | None = None  # the MRR in US$ at today's program rate (None: no rate for the currency)
 
     @property
-    def combined(self) -> Decimal:
-        return EXACT.add(self.sold, self.managed)
+    def combined(self) -> Fraction:
+        return self.sold + self.managed
 
     def describe(self) -> str:
         return (
             f"{self.name} ({self.client_id}), {self.country} {self.market_type} market, {self.deal_type}: sold "
-            f"{round_points(self.sold)} + managed {round_points(self.managed)} = {round_points(self.combined)} points"
+            f"{fmt2(self.sold)} + managed {fmt2(self.managed)} = {fmt2(self.combined)} points"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -62,17 +64,18 @@ class BreakdownRow:
             "country": self.country,
             "currency": self.currency,
             "mrr": fmt2(self.mrr),
+            "mrr_usd": fmt2(self.mrr_usd) if self.mrr_usd is not None else None,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class BreakdownTotals:
-    sold: Decimal
-    managed: Decimal
+    sold: Fraction
+    managed: Fraction
 
     @property
-    def combined(self) -> Decimal:
-        return EXACT.add(self.sold, self.managed)
+    def combined(self) -> Fraction:
+        return self.sold + self.managed
 
 
 class Breakdown:
@@ -85,7 +88,14 @@ class Breakdown:
         self.ledger = ledger
         self._sold = ledger.client_sold
         self._managed = ledger.client_managed
-        self._combined = list(map(EXACT.add, ledger.client_sold, ledger.client_managed))
+        self._combined = [
+            sold + managed for sold, managed in zip(ledger.client_sold, ledger.client_managed, strict=True)
+        ]
+        # MRR compares in US$ at today's program rates (as renewals do); no rate: sorts below every amount.
+        per_100 = {c: rules.currency_per_100_usd.get(c) for c in {client.currency for client in clients}}
+        self._mrr_usd: list[Fraction | None] = [
+            None if (rate := per_100[c.currency]) is None else exact(c.mrr) * HUNDRED / exact(rate) for c in clients
+        ]
         self._deal_type = [c.deal_type for c in clients]
         self._market = [MarketType.GROWTH if c.country in growth else MarketType.STANDARD for c in clients]
         self._orders: dict[tuple[str, bool], list[int]] = {}
@@ -107,6 +117,7 @@ class Breakdown:
             country=client.country,
             currency=client.currency,
             mrr=client.mrr,
+            mrr_usd=self._mrr_usd[index],
         )
 
     def rows(self, indices: Sequence[int]) -> list[BreakdownRow]:
@@ -123,15 +134,20 @@ class Breakdown:
             "deal_type": lambda i: self._deal_type[i].value,
             "market_type": lambda i: self._market[i].value,
             "country": lambda i: clients[i].country,
-            "mrr": lambda i: clients[i].mrr,
+            "mrr": self._mrr_key,
         }
         try:
             return columns[column]
         except KeyError:
             raise InputError("sort", f"sort: unknown column {column!r} (use one of {', '.join(COLUMNS)})") from None
 
+    def _mrr_key(self, index: int) -> tuple[bool, Fraction]:
+        usd = self._mrr_usd[index]
+        return (usd is not None, usd if usd is not None else Fraction(0))
+
     def order(self, column: str, descending: bool) -> list[int]:
-        """All row indices sorted by `column` (ties keep clients.csv order), cached."""
+        """All row indices sorted by `column`, cached. Ties keep clients.csv order either way (a reversed sort
+        in Python keeps equal items in their original order, so descending is stable too)."""
         cached = self._orders.get((column, descending))
         if cached is None:
             cached = sorted(range(len(self)), key=self._key(column), reverse=descending)
@@ -179,24 +195,22 @@ class Breakdown:
 
     def totals(self, indices: Sequence[int]) -> BreakdownTotals:
         """The exact sums of the rows' sold and managed points."""
-        (sold, managed), scale = self._scaled
+        (sold, managed), denominator = self._scaled
         return BreakdownTotals(
-            sold=Decimal(sum(map(sold.__getitem__, indices))).scaleb(-scale, EXACT),
-            managed=Decimal(sum(map(managed.__getitem__, indices))).scaleb(-scale, EXACT),
+            sold=Fraction(sum(map(sold.__getitem__, indices)), denominator),
+            managed=Fraction(sum(map(managed.__getitem__, indices)), denominator),
         )
 
     @cached_property
     def _scaled(self) -> tuple[tuple[list[int], list[int]], int]:
-        # Every figure times one power of ten is a whole number, and whole numbers add exactly and fast
-        # (a Decimal sum widens to ever more digits); scaling the sum back is exact too.
-        exponents = [value.as_tuple().exponent for value in (*self._sold, *self._managed)]
-        scale = max(0, -min((e for e in exponents if isinstance(e, int)), default=0))
+        # Every figure times one common denominator is a whole number, and whole numbers add exactly and fast.
+        denominator = common_denominator([*self._sold, *self._managed])
         return (
             (
-                [int(value.scaleb(scale, EXACT)) for value in self._sold],
-                [int(value.scaleb(scale, EXACT)) for value in self._managed],
+                [v.numerator * (denominator // v.denominator) for v in self._sold],
+                [v.numerator * (denominator // v.denominator) for v in self._managed],
             ),
-            scale,
+            denominator,
         )
 
     def showing(self, indices: Sequence[int]) -> str:
@@ -213,10 +227,10 @@ class ClientDetail:
     client: Client
     market_type: MarketType
     today: date
-    sales: tuple[SoldItem, ...]  # every sold event, date order
+    sales: tuple[SoldItem, ...]  # every sold event dated on or before today, date order
     managed_history: tuple[ManagedStep, ...]
     managed_mrr: Decimal  # today, client currency
-    managed_points: Decimal  # today
+    managed_points: Fraction  # today
     history: tuple[ProgressPoint, ...]  # sold and managed points at each month-end, last 24 months
     deals: tuple[Deal, ...]
     managed_rule: str = ""  # how today's managed points follow from the managed MRR (empty when there is none)
@@ -230,11 +244,11 @@ class ClientDetail:
         return tuple(item for item in self.sales if item.expires <= self.today)
 
     @property
-    def active_points(self) -> Decimal:
+    def active_points(self) -> Fraction:
         return exact_sum(item.points for item in self.active)
 
     @property
-    def expired_points(self) -> Decimal:
+    def expired_points(self) -> Fraction:
         return exact_sum(item.points for item in self.expired)
 
     @property
@@ -242,18 +256,18 @@ class ClientDetail:
         return min((item.expires for item in self.active), default=None)
 
     @property
-    def combined_points(self) -> Decimal:
-        return EXACT.add(self.active_points, self.managed_points)
+    def combined_points(self) -> Fraction:
+        return self.active_points + self.managed_points
 
     def explain(self) -> list[str]:
         c = self.client
         lines = [
             f"{c.name} ({c.id}), {c.country} ({self.market_type} market), {c.currency}, {c.deal_type}, "
             f"managed by {c.partners} partner(s)",
-            f"Active sold points {round_points(self.active_points)}"
+            f"Active sold points {fmt2(self.active_points)}"
             + (f" (next expiry {self.next_expiry})" if self.next_expiry else "")
-            + f"; expired {round_points(self.expired_points)}",
-            f"Managed points {round_points(self.managed_points)} on managed MRR {self.managed_mrr:,} {c.currency}"
+            + f"; expired {fmt2(self.expired_points)}",
+            f"Managed points {fmt2(self.managed_points)} on managed MRR {self.managed_mrr:,} {c.currency}"
             + (f": {self.managed_rule}" if self.managed_rule else ""),
         ]
         lines += [f"  {item.describe()}" for item in self.sales]
@@ -265,7 +279,9 @@ def client_detail(ledger: Ledger, client_id: str) -> ClientDetail:
     if ci is None:
         raise InputError("client", f"client: no client with id {client_id!r} in clients.csv")
     client = ledger.clients[ci]
-    sales = tuple(ledger.sold_items(client_id))
+    today = ledger.today
+    # SPEC D4: nothing dated after today (a file can hold later rows).
+    sales = tuple(item for item in ledger.sold_items(client_id) if item.date <= today)
     history = []
     for day in progress_days(ledger.today):
         active = [item for item in sales if item.active_on(day)]
@@ -284,16 +300,16 @@ def client_detail(ledger: Ledger, client_id: str) -> ClientDetail:
         market_type=MarketType.GROWTH if growth else MarketType.STANDARD,
         today=ledger.today,
         sales=sales,
-        managed_history=ledger.managed_history(client_id),
+        managed_history=tuple(step for step in ledger.managed_history(client_id) if step.date <= today),
         managed_mrr=ledger.client_managed_mrr[ci],
         managed_points=ledger.client_managed[ci],
         history=tuple(history),
-        deals=tuple(d for d in ledger.dataset.deals if d.client_id == client_id),
+        deals=tuple(d for d in ledger.dataset.deals if d.client_id == client_id and d.created <= today),
         managed_rule=_managed_rule(rules, client, ledger.client_managed_mrr[ci], ledger.client_managed[ci]),
     )
 
 
-def _managed_rule(rules: RuleSet, client: Client, mrr: Decimal, points: Decimal) -> str:
+def _managed_rule(rules: RuleSet, client: Client, mrr: Decimal, points: Fraction) -> str:
     """Each factor of the managed points, in the order engine.ledger.managed_factor applies them."""
     if not mrr:
         return ""
@@ -305,4 +321,4 @@ def _managed_rule(rules: RuleSet, client: Client, mrr: Decimal, points: Decimal)
         text += f" x {multiplier} (growth market)"
     if client.managed_share_divisor > 1:
         text += f" / {client.managed_share_divisor} partners"
-    return f"{text} = {round_points(points)} (rule set {rules.id})"
+    return f"{text} = {fmt2(points)} (rule set {rules.id})"

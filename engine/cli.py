@@ -200,9 +200,8 @@ def main(
     parser = build_parser(argv, extra_commands)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
-    if handler is None:
-        # The app draws its own screen (it shows data as plain text); the commands print through the filter.
-        return (app or _no_app)(args)
+    if handler is None:  # the app draws the screen itself: its escape sequences must reach the terminal
+        return _run(app or _no_app, args)
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableStream(stdout), PrintableStream(stderr)
     try:

@@ -136,7 +136,8 @@ def read_table(
 
     `aliases` maps other header names to known ones (e.g. "client_id" -> "id" in clients.csv). Unknown and
     repeated columns are reported as warnings; which columns are required is the caller's business. Lines
-    that are not UTF-8 are reported as errors and skipped.
+    that are not UTF-8 are reported as errors and skipped. Raises OSError for a file that cannot be read,
+    and NotText for one that is not text at all.
     """
     lines = _lines(read_bounded(path, MAX_DATA_FILE_BYTES), name, report)
     reader = csv.reader(lines)
@@ -166,6 +167,14 @@ def read_table(
     return Table(name=name, columns=columns, header_line=reader.line_num, width=len(header), rows=reader)
 
 
+class NotText(ValueError):
+    """A file that is not text the loader can read as a whole (UTF-16 without its byte-order mark, ...)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        super().__init__(message)
+
+
 def csv_problem(exc: csv.Error) -> str:
     """What a csv.Error means, in a user's words."""
     text = str(exc)
@@ -181,18 +190,16 @@ def _lines(data: bytes, name: str, report: Report) -> Iterator[str]:
             return io.StringIO(data.decode("utf-16"), newline="")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n\x00" if data.startswith(codecs.BOM_UTF16_LE) else b"\x00\n") + 1
-            report.error(name, line, "", "not valid UTF-16 text; nothing is read from the file. Save it as 'CSV UTF-8'")
-            return iter(())
+            raise NotText(
+                line, "not valid UTF-16 text; nothing is read from the file. Save it as 'CSV UTF-8'"
+            ) from None
     data = data.removeprefix(_BOM)
     if b"\x00" in data[:4096] and data[:4096].count(b"\x00") * 4 > len(data[:4096]):
-        report.error(
-            name,
+        raise NotText(
             1,
-            "",
             "the file looks like UTF-16 text without a byte-order mark; nothing is read from it. Save it as "
             "'CSV UTF-8' in your spreadsheet",
         )
-        return iter(())
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -9,12 +9,21 @@ two exact running sums, and every figure after the build is a lookup or a short 
 Sold points count from the event date for 12 months: active on day t iff date <= t < expires, where
 expires = the same day-of-month a year later (Feb 29 -> Feb 28). Managed points on day t are the
 client's managed MRR on t (sum of its managed events dated <= t) priced under the rules in force on t.
+
+A decrease of sold MRR (downgrade, churn) is a claw-back (SPEC 2.6 D3): it reverses the sold MRR of its
+product line's sales still counting on its day, most recent sale first, each reversed part taking back that
+sale's own points for the reversed MRR and ending when that sale expires. So a claw-back item's expiry is its
+sale's, not 12 months after its own date: totals on a day are the points dated on or before it minus the
+points expired by it, two exact running sums (one in date order, one in expiry order).
+
+Points are exact rationals (`Fraction`); running sums are whole numbers over one common denominator.
 """
 
 from __future__ import annotations
 
 import calendar
 import gc
+import math
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,26 +31,36 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Context, Decimal, localcontext
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property
 from itertools import accumulate
 
 from engine.models import Client, Dataset, MrrEvent
-from engine.points import fmt2, round_points
+from engine.points import ZERO, exact, fmt2
 from engine.rules import RuleBook, RuleSet
 from engine.snapshot_source import describe_snapshot_sale
 from engine.terms import DealType, Track
 
-ZERO = Decimal(0)
-# Sums of points are taken in this context: wide enough that adding 28-digit figures never rounds, so a
-# total is exactly the sum of its parts whatever the order (and an empty one is exactly 0).
+# Money from the files (MRR) is added up as Decimal in this context: wide enough never to round.
 EXACT = Context(prec=100)
 _Date = date  # SoldItem.date shadows the type inside the class body
 SOLD_MONTHS = 12
 
 
-def exact_sum(values: Iterable[Decimal]) -> Decimal:
-    with localcontext(EXACT):
-        return sum(values, ZERO)
+def exact_sum(values: Iterable[Fraction | int]) -> Fraction:
+    """The exact sum: numerators added per denominator (few distinct ones), then combined."""
+    by_denominator: dict[int, int] = {}
+    for value in values:
+        d = value.denominator
+        by_denominator[d] = by_denominator.get(d, 0) + value.numerator
+    total = ZERO
+    for d, n in by_denominator.items():
+        total += Fraction(n, d)
+    return total
+
+
+def common_denominator(values: Iterable[Fraction]) -> int:
+    return math.lcm(1, *{value.denominator for value in values})
 
 
 def add_months(day: date, months: int) -> date:
@@ -83,32 +102,35 @@ class Pricing:
 
 @dataclass(frozen=True, slots=True)
 class PointTotals:
-    sold: Decimal
-    sourced: Decimal
-    managed: Decimal
+    sold: Fraction
+    sourced: Fraction
+    managed: Fraction
 
     @property
-    def assisted(self) -> Decimal:
-        return EXACT.subtract(self.sold, self.sourced)
+    def assisted(self) -> Fraction:
+        return self.sold - self.sourced
 
     @property
-    def total(self) -> Decimal:
-        return EXACT.add(self.sold, self.managed)
+    def total(self) -> Fraction:
+        return self.sold + self.managed
 
 
 @dataclass(frozen=True, slots=True)
 class SoldItem:
-    """One sold event and the points it earns."""
+    """One sold event and the points it earns; or one part of a decrease (a claw-back), which reverses
+    `mrr` of the sale `reverses` at that sale's own points per MRR, until that sale expires."""
 
     index: int  # position in the ledger's sold items
     client: Client
     event: MrrEvent
     deal_type: DealType
-    points: Decimal  # signed: a downgrade claws points back
+    points: Fraction  # a claw-back's are negative (or zero beyond the line's still-counting sold MRR)
     pricing: Pricing
     expires: date
     active: bool  # active on the ledger's day
     kind: SaleKind
+    mrr: Decimal  # the MRR change this item stands for (a claw-back part: the MRR it reverses, negative)
+    reverses: SoldItem | None = None  # the sale a claw-back part reverses
 
     @property
     def date(self) -> _Date:
@@ -124,7 +146,11 @@ class SoldItem:
 
     @property
     def mrr_change(self) -> Decimal:
-        return self.event.mrr_change
+        return self.mrr
+
+    @property
+    def is_claw_back(self) -> bool:
+        return self.kind is SaleKind.DOWNGRADE
 
     def active_on(self, day: _Date) -> bool:
         return self.event.date <= day < self.expires
@@ -134,18 +160,32 @@ class SoldItem:
         if from_snapshots is not None:
             return from_snapshots
         p = self.pricing
+        where = f"mrr_events.csv:{self.line}: {self.date} {self.client.name} ({self.client_id}) {self.kind} "
+        where += f"{self.event.product_line}: "
+        sale = self.reverses
+        if self.is_claw_back and sale is None:
+            return (
+                where + f"{self.mrr:,} {p.currency} beyond the line's sold MRR still counting "
+                "(no sale of the line in the 12 months before): costs no sold points"
+            )
+        if sale is not None:
+            return (
+                where + f"reverses {-self.mrr:,} {p.currency} of the {sale.date} {sale.kind} "
+                f"({sale.mrr:,} {p.currency} = {fmt2(sale.points)} points): "
+                f"{fmt2(sale.points)} x {-self.mrr:,} / {sale.mrr:,} = "
+                f"{fmt2(self.points)} points (that sale's rule set {p.rule_set}); {self._window()} {self.expires}, "
+                "when that sale expires"
+            )
         rule = f"{p.rate} (legacy upsell rate)" if p.legacy_upsell else f"{p.rate} ({self.deal_type.label})"
         growth = f" x {p.multiplier} (growth market)" if p.multiplier != 1 else ""
         early = ", dated before every rule set so the earliest applies" if p.before_first_rule_set else ""
         return (
-            f"mrr_events.csv:{self.line}: {self.date} {self.client.name} ({self.client_id}) {self.kind} "
-            f"{self.event.product_line}: {self.mrr_change:,} {p.currency} / {p.currency_per_100_usd:,} per US$100 "
-            f"x {rule}{growth} = {round_points(self.points)} points (rule set {p.rule_set}{early}); "
+            where + f"{self.mrr:,} {p.currency} / {p.currency_per_100_usd:,} per US$100 "
+            f"x {rule}{growth} = {fmt2(self.points)} points (rule set {p.rule_set}{early}); "
             f"{self._window()} {self.expires}"
         )
 
     def _window(self) -> str:
-        # A claw-back (negative points) takes points away for the same 12 months a sale would count.
         if self.points < 0:
             return "deducts until" if self.active else "deducted until"
         return "active until" if self.active else "expired on"
@@ -159,7 +199,7 @@ class SoldItem:
             "kind": self.kind.value,
             "product_line": self.event.product_line,
             "deal_type": self.deal_type.value,
-            "mrr_change": fmt2(self.mrr_change),
+            "mrr_change": fmt2(self.mrr),
             "currency": p.currency,
             "points": fmt2(self.points),
             "rule_set": p.rule_set,
@@ -169,6 +209,8 @@ class SoldItem:
             "expires": self.expires.isoformat(),
             "active": self.active,
             "line": self.line,
+            "reverses_sale_of": self.reverses.date.isoformat() if self.reverses is not None else None,
+            "reverses_line": self.reverses.line if self.reverses is not None else None,
         }
 
 
@@ -193,10 +235,12 @@ class SoldColumns:
     event: list[int] = field(default_factory=list)  # index in Dataset.events
     date: list[_Date] = field(default_factory=list)
     expires: list[_Date] = field(default_factory=list)
-    points: list[Decimal] = field(default_factory=list)
+    points: list[Fraction] = field(default_factory=list)
     pricing: list[int] = field(default_factory=list)  # see Ledger.pricing
     kind: list[SaleKind] = field(default_factory=list)
     sourced: list[bool] = field(default_factory=list)
+    mrr: list[Decimal] = field(default_factory=list)  # the MRR each item stands for (see SoldItem.mrr)
+    reverses: list[int] = field(default_factory=list)  # a claw-back part: the sold item it reverses; else -1
 
 
 @dataclass(slots=True)
@@ -217,7 +261,7 @@ class _Rules:
         self.sets = book.rule_sets
         self._starts = [r.applies_from for r in self.sets]
         self.days: dict[date, tuple[int, date, date | None]] = {}
-        self.sold_prices: dict[int, tuple[int, Decimal, Decimal]] = {}
+        self.sold_prices: dict[int, tuple[int, int, int]] = {}
         self.pricings: list[Pricing] = []
 
     def index_for(self, day: date) -> int:
@@ -235,8 +279,8 @@ class _Rules:
         found = self.days[day] = (index << 2, add_months(day, SOLD_MONTHS), cutoff)
         return found
 
-    def sold(self, key: int, currency: str, country: str, when: date) -> tuple[int, Decimal, Decimal]:
-        """(pricing index, points numerator per unit of MRR, currency per US$100) for a pricing key: the bits
+    def sold(self, key: int, currency: str, country: str, when: date) -> tuple[int, int, int]:
+        """(pricing index, numerator, denominator of the points per unit of MRR) for a pricing key: the bits
         of (client profile, rule-set index (6 bits), legacy upsell, partner-sourced); an int hashes fastest."""
         index, legacy, sourced = (key >> 2) & 63, bool(key & 2), bool(key & 1)
         rules = self.sets[index]
@@ -256,14 +300,15 @@ class _Rules:
                 before_first_rule_set=when < rules.applies_from,
             )
         )
-        found = self.sold_prices[key] = (len(self.pricings) - 1, rate * multiplier, per_100)
+        factor = exact(rate * multiplier) / exact(per_100)
+        found = self.sold_prices[key] = (len(self.pricings) - 1, factor.numerator, factor.denominator)
         return found
 
 
-def managed_factor(rules: RuleSet, client: Client) -> tuple[Decimal, Decimal]:
-    """(numerator, denominator): managed points = MRR x numerator / denominator, as engine.points does it."""
-    numerator = rules.points_per_100_usd.managed * rules.multiplier(Track.MANAGED, client.country)
-    return numerator, rules.currency_rate(client.currency) * client.managed_share_divisor
+def managed_factor(rules: RuleSet, client: Client) -> Fraction:
+    """Managed points per unit of managed MRR, as engine.points.managed_points prices them."""
+    rate = exact(rules.points_per_100_usd.managed * rules.multiplier(Track.MANAGED, client.country))
+    return rate / (exact(rules.currency_rate(client.currency)) * client.managed_share_divisor)
 
 
 @dataclass(slots=True)
@@ -274,8 +319,8 @@ class _Priced:
     client_index: dict[str, int]
     sold: SoldColumns
     managed: ManagedColumns
-    sold_today: list[Decimal]  # per client: active sold points today
-    sourced_today: list[Decimal]
+    sold_today: list[Fraction]  # per client: active sold points today
+    sourced_today: list[Fraction]
     managed_mrr_today: list[Decimal]
     has_managed: list[bool]
     managed_clients: list[int]  # clients with managed events, as first met
@@ -298,12 +343,12 @@ class Ledger:
         self.managed = priced.managed
         self._has_managed = priced.has_managed
         self._managed_clients = priced.managed_clients
-        self._factor_cache: dict[str, list[tuple[Decimal, Decimal] | None]] = {}
+        self._factor_cache: dict[str, list[Fraction | None]] = {}
         self.rules_today = rules.for_date(today)
-        self.client_sold: Sequence[Decimal] = priced.sold_today  # active sold points today, per client
-        self.client_sourced: Sequence[Decimal] = priced.sourced_today
+        self.client_sold: Sequence[Fraction] = priced.sold_today  # active sold points today, per client
+        self.client_sourced: Sequence[Fraction] = priced.sourced_today
         self.client_managed_mrr: Sequence[Decimal] = priced.managed_mrr_today  # client currency
-        self.client_managed: Sequence[Decimal] = self._managed_points_at(priced.managed_mrr_today, self.rules_today)
+        self.client_managed: Sequence[Fraction] = self._managed_points_at(priced.managed_mrr_today, self.rules_today)
 
     # --- rules ------------------------------------------------------------------------------------------
 
@@ -311,11 +356,11 @@ class Ledger:
         """The rule set in force on `day` (the earliest one for days before every rule set)."""
         return self._rules.for_date(day)
 
-    def _managed_factors(self, rules: RuleSet) -> list[tuple[Decimal, Decimal] | None]:
-        """Per client: managed points = MRR x numerator / denominator under `rules` (None: never managed)."""
+    def _managed_factors(self, rules: RuleSet) -> list[Fraction | None]:
+        """Per client: managed points per unit of managed MRR under `rules` (None: never managed)."""
         cached = self._factor_cache.get(rules.id)
         if cached is None:
-            by_profile: dict[tuple[str, str, int], tuple[Decimal, Decimal]] = {}
+            by_profile: dict[tuple[str, str, int], Fraction] = {}
             cached = [None] * len(self.clients)
             for ci in self._managed_clients:
                 client = self.clients[ci]
@@ -327,13 +372,13 @@ class Ledger:
             self._factor_cache[rules.id] = cached
         return cached
 
-    def _managed_points_at(self, mrr: Sequence[Decimal], rules: RuleSet) -> list[Decimal]:
+    def _managed_points_at(self, mrr: Sequence[Decimal], rules: RuleSet) -> list[Fraction]:
         points = [ZERO] * len(mrr)
         factors = self._managed_factors(rules)
         for ci in self._managed_clients:
             factor = factors[ci]
             if factor is not None and mrr[ci]:
-                points[ci] = mrr[ci] * factor[0] / factor[1]
+                points[ci] = Fraction(mrr[ci]) * factor
         return points
 
     # --- sold items -------------------------------------------------------------------------------------
@@ -345,6 +390,7 @@ class Ledger:
     def sold_item(self, index: int) -> SoldItem:
         sold = self.sold
         expires = sold.expires[index]
+        reverses = sold.reverses[index]
         return SoldItem(
             index=index,
             client=self.clients[sold.client[index]],
@@ -355,6 +401,8 @@ class Ledger:
             expires=expires,
             active=sold.date[index] <= self.today < expires,
             kind=sold.kind[index],
+            mrr=sold.mrr[index],
+            reverses=self.sold_item(reverses) if reverses >= 0 else None,
         )
 
     def sold_items(self, client_id: str | None = None) -> Iterator[SoldItem]:
@@ -376,15 +424,22 @@ class Ledger:
         dates = self.sold.date
         return range(bisect_right(dates, after), bisect_right(dates, until))
 
-    def expiring(self, after: date, until: date) -> range:
-        """Indices of the sold items that expire in (after, until] (expiry follows date order too)."""
-        expires = self.sold.expires
-        return range(bisect_right(expires, after), bisect_right(expires, until))
+    def expiring(self, after: date, until: date) -> Sequence[int]:
+        """Indices of the sold items that expire in (after, until], in expiry order."""
+        order, expires = self._expiry_order
+        return order[bisect_right(expires, after) : bisect_right(expires, until)]
 
-    def active_on(self, day: date) -> range:
-        """Indices of the sold items active on `day`: dated on or before it and not yet expired. Because
-        every item expires 12 months after its date, they are one contiguous run of the date order."""
-        return range(bisect_right(self.sold.expires, day), bisect_right(self.sold.date, day))
+    def active_on(self, day: date) -> list[int]:
+        """Indices of the sold items active on `day` (dated on or before it and not yet expired), date order."""
+        expires = self.sold.expires
+        return [i for i in range(bisect_right(self.sold.date, day)) if expires[i] > day]
+
+    @cached_property
+    def _expiry_order(self) -> tuple[list[int], list[date]]:
+        """The sold items' indices sorted by expiry (stable), and their expiry dates in that order."""
+        expires = self.sold.expires
+        order = sorted(range(len(expires)), key=expires.__getitem__)
+        return order, [expires[i] for i in order]
 
     @cached_property
     def _sold_by_client(self) -> dict[int, list[int]]:
@@ -406,7 +461,7 @@ class Ledger:
         m = self.managed
         events = self.dataset.events
         steps: list[ManagedStep] = []
-        mrr = ZERO
+        mrr = Decimal(0)
         for i in self._managed_by_client.get(ci, []) if ci is not None else []:
             mrr += m.change[i]
             steps.append(ManagedStep(date=m.date[i], mrr_change=m.change[i], mrr=mrr, line=events[m.event[i]].line))
@@ -423,31 +478,33 @@ class Ledger:
         """The client's managed MRR (client currency) on `day`."""
         ci = self.client_index.get(client_id)
         if ci is None:
-            return ZERO
+            return Decimal(0)
         m = self.managed
-        return sum((m.change[i] for i in self._managed_by_client.get(ci, []) if m.date[i] <= day), ZERO)
+        with localcontext(EXACT):
+            return sum((m.change[i] for i in self._managed_by_client.get(ci, []) if m.date[i] <= day), Decimal(0))
 
-    def managed_points(self, client_id: str, day: date) -> Decimal:
+    def managed_points(self, client_id: str, day: date) -> Fraction:
         """The client's managed points on `day`, under the rules in force on `day`."""
         mrr = self.managed_mrr(client_id, day)
         if not mrr:
             return ZERO
         factor = self._managed_factors(self.rules_for(day))[self.client_index[client_id]]
         assert factor is not None  # a client with managed MRR has managed events
-        return mrr * factor[0] / factor[1]
+        return Fraction(mrr) * factor
 
-    def managed_points_by_client(self, day: date) -> dict[int, Decimal]:
+    def managed_points_by_client(self, day: date) -> dict[int, Fraction]:
         """Managed points on `day` of every client with managed events, by client index."""
         m = self.managed
         end = bisect_right(m.date, day)
-        mrr = dict.fromkeys(self._managed_clients, ZERO)
-        for ci, change in zip(m.client[:end], m.change[:end], strict=True):
-            mrr[ci] += change
+        mrr = dict.fromkeys(self._managed_clients, Decimal(0))
+        with localcontext(EXACT):
+            for ci, change in zip(m.client[:end], m.change[:end], strict=True):
+                mrr[ci] += change
         factors = self._managed_factors(self.rules_for(day))
-        result: dict[int, Decimal] = {}
+        result: dict[int, Fraction] = {}
         for ci, amount in mrr.items():
             factor = factors[ci]
-            result[ci] = amount * factor[0] / factor[1] if amount and factor is not None else ZERO
+            result[ci] = Fraction(amount) * factor if amount and factor is not None else ZERO
         return result
 
     # --- totals -----------------------------------------------------------------------------------------
@@ -456,7 +513,7 @@ class Ledger:
         """Sold, sourced and managed points on `day`, from every event dated on or before it."""
         if day == self.today:
             return self.totals_today
-        return PointTotals(*self._sold_between(self.active_on(day)), managed=self._managed_total(day, day))
+        return PointTotals(*self._sold_on(day, day), managed=self._managed_total(day, day))
 
     @cached_property
     def totals_today(self) -> PointTotals:
@@ -471,27 +528,48 @@ class Ledger:
         """Totals on a day after today if nothing new happens: sold items expire, managed MRR stays."""
         if day <= self.today:
             return self.totals(day)
-        still = range(bisect_right(self.sold.expires, day), bisect_right(self.sold.date, self.today))
-        return PointTotals(*self._sold_between(still), managed=self._managed_total(self.today, day))
+        return PointTotals(*self._sold_on(self.today, day), managed=self._managed_total(self.today, day))
 
     @cached_property
-    def _sold_prefix(self) -> tuple[list[Decimal], list[Decimal]]:
-        """Exact running sums of sold and sourced points in date order, starting from 0."""
+    def _scaled(self) -> tuple[int, list[int], list[int]]:
+        """The common denominator of every sold item's points, and each item's points (and sourced points)
+        as a whole number over it: sums of them are exact and fast."""
         sold = self.sold
-        with localcontext(EXACT):
-            points = list(accumulate(sold.points, initial=ZERO))
-            sourced = list(
-                accumulate((p if s else ZERO for p, s in zip(sold.points, sold.sourced, strict=True)), initial=ZERO)
-            )
-        return points, sourced
+        denominator = common_denominator(sold.points)
+        points = [p.numerator * (denominator // p.denominator) for p in sold.points]
+        sourced = [p if s else 0 for p, s in zip(points, sold.sourced, strict=True)]
+        return denominator, points, sourced
 
-    def _sold_between(self, items: range) -> tuple[Decimal, Decimal]:
-        """Exact sums of the sold and sourced points of a contiguous run of sold items."""
-        if not items:
-            return ZERO, ZERO
-        points, sourced = self._sold_prefix
-        with localcontext(EXACT):
-            return points[items.stop] - points[items.start], sourced[items.stop] - sourced[items.start]
+    @cached_property
+    def _prefix(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Running sums (from 0) of the scaled sold and sourced points in date order, then in expiry order."""
+        _, points, sourced = self._scaled
+        order, _ = self._expiry_order
+        return (
+            list(accumulate(points, initial=0)),
+            list(accumulate(sourced, initial=0)),
+            list(accumulate((points[i] for i in order), initial=0)),
+            list(accumulate((sourced[i] for i in order), initial=0)),
+        )
+
+    def _sold_on(self, dated_until: date, day: date) -> tuple[Fraction, Fraction]:
+        """Exact sold and sourced points of the items dated on or before `dated_until` that still count on
+        `day` (on or after it): those dated by then, less those expired by `day`."""
+        denominator, points, sourced = self._scaled
+        by_date, sourced_by_date, by_expiry, sourced_by_expiry = self._prefix
+        dated = bisect_right(self.sold.date, dated_until)
+        gone = bisect_right(self._expiry_order[1], day)
+        sold_total = by_date[dated] - by_expiry[gone]
+        sourced_total = sourced_by_date[dated] - sourced_by_expiry[gone]
+        if day > dated_until:
+            # Items dated after `dated_until` (later rows of the file) that expire by `day` were taken off
+            # above without having been added: add them back.
+            expires = self.sold.expires
+            for i in range(dated, len(expires)):
+                if expires[i] <= day:
+                    sold_total += points[i]
+                    sourced_total += sourced[i]
+        return Fraction(sold_total, denominator), Fraction(sourced_total, denominator)
 
     @cached_property
     def _managed_groups(self) -> list[tuple[Client, list[date], list[Decimal]]]:
@@ -511,18 +589,15 @@ class Ledger:
                 mrr.append(mrr[-1] + change if mrr else change)
         return list(groups.values())
 
-    def _managed_total(self, mrr_day: date, rules_day: date) -> Decimal:
-        """Managed points of the managed MRR on `mrr_day`, priced under the rules in force on `rules_day`.
-
-        Summed per group of clients priced alike, so it can differ from the sum of per-client figures in the
-        last of 28 significant digits (never when shown)."""
+    def _managed_total(self, mrr_day: date, rules_day: date) -> Fraction:
+        """Managed points of the managed MRR on `mrr_day`, priced under the rules in force on `rules_day`:
+        summed per group of clients priced alike, exactly the sum of the per-client figures."""
         rules = self.rules_for(rules_day)
         total = ZERO
         for client, days, mrr in self._managed_groups:
             position = bisect_right(days, mrr_day)
             if position and mrr[position - 1]:
-                numerator, denominator = managed_factor(rules, client)
-                total = EXACT.add(total, mrr[position - 1] * numerator / denominator)
+                total += Fraction(mrr[position - 1]) * managed_factor(rules, client)
         return total
 
 
@@ -536,6 +611,35 @@ def _line_first_sold(events: Sequence[MrrEvent]) -> dict[tuple[str, str], date]:
             if known is None or event.first_sold < known:
                 first[key] = event.first_sold
     return first
+
+
+class _Sale:
+    """A sale (new sale or upsell) of a product line, and how much of its MRR has not been reversed yet."""
+
+    __slots__ = ("expires", "index", "mrr", "points", "pricing", "remaining", "sourced")
+
+    def __init__(self, index: int, mrr: Decimal, points: Fraction, expires: date, pricing: int, sourced: bool) -> None:
+        self.index = index
+        self.mrr = mrr
+        self.remaining = mrr
+        self.points = points
+        self.expires = expires
+        self.pricing = pricing
+        self.sourced = sourced
+
+
+@dataclass(slots=True)
+class _Decrease:
+    """A sold MRR decrease waiting for the end of its day (a sale later that day can still be reversed)."""
+
+    client: int
+    event: int
+    day: date
+    change: Decimal
+    line: tuple[str, str]
+    expires: date
+    pricing: int
+    sourced: bool
 
 
 def _price(
@@ -555,9 +659,11 @@ def _price(
     managed_clients: list[int] = []
     sold_today = [ZERO] * n
     sourced_today = [ZERO] * n
-    mrr_today = [ZERO] * n
+    mrr_today = [Decimal(0)] * n
     has_managed = [False] * n
     line_start: dict[tuple[str, str], date] = {}
+    line_sales: dict[tuple[str, str], list[_Sale]] = {}
+    pending: list[_Decrease] = []
     sold = SoldColumns()
     managed = ManagedColumns()
     s_client, s_event, s_date, s_expires = sold.client.append, sold.event.append, sold.date.append, sold.expires.append
@@ -567,6 +673,7 @@ def _price(
         sold.kind.append,
         sold.sourced.append,
     )
+    s_mrr, s_reverses = sold.mrr.append, sold.reverses.append
     m_client, m_event, m_date, m_change = (
         managed.client.append,
         managed.event.append,
@@ -575,17 +682,62 @@ def _price(
     )
     days = rules.days
     prices = rules.sold_prices
-    exact_add = EXACT.add
     skipped = 0
     sourced_type = DealType.SOURCED
     sold_track = Track.SOLD
     upsell, new_sale, downgrade = SaleKind.UPSELL, SaleKind.NEW_SALE, SaleKind.DOWNGRADE
+
+    def claw_back(decrease: _Decrease) -> None:
+        """SPEC D3: reverse the line's still-counting sales, most recent first, at each sale's own points per
+        MRR, until that sale expires; what is left costs no sold points (a zero item says so)."""
+        ci, day = decrease.client, decrease.day
+        left = -decrease.change
+        for sale in reversed(line_sales.get(decrease.line, ())):
+            if sale.expires <= day:
+                break  # this sale and every earlier one no longer count
+            if sale.remaining <= 0:
+                continue
+            taken = min(sale.remaining, left)
+            sale.remaining -= taken
+            left -= taken
+            points = -(sale.points * Fraction(taken) / Fraction(sale.mrr))
+            s_client(ci)
+            s_event(decrease.event)
+            s_date(day)
+            s_expires(sale.expires)
+            s_points(points)
+            s_pricing(sale.pricing)
+            s_kind(downgrade)
+            s_sourced(sale.sourced)
+            s_mrr(-taken)
+            s_reverses(sale.index)
+            if day <= today < sale.expires:
+                sold_today[ci] += points
+                if sale.sourced:
+                    sourced_today[ci] += points
+            if not left:
+                return
+        s_client(ci)
+        s_event(decrease.event)
+        s_date(day)
+        s_expires(decrease.expires)
+        s_points(ZERO)
+        s_pricing(decrease.pricing)
+        s_kind(downgrade)
+        s_sourced(decrease.sourced)
+        s_mrr(-left)
+        s_reverses(-1)
+
     previous = date.min
     for ei, event in enumerate(events):
         day = event.date
-        if day < previous:
-            return None
-        previous = day
+        if day != previous:
+            if day < previous:
+                return None
+            for decrease in pending:
+                claw_back(decrease)
+            pending.clear()
+            previous = day
         client_id = event.client_id
         ci = client_index.get(client_id)
         if ci is None:
@@ -628,8 +780,14 @@ def _price(
         if price is None:
             client = clients[ci]
             price = rules.sold(price_key, client.currency, client.country, day)
-        points = change * price[1] / price[2]
         expires = found[1]
+        if kind is downgrade:
+            pending.append(_Decrease(ci, ei, day, change, key, expires, price[0], sourced))
+            continue
+        numerator, denominator = change.as_integer_ratio()
+        points = Fraction(numerator * price[1], denominator * price[2])
+        if change > 0:
+            line_sales.setdefault(key, []).append(_Sale(len(sold.points), change, points, expires, price[0], sourced))
         s_client(ci)
         s_event(ei)
         s_date(day)
@@ -638,10 +796,14 @@ def _price(
         s_pricing(price[0])
         s_kind(kind)
         s_sourced(sourced)
+        s_mrr(change)
+        s_reverses(-1)
         if day <= today < expires:
-            sold_today[ci] = exact_add(sold_today[ci], points)
+            sold_today[ci] += points
             if sourced:
-                sourced_today[ci] = exact_add(sourced_today[ci], points)
+                sourced_today[ci] += points
+    for decrease in pending:
+        claw_back(decrease)
     return _Priced(
         events, client_index, sold, managed, sold_today, sourced_today, mrr_today, has_managed, managed_clients, skipped
     )

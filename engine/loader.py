@@ -43,7 +43,7 @@ from engine.cells import (
     parse_text,
     parse_yes_no,
 )
-from engine.datafile import Report, Table, csv_problem, read_table
+from engine.datafile import NotText, Report, Table, csv_problem, read_table
 from engine.limits import reason
 from engine.models import (
     Client,
@@ -243,6 +243,9 @@ class _Loader:
             return None
         except OSError as exc:
             (self.report.stop if required else self.report.error)(name, 0, "", f"cannot be read: {reason(exc)}")
+            return None
+        except NotText as exc:
+            (self.report.stop if required else self.report.error)(name, exc.line, "", str(exc))
             return None
         if table is None:
             (self.report.stop if required else self.report.warning)(

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Protocol
 
-from engine.ledger import EXACT, ZERO, Ledger, SoldItem, add_months, exact_sum, month_end, month_start
-from engine.models import CommissionStatement, CommissionStatus, Dataset, Deal, DealStage
-from engine.points import HUNDRED, InputError, fmt2, round_points
+from engine.ledger import Ledger, SoldItem, add_months, exact_sum, month_end, month_start
+from engine.models import Client, CommissionStatement, Dataset, Deal, DealStage, MrrEvent
+from engine.points import HUNDRED, ZERO, InputError, Number, exact, fmt2
 from engine.rules import CommissionRule, RuleBook, RuleSet, shipped_rulebook
+from engine.terms import DealType
 
 EXPLAIN_ROWS = 20
 RENEWAL_DAYS = 120
@@ -38,17 +40,19 @@ class Headline:
     """One dashboard number: its value, the rule that produced it, and the rows it sums."""
 
     name: str
-    value: Decimal
+    value: Fraction
     unit: str  # "points", "US$", "%" or "deals"
     formula: tuple[str, ...]
     count: int  # rows behind the figure
     rows: Callable[[], Sequence[Row]] = field(repr=False, compare=False)
+    # The key of the rows' column that adds up to the value exactly ("" when the rows are not summed).
+    adds_up: str = ""
 
     @property
     def shown(self) -> str:
         if self.unit == "deals":
             return f"{int(self.value):,}"
-        text = f"{round_points(self.value):,}"
+        text = fmt2(self.value, grouped=True)
         return f"US${text}" if self.unit == "US$" else f"{text}%" if self.unit == "%" else text
 
     def explain(self, limit: int = EXPLAIN_ROWS) -> list[str]:
@@ -136,37 +140,54 @@ def date_range(
 
 @dataclass(frozen=True, slots=True)
 class SourcedRow:
-    item: SoldItem
-    usd: Decimal  # the MRR change in US$ at the program rate of the event's rule set
-    counted: Decimal  # what this row adds to the figure
+    """One partner-sourced sold MRR change (the event as written, whatever sales a decrease reverses)."""
+
+    event: MrrEvent
+    client: Client
+    rule_set: str  # in force on the event's date
+    currency_per_100_usd: Decimal
+    usd: Fraction  # the MRR change in US$ at the program rate of the event's rule set
+    counted: Fraction  # what this row adds to the figure
     months: int = 1  # counted = usd x months (12: annual value)
 
     def describe(self) -> str:
         # The amount is multiplied before it is converted, so every number shown follows from the one before it
         # (US$76.15 x 12 would read 913.80 beside a counted 913.85 computed unrounded).
-        p = self.item.pricing
-        change = f"{self.item.mrr_change:,} {p.currency}"
+        e = self.event
+        change = f"{e.mrr_change:,} {self.client.currency}"
         if self.months != 1:
-            change += f" x {self.months} = {self.item.mrr_change * self.months:,} {p.currency}"
+            change += f" x {self.months} = {e.mrr_change * self.months:,} {self.client.currency}"
         return (
-            f"mrr_events.csv:{self.item.line}: {self.item.date} {self.item.client.name} ({self.item.client_id}): "
-            f"{change} = US${round_points(self.counted):,} "
-            f"(rule set {p.rule_set}: {p.currency_per_100_usd:,} {p.currency} per US$100)"
+            f"mrr_events.csv:{e.line}: {e.date} {self.client.name} ({self.client.id}): "
+            f"{change} = US${fmt2(self.counted, grouped=True)} "
+            f"(rule set {self.rule_set}: {self.currency_per_100_usd:,} {self.client.currency} per US$100)"
         )
 
     def as_json(self) -> dict[str, object]:
-        return {**self.item.as_json(), "usd": fmt2(self.usd), "counted": fmt2(self.counted)}
+        e = self.event
+        return {
+            "client_id": self.client.id,
+            "client": self.client.name,
+            "date": e.date.isoformat(),
+            "product_line": e.product_line,
+            "mrr_change": fmt2(e.mrr_change),
+            "currency": self.client.currency,
+            "rule_set": self.rule_set,
+            "line": e.line,
+            "usd": fmt2(self.usd),
+            "counted": fmt2(self.counted),
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class RetentionMonth:
     month: date  # first day of the month
-    start_mrr: Decimal  # US$, managed MRR of the clients managed at the start of the month
-    churned_mrr: Decimal  # US$, start MRR of the clients whose managed MRR fell to 0 during the month
+    start_mrr: Fraction  # US$, managed MRR of the clients managed at the start of the month
+    churned_mrr: Fraction  # US$, start MRR of the clients whose managed MRR fell to 0 during the month
     churned: tuple[str, ...]  # their client ids
 
     @property
-    def retention(self) -> Decimal | None:
+    def retention(self) -> Fraction | None:
         return 1 - self.churned_mrr / self.start_mrr if self.start_mrr else None
 
     def describe(self) -> str:
@@ -174,8 +195,8 @@ class RetentionMonth:
             return f"{self.month:%Y-%m}: no managed MRR at the start of the month (skipped)"
         churned = f" ({', '.join(self.churned[:5])}{', ...' if len(self.churned) > 5 else ''})" if self.churned else ""
         return (
-            f"{self.month:%Y-%m}: start US${round_points(self.start_mrr):,}, churned "
-            f"US${round_points(self.churned_mrr):,}{churned}, retention {fmt2(self.retention * HUNDRED)}%"
+            f"{self.month:%Y-%m}: start US${fmt2(self.start_mrr, grouped=True)}, churned "
+            f"US${fmt2(self.churned_mrr, grouped=True)}{churned}, retention {fmt2(self.retention * HUNDRED)}%"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -195,7 +216,7 @@ class ProgramProgress:
     sourced_mrr: Headline
     retention: Headline  # annualised C$R in percent; 0 when average_monthly_retention is None (no data)
     retention_months: tuple[RetentionMonth, ...]
-    average_monthly_retention: Decimal | None
+    average_monthly_retention: Fraction | None
 
 
 def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
@@ -204,17 +225,43 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
     window = DateRange(add_months(today, -12), today, "Last 12 months")
     sold = ledger.sold
     events = ledger.dataset.events
-    sourced = [i for i in ledger.sold_range(window.after, window.until) if sold.sourced[i]]
-    usd: dict[int, Decimal] = {}
+    clients = ledger.clients
+    # One row per sold event (a decrease can be several claw-back items), with the event's own deal type.
+    sourced: list[int] = []
+    seen: set[int] = set()
+    for i in ledger.sold_range(window.after, window.until):
+        ei = sold.event[i]
+        if ei in seen:
+            continue
+        seen.add(ei)
+        event = events[ei]
+        if (event.deal_type or clients[sold.client[i]].deal_type) is DealType.SOURCED:
+            sourced.append(i)
+    usd: dict[int, Fraction] = {}
+    rates: dict[int, RuleSet] = {}
     for i in sourced:
-        per_100 = ledger.pricing(sold.pricing[i]).currency_per_100_usd
-        usd[i] = events[sold.event[i]].mrr_change * HUNDRED / per_100
+        rules = rates[i] = ledger.rules_for(sold.date[i])
+        per_100 = rules.currency_rate(clients[sold.client[i]].currency)
+        usd[i] = exact(events[sold.event[i]].mrr_change) * HUNDRED / exact(per_100)
     positive = [i for i in sourced if usd[i] > 0]
     dollars = exact_sum(usd[i] for i in positive) * 12
     net = exact_sum(usd.values())
 
+    def sourced_row(i: int, factor: int) -> SourcedRow:
+        client = clients[sold.client[i]]
+        rules = rates[i]
+        return SourcedRow(
+            events[sold.event[i]],
+            client,
+            rules.id,
+            rules.currency_rate(client.currency),
+            usd[i],
+            usd[i] * factor,
+            factor,
+        )
+
     def sourced_rows(indices: list[int], factor: int) -> Callable[[], list[SourcedRow]]:
-        return lambda: [SourcedRow(ledger.sold_item(i), usd[i], usd[i] * factor, factor) for i in indices]
+        return lambda: [sourced_row(i, factor) for i in indices]
 
     months, average = _retention(ledger, rules_today)
     annual = average**12 * HUNDRED if average is not None else ZERO
@@ -231,6 +278,7 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
             ),
             count=len(positive),
             rows=sourced_rows(positive, 12),
+            adds_up="counted",
         ),
         sourced_mrr=Headline(
             name="Rolling 12-month sourced MRR",
@@ -242,6 +290,7 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
             ),
             count=len(sourced),
             rows=sourced_rows(sourced, 1),
+            adds_up="counted",
         ),
         retention=Headline(
             name="12-month average C$R",
@@ -262,22 +311,22 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
     )
 
 
-def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ...], Decimal | None]:
+def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ...], Fraction | None]:
     """Monthly customer dollar retention over the 12 calendar months ending with today's month."""
     today = ledger.today
     clients = ledger.clients
-    per_100: dict[int, Decimal] = {}  # client index -> its currency's amount per US$100 today
-    mrr: dict[int, Decimal] = {}  # client index -> managed MRR, client currency
-    usd: dict[int, Decimal] = {}  # the same in US$ at today's program rates
+    per_100: dict[int, Fraction] = {}  # client index -> its currency's amount per US$100 today
+    mrr: dict[int, Fraction] = {}  # client index -> managed MRR, client currency
+    usd: dict[int, Fraction] = {}  # the same in US$ at today's program rates
     positive_total = ZERO  # US$ managed MRR of the clients managed right now
 
     def apply(ci: int, change: Decimal) -> None:
         nonlocal positive_total
         rate = per_100.get(ci)
         if rate is None:
-            rate = per_100[ci] = rules.currency_rate(clients[ci].currency)
+            rate = per_100[ci] = exact(rules.currency_rate(clients[ci].currency))
         old = usd.get(ci, ZERO)
-        mrr[ci] = mrr.get(ci, ZERO) + change
+        mrr[ci] = mrr.get(ci, ZERO) + exact(change)
         new = usd[ci] = mrr[ci] * HUNDRED / rate
         positive_total += (new if new > 0 else ZERO) - (old if old > 0 else ZERO)
 
@@ -292,8 +341,8 @@ def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ..
             apply(clients_of[position], changes[position])
             position += 1
         start_total = positive_total
-        at_start: dict[int, Decimal] = {}
-        churned: dict[int, Decimal] = {}
+        at_start: dict[int, Fraction] = {}
+        churned: dict[int, Fraction] = {}
         end = min(month_end(first), today)
         while position < count and dates[position] <= end:
             ci = clients_of[position]
@@ -333,13 +382,16 @@ class SoldChange:
     item: SoldItem
     kind: ChangeKind
     day: date  # the sale's date, or its expiry date
-    points: Decimal  # what it adds to the figure it is listed under (new or lost)
+    points: Fraction  # what it adds to the figure it is listed under (new or lost): never negative
 
     def describe(self) -> str:
         what = f"on {self.day} (sold {self.item.date})" if self.kind is ChangeKind.EXPIRED else f"on {self.day}"
+        left = ""
+        if self.kind is ChangeKind.EXPIRED and self.points != self.item.points:
+            left = f" (what claw-backs left of its {fmt2(self.item.points)})"
         return (
-            f"{self.item.client.name} ({self.item.client_id}) {self.kind.value} {what}: {round_points(self.points)} "
-            f"points [{self.item.describe()}]"
+            f"{self.item.client.name} ({self.item.client_id}) {self.kind.value} {what}: {fmt2(self.points)} "
+            f"points{left} [{self.item.describe()}]"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -359,20 +411,25 @@ class SoldChange:
 class ManagedChange:
     client_id: str
     client: str
-    points_before: Decimal  # on the day before the range
-    points_after: Decimal  # on the range's last day
+    points_before: Fraction  # on the day before the range
+    points_after: Fraction  # on the range's last day
     mrr_before: Decimal
     mrr_after: Decimal
     currency: str
 
     @property
-    def change(self) -> Decimal:
-        return EXACT.subtract(self.points_after, self.points_before)
+    def change(self) -> Fraction:
+        return self.points_after - self.points_before
+
+    @property
+    def size(self) -> Fraction:
+        """What the row adds to its figure: the gain (new managed points) or the loss (lost ones)."""
+        return abs(self.change)
 
     def describe(self) -> str:
         return (
-            f"{self.client} ({self.client_id}): managed points {round_points(self.points_before)} -> "
-            f"{round_points(self.points_after)} ({'+' if self.change > 0 else ''}{round_points(self.change)}); "
+            f"{self.client} ({self.client_id}): managed points {fmt2(self.points_before)} -> "
+            f"{fmt2(self.points_after)} ({fmt2(self.change, signed=True)}); "
             f"managed MRR {self.mrr_before:,} -> {self.mrr_after:,} {self.currency}"
         )
 
@@ -383,6 +440,7 @@ class ManagedChange:
             "points_before": fmt2(self.points_before),
             "points_after": fmt2(self.points_after),
             "change": fmt2(self.change),
+            "points": fmt2(self.size),
             "mrr_before": fmt2(self.mrr_before),
             "mrr_after": fmt2(self.mrr_after),
             "currency": self.currency,
@@ -406,14 +464,24 @@ _SALE_KIND = {"new sale": ChangeKind.NEW_SALE, "upsell": ChangeKind.UPSELL, "dow
 
 
 def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
-    """New and lost sold and managed points in (after, until] (FIGURES.md "Tier point changes")."""
+    """New and lost sold and managed points in (after, until] (FIGURES.md "Tier point changes").
+
+    Lost sold points: the claw-backs dated in the range (SPEC D3: each reverses part of a still-counting sale)
+    and, for each sale that expires in the range, what was left of its points (its claw-backs end with it).
+    Every row is a loss of zero or more; new - lost is exactly the change in sold points over the range."""
     points = ledger.sold.points
+    reverses = ledger.sold.reverses
     dated = ledger.sold_range(period.after, period.until)
     new = [i for i in dated if points[i] > 0]
     clawed = [i for i in dated if points[i] < 0]
-    expired = ledger.expiring(period.after, period.until)
+    left_at_expiry: dict[int, Fraction] = {}  # sale -> its points less its claw-backs, when it expires
+    for i in ledger.expiring(period.after, period.until):
+        if points[i]:
+            sale = reverses[i] if reverses[i] >= 0 else i
+            left_at_expiry[sale] = left_at_expiry.get(sale, ZERO) + points[i]
+    expired = [i for i in sorted(left_at_expiry) if left_at_expiry[i] > 0]
     new_points = exact_sum(points[i] for i in new)
-    lost_points = exact_sum([*(-points[i] for i in clawed), *(points[i] for i in expired)])
+    lost_points = exact_sum([*(-points[i] for i in clawed), *(left_at_expiry[i] for i in expired)])
 
     def new_rows() -> list[SoldChange]:
         items = (ledger.sold_item(i) for i in new)
@@ -424,7 +492,8 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
             SoldChange(item, ChangeKind.DOWNGRADE, item.date, -item.points) for item in map(ledger.sold_item, clawed)
         ]
         changes += [
-            SoldChange(item, ChangeKind.EXPIRED, item.expires, item.points) for item in map(ledger.sold_item, expired)
+            SoldChange(ledger.sold_item(i), ChangeKind.EXPIRED, ledger.sold.expires[i], left_at_expiry[i])
+            for i in expired
         ]
         return sorted(changes, key=lambda change: change.day)
 
@@ -449,7 +518,7 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
                         currency=client.currency,
                     )
                 )
-            return sorted(result, key=lambda change: -abs(change.change))
+            return sorted(result, key=lambda change: -change.size)
 
         return build
 
@@ -469,17 +538,20 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
             formula=(f"{where}: sold items with positive points dated in the range (new sales and upsells)",),
             count=len(new),
             rows=new_rows,
+            adds_up="points",
         ),
         lost_sold=Headline(
             name="Lost sold points",
             value=lost_points,
             unit="points",
             formula=(
-                f"{where}: claw-backs (sold items with negative points dated in the range) plus the points of "
-                "sold items whose 12 months ended in the range",
+                f"{where}: claw-backs dated in the range (each decrease reverses sold MRR of its product line's "
+                "sales still counting, most recent first, at each sale's own points) plus, for each sale whose "
+                "12 months ended in the range, the points its claw-backs had left it",
             ),
             count=len(clawed) + len(expired),
             rows=lost_rows,
+            adds_up="points",
         ),
         new_managed=Headline(
             name="New managed points",
@@ -488,6 +560,7 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
             formula=(f"{where}: {managed_rule}; clients whose managed points went up",),
             count=len(gained),
             rows=managed_rows(gained),
+            adds_up="points",
         ),
         lost_managed=Headline(
             name="Lost managed points",
@@ -496,6 +569,7 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
             formula=(f"{where}: {managed_rule}; clients whose managed points went down",),
             count=len(dropped),
             rows=managed_rows(dropped),
+            adds_up="points",
         ),
     )
 
@@ -548,7 +622,7 @@ class SharedSelling:
 def amounts_by_currency(pairs: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for currency, amount in pairs:
-        totals[currency] = totals.get(currency, ZERO) + amount
+        totals[currency] = totals.get(currency, Decimal(0)) + amount  # amounts as written: sums are exact
     return dict(sorted(totals.items()))
 
 
@@ -559,12 +633,20 @@ def _deal_headline(dataset: Dataset, name: str, rule: str, deals: list[Deal]) ->
     rows = [DealRow(d, names.get(d.client_id, "(unknown client)")) for d in deals]
     return Headline(
         name=name,
-        value=Decimal(len(deals)),
+        value=Fraction(len(deals)),
         unit="deals",
         formula=(rule, f"Monthly amounts: {amounts}"),
         count=len(deals),
         rows=lambda: rows,
     )
+
+
+def in_flight(deal: Deal, day: date) -> bool:
+    """SPEC D4: created on or before `day` and not closed on or before it, whatever the file's stage says today
+    (a deal with no close date is in flight while its stage is open)."""
+    if deal.created > day:
+        return False
+    return deal.closed > day if deal.closed is not None else deal.stage is DealStage.OPEN
 
 
 def shared_selling(dataset: Dataset, period: DateRange) -> SharedSelling:
@@ -582,8 +664,8 @@ def shared_selling(dataset: Dataset, period: DateRange) -> SharedSelling:
         sourced_in_flight=_deal_headline(
             dataset,
             "Sourced in-flight deals",
-            f"Partner-sourced deals still open, created on or before {period.until}",
-            [d for d in deals if d.partner_sourced and d.stage is DealStage.OPEN and d.created <= period.until],
+            f"Partner-sourced deals in flight on {period.until}: created on or before it and not closed by then",
+            [d for d in deals if d.partner_sourced and in_flight(d, period.until)],
         ),
         closed_won=_deal_headline(
             dataset,
@@ -599,7 +681,7 @@ def shared_selling(dataset: Dataset, period: DateRange) -> SharedSelling:
 
 def percent(rate: Decimal) -> str:
     """A rate as a percentage: 0.20 -> "20%"."""
-    return f"{(rate * HUNDRED).normalize():f}%"
+    return f"{(rate * 100).normalize():f}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -609,12 +691,12 @@ class UsdAmount:
     currency: str
     amount: Decimal
     per_100_usd: Decimal
-    usd: Decimal  # exact
+    usd: Fraction  # exact
 
     def describe(self) -> str:
         return (
-            f"{round_points(self.amount):,} {self.currency} at {self.per_100_usd:,} {self.currency} per US$100 "
-            f"= US${round_points(self.usd):,}"
+            f"{fmt2(self.amount, grouped=True)} {self.currency} at {self.per_100_usd:,} {self.currency} per US$100 "
+            f"= US${fmt2(self.usd, grouped=True)}"
         )
 
 
@@ -632,7 +714,7 @@ class UsdTotal:
     problems: tuple[str, ...]  # for each, what is wrong and how to add a rate
 
     @property
-    def total(self) -> Decimal | None:
+    def total(self) -> Fraction | None:
         """The exact sum in US$, or None when a currency has no program rate."""
         return None if self.missing else exact_sum(part.usd for part in self.parts)
 
@@ -641,7 +723,7 @@ class UsdTotal:
         total = self.total
         if total is None:
             return f"no US$ total (no program rate for {', '.join(self.missing)})"
-        return f"US${round_points(total):,}"
+        return f"US${fmt2(total, grouped=True)}"
 
     def explain(self) -> list[str]:
         return [
@@ -651,10 +733,10 @@ class UsdTotal:
         ]
 
 
-def usd_value(amount: Decimal, currency: str, rates: RuleSet) -> Decimal | None:
+def usd_value(amount: Number, currency: str, rates: RuleSet) -> Fraction | None:
     """`amount` in US$ at the program rate of `rates`, or None when it has no rate for `currency`."""
     per_100 = rates.currency_per_100_usd.get(currency)
-    return None if per_100 is None else amount * HUNDRED / per_100
+    return None if per_100 is None else exact(amount) * HUNDRED / exact(per_100)
 
 
 def in_usd(amounts: dict[str, Decimal], rates: RuleSet) -> UsdTotal:
@@ -669,7 +751,7 @@ def in_usd(amounts: dict[str, Decimal], rates: RuleSet) -> UsdTotal:
             missing.append(currency)
             problems.append(str(error))
             continue
-        parts.append(UsdAmount(currency, amount, per_100, amount * HUNDRED / per_100))
+        parts.append(UsdAmount(currency, amount, per_100, exact(amount) * HUNDRED / exact(per_100)))
     return UsdTotal(rates.id, tuple(parts), tuple(missing), tuple(problems))
 
 
@@ -682,13 +764,13 @@ class CommissionLine:
     months: int  # months of the deal's commission window that start in the quarter
     rate: Decimal  # the rule's share of the monthly amount
     commission: Decimal
-    usd: Decimal | None = None  # the commission at the program rate; None without one
+    usd: Fraction | None = None  # the commission at the program rate; None without one
 
     def describe(self) -> str:
         d = self.deal
         return (
             f"{d.id} {self.client} ({d.client_id}), closed {d.closed}: {d.amount:,} {d.currency}/month x "
-            f"{self.months} month(s) x {percent(self.rate)} = {round_points(self.commission):,} {d.currency}"
+            f"{self.months} month(s) x {percent(self.rate)} = {fmt2(self.commission, grouped=True)} {d.currency}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -717,7 +799,7 @@ class QuarterProjection:
     usd: UsdTotal | None = None  # the amounts in US$, when the projection was given program rates
 
     def explain(self) -> list[str]:
-        amounts = ", ".join(f"{round_points(a):,} {c}" for c, a in self.amounts.items()) or "nothing"
+        amounts = ", ".join(f"{fmt2(a, grouped=True)} {c}" for c, a in self.amounts.items()) or "nothing"
         lines = [f"{self.period} ({self.start} to {self.end}), payable {self.payable_on}: {amounts}"]
         if self.usd is not None:
             lines += [f"  {line}" for line in self.usd.explain()]
@@ -727,8 +809,8 @@ class QuarterProjection:
 @dataclass(frozen=True, slots=True)
 class Commission:
     rule: CommissionRule
-    past: tuple[CommissionStatement, ...]  # paid
-    upcoming: tuple[CommissionStatement, ...]  # scheduled
+    past: tuple[CommissionStatement, ...]  # paid on or before today (SPEC D4)
+    upcoming: tuple[CommissionStatement, ...]  # paid after today, or not yet dated
     projection: tuple[QuarterProjection, ...]
     rates: RuleSet | None = None  # the program rates amounts are converted to US$ at
 
@@ -743,7 +825,7 @@ class Commission:
     def in_usd(self, amounts: dict[str, Decimal]) -> UsdTotal | None:
         return in_usd(amounts, self.rates) if self.rates is not None else None
 
-    def statement_usd(self, statement: CommissionStatement) -> Decimal | None:
+    def statement_usd(self, statement: CommissionStatement) -> Fraction | None:
         return usd_value(statement.amount, statement.currency, self.rates) if self.rates is not None else None
 
     def rule_line(self) -> str:
@@ -761,6 +843,12 @@ class Commission:
         for quarter in self.projection:
             lines += quarter.explain()
         return lines
+
+
+def paid_by(statement: CommissionStatement, day: date) -> bool:
+    """SPEC D4: a statement is past (paid) on `day` if it was paid on or before it, whatever its status says
+    today; one with no date is upcoming."""
+    return statement.paid_on is not None and statement.paid_on <= day
 
 
 def commission(
@@ -806,8 +894,8 @@ def commission(
     statements = sorted(dataset.commissions, key=lambda s: (s.period, s.currency))
     return Commission(
         rule=rule,
-        past=tuple(s for s in statements if s.status is CommissionStatus.PAID),
-        upcoming=tuple(s for s in statements if s.status is CommissionStatus.SCHEDULED),
+        past=tuple(s for s in statements if paid_by(s, today)),
+        upcoming=tuple(s for s in statements if not paid_by(s, today)),
         projection=tuple(projection),
         rates=rates,
     )
@@ -827,10 +915,10 @@ class RenewalSort(StrEnum):
     RENEWAL_MANAGER = "renewal_manager"
 
 
-def signed_usd(value: Decimal) -> str:
-    """A signed US$ amount, half-up to cents: "+US$22.62", "-US$5.00"."""
-    shown = round_points(value)
-    return f"{'-' if shown < 0 else '+'}US${abs(shown):,}"
+def signed_usd(value: Number) -> str:
+    """A signed US$ amount, half-up to cents: "+US$22.62", "-US$5.00" (zero: "US$0.00")."""
+    shown = fmt2(value, grouped=True, signed=True)
+    return shown[0] + "US$" + shown[1:] if shown[0] in "+-" else "US$" + shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -851,11 +939,11 @@ class Renewal:
     currency_per_100_usd: Decimal | None = None
 
     @property
-    def mrr_change_usd(self) -> Decimal | None:
+    def mrr_change_usd(self) -> Fraction | None:
         """The MRR change in US$ at the program rate, as points are priced (engine.points)."""
         if self.currency_per_100_usd is None:
             return None
-        return self.mrr_change * HUNDRED / self.currency_per_100_usd
+        return exact(self.mrr_change) * HUNDRED / exact(self.currency_per_100_usd)
 
     def describe(self) -> str:
         return (
@@ -865,7 +953,7 @@ class Renewal:
 
     def conversion(self) -> str:
         """How the MRR change reads in US$, and which rule set's program rate says so."""
-        change = f"{round_points(self.mrr_change):+,} {self.currency}"
+        change = f"{fmt2(self.mrr_change, grouped=True, signed=True)} {self.currency}"
         usd = self.mrr_change_usd
         if usd is None or self.currency_per_100_usd is None:
             return (
@@ -906,7 +994,7 @@ class Renewal:
         }
 
 
-def _renewal_sort_value(renewal: Renewal, sort: RenewalSort) -> Decimal | int | str | None:
+def _renewal_sort_value(renewal: Renewal, sort: RenewalSort) -> Fraction | int | str | None:
     """What a renewal sorts by; None or "" (no US$ value, a blank text) sorts last either way."""
     if sort is RenewalSort.DAYS:
         return renewal.days
@@ -981,13 +1069,13 @@ def upcoming_renewals(
 @dataclass(frozen=True, slots=True)
 class ProgressPoint:
     day: date
-    sold: Decimal
-    sourced: Decimal
-    managed: Decimal
+    sold: Fraction
+    sourced: Fraction
+    managed: Fraction
 
     @property
-    def total(self) -> Decimal:
-        return EXACT.add(self.sold, self.managed)
+    def total(self) -> Fraction:
+        return self.sold + self.managed
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -18,7 +18,7 @@ judged with the first one's projected tier as the credited tier. The figures are
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -28,7 +28,7 @@ from engine.ledger import Ledger, PointTotals, SoldItem, add_months, build_ledge
 from engine.models import Client, MrrEvent, Partner
 from engine.points import fmt2
 from engine.rules import RuleBook
-from engine.terms import DealType, Tier, Track
+from engine.terms import Tier, Track
 from engine.tiers import (
     Progression,
     Projection,
@@ -103,20 +103,28 @@ class ExpiringMonth:
     """The sold points (sold on or before today) whose 12 months end in one calendar month."""
 
     month: date  # its first day
-    items: tuple[SoldItem, ...]
+    indices: tuple[int, ...]  # the ledger's sold items
+    ledger: Ledger = field(repr=False, compare=False)
 
     @property
     def sold(self) -> Fraction:
-        return sum((exact(item.points) for item in self.items), ZERO)
+        points = self.ledger.sold.points
+        return sum((exact(points[i]) for i in self.indices), ZERO)
 
     @property
     def sourced(self) -> Fraction:
-        return sum((exact(item.points) for item in self.items if item.deal_type is DealType.SOURCED), ZERO)
+        points, sourced = self.ledger.sold.points, self.ledger.sold.sourced
+        return sum((exact(points[i]) for i in self.indices if sourced[i]), ZERO)
+
+    @property
+    def items(self) -> tuple[SoldItem, ...]:
+        """The sales themselves (built when asked: a large agency has thousands)."""
+        return tuple(self.ledger.sold_item(i) for i in self.indices)
 
     def describe(self) -> str:
         return (
             f"{self.month:%Y-%m}: {shown(self.sold)} sold points expire (sourced {shown(self.sourced)}), "
-            f"{len(self.items)} sale(s)"
+            f"{len(self.indices)} sale(s)"
         )
 
     def explain(self) -> list[str]:
@@ -490,7 +498,7 @@ class Outlook:
             return f"{credited} projected to drop to {recal.projected_tier} on {recal.date}{action}"
         return None
 
-    def with_points(self, sold: Decimal, sourced: Decimal | int, managed: Decimal) -> tuple[Tier, Tier]:
+    def with_points(self, sold: Fraction | int, sourced: Fraction | int, managed: Fraction | int) -> tuple[Tier, Tier]:
         """The projected tiers at both recalibrations if these points were added today (the calculator's deal:
         sold points count 12 months, past both recalibrations; managed points stay)."""
 
@@ -613,21 +621,24 @@ def _project_both(
 def _renewal_events(base: Ledger, until: date) -> list[tuple[Client, list[MrrEvent]]]:
     """Each client's renewal in (today, until] as the events an import would record for its MRR change."""
     today = base.today
+    latest_line: dict[str, str] = {}  # each client's latest sold product line by today
+    for event in base.dataset.events:
+        if event.track is Track.SOLD and event.date <= today:
+            latest_line[event.client_id] = event.product_line
     result: list[tuple[Client, list[MrrEvent]]] = []
-    for client in base.clients:
+    for ci, client in enumerate(base.clients):
         day = client.renewal_date
         change = client.renewal_mrr_change
         if day is None or not today < day <= until or not change:
             continue
         events: list[MrrEvent] = []
         relationship = client.relationship.value
-        lines = [item for item in base.sold_items(client.id) if item.date <= today]
         if relationship in ("sold", "both"):
-            line = lines[-1].event.product_line if lines else RENEWAL_LINE
+            line = latest_line.get(client.id, RENEWAL_LINE)
             events.append(
                 MrrEvent(date=day, client_id=client.id, track=Track.SOLD, product_line=line, mrr_change=change)
             )
-        managed = base.managed_mrr(client.id, today)
+        managed = base.client_managed_mrr[ci]
         if relationship in ("managed", "both") and managed > 0:
             events.append(
                 MrrEvent(
@@ -642,46 +653,61 @@ def _renewal_events(base: Ledger, until: date) -> list[tuple[Client, list[MrrEve
     return result
 
 
-def _client_sold(ledger: Ledger, client_id: str, day: date, up_to: date) -> tuple[Fraction, Fraction]:
-    """The client's sold and sourced points on `day`, from sales dated on or before `up_to`."""
-    sold = sourced = ZERO
-    for item in ledger.sold_items(client_id):
-        if item.date <= up_to and item.active_on(day):
-            sold += exact(item.points)
-            if item.deal_type is DealType.SOURCED:
-                sourced += exact(item.points)
-    return sold, sourced
+def _sold_by_client(ledger: Ledger, day: date, up_to: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
+    """Sold and sourced points on `day` of each of `clients` (by index), from sales dated on or before `up_to`."""
+    sold = ledger.sold
+    found: dict[int, tuple[Fraction, Fraction]] = {}
+    for i in ledger.active_on(day):
+        ci = sold.client[i]
+        if ci in clients and sold.date[i] <= up_to:
+            points = exact(sold.points[i])
+            before = found.get(ci, (ZERO, ZERO))
+            found[ci] = (before[0] + points, before[1] + (points if sold.sourced[i] else ZERO))
+    return found
 
 
-def _renewal_effect(base: Ledger, projected: Ledger, client: Client, events: list[MrrEvent], on: date) -> RenewalEffect:
-    today = base.today
-    before_sold, before_sourced = _client_sold(base, client.id, on, today)
-    after_sold, after_sourced = _client_sold(projected, client.id, on, on)
-    managed_before = ZERO
-    mrr = base.managed_mrr(client.id, today)
-    if mrr:
-        numerator, denominator = managed_factor(base.rules_for(on), client)
-        managed_before = exact(mrr) * exact(numerator) / exact(denominator)
-    assert client.renewal_date is not None
-    return RenewalEffect(
-        client=client,
-        renewal_date=client.renewal_date,
-        mrr_change=client.renewal_mrr_change,
-        tracks=tuple(event.track for event in events),
-        effect_on=on,
-        sold=after_sold - before_sold,
-        sourced=after_sourced - before_sourced,
-        managed=exact(projected.managed_points(client.id, on)) - managed_before,
-    )
+def _renewal_effects(
+    base: Ledger, projected: Ledger, renewals: Sequence[tuple[Client, list[MrrEvent]]], on: date
+) -> tuple[RenewalEffect, ...]:
+    """Each renewal's effect on the client's points on `on`: with it (and every renewal before) minus without."""
+    index = base.client_index
+    clients = {index[client.id] for client, _ in renewals}
+    before = _sold_by_client(base, on, base.today, clients)
+    after = _sold_by_client(projected, on, on, clients)
+    managed_after = projected.managed_points_by_client(on)
+    rules = base.rules_for(on)
+    effects = []
+    for client, events in renewals:
+        ci = index[client.id]
+        managed_before = ZERO
+        mrr = base.client_managed_mrr[ci]
+        if mrr:
+            managed_before = exact(mrr) * managed_factor(rules, client)
+        sold_before, sourced_before = before.get(ci, (ZERO, ZERO))
+        sold_after, sourced_after = after.get(ci, (ZERO, ZERO))
+        assert client.renewal_date is not None
+        effects.append(
+            RenewalEffect(
+                client=client,
+                renewal_date=client.renewal_date,
+                mrr_change=client.renewal_mrr_change,
+                tracks=tuple(event.track for event in events),
+                effect_on=on,
+                sold=sold_after - sold_before,
+                sourced=sourced_after - sourced_before,
+                managed=exact(managed_after.get(ci, ZERO)) - managed_before,
+            )
+        )
+    return tuple(effects)
 
 
 def _expiring(base: Ledger, after: date, until: date) -> tuple[ExpiringMonth, ...]:
-    by_month: dict[date, list[SoldItem]] = {}
+    sold = base.sold
+    by_month: dict[date, list[int]] = {}
     for index in base.expiring(after, until):
-        item = base.sold_item(index)
-        if item.date <= base.today and item.points:
-            by_month.setdefault(item.expires.replace(day=1), []).append(item)
-    return tuple(ExpiringMonth(month, tuple(items)) for month, items in sorted(by_month.items()))
+        if sold.date[index] <= base.today and sold.points[index]:
+            by_month.setdefault(sold.expires[index].replace(day=1), []).append(index)
+    return tuple(ExpiringMonth(month, tuple(indices), base) for month, indices in sorted(by_month.items()))
 
 
 def _plan(
@@ -785,10 +811,11 @@ def outlook(base: Ledger, book: RuleBook, thresholds: Thresholds, rule_set: str 
         )
         keep_tier = partner.credited_tier
         reach_tier = tier_above(keep_tier)
-        effects = tuple(
-            _renewal_effect(base, projected, client, events, recal)
-            for client, events in renewals
-            if client.renewal_date is not None and previous < client.renewal_date <= recal
+        effects = _renewal_effects(
+            base,
+            projected,
+            [(c, e) for c, e in renewals if c.renewal_date is not None and previous < c.renewal_date <= recal],
+            recal,
         )
         recalibrations.append(
             Recalibration(

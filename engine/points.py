@@ -1,36 +1,52 @@
-"""The points calculator and converter: pure functions over Decimal, each figure with the rule behind it.
+"""The points calculator and converter: pure functions over exact rationals, each figure with the rule behind it.
 
 Points = MRR in US$ (at the rule set's fixed program rate) / 100 x points per US$100 x growth multiplier,
-computed exactly; managed points are then split evenly over the partners managing the client.
-Rounding (half-up, 2 places) happens only when a figure is shown or exported: see `round_points`.
+computed exactly (`fractions.Fraction`: no division ever rounds); managed points are then split evenly over
+the partners managing the client. Rounding (half-up, 2 places) happens only when a figure is shown or
+exported, always through `round_points` / `fmt2` (SPEC 2.6 D1).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
-from engine.countries import country_names
+from engine.countries import resolve_country
 from engine.errors import InputError as InputError  # re-exported: callers catch it from here
 from engine.rules import RuleSet
 from engine.terms import DealType, Track
 from engine.text import OTHER_DIGITS, has_other_digits
 
 CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
+HUNDRED = Fraction(100)
+ZERO = Fraction(0)
+# Anything a figure can be made of: exact rationals, and the Decimals and ints the data files hold.
+Number = Fraction | Decimal | int
 # Far above any real client's MRR; larger input is a typo, not a deal.
 MAX_AMOUNT = Decimal("1000000000000")
 MAX_PARTNERS = 1000
 
 
-def round_points(value: Decimal) -> Decimal:
-    """Half-up to two decimals: the only rounding, applied when a figure is shown or exported."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def exact(value: Number) -> Fraction:
+    """`value` as an exact rational (a Decimal or int converts without loss)."""
+    return value if isinstance(value, Fraction) else Fraction(value)
 
 
-def fmt2(value: Decimal) -> str:
-    """A figure as the two-decimal string used in JSON output."""
-    return str(round_points(value))
+def round_points(value: Number) -> Decimal:
+    """Half-up (ties away from zero) to two decimals: the only rounding, applied when a figure is shown or
+    exported. Exact, whatever the value: 237/8 = 29.625 gives 29.63. Zero is always 0.00, never -0.00."""
+    cents = exact(value) * 100
+    numerator, denominator = cents.numerator, cents.denominator
+    whole = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-2)
+
+
+def fmt2(value: Number, *, grouped: bool = False, signed: bool = False) -> str:
+    """A figure as shown: half-up to two decimals ("1234.50"); `grouped` adds thousands separators
+    ("1,234.50"), `signed` a "+" before a positive value. The one formatter of every shown figure."""
+    shown = round_points(value)
+    return f"{shown:{'+' if signed and shown else ''}{',' if grouped else ''}}"
 
 
 def parse_amount(text: str | Decimal | int, field: str = "amount") -> Decimal:
@@ -53,16 +69,30 @@ def parse_amount(text: str | Decimal | int, field: str = "amount") -> Decimal:
         raise InputError(field, f"{field}: must not be negative")
     if value > MAX_AMOUNT:
         raise InputError(field, f"{field}: {value:,} is too large (at most {MAX_AMOUNT:,})")
-    return value
+    return abs(value) if value.is_zero() else value  # "-0" is zero
+
+
+def _exact_amount(value: Number | str, field: str) -> Fraction:
+    """`parse_amount` for any number, exact rationals (a converter's round trip) included."""
+    if isinstance(value, Fraction):
+        if value < 0:
+            raise InputError(field, f"{field}: must not be negative")
+        if value > MAX_AMOUNT:
+            raise InputError(field, f"{field}: {fmt2(value, grouped=True)} is too large (at most {MAX_AMOUNT:,})")
+        return value
+    return exact(parse_amount(value, field))
 
 
 def check_country(country: str) -> str:
-    code = country.strip().upper()
-    if code not in country_names():
+    """The ISO alpha-2 code of a code, a country's name or an alias, as the app's country search takes them."""
+    try:
+        return resolve_country(country)
+    except ValueError:
         raise InputError(
-            "country", f"country: unknown country code {country!r} (use an ISO 3166-1 alpha-2 code such as US)"
-        )
-    return code
+            "country",
+            f"country: unknown country {country!r} (use an ISO 3166-1 alpha-2 code such as US, or a name such as "
+            "Brazil)",
+        ) from None
 
 
 def check_partners(other_partners: int) -> int:
@@ -78,28 +108,28 @@ class Figure:
     """One computed figure and everything that produced it."""
 
     track: Track
-    points: Decimal
-    amount: Decimal  # local-currency MRR (or value) the points stand for
+    points: Fraction
+    amount: Fraction  # local-currency MRR (or value) the points stand for
     currency: str
     currency_per_100_usd: Decimal
     rate: Decimal  # points per US$100
     multiplier: Decimal
-    share: Decimal  # this partner's share (managed points are split over the partners)
+    share: Fraction  # this partner's share (managed points are split over the partners)
     rule: str  # one line: the rule that produced the figure
 
     @property
-    def usd(self) -> Decimal:
-        return self.amount * HUNDRED / self.currency_per_100_usd
+    def usd(self) -> Fraction:
+        return self.amount * HUNDRED / exact(self.currency_per_100_usd)
 
     def explain(self) -> list[str]:
         lines = [
             self.rule,
-            f"{self.amount:,} {self.currency} = US${round_points(self.usd):,} "
+            f"{_amount(self.amount)} {self.currency} = US${fmt2(self.usd, grouped=True)} "
             f"(program rate: {self.currency} {self.currency_per_100_usd:,} counts as US$100)",
-            f"US${round_points(self.usd):,} / 100 x {self.rate} points"
+            f"US${fmt2(self.usd, grouped=True)} / 100 x {self.rate} points"
             + (f" x growth multiplier {self.multiplier}" if self.multiplier != 1 else "")
             + (f" x share {_fraction(self.share)}" if self.share != 1 else "")
-            + f" = {round_points(self.points)} points",
+            + f" = {fmt2(self.points)} points",
         ]
         return lines
 
@@ -111,18 +141,26 @@ class Figure:
         if self.share != 1:
             factors.append(f"share {_fraction(self.share)}")
         earned = " x ".join(factors) if len(factors) == 1 else f"({' x '.join(factors)})"
-        usd = round_points(self.usd)
+        usd = fmt2(self.usd, grouped=True)
         return [
             self.rule,
-            f"{round_points(self.points):,} points / {earned} = US${usd:,} a month",
-            f"US${usd:,} = {round_points(self.amount):,} {self.currency} a month "
+            f"{fmt2(self.points, grouped=True)} points / {earned} = US${usd} a month",
+            f"US${usd} = {fmt2(self.amount, grouped=True)} {self.currency} a month "
             f"(program rate: {self.currency} {self.currency_per_100_usd:,} counts as US$100)",
         ]
 
 
-def _fraction(share: Decimal) -> str:
-    whole = (1 / share).to_integral_value()
-    return f"1/{whole}" if 1 / whole == share else str(share)
+def _amount(value: Fraction) -> str:
+    """An amount as typed when it has at most two decimals (1,000 or 1,000.5), else half-up to two."""
+    if (value * 100).denominator == 1:
+        whole, cents = divmod(abs(value.numerator * 100 // value.denominator), 100)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{whole:,}" + (f".{cents:02d}".rstrip("0") if cents else "")
+    return fmt2(value, grouped=True)
+
+
+def _fraction(share: Fraction) -> str:
+    return f"1/{share.denominator}" if share.numerator == 1 else str(share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +173,15 @@ class PointsResult:
     managed: Figure | None
 
     @property
-    def sold_points(self) -> Decimal:
+    def sold_points(self) -> Fraction:
         return self.sold.points
 
     @property
-    def managed_points(self) -> Decimal:
-        return self.managed.points if self.managed is not None else Decimal(0)
+    def managed_points(self) -> Fraction:
+        return self.managed.points if self.managed is not None else ZERO
 
     @property
-    def total_points(self) -> Decimal:
+    def total_points(self) -> Fraction:
         return self.sold_points + self.managed_points
 
     def as_json(self) -> dict[str, object]:
@@ -161,22 +199,22 @@ class PointsResult:
 
 def sold_points(
     rules: RuleSet,
-    amount: Decimal,
+    amount: Number,
     currency: str,
     country: str,
     deal_type: DealType,
     *,
     legacy_upsell: bool = False,
-) -> Decimal:
-    """Exact sold points for `amount` of MRR in `currency` (the ledger's fast path; no explanation)."""
-    rate = rules.sold_rate(deal_type, legacy_upsell=legacy_upsell)
-    return amount * rate * rules.multiplier(Track.SOLD, country) / rules.currency_rate(currency)
+) -> Fraction:
+    """Exact sold points for `amount` of MRR in `currency` (no explanation)."""
+    rate = rules.sold_rate(deal_type, legacy_upsell=legacy_upsell) * rules.multiplier(Track.SOLD, country)
+    return exact(amount) * exact(rate) / exact(rules.currency_rate(currency))
 
 
-def managed_points(rules: RuleSet, amount: Decimal, currency: str, country: str, partners: int = 1) -> Decimal:
+def managed_points(rules: RuleSet, amount: Number, currency: str, country: str, partners: int = 1) -> Fraction:
     """Exact managed points for one partner of `partners` servicing a client paying `amount` a month."""
-    rate = rules.points_per_100_usd.managed
-    return amount * rate * rules.multiplier(Track.MANAGED, country) / (rules.currency_rate(currency) * partners)
+    rate = rules.points_per_100_usd.managed * rules.multiplier(Track.MANAGED, country)
+    return exact(amount) * exact(rate) / (exact(rules.currency_rate(currency)) * partners)
 
 
 def _market(rules: RuleSet, country: str) -> str:
@@ -184,7 +222,7 @@ def _market(rules: RuleSet, country: str) -> str:
 
 
 def _sold_figure(
-    rules: RuleSet, amount: Decimal, currency: str, country: str, deal_type: DealType, legacy_upsell: bool
+    rules: RuleSet, amount: Fraction, currency: str, country: str, deal_type: DealType, legacy_upsell: bool
 ) -> Figure:
     rate = rules.sold_rate(deal_type, legacy_upsell=legacy_upsell)
     multiplier = rules.multiplier(Track.SOLD, country)
@@ -202,13 +240,13 @@ def _sold_figure(
         currency_per_100_usd=rules.currency_rate(currency),
         rate=rate,
         multiplier=multiplier,
-        share=Decimal(1),
+        share=Fraction(1),
         rule=f"Rule set {rules.id}: {why}; {_market(rules, country)}"
         + (f" (x{multiplier} on sold points)" if multiplier != 1 else ""),
     )
 
 
-def _managed_figure(rules: RuleSet, amount: Decimal, currency: str, country: str, partners: int) -> Figure:
+def _managed_figure(rules: RuleSet, amount: Fraction, currency: str, country: str, partners: int) -> Figure:
     multiplier = rules.multiplier(Track.MANAGED, country)
     split = f", split evenly over {partners} partners" if partners > 1 else ""
     return Figure(
@@ -219,7 +257,7 @@ def _managed_figure(rules: RuleSet, amount: Decimal, currency: str, country: str
         currency_per_100_usd=rules.currency_rate(currency),
         rate=rules.points_per_100_usd.managed,
         multiplier=multiplier,
-        share=Decimal(1) / partners,
+        share=Fraction(1, partners),
         rule=f"Rule set {rules.id}: {rules.points_per_100_usd.managed} per US$100 managed{split}; "
         f"{_market(rules, country)}" + (f" (x{multiplier} on managed points)" if multiplier != 1 else ""),
     )
@@ -227,7 +265,7 @@ def _managed_figure(rules: RuleSet, amount: Decimal, currency: str, country: str
 
 def calculate(
     rules: RuleSet,
-    amount: Decimal,
+    amount: Number,
     currency: str,
     country: str,
     deal_type: DealType,
@@ -237,7 +275,7 @@ def calculate(
     legacy_upsell: bool = False,
 ) -> PointsResult:
     """What a deal of `amount` MRR (client currency) is worth: sold, managed (if managed) and total."""
-    amount = parse_amount(amount, "sold amount")
+    value = _exact_amount(amount, "sold amount")
     country = check_country(country)
     partners = 1 + check_partners(other_partners)
     currency = currency.strip().upper()
@@ -247,8 +285,8 @@ def calculate(
         country=country,
         growth_market=rules.is_growth_market(country),
         deal_type=deal_type,
-        sold=_sold_figure(rules, amount, currency, country, deal_type, legacy_upsell),
-        managed=_managed_figure(rules, amount, currency, country, partners) if manage else None,
+        sold=_sold_figure(rules, value, currency, country, deal_type, legacy_upsell),
+        managed=_managed_figure(rules, value, currency, country, partners) if manage else None,
     )
 
 
@@ -282,8 +320,8 @@ class Conversion:
 
 def _conversion(
     rules: RuleSet,
-    sold_value: Decimal,
-    managed_value: Decimal,
+    sold_value: Fraction,
+    managed_value: Fraction,
     currency: str,
     country: str,
     deal_type: DealType,
@@ -303,8 +341,8 @@ def _conversion(
 
 def points_to_currency(
     rules: RuleSet,
-    sold: Decimal,
-    managed: Decimal,
+    sold: Number,
+    managed: Number,
     currency: str,
     country: str,
     deal_type: DealType,
@@ -313,23 +351,23 @@ def points_to_currency(
     legacy_upsell: bool = False,
 ) -> Conversion:
     """The monthly MRR, in `currency`, that would earn `sold` sold and `managed` managed points."""
-    sold = parse_amount(sold, "sold points")
-    managed = parse_amount(managed, "managed points")
+    wanted_sold = _exact_amount(sold, "sold points")
+    wanted_managed = _exact_amount(managed, "managed points")
     country = check_country(country)
     partners = 1 + check_partners(other_partners)
     currency = currency.strip().upper()
-    local_per_100 = rules.currency_rate(currency)
+    local_per_100 = exact(rules.currency_rate(currency))
     sold_rate = rules.sold_rate(deal_type, legacy_upsell=legacy_upsell) * rules.multiplier(Track.SOLD, country)
     managed_rate = rules.points_per_100_usd.managed * rules.multiplier(Track.MANAGED, country)
-    sold_value = sold * local_per_100 / sold_rate
-    managed_value = managed * local_per_100 * partners / managed_rate
+    sold_value = wanted_sold * local_per_100 / exact(sold_rate)
+    managed_value = wanted_managed * local_per_100 * partners / exact(managed_rate)
     return _conversion(rules, sold_value, managed_value, currency, country, deal_type, partners, legacy_upsell)
 
 
 def currency_to_points(
     rules: RuleSet,
-    sold_value: Decimal,
-    managed_value: Decimal,
+    sold_value: Number,
+    managed_value: Number,
     currency: str,
     country: str,
     deal_type: DealType,
@@ -338,9 +376,9 @@ def currency_to_points(
     legacy_upsell: bool = False,
 ) -> Conversion:
     """The sold and managed points that `sold_value` and `managed_value` of monthly MRR would earn."""
-    sold_value = parse_amount(sold_value, "sold value")
-    managed_value = parse_amount(managed_value, "managed value")
+    sold = _exact_amount(sold_value, "sold value")
+    managed = _exact_amount(managed_value, "managed value")
     country = check_country(country)
     partners = 1 + check_partners(other_partners)
     currency = currency.strip().upper()
-    return _conversion(rules, sold_value, managed_value, currency, country, deal_type, partners, legacy_upsell)
+    return _conversion(rules, sold, managed, currency, country, deal_type, partners, legacy_upsell)

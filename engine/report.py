@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -88,7 +89,8 @@ class Agency:
 
     @cached_property
     def thresholds(self) -> Thresholds:
-        return effective_thresholds(self.dataset.partner, self.rules)
+        pinned = self.rule_set is not None or bool(self.dataset.partner.rules)
+        return effective_thresholds(self.dataset.partner, self.rules, pinned=pinned)
 
     @cached_property
     def overview(self) -> TierOverview:
@@ -194,7 +196,7 @@ def _progression(step: Progression | None) -> dict[str, Any] | None:
     }
 
 
-def _statement(statement: CommissionStatement, usd: Decimal | None) -> dict[str, Any]:
+def _statement(statement: CommissionStatement, usd: Fraction | None) -> dict[str, Any]:
     return {
         "period": statement.period,
         "amount": fmt2(statement.amount),

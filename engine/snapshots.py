@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from engine.atomic import replacing
@@ -66,7 +67,7 @@ class DerivedEvent:
     mrr_change: Decimal
     first_sold: date | None
     source: str
-    points: Decimal  # what it adds (or takes away) on its day, under the rules in force then
+    points: Fraction  # what it adds (or takes away) on its day, under the rules in force then
 
     def row(self, day: date) -> dict[str, str]:
         deal_type = self.client.deal_type.value if self.track is Track.SOLD else ""
@@ -118,8 +119,8 @@ class ImportPlan:
             "events_added": len(self.events),
         }
 
-    def points_added(self) -> dict[Track, Decimal]:
-        totals = {Track.SOLD: ZERO, Track.MANAGED: ZERO}
+    def points_added(self) -> dict[Track, Fraction]:
+        totals = {Track.SOLD: Fraction(0), Track.MANAGED: Fraction(0)}
         for event in self.events:
             totals[event.track] += event.points
         return totals
@@ -207,9 +208,9 @@ class _Pricer:
         legacy = self.rules.legacy_upsell
         self.legacy_before = legacy.first_sold_before if legacy is not None else None
 
-    def price(self, client: Client, track: Track, change: Decimal, first_sold: date | None) -> Decimal:
+    def price(self, client: Client, track: Track, change: Decimal, first_sold: date | None) -> Fraction:
         if client.currency not in self.rules.currency_per_100_usd:
-            return ZERO
+            return Fraction(0)
         if track is Track.MANAGED:
             return managed_points(self.rules, change, client.currency, client.country, client.managed_share_divisor)
         legacy = self.legacy_before is not None and first_sold is not None and first_sold < self.legacy_before

@@ -3,17 +3,18 @@ projected tier at the next recalibration (the definitions are in FIGURES.md).
 
 Thresholds come from the rule set for today (partner.toml's `rules`, else the one in force today) with the
 partner's own [thresholds] applied on top; they stay labelled illustrative unless the partner set them all.
+A recalibration look is judged with the rule set in force on the look's day, unless one is pinned (SPEC D2).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from fractions import Fraction
 
-from engine.ledger import ZERO, Ledger, PointTotals, add_months, month_end
+from engine.ledger import Ledger, PointTotals, add_months, month_end
 from engine.models import Partner
-from engine.points import round_points
+from engine.points import ZERO, exact, fmt2
 from engine.rules import RuleBook, RuleSet
 from engine.terms import Tier
 
@@ -32,9 +33,9 @@ def today_rules(partner: Partner, book: RuleBook, today: date, rule_set: str | N
 @dataclass(frozen=True, slots=True)
 class Threshold:
     tier: Tier
-    total: Decimal
-    track_minimum: Decimal
-    managed_minimum: Decimal
+    total: Fraction
+    track_minimum: Fraction
+    managed_minimum: Fraction
     invitation_only: bool
     from_partner: bool  # every value set in partner.toml
 
@@ -45,6 +46,8 @@ class Thresholds:
     track_minimum: str  # "sold" or "sourced": which sold points count toward the track minimum
     illustrative: bool
     levels: tuple[Threshold, ...]
+    # Chosen by partner.toml's `rules` or --rules: every day, recalibration looks included, uses these.
+    pinned: bool = False
 
     @property
     def track_label(self) -> str:
@@ -65,16 +68,22 @@ class Thresholds:
         for level in self.levels:
             source = "partner.toml" if level.from_partner else f"rule set {self.rule_set}"
             lines.append(
-                f"{level.tier}: total {level.total}, {self.track_label.lower()} minimum {level.track_minimum}, "
-                f"managed minimum {level.managed_minimum}"
+                f"{level.tier}: total {_number(level.total)}, {self.track_label.lower()} minimum "
+                f"{_number(level.track_minimum)}, managed minimum {_number(level.managed_minimum)}"
                 + (" (by invitation)" if level.invitation_only else "")
                 + f" [{source}]"
             )
         return lines
 
 
-def effective_thresholds(partner: Partner, rules: RuleSet) -> Thresholds:
-    """The rule set's tier thresholds with the partner's own overrides applied."""
+def _number(value: Fraction) -> str:
+    """A threshold as set: whole numbers without decimals (160), others half-up to two (37.50)."""
+    return f"{value.numerator:,}" if value.denominator == 1 else fmt2(value, grouped=True)
+
+
+def effective_thresholds(partner: Partner, rules: RuleSet, *, pinned: bool = False) -> Thresholds:
+    """The rule set's tier thresholds with the partner's own overrides applied. `pinned`: the rule set was
+    chosen (partner.toml or --rules) rather than found by date."""
     levels = []
     for requirement in rules.tiers.levels:
         override = partner.thresholds.get(requirement.tier)
@@ -90,9 +99,9 @@ def effective_thresholds(partner: Partner, rules: RuleSet) -> Thresholds:
         levels.append(
             Threshold(
                 tier=requirement.tier,
-                total=total,
-                track_minimum=track,
-                managed_minimum=managed,
+                total=exact(total),
+                track_minimum=exact(track),
+                managed_minimum=exact(managed),
                 invitation_only=requirement.invitation_only,
                 from_partner=complete,
             )
@@ -103,6 +112,7 @@ def effective_thresholds(partner: Partner, rules: RuleSet) -> Thresholds:
         track_minimum=rules.tiers.track_minimum,
         illustrative=rules.tiers.illustrative and not every_level_overridden,
         levels=tuple(levels),
+        pinned=pinned,
     )
 
 
@@ -120,9 +130,10 @@ class TierStanding:
     performance_tier: Tier
     elite_eligible: bool
     projected: bool  # a day after today, assuming no new events
+    rule_set: str = ""  # whose thresholds judged the day
 
     @property
-    def track(self) -> Decimal:
+    def track(self) -> Fraction:
         """The points compared with the track minimum."""
         return self.totals.sourced if self.track_minimum == "sourced" else self.totals.sold
 
@@ -143,7 +154,9 @@ def judge(
     day: date, totals: PointTotals, thresholds: Thresholds, certified: bool, projected: bool = False
 ) -> TierStanding:
     """The standing these totals earn on `day`: the highest tier met (certification first), Elite eligibility."""
-    probe = TierStanding(day, totals, thresholds.track_minimum, certified, Tier.PARTNER, False, projected)
+    probe = TierStanding(
+        day, totals, thresholds.track_minimum, certified, Tier.PARTNER, False, projected, thresholds.rule_set
+    )
     performance = Tier.PARTNER
     if certified:
         for tier in PERFORMANCE_TIERS:
@@ -159,6 +172,7 @@ def judge(
         performance_tier=performance,
         elite_eligible=certified and elite is not None and probe.meets(elite),
         projected=projected,
+        rule_set=thresholds.rule_set,
     )
 
 
@@ -175,12 +189,17 @@ def standing_on(ledger: Ledger, thresholds: Thresholds, day: date) -> TierStandi
 @dataclass(frozen=True, slots=True)
 class Requirement:
     name: str  # "Total points", "Sourced minimum", "Managed minimum"
-    required: Decimal
-    have: Decimal
+    required: Fraction
+    have: Fraction
 
     @property
-    def missing(self) -> Decimal:
+    def missing(self) -> Fraction:
         return max(self.required - self.have, ZERO)
+
+    @property
+    def kind(self) -> str:
+        """The kind of points that count toward it: "sourced", "sold", "managed" (or "" for the total)."""
+        return "" if self.name == "Total points" else self.name.split()[0].lower()
 
     @property
     def met(self) -> bool:
@@ -208,7 +227,7 @@ class Progression:
         return self.certified and all(r.met for r in self.requirements)
 
     @property
-    def points_needed(self) -> Decimal:
+    def points_needed(self) -> Fraction:
         """The fewest new points that meet every requirement.
 
         Track and managed points both count towards the total, so the minimums' shortfalls add up, and the total's
@@ -216,29 +235,43 @@ class Progression:
         """
         return max(self.total.missing, self.track.missing + self.managed.missing)
 
+    def points_needed_shown(self) -> str:
+        """Points needed, saying what kind they must be when a minimum decides: "37.45 managed points",
+        "52.45 (15.00 sourced + 37.45 managed)", "40.00 (at least 7.45 managed)", or just "29.98"."""
+        needed = fmt2(self.points_needed, grouped=True)
+        short = [(r.kind, r.missing) for r in (self.track, self.managed) if r.missing > 0]
+        if not short:
+            return needed
+        if self.track.missing + self.managed.missing >= self.total.missing:
+            if len(short) == 1:
+                return f"{needed} {short[0][0]} points"
+            return f"{needed} (" + " + ".join(f"{fmt2(m, grouped=True)} {k}" for k, m in short) + ")"
+        return f"{needed} (at least " + ", ".join(f"{fmt2(m, grouped=True)} {k}" for k, m in short) + ")"
+
     def points_needed_explain(self) -> list[str]:
         t, track, managed = self.total.missing, self.track.missing, self.managed.missing
         minimums = track + managed
         lines = [
-            f"Points needed for {self.tier}: {round_points(self.points_needed)}, the larger of",
-            f"  total points missing {round_points(t)}",
-            f"  minimums missing {round_points(minimums)} = {self.track.name.lower()} {round_points(track)} "
-            f"+ {self.managed.name.lower()} {round_points(managed)}",
+            f"Points needed for {self.tier}: {self.points_needed_shown()}, the larger of",
+            f"  total points missing {fmt2(t)}",
+            f"  minimums missing {fmt2(minimums)} = {self.track.name.lower()} {fmt2(track)} "
+            f"+ {self.managed.name.lower()} {fmt2(managed)}",
         ]
         if minimums > t:
-            lines.append("The minimums decide: points of those kinds are needed, and they also cover the total.")
+            kinds = " and ".join(kind for kind, r in ((self.track.kind, track), ("managed", managed)) if r > 0)
+            lines.append(f"The minimums decide: they must be {kinds} points, and they also cover the total.")
         elif minimums > 0:
-            lines.append(f"Of these, {round_points(minimums)} must go to the minimums; the rest may be of any kind.")
+            lines.append(f"Of these, {fmt2(minimums)} must go to the minimums; the rest may be of any kind.")
         return lines
 
     def explain(self) -> list[str]:
         lines = [f"Get to {self.tier}" + (" (by invitation only)" if self.invitation_only else "")]
         for r in self.requirements:
-            lines.append(
-                f"{r.name}: required {round_points(r.required)}, have {round_points(r.have)}, "
-                f"missing {round_points(r.missing)}"
-            )
-        lines.append(f"Points needed: {round_points(self.points_needed)} (every requirement met)")
+            lines.append(f"{r.name}: required {fmt2(r.required)}, have {fmt2(r.have)}, missing {fmt2(r.missing)}")
+        if all(r.met for r in self.requirements):
+            lines.append("Points needed: 0.00 (every requirement met)")
+        else:
+            lines.append(f"Points needed to meet every requirement: {self.points_needed_shown()}")
         if not self.certified:
             lines.append("Solutions Partner Certification: not valid today (required for every tier)")
         if self.illustrative:
@@ -304,20 +337,32 @@ class Projection:
             t = snap.totals
             lines.append(
                 f"{snap.day}{' (projected: no new events)' if snap.projected else ''}: total "
-                f"{round_points(t.total)}, sold {round_points(t.sold)}, sourced {round_points(t.sourced)}, "
-                f"managed {round_points(t.managed)} -> {snap.performance_tier}"
-                + ("" if snap.certified else " (certification not valid)")
+                f"{fmt2(t.total)}, sold {fmt2(t.sold)}, sourced {fmt2(t.sourced)}, "
+                f"managed {fmt2(t.managed)} -> {snap.performance_tier} (rule set {snap.rule_set} thresholds, "
+                f"{snap.track_minimum} minimum)" + ("" if snap.certified else " (certification not valid)")
             )
         lines.append(f"Projected tier: {self.projected_tier}. {self.reason}")
         return lines
 
 
+def thresholds_on(ledger: Ledger, thresholds: Thresholds, day: date) -> Thresholds:
+    """The thresholds that judge `day` (SPEC D2): the rule set in force that day, with the partner's own
+    overrides; or `thresholds` on every day when their rule set is pinned."""
+    if thresholds.pinned:
+        return thresholds
+    rules = ledger.rules_for(day)
+    return thresholds if rules.id == thresholds.rule_set else effective_thresholds(ledger.dataset.partner, rules)
+
+
 def project_tier(ledger: Ledger, thresholds: Thresholds) -> Projection:
-    """The projected tier at the next recalibration (SPEC 2.4; FIGURES.md "Projected tier")."""
+    """The projected tier at the next recalibration (SPEC 2.4; FIGURES.md "Projected tier"); each look is
+    judged with the thresholds of its own day (`thresholds_on`)."""
     partner = ledger.dataset.partner
     recalibration = next_recalibration(ledger.today)
     start, _ = review_period(recalibration)
-    snapshots = tuple(standing_on(ledger, thresholds, day) for day in snapshot_days(recalibration))
+    snapshots = tuple(
+        standing_on(ledger, thresholds_on(ledger, thresholds, day), day) for day in snapshot_days(recalibration)
+    )
     highest = max((s.performance_tier for s in snapshots), key=lambda tier: tier.rank)
     credited = partner.credited_tier
     since = partner.credited_since
@@ -399,8 +444,8 @@ class Insights:
             lines += [f"  {line}" for line in self.next.explain()[1:]]
         gone = self.expiring_before_recalibration
         lines.append(
-            f"Sold points expiring by the recalibration on {self.recalibration}: {round_points(gone.sold)} "
-            f"(sourced {round_points(gone.sourced)})"
+            f"Sold points expiring by the recalibration on {self.recalibration}: {fmt2(gone.sold)} "
+            f"(sourced {fmt2(gone.sourced)})"
         )
         return lines
 
@@ -422,8 +467,8 @@ class TierOverview:
         """What today's points are made of: the "have" of every requirement."""
         t = self.standing.totals
         return (
-            f"Total {round_points(t.total)} = sold {round_points(t.sold)} (sourced {round_points(t.sourced)}, "
-            f"assisted {round_points(t.assisted)}) + managed {round_points(t.managed)}"
+            f"Total {fmt2(t.total)} = sold {fmt2(t.sold)} (sourced {fmt2(t.sourced)}, "
+            f"assisted {fmt2(t.assisted)}) + managed {fmt2(t.managed)}"
         )
 
     def explain(self) -> list[str]:

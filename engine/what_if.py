@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from engine.ledger import PointTotals
 from engine.outlook import Outlook
-from engine.points import PointsResult, fmt2
+from engine.points import ZERO, PointsResult, fmt2
 from engine.terms import DealType, Tier
 from engine.tiers import Progression, Thresholds, TierStanding, judge, progression, tier_above
 
@@ -52,7 +52,7 @@ def with_totals(standing: TierStanding, thresholds: Thresholds, totals: PointTot
 def what_if(standing: TierStanding, thresholds: Thresholds, credited_tier: Tier, deal: PointsResult) -> WhatIf:
     """`deal`'s sold points (sourced ones also toward the sourced minimum) and managed points added today."""
     totals = standing.totals
-    sourced = deal.sold_points if deal.deal_type is DealType.SOURCED else 0
+    sourced = deal.sold_points if deal.deal_type is DealType.SOURCED else ZERO
     after = with_totals(
         standing,
         thresholds,

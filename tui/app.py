@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
-from tui.commands import PaletteCommand, PaletteProvider
+from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
 from tui.screens.main import TABS, MainScreen
 from tui.user_files import UserFiles
@@ -90,6 +92,34 @@ def load_agency(options: AppOptions) -> Agency | DataFolderError:
     return agency
 
 
+async def load_agency_in_background(options: AppOptions) -> Agency | DataFolderError:
+    """`load_agency` in a daemon thread, awaited: quitting (or starting another load) cancels the wait at once,
+    and the thread, which nothing waits for, ends with the process. A thread worker would be joined when the
+    app exits: `q` during a long load would leave the process running until the load was done."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Agency | DataFolderError] = loop.create_future()
+
+    def settle(result: Agency | DataFolderError | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            assert result is not None
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result, error = load_agency(options), None
+        except BaseException as exc:  # handed to the app, which reports it as any worker's error
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the app has closed its loop: nobody is waiting any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name="load-agency", daemon=True).start()
+    return await future
+
+
 class PartnerDashApp(UserFilesCommands, App[None]):
     TITLE = "Partner Dashboard"
     CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
@@ -121,6 +151,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         self._main: MainScreen | None = None
         self.agency: Agency | None = None
         self.load_error: DataFolderError | None = None
+        self._client_index: tuple[Agency, ClientIndex] | None = None
         self._loaded = asyncio.Event()
         if theme is not None and theme in self.available_themes:
             self.theme = theme
@@ -171,7 +202,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         # What was loaded before may be collected again once it is replaced (see _freeze_heap).
         gc.unfreeze()
         return self.run_worker(
-            partial(load_agency, self.options), name="load-agency", group="load", thread=True, exclusive=True
+            partial(load_agency_in_background, self.options), name="load-agency", group="load", exclusive=True
         )
 
     async def wait_until_loaded(self) -> None:
@@ -289,17 +320,19 @@ class PartnerDashApp(UserFilesCommands, App[None]):
                 self.action_show_load_problems,
             )
         yield from self.main.dashboard.palette_commands()
-        if self.agency is not None:
-            for client in self.agency.dataset.clients:
-                yield PaletteCommand(
-                    f"Open client {client.name}",
-                    f"{client.id} · {client.country}",
-                    partial(self.open_client, client.id),
-                )
         yield from self.user_files_palette_commands()
         yield from import_commands(self)
         yield PaletteCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield PaletteCommand("Quit", "Quit Partner Dashboard (key q)", self.exit)
+
+    def palette_clients(self) -> ClientIndex | None:
+        """The palette's index of the agency's clients ("Open client …"), built on first use per agency."""
+        agency = self.agency
+        if agency is None:
+            return None
+        if self._client_index is None or self._client_index[0] is not agency:
+            self._client_index = (agency, ClientIndex(agency.dataset.clients))
+        return self._client_index[1]
 
 
 def run(args: argparse.Namespace) -> int:

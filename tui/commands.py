@@ -1,18 +1,35 @@
-"""The command palette (ctrl+p): every app action, by name, from one list the app provides.
+"""The command palette (ctrl+p): every app action, by name, from one list the app provides; and every client.
 
 Names are matched fuzzily and shown as plain text: a client name with brackets in it shows its brackets.
+Textual reads a hit's help line as markup, so every help line is escaped first (`literal`): a client id such
+as `[@click=app.quit]` is shown, never run.
+
+Clients are not in the fuzzy list: at 100,000 clients fuzzy matching every name takes seconds per key. They
+are found through `ClientIndex`, a substring search over one lowercase text of every client (id, name,
+country) that stops at `MAX_CLIENT_HITS`, so each keystroke costs a few milliseconds at any size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
+
+from engine.text import shorten
+
+if TYPE_CHECKING:
+    from engine.models import Client
+
+MAX_CLIENT_HITS = 20
+NAME_WIDTH = 80  # characters of a client's name shown in a hit (a name can be 100,000 characters long)
+HELP_WIDTH = 60
+_CLIENT_WORDS = ("open client ", "client ", "open ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,26 +42,78 @@ class PaletteCommand:
 class HasPaletteCommands(Protocol):
     def palette_commands(self, screen: Screen[object]) -> Iterable[PaletteCommand]: ...
 
+    def palette_clients(self) -> ClientIndex | None: ...
+
+    def open_client(self, client_id: str) -> None: ...
+
+
+def literal(text: str) -> str:
+    """`text` as Textual markup that shows exactly `text` (every `[` escaped, so no tag can open)."""
+    return text.replace("[", "\\[")
+
 
 def highlighted(name: str, offsets: Iterable[int], style: Style) -> Content:
     """The name as literal text (never markup), with the matched letters styled."""
     content = Content(name)
     for offset in offsets:
-        if not name[offset].isspace():
+        if offset < len(name) and not name[offset].isspace():
             content = content.stylize(style, offset, offset + 1)
     return content
 
 
+class ClientIndex:
+    """Clients found by a part of their name, id or country code, ignoring case; built once per data folder."""
+
+    def __init__(self, clients: Sequence[Client]) -> None:
+        self.clients = tuple(clients)
+        # One line per client: "name\tid\tcountry", lowercased; `starts[i]` is where client i's line begins.
+        lines = [f"{client.name}\t{client.id}\t{client.country}".lower() for client in self.clients]
+        self.text = "\n".join(lines)
+        self.starts: list[int] = []
+        position = 0
+        for line in lines:
+            self.starts.append(position)
+            position += len(line) + 1
+
+    def search(self, query: str, limit: int = MAX_CLIENT_HITS) -> list[tuple[Client, bool]]:
+        """Up to `limit` clients whose line holds every word of `query`, in clients.csv order; each with whether
+        its name starts with the query."""
+        wanted = query.lower().strip()
+        for lead in _CLIENT_WORDS:
+            if wanted.startswith(lead):
+                wanted = wanted[len(lead) :].strip()
+                break
+        words = wanted.split()
+        if not words:
+            return []
+        key = max(words, key=len)
+        others = [word for word in words if word is not key]
+        text, starts = self.text, self.starts
+        found: list[tuple[Client, bool]] = []
+        position = text.find(key)
+        while position != -1 and len(found) < limit:
+            index = bisect_right(starts, position) - 1
+            end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+            line = text[starts[index] : end]
+            if all(word in line for word in others):
+                found.append((self.clients[index], line.startswith(wanted)))
+            position = text.find(key, end)
+        return found
+
+
 class PaletteProvider(Provider):
-    """Asks the app for its commands each time the palette opens, so new entries (clients) need no code here."""
+    """Asks the app for its commands each time the palette opens, so new entries need no code here."""
+
+    def _app(self) -> HasPaletteCommands:
+        app: HasPaletteCommands = self.app  # type: ignore[assignment]
+        return app
 
     def _commands(self) -> list[PaletteCommand]:
-        app: HasPaletteCommands = self.app  # type: ignore[assignment]
-        return list(app.palette_commands(self.screen))
+        return list(self._app().palette_commands(self.screen))
 
     async def discover(self) -> Hits:
         for command in self._commands():
-            yield DiscoveryHit(Content(command.name), command.run, text=command.name, help=command.help)
+            yield DiscoveryHit(Content(command.name), command.run, text=command.name, help=literal(command.help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -53,4 +122,31 @@ class PaletteProvider(Provider):
             if score > 0:
                 _, offsets = matcher.fuzzy_search.match(query, command.name)
                 display = highlighted(command.name, offsets, matcher.match_style)
-                yield Hit(score, display, command.run, text=command.name, help=command.help)
+                yield Hit(score, display, command.run, text=command.name, help=literal(command.help))
+        index = self._app().palette_clients()
+        if index is None:
+            return
+        app = self._app()
+        words = query.lower().split()
+        for client, at_start in index.search(query):
+            name = shorten(client.name, NAME_WIDTH)
+            lowered = name.lower()
+            offsets = [
+                offset
+                for word in words
+                if (start := lowered.find(word)) != -1
+                for offset in range(start, start + len(word))
+            ]
+            display = Content("Open client ") + highlighted(name, offsets, matcher.match_style)
+            help_text = shorten(f"{client.id} · {client.country}", HELP_WIDTH)
+            yield Hit(
+                0.9 if at_start else 0.6,
+                display,
+                _opener(app, client.id),
+                text=f"Open client {name}",
+                help=literal(help_text),
+            )
+
+
+def _opener(app: HasPaletteCommands, client_id: str) -> Callable[[], None]:
+    return lambda: app.open_client(client_id)

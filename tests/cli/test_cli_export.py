@@ -64,7 +64,7 @@ def test_export_writes_the_rows_and_refuses_to_overwrite(tmp_path: Path) -> None
         "export",
         "changes",
         "--figure",
-        "lost_sold",
+        "lost_managed",
         "--today",
         "2026-11-26",
         "--range",
@@ -86,7 +86,7 @@ def test_export_writes_the_rows_and_refuses_to_overwrite(tmp_path: Path) -> None
         rows = list(csv.DictReader(handle))
     assert len(rows) == result["rows"] > 0
     # A negative figure stays a number, not a neutralised formula.
-    assert any(row["points"].startswith("-") for row in rows)
+    assert any(row["change"].startswith("-") for row in rows)
     again = run(*args)
     assert again.returncode == 2 and "already exists" in again.stderr
     assert run(*args, "--overwrite").returncode == 0

@@ -153,7 +153,7 @@ BASE = ["calc", "--amount", "1000", "--currency", "USD", "--country", "US", "--d
         ([*BASE, "--manage", "--other-partners", "-1"], "-1 must not be negative"),
         (
             ["calc", "--amount", "1000", "--currency", "USD", "--country", "ZZ", "--deal-type", "sourced"],
-            "unknown country code 'ZZ'",
+            "unknown country 'ZZ'",
         ),
         ([*BASE, "--rules", "/nonexistent/rules.toml"], "cannot read the rules file"),
         (
@@ -186,3 +186,21 @@ def test_help_on_each_command() -> None:
     for command in ([], ["calc"], ["convert"]):
         done = run(*command, "--help")
         assert done.returncode == 0 and "usage: partner-dash" in done.stdout
+
+
+def test_calc_takes_a_country_name_as_the_app_does() -> None:
+    done = run(
+        "calc", "--amount", "1000", "--currency", "USD", "--country", "Brazil", "--deal-type", "sourced", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert (payload["country"], payload["growth_market"], payload["sold_points"]) == ("BR", True, "100.00")
+
+
+def test_calc_of_minus_zero_shows_zero_not_minus_zero() -> None:
+    done = run("calc", "--amount", "-0", "--currency", "USD", "--country", "US", "--deal-type", "sourced", "--manage")
+    assert done.returncode == 0, done.stderr
+    assert "-0.00" not in done.stdout
+    assert "0.00" in done.stdout
+    as_json = run("calc", "--amount", "-0", "--currency", "USD", "--country", "US", "--deal-type", "sourced", "--json")
+    assert json.loads(as_json.stdout)["total_points"] == "0.00"

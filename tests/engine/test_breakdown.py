@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from factories import D, agencies, client, dataset, ledger, managed, sold
 from hypothesis import given, settings
@@ -61,7 +62,9 @@ def test_totals_are_exact_sums_of_thirds_and_sevenths() -> None:
         totals = table.totals(indices)
         assert totals.managed == exact_sum(rows[i].managed for i in indices)
         assert totals.sold == exact_sum(rows[i].sold for i in indices)
-    assert table.totals([0, 1]).managed == D(1) / 3 + D(1) / 7  # each figure as priced, added without rounding
+    assert table.totals([0, 1]).managed == Fraction(1, 3) + Fraction(
+        1, 7
+    )  # each figure as priced, added without rounding
     assert table.totals([2]).sold == D("0.0005")
     assert table.totals([]).combined == 0
 

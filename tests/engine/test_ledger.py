@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from factories import D, agencies, client, dataset, ledger, managed, sold
 from hypothesis import given, settings
@@ -59,7 +60,7 @@ def test_the_day_the_2025_rules_start_changes_currency_rates_and_the_managed_mul
         ],
     )
     book = ledger(data, date(2025, 7, 15))
-    assert book.sold_item(0).points == D(880) * 5 / 75  # 2024-02: EUR 75 counts as US$100
+    assert book.sold_item(0).points == Fraction(880 * 5, 75)  # 2024-02: EUR 75 counts as US$100
     assert book.sold_item(0).pricing.currency_per_100_usd == 75
     assert book.sold_item(1).points == 50  # 2025-07: EUR 88 counts as US$100
     # Managed points count under the rules of the day: x2 in a growth market only from 2025-07-15.
@@ -111,7 +112,8 @@ def test_legacy_upsells_keep_the_old_rate() -> None:
         (SaleKind.UPSELL, 30, True),
         (SaleKind.NEW_SALE, 50, False),
         (SaleKind.UPSELL, 50, False),
-        (SaleKind.DOWNGRADE, -25, False),
+        # SPEC D3: the downgrade reverses the most recent sale of its line, the legacy upsell, at its rate of 3.
+        (SaleKind.DOWNGRADE, -15, True),
         (SaleKind.UPSELL, 30, True),
     ]
     assert "legacy upsell rate" in items[1].describe()
@@ -237,8 +239,10 @@ def test_a_claw_back_says_it_deducts_points_not_that_they_are_active() -> None:
     data = dataset([client("C1")], [sold(date(2025, 8, 1), "C1", "1000"), sold(date(2025, 9, 1), "C1", "-400")])
     claw_back = ledger(data, date(2025, 10, 1)).sold_item(1)
     assert claw_back.points < 0
-    assert claw_back.describe().endswith("deducts until 2026-09-01")
-    assert ledger(data, date(2026, 10, 1)).sold_item(1).describe().endswith("deducted until 2026-09-01")
+    # SPEC D3: it reverses part of the 2025-08-01 sale and ends when that sale expires.
+    assert "reverses 400 USD of the 2025-08-01 new sale" in claw_back.describe()
+    assert claw_back.describe().endswith("deducts until 2026-08-01, when that sale expires")
+    assert "deducted until 2026-08-01" in ledger(data, date(2026, 10, 1)).sold_item(1).describe()
 
 
 # --- properties ----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -132,9 +133,9 @@ def test_growth_markets_by_customer_location(country: str, growth: bool) -> None
 
 def test_managed_points_split_evenly_over_partners() -> None:
     result = calculate(BOOK.default, D(1000), "USD", "US", SOURCED, manage=True, other_partners=2)
-    assert result.managed_points == D(10) / 3
+    assert result.managed_points == Fraction(10, 3)
     assert fmt2(result.managed_points) == "3.33"
-    assert result.managed.share == D(1) / 3
+    assert result.managed.share == Fraction(1, 3)
     assert result.sold_points == D(50)  # sold points are never split
 
 
@@ -260,3 +261,29 @@ def test_points_to_currency_explains_from_the_points_to_a_monthly_value() -> Non
         "US$1,500.00 = 1,320.00 EUR a month (program rate: EUR 88 counts as US$100)",
     ]
     assert fmt2(conversion.sold.amount) == "733.33" and fmt2(conversion.managed.amount) == "1320.00"
+
+
+def test_an_exact_half_cent_rounds_up() -> None:
+    # 521.40 EUR x 5 / 88 = 29.625 exactly: shown half-up as 29.63, never 29.62.
+    result = calculate(BOOK.by_id("2025-07"), D("521.40"), "EUR", "US", SOURCED)
+    assert result.sold_points == Fraction(237, 8)
+    assert fmt2(result.sold_points) == "29.63"
+    assert fmt2(-Fraction(237, 8)) == "-29.63"
+
+
+def test_exact_zero_and_rounded_zero_never_show_a_minus_sign() -> None:
+    assert fmt2(D("-0")) == "0.00"
+    assert fmt2(-Fraction(1, 1000)) == "0.00"
+    assert fmt2(Fraction(0), signed=True) == "0.00"
+    assert fmt2(Fraction(-1, 3), signed=True) == "-0.33"
+    assert fmt2(Fraction(1234567, 2), grouped=True, signed=True) == "+617,283.50"
+
+
+def test_thirds_stay_exact() -> None:
+    third = calculate(BOOK.default, D(1000), "USD", "US", SOURCED, manage=True, other_partners=2).managed_points
+    assert third * 3 == 10
+
+
+def test_the_calculator_takes_country_names_and_aliases() -> None:
+    assert calculate(BOOK.default, D(100), "USD", "Brazil", SOURCED).country == "BR"
+    assert calculate(BOOK.default, D(100), "USD", "usa", SOURCED).country == "US"

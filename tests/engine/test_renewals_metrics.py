@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_mrr_change_sorts_by_its_us_dollar_value_not_by_the_local_amount() -> No
     descending = upcoming_renewals(data, TODAY, "mrr_change", descending=True)
     assert ids(descending) == ["AUD520", "USD87", "ZAR350", "ZAR210", "EUR-40"]
     by_id = {r.client_id: r for r in ascending}
-    assert by_id["ZAR350"].mrr_change_usd == D(350) * 100 / D(1768)
+    assert by_id["ZAR350"].mrr_change_usd == Fraction(350 * 100, 1768)
     assert by_id["ZAR350"].rule_set == "2025-07" and by_id["ZAR350"].currency_per_100_usd == D(1768)
     assert by_id["USD87"].mrr_change_usd == D(87)
     assert by_id["ZAR350"].as_json()["mrr_change_usd"] == "19.80"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from factories import D, client, dataset, ledger, managed, partner, sold
 
@@ -255,9 +256,9 @@ def _step(total: str, sourced: str, managed: str) -> Progression:
     # Platinum 2025-07 (illustrative): 420 total, 115 sourced, 200 managed; "have" as given.
     return Progression(
         tier=Tier.PLATINUM,
-        total=Requirement("Total points", D("420"), D(total)),
-        track=Requirement("Sourced minimum", D("115"), D(sourced)),
-        managed=Requirement("Managed minimum", D("200"), D(managed)),
+        total=Requirement("Total points", Fraction(420), Fraction(total)),
+        track=Requirement("Sourced minimum", Fraction(115), Fraction(sourced)),
+        managed=Requirement("Managed minimum", Fraction(200), Fraction(managed)),
         certified=True,
         invitation_only=False,
         illustrative=True,
@@ -270,7 +271,16 @@ def test_points_needed_is_the_fewest_points_that_meet_every_requirement() -> Non
     sample = _step("390.02", "150.89", "162.55")
     assert (sample.total.missing, sample.managed.missing) == (D("29.98"), D("37.45"))
     assert sample.points_needed == D("37.45")
-    assert sample.points_needed_explain()[-1].startswith("The minimums decide")
+    assert sample.points_needed_explain()[-1] == (
+        "The minimums decide: they must be managed points, and they also cover the total."
+    )
+    assert sample.points_needed_shown() == "37.45 managed points"
+    assert "Points needed to meet every requirement: 37.45 managed points" in sample.explain()
+    assert not any("every requirement met" in line for line in sample.explain())
+    assert _step("400", "100", "190").points_needed_shown() == "25.00 (15.00 sourced + 10.00 managed)"
+    assert _step("300", "110", "190").points_needed_shown() == "120.00 (at least 5.00 sourced, 10.00 managed)"
+    assert _step("300", "115", "200").points_needed_shown() == "120.00"
+    assert "Points needed: 0.00 (every requirement met)" in _step("420", "115", "200").explain()
     # The total decides when the minimums are met or nearly so.
     assert _step("300", "110", "190").points_needed == D("120")  # minimums 5 + 10 = 15
     assert _step("420", "115", "200").points_needed == D("0")

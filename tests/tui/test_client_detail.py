@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from tab_data import SMALL, TODAY, WIDE, app_on_the_sample, hand_made_agency, on_tab, sample_agency
 from textual.widgets import Static
 
 from tui.app import AppOptions, PartnerDashApp
+from tui.screens import team as team_module
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.main import MainScreen
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Links handed to the system (none really are), from a thread that is not the app's; a display is there."""
+    links: list[str] = []
+    main = threading.current_thread()
+
+    def fake_open(url: str) -> bool:
+        assert threading.current_thread() is not main  # a slow handler never freezes the app
+        links.append(url)
+        return True
+
+    monkeypatch.setattr(team_module, "open_link", fake_open)
+    monkeypatch.setattr(team_module.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    return links
 
 
 def text_of(screen: ClientDetailScreen, id: str) -> str:
@@ -26,10 +47,8 @@ def lines_of(screen: ClientDetailScreen, id: str) -> list[str]:
     return [" ".join(line.split()) for line in text_of(screen, id).splitlines()]
 
 
-async def test_facts_points_history_and_deals_of_a_client() -> None:
+async def test_facts_points_history_and_deals_of_a_client(opened: list[str]) -> None:
     app = PartnerDashApp(AppOptions(today=TODAY))
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(110, 45)) as pilot:
         screen = ClientDetailScreen(hand_made_agency(), "C1")
         await app.push_screen(screen)
@@ -71,6 +90,7 @@ async def test_facts_points_history_and_deals_of_a_client() -> None:
         deal = "D1 Acme - Marketing Hub 2026-01-10 2026-02-20 closed won yes 1,000.00 USD"
         assert lines_of(screen, "client-deals")[2] == deal
         await pilot.press("o")
+        await app.workers.wait_for_complete()
         assert opened == ["https://app.hubspot.com/contacts/1/record/0-2/1"]
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
@@ -80,10 +100,25 @@ async def test_facts_points_history_and_deals_of_a_client() -> None:
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_a_link_that_is_not_https_is_shown_and_never_opened() -> None:
+async def test_a_crm_link_without_a_browser_is_copied_not_opened(
+    opened: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
     app = PartnerDashApp(AppOptions(today=TODAY))
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(110, 45)) as pilot:
+        await app.push_screen(ClientDetailScreen(hand_made_agency(), "C1"))
+        await pilot.pause()
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        assert opened == []
+        assert copied == ["https://app.hubspot.com/contacts/1/record/0-2/1"]
+
+
+async def test_a_link_that_is_not_https_is_shown_and_never_opened(opened: list[str]) -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = ClientDetailScreen(hand_made_agency(), "C2")
         await app.push_screen(screen)

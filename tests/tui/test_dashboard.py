@@ -240,9 +240,9 @@ async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
 async def test_palette_opens_a_client_by_its_literal_name() -> None:
     async with dashboard() as (app, pilot):
         assert app.agency is not None
-        commands = {command.name: command for command in app.palette_commands(app.screen)}
-        command = commands["Open client [bold]Acme[/bold] & Co"]
-        command.run()
+        await pilot.press("ctrl+p", *"[bold]acme")
+        await pilot.pause(0.3)
+        await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ClientDetailScreen)
         assert app.screen.detail.client.name == "[bold]Acme[/bold] & Co"

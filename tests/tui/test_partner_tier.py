@@ -117,7 +117,11 @@ async def test_the_charts_data_are_the_engines_figures() -> None:
         assert chart(tab, "chart-track").series[0].values == (standing.totals.sourced, last.totals.sourced)
         assert chart(tab, "chart-managed").series[0].values == (standing.totals.managed, last.totals.managed)
         assert chart(tab, "chart-total").series[0].values == (standing.totals.total, last.totals.total)
-        assert not tab.query_one("#tier-warning").display
+        # The certification outlasts the next recalibration (no warning of its own), not the one after: the
+        # outlook's warning takes its place.
+        assert text(tab, "tier-warning") == (
+            "⚠ Outlook: Certification expires 2027-03-31, before the 2027-07-15 recalibration"
+        )
         assert text(tab, "tier-certified") == "yes, until 2027-03-31"
 
 

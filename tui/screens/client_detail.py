@@ -7,6 +7,8 @@ only when it is https; any other link is shown as text and never handed to the s
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,13 +19,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, Static
+from textual.worker import Worker, WorkerState
 
 from engine.breakdown import ClientDetail, client_detail
-from engine.contact import https_link
+from engine.contact import can_open_links, https_link
 from engine.countries import country_names
 from engine.ledger import SoldItem
 from engine.metrics import ProgressPoint
 from engine.models import Client, Deal
+from tui.screens import team
 from tui.screens.explain import ExplainScreen
 from tui.widgets.facts import Fact, fact_grid
 from tui.widgets.key_bar import KeyBar
@@ -208,9 +212,31 @@ class ClientDetailScreen(ModalScreen[None]):
         return True
 
     def action_open_crm(self) -> None:
-        if self.crm_link is not None:
-            self.app.open_url(self.crm_link)
-            self.notify(f"Opening {self.crm_link}", title="CRM record", markup=False)
+        """Hand the https link to the system in a worker thread (a slow handler never freezes the app), where a
+        browser can be reached at all (the Team tab's check); otherwise copy it to the clipboard."""
+        link = self.crm_link
+        if link is None:
+            return
+        if not can_open_links(os.environ, sys.platform):
+            self.app.copy_to_clipboard(link)
+            self.notify(f"{link} copied to the clipboard", title="No browser can be opened here", markup=False)
+            return
+        self.notify(f"Opening {link}", title="CRM record", markup=False)
+        self.run_worker(
+            lambda: team.open_link(link),
+            thread=True,
+            group="open-crm",
+            description="Open CRM record",
+            exit_on_error=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "open-crm" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if event.state is WorkerState.ERROR or not event.worker.result:
+            link = self.crm_link or ""
+            self.app.copy_to_clipboard(link)
+            self.notify(f"{link} copied to the clipboard", title="The browser could not be opened", markup=False)
 
     def action_explain(self) -> None:
         client = self.detail.client

@@ -9,6 +9,7 @@ header cursor (money by its US$ value at the program rates), `e` explains the pr
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -19,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from engine.metrics import Commission, QuarterProjection, commission, percent, usd_value
-from engine.points import round_points
+from engine.points import fmt2
 from engine.report import Agency, ReportInputs, ReportRows, report_rows
 from engine.rules import RuleSet
 from engine.store import ReportQuery
@@ -30,12 +31,12 @@ from tui.widgets.virtual_table import VirtualTable
 # Columns holding an amount in the row's `currency`: they sort by its US$ value, so 44,040 JPY is not
 # "more" than 4,074 USD.
 MONEY_COLUMNS = frozenset({"amount", "monthly_amount", "commission"})
-SortKey = tuple[int, Decimal, str]
+SortKey = tuple[int, Fraction, str]
 
 
 def money(amounts: dict[str, Decimal]) -> str:
     """Amounts per currency, never converted: "1,200.00 USD, 300.00 EUR"."""
-    return ", ".join(f"{round_points(amount):,} {currency}" for currency, amount in amounts.items()) or "nothing"
+    return ", ".join(f"{fmt2(amount, grouped=True)} {currency}" for currency, amount in amounts.items()) or "nothing"
 
 
 def quarter_line(quarter: QuarterProjection) -> str:
@@ -60,9 +61,9 @@ def sort_key(row: dict[str, object], key: str, rates: RuleSet) -> SortKey | None
     if key in MONEY_COLUMNS and isinstance(value, Decimal):
         usd = usd_value(value, str(row.get("currency", "")), rates)
         return None if usd is None else (0, usd, "")
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return (0, Decimal(value), "")
-    return (1, Decimal(0), str(value).casefold())
+    if isinstance(value, Fraction | Decimal | int) and not isinstance(value, bool):
+        return (0, Fraction(value), "")
+    return (1, Fraction(0), str(value).casefold())
 
 
 def sorted_view(rows: ReportRows, key: str, descending: bool, rates: RuleSet) -> list[int]:

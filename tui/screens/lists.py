@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from engine.points import round_points
+from engine.points import fmt2
 from engine.report import ReportRows
 from engine.store import StaticList, delete_list, get_list, remove_from_list, rename_list, static_lists
 from tui.report_actions import start_action
@@ -241,7 +241,7 @@ class ListClientsScreen(SortableTable, _ListActions):
             row["client"],
             row.get("country") or "",
             row.get("deal_type") or "",
-            f"{round_points(mrr):,}" if mrr is not None else "",
+            fmt2(mrr, grouped=True) if mrr is not None else "",
         ]
 
     def _changed(self, result: object = None) -> None:

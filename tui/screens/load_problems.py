@@ -53,7 +53,7 @@ class LoadProblemsScreen(ModalScreen[None]):
             yield Label(Content(f"Problems in {self._source}"), classes="dialog-title")
             yield Static(Content(self._summary), id="load-problems-summary")
             with VerticalScroll(classes="dialog-body", id="load-problems-list"):
-                for line in self._lines:
-                    yield Static(line, classes="load-problem")
+                # One widget for every line: a folder with thousands of problems opens at once.
+                yield Static(Content("\n").join(self._lines), classes="load-problem")
             yield Label(Content("escape: close · p: show again"), classes="dialog-hint")
         yield KeyBar()

@@ -80,7 +80,7 @@ def track_charts(overview: TierOverview) -> tuple[ChartData, ChartData, ChartDat
     recalibration = overview.projection.snapshots[-1]
     labels = ("Today", f"{recalibration.day:%d %b}")
 
-    def chart(title: str, values: tuple[Decimal, Decimal], track: Track) -> ChartData:
+    def chart(title: str, values: tuple[Fraction, Fraction], track: Track) -> ChartData:
         return ChartData(title, "bar", labels, (Series("", values, "primary"),), _levels(overview, track))
 
     return (
@@ -312,7 +312,12 @@ class PartnerTierTab(TabBody):
         """The outlook, once worked out (in a worker: it builds a second ledger)."""
         assert self.agency is not None
         self.outlook = outlook
-        self.query_one(OutlookSection).show(outlook, outlook_chart(outlook, self.agency.overview))
+        overview = self.agency.overview
+        self.query_one(OutlookSection).show(outlook, outlook_chart(outlook, overview))
+        if overview.certification_warning is None and outlook.threat is not None:
+            # Beside the certification: what the next recalibration's warning cannot see (the one after it).
+            self.query_one("#tier-warning").display = True
+            self._set("tier-warning", WARNING_MARK + "Outlook: " + outlook.threat)
 
     def _show_insights(self, overview: TierOverview) -> None:
         insights = overview.insights

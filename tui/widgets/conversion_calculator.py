@@ -8,13 +8,12 @@ both kinds: their sum is no amount anyone pays. So points -> currency shows the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from engine.points import Conversion, currency_to_points, points_to_currency, round_points
+from engine.points import Conversion, Number, currency_to_points, fmt2, points_to_currency
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
 from tui.widgets.fields import FieldRow, calculator_input
@@ -133,5 +132,5 @@ class ConversionCalculator(DealForm):
         self.values_note.show(VALUES_NOTE if shown is not None and to_currency else "")
 
     @staticmethod
-    def _money(amount: Decimal, currency: str) -> str:
-        return f"{round_points(amount):,} {currency}/month"
+    def _money(amount: Number, currency: str) -> str:
+        return f"{fmt2(amount, grouped=True)} {currency}/month"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import ClassVar
 
 from textual import on
@@ -27,7 +26,7 @@ from engine.metrics import (
     shared_selling,
     upcoming_renewals,
 )
-from engine.points import round_points
+from engine.points import Number, fmt2
 from engine.report import FIGURES, Agency, ReportInputs, figure_title, get_to
 from engine.terms import Tier
 from engine.tiers import Progression, tier_above
@@ -37,8 +36,8 @@ from tui.widgets.range_selector import RangeSelector
 from tui.widgets.virtual_table import Column, VirtualTable
 
 
-def points(value: Decimal) -> str:
-    return f"{round_points(value):,}"
+def points(value: Number) -> str:
+    return fmt2(value, grouped=True)
 
 
 class Panel(Vertical):
@@ -69,7 +68,7 @@ class ProgressPanel(Panel):
         if following is not None:
             yield MetricFigure(
                 f"Points needed for {following.tier}",
-                points(following.points_needed),
+                following.points_needed_shown(),
                 lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
                 id="points-to-next",
             )
@@ -279,11 +278,11 @@ def renewal_cells(renewal: Renewal) -> list[str]:
     return [
         renewal.client,
         str(renewal.days),
-        f"{round_points(renewal.mrr_change):+,} {renewal.currency}",
+        f"{fmt2(renewal.mrr_change, grouped=True, signed=True)} {renewal.currency}",
         "; ".join(renewal.products),
         renewal.last_active_employee,
         renewal.renewal_manager,
-        (f"{round_points(usd):+,}" if usd is not None else "no rate").rjust(len(RENEWAL_COLUMNS[-1].label)),
+        (fmt2(usd, grouped=True, signed=True) if usd is not None else "no rate").rjust(len(RENEWAL_COLUMNS[-1].label)),
     ]
 
 

@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from engine.countries import country_names
-from engine.points import InputError, parse_amount, round_points
+from engine.points import InputError, Number, fmt2, parse_amount
 from engine.rules import RulesError, RuleSet
 from engine.terms import DealType, Track
 from tui.widgets.country import CountryField
@@ -42,8 +42,8 @@ class Shown:
     explanation: list[str]
 
 
-def points_text(points: Decimal) -> str:
-    return f"{round_points(points):,}"
+def points_text(points: Number) -> str:
+    return fmt2(points, grouped=True)
 
 
 def sum_explanation(label: str, parts: Iterable[tuple[str, str]], total: str) -> str:

@@ -7,26 +7,25 @@ an ellipsis, as in the VirtualTable (whose `Column` and `fit` this shares). Larg
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from textual.content import Content
 
-from engine.points import round_points
+from engine.points import Number, fmt2
 from tui.widgets.virtual_table import Column, fit
 
 
-def points_text(value: Decimal) -> str:
+def points_text(value: Number) -> str:
     """Points as shown everywhere: half-up to two decimals, thousands separated."""
-    return f"{round_points(value):,}"
+    return fmt2(value, grouped=True)
 
 
-def money_text(amount: Decimal, currency: str) -> str:
-    return f"{round_points(amount):,} {currency}"
+def money_text(amount: Number, currency: str) -> str:
+    return f"{fmt2(amount, grouped=True)} {currency}"
 
 
-def signed_text(value: Decimal) -> str:
-    """A change: always with its sign, so a gain and a loss read differently without colour."""
-    return f"{round_points(value):+,}"
+def signed_text(value: Number) -> str:
+    """A change: with its sign, so a gain and a loss read differently without colour (zero: 0.00)."""
+    return fmt2(value, grouped=True, signed=True)
 
 
 def text_table(columns: Sequence[Column], rows: Iterable[Sequence[str]], *, empty: str = "none") -> Content:

@@ -8,14 +8,14 @@ theme change recolours the chart); the background and axes follow the theme thro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from textual.app import RenderResult
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
-from engine.points import round_points
+from engine.points import Number, exact, fmt2
 
 # Room above the highest bar or line, so that a requirement line at the top stays visible.
 HEADROOM = 1.15
@@ -24,7 +24,7 @@ HEADROOM = 1.15
 @dataclass(frozen=True, slots=True)
 class Series:
     label: str
-    values: tuple[Decimal, ...]
+    values: tuple[Number, ...]
     colour: str  # a theme variable: "primary", "secondary", ...
 
 
@@ -33,7 +33,7 @@ class Level:
     """A horizontal line across the chart: a tier's requirement."""
 
     label: str
-    value: Decimal
+    value: Number
     colour: str
 
 
@@ -47,9 +47,9 @@ class ChartData:
     label_every: int = 1
 
     @property
-    def top(self) -> Decimal:
+    def top(self) -> Fraction:
         highest = [value for series in self.series for value in series.values] + [lv.value for lv in self.levels]
-        return max([*highest, Decimal(1)])
+        return max([*map(exact, highest), Fraction(1)])
 
 
 class TierChart(PlotextPlot):
@@ -90,7 +90,7 @@ class TierChart(PlotextPlot):
             plt.hline(float(level.value), color=colour)
             # At the right end: the legend is in the top left corner.
             plt.text(
-                f"{level.label} {round_points(level.value):,}",
+                f"{level.label} {fmt2(level.value, grouped=True)}",
                 x=count + (0.5 if data.kind == "bar" else 0),
                 y=float(level.value),
                 color=colour,
