@@ -50,7 +50,7 @@ class HubSpotClient:
     base_url: str
     token: str = field(repr=False)
     token_env: str = "HUBSPOT_ACCESS_TOKEN"
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], object] = time.sleep
     timeout: float = 30.0
     progress: Callable[[str], None] | None = None
     cancelled: Callable[[], bool] | None = None

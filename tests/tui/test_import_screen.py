@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
 
-from tests.fake_hubspot import TOKEN, FakeHubSpot, record, serving
+from tests.fake_hubspot import TOKEN, FakeHubSpot, Step, record, serving
 from tests.tui.user_files_helpers import loaded, sample_app, settled, text_of
 from tui.screens.import_list import ImportScreen
 from tui.screens.sync_hubspot import SyncScreen
@@ -112,8 +113,7 @@ async def test_sync_from_hubspot_reads_the_list_and_shows_the_folder(tmp_path: P
             await palette(pilot, "sync from hub")
             screen = app.screen
             assert isinstance(screen, SyncScreen)
-            await pilot.press("shift+tab", "shift+tab", "shift+tab")
-            await replace_text(pilot, str(folder))
+            await pilot.press(*str(folder))
             await pilot.press("tab", "tab")
             await replace_text(pilot, fake.base_url)
             await pilot.press("ctrl+s")
@@ -122,3 +122,32 @@ async def test_sync_from_hubspot_reads_the_list_and_shows_the_folder(tmp_path: P
             await pilot.press("escape")
             await settled(pilot)
             assert app.agency is not None and app.agency.dataset.source == str(folder)
+
+
+async def test_escape_cancels_a_sync_waiting_on_a_rate_limit_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    folder = tmp_path / "synced"
+    records = [record(101, "Acme Ltd", "United States", "USD", "500", "both", "sourced")]
+    fake = FakeHubSpot(records, script=[Step(), Step(status=429, headers={"Retry-After": "60"})])
+    with serving(fake):
+        app = sample_app()
+        async with app.run_test(size=(100, 40)) as pilot:
+            await loaded(pilot)
+            await palette(pilot, "sync from hub")
+            screen = app.screen
+            await pilot.press(*str(folder), "tab", "tab")
+            await replace_text(pilot, fake.base_url)
+            await pilot.press("ctrl+s")
+            for _ in range(200):  # until the worker reports the wait (a condition, not a timing)
+                if "rate limit" in text_of(screen, ".data-status"):
+                    break
+                await pilot.pause(0.05)
+            assert "HubSpot's rate limit: waiting 60 s" in text_of(screen, ".data-status")
+            await pilot.press("escape")
+            assert text_of(screen, ".data-status") == "Cancelled: nothing was written."
+            await settled(pilot)  # the wait ends at once: the worker stops without reading on
+            assert app.screen is screen
+            assert not folder.exists()
+            assert len(fake.requests) == 2

@@ -308,7 +308,7 @@ class ImportScreen(DataJobScreen):
     def _read(self, table: RawTable) -> None:
         self.table = table
         index, _ = match_columns(table.headers, self.mapping)
-        options = [(printable(h.text), h.text) for h in table.headers if h.text]
+        options = [(Content(printable(h.text)), h.text) for h in table.headers if h.text]
         box = self.query_one("#import-columns", Vertical)
         box.remove_children()
         rows = []

@@ -79,7 +79,9 @@ class SyncScreen(DataJobScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#sync-start", Button).focus()
+        # Straight to "Sync" when the folder is known; otherwise to the folder to sync into.
+        into = self.query_one("#sync-into", Input)
+        (into if not into.value else self.query_one("#sync-start", Button)).focus()
 
     def _value(self, widget: str) -> str:
         return self.query_one(widget, Input).value.strip()
@@ -113,6 +115,8 @@ class SyncScreen(DataJobScreen):
             client = HubSpotClient(base_url or DEFAULT_BASE_URL, token, token_env=env_name)
             client.progress = progress
             client.cancelled = self._stop.is_set
+            # A rate-limit wait ends early when the sync is cancelled (Event.wait returns once it is set).
+            client.sleep = self._stop.wait
             mapping = remembered_mapping(into)
             try:
                 table = partner_clients_table(client, mapping)
