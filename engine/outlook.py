@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from engine.ledger import Ledger, PointTotals, SoldItem, add_months, build_ledger, managed_factor, month_end
+from engine.metrics import EXPLAIN_ROWS
 from engine.models import Client, MrrEvent, Partner
 from engine.points import fmt2
 from engine.rules import RuleBook
@@ -127,8 +128,13 @@ class ExpiringMonth:
             f"{len(self.indices)} sale(s)"
         )
 
-    def explain(self) -> list[str]:
-        return [self.describe(), *(f"  {item.describe()}" for item in self.items)]
+    def explain(self, limit: int = EXPLAIN_ROWS) -> list[str]:
+        shown_items = [self.ledger.sold_item(i) for i in self.indices[:limit]]
+        lines = [self.describe(), *(f"  {item.describe()}" for item in shown_items)]
+        if len(self.indices) > limit:
+            more = len(self.indices) - limit
+            lines.append(f"  ... and {more:,} more (partner-dash export outlook --figure expiring)")
+        return lines
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -213,6 +219,11 @@ class LookNeed:
     def needed(self) -> Fraction:
         return exact(self.progression.points_needed)
 
+    @property
+    def met(self) -> bool:
+        """Every points threshold met on this look (the certification aside)."""
+        return all(r.met for r in self.progression.requirements)
+
     def describe(self) -> str:
         p = self.progression
         parts = ", ".join(f"{r.name.lower()} {shown(r.missing)}" for r in p.requirements)
@@ -286,8 +297,11 @@ class Plan:
                 else f"before the look on {self.look.day} (too late for a whole month of the review period)"
             )
             steps.append(f"add {self.additions()} {when}")
+        met = next((need.day for need in self.looks if need.met), None)
+        if not steps and met is not None:
+            steps.append(f"the thresholds are met (on {met})")
         text = f"{head}: {', and '.join(steps)}" if steps else f"{head}: {self.reason}"
-        return text + (" (by invitation only)" if self.invitation_only else "")
+        return text + ("; by invitation only" if self.invitation_only else "")
 
     def explain(self) -> list[str]:
         lines = [self.text()]
@@ -404,7 +418,10 @@ class Recalibration:
             f"  Renewals after {self.expiring_after} up to {self.date}: {len(self.renewals)}, points on "
             f"{self.date} {signed(self.renewal_points)}"
         )
-        lines += [f"    {renewal.describe()}" for renewal in self.renewals]
+        lines += [f"    {renewal.describe()}" for renewal in self.renewals[:EXPLAIN_ROWS]]
+        if len(self.renewals) > EXPLAIN_ROWS:
+            more = len(self.renewals) - EXPLAIN_ROWS
+            lines.append(f"    ... and {more:,} more (partner-dash export outlook --figure renewals)")
         for plan in (self.keep, self.reach):
             if plan is not None:
                 lines += [f"  {line}" for line in plan.explain()]
@@ -763,7 +780,7 @@ def _plan(
         deadline = add_months(look.day, -1)
         valid = deadline >= projection.period_start and deadline >= today
         needs.append(LookNeed(look.day, step, deadline if valid else None))
-    met = any(all(r.met for r in need.progression.requirements) for need in needs)
+    met = any(need.met for need in needs)
     chosen: LookNeed | None = None
     if not met:
         candidates = [need for need in needs if need.add_by is not None]

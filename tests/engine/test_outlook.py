@@ -210,3 +210,13 @@ def test_the_calculators_outlook_line_says_what_a_deal_changes() -> None:
     short = calculate(rules, Decimal(1100), "USD", "US", DealType.SOURCED)  # 55
     assert outlook_line(view, keeps) == "Outlook: Jan 15 Gold, Jul 15 Partner→Gold"
     assert outlook_line(view, short) == "Outlook: Jan 15 Gold, Jul 15 Partner"
+
+
+def test_elite_is_never_projected_only_said_to_be_met_by_invitation() -> None:
+    # 2,000 sourced + 2,000 managed points meet Elite (4,000 / 1,950 / 1,700), which HubSpot gives by invitation.
+    data = gold_agency(sale_on=date(2026, 11, 1), sale="40000", managed="200000", credited=Tier.DIAMOND)
+    first, _ = outlook_of(data).recalibrations
+    assert first.projected_tier is Tier.DIAMOND
+    reach = first.reach
+    assert reach is not None and reach.tier is Tier.ELITE and not reach.projected
+    assert reach.text() == "to reach Elite on 2027-01-15: the thresholds are met (on 2026-11-30); by invitation only"
