@@ -83,8 +83,8 @@ def test_a_tier_lost_by_points_says_what_to_add_by_when() -> None:
     )
     assert view.threat == "Gold projected to drop to Partner on 2027-07-15: add 60.00 sourced points by 2027-06-15"
     # The calculator's deal: 60 sourced points added today keep Gold at both recalibrations.
-    assert view.with_points(Decimal(60), Decimal(60), Decimal(0)) == (Tier.GOLD, Tier.GOLD)
-    assert view.with_points(Decimal(59), Decimal(59), Decimal(0)) == (Tier.GOLD, Tier.PARTNER)
+    assert view.with_points(Fraction(60), Fraction(60), Fraction(0)) == (Tier.GOLD, Tier.GOLD)
+    assert view.with_points(Fraction(59), Fraction(59), Fraction(0)) == (Tier.GOLD, Tier.PARTNER)
 
 
 def test_a_tier_lost_by_the_certification() -> None:
