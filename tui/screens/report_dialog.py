@@ -81,7 +81,7 @@ class ReportDialog(ModalScreen[None]):
         with Vertical(classes="dialog", id="report-dialog"):
             yield Label(Content(self._title), classes="dialog-title")
             yield Label(Content(details), id="report-details")
-            yield report_rows_table(self.rows, id="report-rows", empty_text="No rows behind this number")
+            yield report_rows_table(self.rows, id="report-rows", empty_text="No rows behind this number", total=True)
             with Horizontal(id="report-actions"):
                 for action, label in ACTIONS:
                     yield Button(label, id=f"report-{action.replace('_', '-')}", compact=True)

@@ -69,5 +69,9 @@ def shown_lines(rows: ReportRows) -> int:
     return len(rows.rows) + (1 if rows.rows and rows.total_row() is not None else 0)
 
 
-def report_rows_table(rows: ReportRows, *, id: str | None = None, empty_text: str = "No rows") -> VirtualTable:
-    return VirtualTable(rows_columns(rows), row_cells(rows), range(shown_lines(rows)), id=id, empty_text=empty_text)
+def report_rows_table(
+    rows: ReportRows, *, id: str | None = None, empty_text: str = "No rows", total: bool = False
+) -> VirtualTable:
+    """The rows in a table; with `total`, ending with the line that equals the figure (the report dialog)."""
+    count = shown_lines(rows) if total else len(rows.rows)
+    return VirtualTable(rows_columns(rows), row_cells(rows), range(count), id=id, empty_text=empty_text)
