@@ -15,7 +15,7 @@ from typing import TypeVar
 from engine.countries import normalise_country
 from engine.limits import day_problem
 from engine.points import MAX_AMOUNT, MAX_PARTNERS
-from engine.text import OTHER_DIGITS, has_other_digits, printable
+from engine.text import CONTROL, OTHER_DIGITS, has_other_digits, printable
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -29,6 +29,7 @@ _QUARTER = re.compile(r"([0-9]{4})\s*-?\s*[Qq]([1-4])")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 HUNDRED = Decimal(100)
+_has_control = CONTROL.search
 
 
 class CellError(ValueError):
@@ -59,7 +60,7 @@ class Verbatim(dict[str, str]):
     are unique)."""
 
     def __missing__(self, key: str) -> str:
-        return printable(key)
+        return key if _has_control(key) is None else printable(key)
 
 
 def parse_text(text: str) -> str:

@@ -161,50 +161,49 @@ def _cells(
     name = table.name
     reader = table.rows
     line_num = reader.line_num
+    # A cell past the csv module's limit raises csv.Error: the row is reported and reading goes on with the next
+    # line (a plain `for` over the reader is the hot path; the `try` around it costs nothing until then).
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:
+                line, line_num = line_num + 1, reader.line_num
+                if not any(cells) or (not cells[0].strip() and not "".join(cells).strip()):
+                    continue
+                if missing:
+                    report.skip(name)
+                    continue
+                size = len(cells)
+                if size < width:
+                    cells += padding[size:]
+                elif size > width and any(cell.strip() for cell in cells[width:]):
+                    message = f"the row has {size} cells but the header has {width}; quote any cell with a comma"
+                    report.error(name, line, "", message)
+                    report.skip(name)
+                    continue
+                values = template.copy()
+                ok = True
+                for column, index, memo, required, descriptive in plan:
+                    text = cells[index].strip()
+                    if text:
+                        try:
+                            values[column] = memo[text]
+                        except CellError as exc:
+                            if descriptive:
+                                report.error(name, line, column, f"{exc}; left empty, the rest of the row is loaded")
+                            else:
+                                report.error(name, line, column, str(exc))
+                                ok = False
+                    elif required:
+                        report.error(name, line, column, "missing value: this column is required")
+                        ok = False
+                if not ok:
+                    report.skip(name)
+                yield line, values, ok
             return
         except csv.Error as exc:
             report.error(name, line_num + 1, "", f"{csv_problem(exc)}; the row is skipped")
             report.skip(name)
             line_num = reader.line_num
-            continue
-        line, line_num = line_num + 1, reader.line_num
-        if not any(cells) or (not cells[0].strip() and not "".join(cells).strip()):
-            continue
-        if missing:
-            report.skip(name)
-            continue
-        size = len(cells)
-        if size < width:
-            cells += padding[size:]
-        elif size > width and any(cell.strip() for cell in cells[width:]):
-            report.error(
-                name, line, "", f"the row has {size} cells but the header has {width}; quote any cell with a comma"
-            )
-            report.skip(name)
-            continue
-        values = template.copy()
-        ok = True
-        for column, index, memo, required, descriptive in plan:
-            text = cells[index].strip()
-            if text:
-                try:
-                    values[column] = memo[text]
-                except CellError as exc:
-                    if descriptive:
-                        report.error(name, line, column, f"{exc}; left empty, the rest of the row is loaded")
-                    else:
-                        report.error(name, line, column, str(exc))
-                        ok = False
-            elif required:
-                report.error(name, line, column, "missing value: this column is required")
-                ok = False
-        if not ok:
-            report.skip(name)
-        yield line, values, ok
 
 
 class _Loader:

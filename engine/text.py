@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_OUTPUT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # as _CONTROL, but keeps tab and line feed
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_OUTPUTCONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # as CONTROL, but keeps tab and line feed
 _SPACES = frozenset("\t\n\r\x0b\x0c")
 ELLIPSIS = "…"
 
@@ -42,16 +42,16 @@ def _replace(match: re.Match[str]) -> str:
 
 def printable(text: str) -> str:
     """`text` with every C0/C1 control character and DEL made visible (see the module doc); one line."""
-    if _CONTROL.search(text) is None:
+    if CONTROL.search(text) is None:
         return text
-    return _CONTROL.sub(_replace, text)
+    return CONTROL.sub(_replace, text)
 
 
 def printable_output(text: str) -> str:
     """Like `printable` for text the CLI writes: keeps its own tabs and line breaks, shows every other control."""
-    if _OUTPUT_CONTROL.search(text) is None:
+    if _OUTPUTCONTROL.search(text) is None:
         return text
-    return _OUTPUT_CONTROL.sub(_replace, text)
+    return _OUTPUTCONTROL.sub(_replace, text)
 
 
 def shorten(text: str, width: int) -> str:
