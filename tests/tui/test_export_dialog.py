@@ -38,6 +38,8 @@ NEW_SOLD_ROWS = [
     ["C0122", "Glacier Legal", "2026-11-14", "new sale", "1.80", "2026-11-14", "2025-07", "366"],
     ["C0106", "Kōyō Labs", "2026-11-18", "upsell", "22.20", "2026-11-18", "2025-07", "369"],
 ]
+# The line that reconciles the rows with the figure (New sold points, last 30 days: 25.85).
+TOTAL_ROW = ["Total", "", "", "", "25.85", "", "", ""]
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -64,12 +66,13 @@ async def test_export_writes_the_rows_shows_the_path_and_records_it() -> None:
         await settled(pilot)
         path = paths.default_export_dir() / "Q4 wins.csv"
         assert text_of(dialog, "#export-status") == f"Exported 4 rows to {path}"
-        assert read_csv(path) == [HEADER, *NEW_SOLD_ROWS]
+        assert read_csv(path) == [HEADER, *NEW_SOLD_ROWS, TOTAL_ROW]
         await pilot.press("escape")
         assert f"Exported to {path}" in notifications(app)
     with Store() as store:
         [record] = export_history(store)
-    assert (record.path, record.kind, record.format, record.rows) == (path, "changes/new_sold", "csv", 4)
+    # The history counts the lines written: the 4 rows and their total line.
+    assert (record.path, record.kind, record.format, record.rows) == (path, "changes/new_sold", "csv", 5)
 
 
 async def test_an_existing_file_is_replaced_only_after_replace() -> None:
@@ -101,8 +104,8 @@ async def test_an_existing_file_is_replaced_only_after_replace() -> None:
         await settled(pilot)
         assert text_of(dialog, "#export-status") == f"Exported 4 rows to {existing}"
         exported = json.loads(existing.read_text(encoding="utf-8"))
-        assert [row["client_id"] for row in exported] == ["C0114", "C0031", "C0122", "C0106"]
-        assert exported[3]["points"] == "22.20"
+        assert [row["client_id"] for row in exported] == ["C0114", "C0031", "C0122", "C0106", "Total"]
+        assert exported[3]["points"] == "22.20" and exported[4]["points"] == "25.85"
     assert sorted(path.name for path in folder.iterdir()) == ["wins.json"]
 
 
