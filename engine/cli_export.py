@@ -30,6 +30,7 @@ def run_export(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         store=Store(),
         kind=f"{table.kind}/{table.figure}",
+        data_rows=len(table.rows),
     )
     if args.json:
         print_json({"path": str(path), "kind": table.kind, "figure": table.figure, "rows": len(table.rows)})

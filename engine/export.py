@@ -253,8 +253,11 @@ def write_export(
     *,
     store: Store | None = None,
     kind: str = "",
+    data_rows: int | None = None,
 ) -> Path:
     """Write the rows to `folder/<safe name>.<fmt>` and return the path; with a store, record it in the history.
+
+    `data_rows`: how many of the rows are data (the rest, a total line), as the history records it.
 
     `rows` may be a generator: it is consumed once, while the file is written. Raises `ExportExists` if
     the file is there and overwrite is False, and `ExportError` for a bad name or format or a folder that
@@ -285,7 +288,7 @@ def write_export(
     except OSError as exc:
         raise ExportError("folder", f"cannot write {path}: {exc.strerror or exc}") from exc
     if store is not None:
-        record_export(store, path, kind, fmt, count)
+        record_export(store, path, kind, fmt, count if data_rows is None else data_rows)
     return path
 
 

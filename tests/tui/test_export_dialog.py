@@ -71,8 +71,8 @@ async def test_export_writes_the_rows_shows_the_path_and_records_it() -> None:
         assert f"Exported to {path}" in notifications(app)
     with Store() as store:
         [record] = export_history(store)
-    # The history counts the lines written: the 4 rows and their total line.
-    assert (record.path, record.kind, record.format, record.rows) == (path, "changes/new_sold", "csv", 5)
+    # The history counts the rows, as the dialog says (the file also has their total line).
+    assert (record.path, record.kind, record.format, record.rows) == (path, "changes/new_sold", "csv", 4)
 
 
 async def test_an_existing_file_is_replaced_only_after_replace() -> None:

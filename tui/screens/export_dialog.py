@@ -132,6 +132,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 overwrite,
                 store=files.store,
                 kind=f"{table.kind}/{table.figure}",
+                data_rows=len(table.rows),
             )
 
         run_in_thread(self, write, self._written, self._failed, group="export")
