@@ -9,10 +9,13 @@ querying everything again, and `totals` adds whole numbers rather than 28-digit 
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
@@ -73,6 +76,48 @@ class BreakdownTotals:
     @property
     def combined(self) -> Decimal:
         return EXACT.add(self.sold, self.managed)
+
+
+class ExactColumn:
+    """A column of exact values as whole numbers over one common denominator, each cut into 30-bit limbs:
+    a sum of small ints stays in machine words (CPython's sum() adds them without making an int object per
+    step), where adding the whole numbers themselves (over 10^29 for 28-digit Decimals) made one per row.
+    Each limb's sum is exact, and so is putting them back together: the total is exact at any size."""
+
+    LIMB = 30
+
+    def __init__(self, values: Sequence[Decimal]) -> None:
+        ratios = [value.as_integer_ratio() for value in values]
+        self.denominator = math.lcm(*{denominator for _, denominator in ratios}) if ratios else 1
+        self.decimal = all(isinstance(value, Decimal) for value in values)
+        whole = [numerator * (self.denominator // denominator) for numerator, denominator in ratios]
+        bits = max((abs(number).bit_length() for number in whole), default=0) + 1
+        mask = (1 << self.LIMB) - 1
+        # Limbs from the lowest: every one is in [0, 2^30) but the last, which keeps the sign.
+        self.limbs: list[array[int]] = []
+        for limb in range(max(1, -(-bits // self.LIMB))):
+            shift = limb * self.LIMB
+            last = (limb + 1) * self.LIMB >= bits
+            self.limbs.append(array("q", [number >> shift if last else (number >> shift) & mask for number in whole]))
+
+    @cached_property
+    def _decimal_scale(self) -> tuple[int, int]:
+        # Decimals' common denominator is 2^a 5^b: a total over it is (total x factor) / 10^max(a, b), exactly.
+        twos = (self.denominator & -self.denominator).bit_length() - 1
+        fives = 0
+        while self.denominator % 5 ** (fives + 1) == 0:
+            fives += 1
+        digits = max(twos, fives)
+        return 2 ** (digits - twos) * 5 ** (digits - fives), digits
+
+    def total(self, indices: Sequence[int]) -> Decimal:
+        whole = sum(
+            sum(map(limb.__getitem__, indices)) << (number * self.LIMB) for number, limb in enumerate(self.limbs)
+        )
+        if self.decimal:
+            factor, digits = self._decimal_scale
+            return Decimal(whole * factor).scaleb(-digits, EXACT)
+        return Fraction(whole, self.denominator)  # type: ignore[return-value]  # exact values that are Fractions
 
 
 class Breakdown:
@@ -179,25 +224,12 @@ class Breakdown:
 
     def totals(self, indices: Sequence[int]) -> BreakdownTotals:
         """The exact sums of the rows' sold and managed points."""
-        (sold, managed), scale = self._scaled
-        return BreakdownTotals(
-            sold=Decimal(sum(map(sold.__getitem__, indices))).scaleb(-scale, EXACT),
-            managed=Decimal(sum(map(managed.__getitem__, indices))).scaleb(-scale, EXACT),
-        )
+        sold, managed = self._whole
+        return BreakdownTotals(sold=sold.total(indices), managed=managed.total(indices))
 
     @cached_property
-    def _scaled(self) -> tuple[tuple[list[int], list[int]], int]:
-        # Every figure times one power of ten is a whole number, and whole numbers add exactly and fast
-        # (a Decimal sum widens to ever more digits); scaling the sum back is exact too.
-        exponents = [value.as_tuple().exponent for value in (*self._sold, *self._managed)]
-        scale = max(0, -min((e for e in exponents if isinstance(e, int)), default=0))
-        return (
-            (
-                [int(value.scaleb(scale, EXACT)) for value in self._sold],
-                [int(value.scaleb(scale, EXACT)) for value in self._managed],
-            ),
-            scale,
-        )
+    def _whole(self) -> tuple[ExactColumn, ExactColumn]:
+        return ExactColumn(self._sold), ExactColumn(self._managed)
 
     def showing(self, indices: Sequence[int]) -> str:
         return f"showing {len(indices):,} of {len(self):,}"
