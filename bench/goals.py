@@ -117,6 +117,13 @@ def big_session(folder: Path, size: tuple[int, int], keys: int) -> dict[str, flo
         command = ["/usr/bin/time", "-o", str(rss), "-f", "%M", *app_command(folder)]
         launched = start(command, size, probe)
         result["figures"] = wait_until(figures_in, timeout=300) - launched
+        # The parsed folder is cached once the figures are shown (engine.dataset_cache): the keys below are
+        # measured after that, as a user's would be a moment later.
+        cache = Path(os.environ["PARTNER_DASH_CACHE_DIR"]) / "datasets"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(cache.glob("*.pickle")):
+            time.sleep(0.2)
+        result["cached"] = time.time() - launched
         # The first figure with rows: Total points' neighbours have none; the program figures do.
         for _ in range(4):
             send("Down")
@@ -222,11 +229,16 @@ def main() -> None:
 
     if not args.skip_100k:
         folder = agency_folder(100_000)
+        # A cache folder of this run's own: the first start is cold, the second finds the folder cached.
+        os.environ["PARTNER_DASH_CACHE_DIR"] = tempfile.mkdtemp(prefix="partner-dash-goals-cache-")
         cold = big_session(folder, size, args.keys)
         _, second = launch_times(app_command(folder), size, 1, figures=True)
         figures_cold = float(cold["figures"])  # type: ignore[arg-type]
         row("launch -> figures, 100,000 clients (cold)", f"{figures_cold / bare:.1f}x ({figures_cold:.1f} s)", "<= 6x")
         row("launch -> figures, 100,000 clients (second start)", f"{second / bare:.1f}x ({second:.1f} s)", "<= 3x")
+        print(
+            f"    (the first start had saved the parsed folder to its cache {float(cold['cached']):.1f} s after launch)"
+        )  # type: ignore[arg-type]
         filter_median, filter_p90 = ms(cold["filter_keys"])  # type: ignore[arg-type]
         row(
             "filter key at 100k (Points Breakdown search)",
