@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
+from tui import background
 from tui.background import Steps, off_thread, settled
 from tui.commands import PaletteCommand, PaletteProvider
 from tui.screens.main import TABS, MainScreen
@@ -245,6 +246,11 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         # next load, so it is set aside from collection; what is made afterwards is collected as usual.
         if any(worker.name == "load-agency" and worker.is_running for worker in self.workers):
             return  # another load has started: its own end freezes the heap
+        if replaced and background.busy():
+            # A thread still computes (for the data replaced, until it stops; or the new figures): what it holds
+            # would be frozen with the rest, the replaced data never freed. Once it is done.
+            self.set_timer(REFREEZE_DELAY, partial(self._freeze_heap, replaced=replaced))
+            return
         if replaced:
             # The data shown before (and its widgets) is garbage now, held in reference cycles: collected first,
             # or it would be frozen with the rest and never freed. The first load is collected in its thread.

@@ -45,6 +45,15 @@ class Steps:
             raise Cancelled
 
 
+_running = 0
+_running_lock = threading.Lock()
+
+
+def busy() -> bool:
+    """Whether any work started here is still running (cancelled work too: its thread ends in its own time)."""
+    return _running > 0
+
+
 async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compute") -> T:
     """`work(steps)`'s result, computed in a daemon thread while the UI goes on. Cancelling the awaiting task
     tells the thread (`steps`) and returns at once."""
@@ -66,6 +75,9 @@ async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compu
             future.set_exception(error)
 
     def run() -> None:
+        global _running
+        with _running_lock:
+            _running += 1
         try:
             result = work(steps)
         except Cancelled:
@@ -74,6 +86,9 @@ async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compu
             deliver(partial(settle_error, error))
         else:
             deliver(partial(settle_result, result))
+        finally:
+            with _running_lock:
+                _running -= 1
 
     threading.Thread(target=run, name=name, daemon=True).start()
     try:
