@@ -9,6 +9,8 @@ querying everything again, and `totals` adds whole numbers over one common denom
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -79,6 +81,34 @@ class BreakdownTotals:
     @property
     def combined(self) -> Fraction:
         return self.sold + self.managed
+
+
+class ExactColumn:
+    """A column of exact values as whole numbers over one common denominator, each cut into 30-bit limbs:
+    a sum of small ints stays in machine words (CPython's sum() adds them without making an int object per
+    step), where adding the whole numbers themselves (huge over a common denominator) made one per row.
+    Each limb's sum is exact, and so is putting them back together: the total is exact at any size."""
+
+    LIMB = 30
+
+    def __init__(self, values: Sequence[Fraction]) -> None:
+        ratios = [value.as_integer_ratio() for value in values]
+        self.denominator = math.lcm(*{denominator for _, denominator in ratios}) if ratios else 1
+        whole = [numerator * (self.denominator // denominator) for numerator, denominator in ratios]
+        bits = max((abs(number).bit_length() for number in whole), default=0) + 1
+        mask = (1 << self.LIMB) - 1
+        # Limbs from the lowest: every one is in [0, 2^30) but the last, which keeps the sign.
+        self.limbs: list[array[int]] = []
+        for limb in range(max(1, -(-bits // self.LIMB))):
+            shift = limb * self.LIMB
+            last = (limb + 1) * self.LIMB >= bits
+            self.limbs.append(array("q", [number >> shift if last else (number >> shift) & mask for number in whole]))
+
+    def total(self, indices: Sequence[int]) -> Fraction:
+        whole = sum(
+            sum(map(limb.__getitem__, indices)) << (number * self.LIMB) for number, limb in enumerate(self.limbs)
+        )
+        return Fraction(whole, self.denominator)
 
 
 class Breakdown:
@@ -198,23 +228,12 @@ class Breakdown:
 
     def totals(self, indices: Sequence[int]) -> BreakdownTotals:
         """The exact sums of the rows' sold and managed points."""
-        (sold, managed), denominator = self._scaled
-        return BreakdownTotals(
-            sold=Fraction(sum(map(sold.__getitem__, indices)), denominator),
-            managed=Fraction(sum(map(managed.__getitem__, indices)), denominator),
-        )
+        sold, managed = self._whole
+        return BreakdownTotals(sold=sold.total(indices), managed=managed.total(indices))
 
     @cached_property
-    def _scaled(self) -> tuple[tuple[list[int], list[int]], int]:
-        # Every figure times one common denominator is a whole number, and whole numbers add exactly and fast.
-        denominator = common_denominator([*self._sold, *self._managed])
-        return (
-            (
-                [v.numerator * (denominator // v.denominator) for v in self._sold],
-                [v.numerator * (denominator // v.denominator) for v in self._managed],
-            ),
-            denominator,
-        )
+    def _whole(self) -> tuple[ExactColumn, ExactColumn]:
+        return ExactColumn(self._sold), ExactColumn(self._managed)
 
     def showing(self, indices: Sequence[int]) -> str:
         return f"showing {len(indices):,} of {len(self):,}"

@@ -8,6 +8,7 @@ asked for (a 12-month window of a large agency holds hundreds of thousands of ro
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -886,25 +887,36 @@ def commission(
     With `rates`, each quarter also adds up in US$ at that rule set's program rates.
     """
     names = {client.id: client.name for client in dataset.clients}
-    won = [
-        d
-        for d in sorted(dataset.deals, key=lambda d: (d.closed or today, d.id))
-        if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed <= today
-    ]
+    won = sorted(
+        (d for d in dataset.deals if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed <= today),
+        key=lambda d: (d.closed or today, d.id),
+    )
+    first = add_months(quarter_start(today), 3)
+    # The first day of each projected month, in order: one deal's months are the run of them on or after its
+    # close date and before its window's end, found by bisection (one pass over the deals, not one per quarter).
+    month_starts = [add_months(first, offset) for offset in range(3 * quarters)]
+    quarter_lines: list[list[CommissionLine]] = [[] for _ in range(quarters)]
+    for deal in won:
+        assert deal.closed is not None
+        window_end = add_months(deal.closed, rule.months)
+        if not month_starts or window_end <= month_starts[0]:
+            continue
+        low, high = bisect_left(month_starts, deal.closed), bisect_left(month_starts, window_end)
+        client = names.get(deal.client_id, "(unknown client)")
+        priced: dict[int, CommissionLine] = {}  # a deal earns the same in each full quarter: priced once
+        for index in range(low // 3, (high + 2) // 3):
+            months = min(high, 3 * index + 3) - max(low, 3 * index)
+            if months > 0:
+                line = priced.get(months)
+                if line is None:
+                    amount = deal.amount * rule.rate * months
+                    usd = usd_value(amount, deal.currency, rates) if rates is not None else None
+                    line = priced[months] = CommissionLine(deal, client, months, rule.rate, amount, usd)
+                quarter_lines[index].append(line)
     projection = []
-    start = add_months(quarter_start(today), 3)
-    for _ in range(quarters):
+    for index, lines in enumerate(quarter_lines):
+        start = month_starts[3 * index]
         end = add_months(start, 3) - timedelta(days=1)
-        lines = []
-        for deal in won:
-            assert deal.closed is not None
-            window_end = add_months(deal.closed, rule.months)
-            months = sum(1 for offset in range(3) if deal.closed <= add_months(start, offset) < window_end)
-            if months:
-                amount = deal.amount * rule.rate * months
-                usd = usd_value(amount, deal.currency, rates) if rates is not None else None
-                client = names.get(deal.client_id, "(unknown client)")
-                lines.append(CommissionLine(deal, client, months, rule.rate, amount, usd))
         amounts = amounts_by_currency((line.deal.currency, line.commission) for line in lines)
         projection.append(
             QuarterProjection(
@@ -917,7 +929,6 @@ def commission(
                 usd=in_usd(amounts, rates) if rates is not None else None,
             )
         )
-        start = add_months(start, 3)
     statements = sorted(dataset.commissions, key=lambda s: (s.period, s.currency))
     return Commission(
         rule=rule,

@@ -18,6 +18,7 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PARTNER_DASH_CONFIG_DIR", str(tmp_path / "user-config"))
     monkeypatch.setenv("PARTNER_DASH_DATA_DIR", str(tmp_path / "user-data"))
     monkeypatch.setenv("PARTNER_DASH_EXPORT_DIR", str(tmp_path / "user-exports"))
+    monkeypatch.setenv("PARTNER_DASH_CACHE_DIR", str(tmp_path / "user-cache"))
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,8 @@ from textual.worker import Worker, WorkerState
 
 from engine.cli import resolve_rules
 from engine.text import printable
+from tui import background
+from tui.background import Steps, off_thread, settled
 from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
 from tui.screens.main import TABS, MainScreen
@@ -35,6 +37,7 @@ from tui.user_files_commands import UserFilesCommands
 
 if TYPE_CHECKING:
     from engine.config import Config
+    from engine.dataset_cache import DatasetCache
     from engine.loader import DataFolderError
     from engine.report import Agency
     from engine.rules import RuleSet
@@ -69,56 +72,44 @@ class AppOptions:
         return named if named is not None else book.default
 
 
-def load_agency(options: AppOptions) -> Agency | DataFolderError:
+def load_agency(
+    options: AppOptions, steps: Steps | None = None, *, unsaved: list[DatasetCache] | None = None
+) -> Agency | DataFolderError:
     """The agency `options` name, with its ledger and tier figures computed; or why the folder cannot load.
 
     Runs in a worker thread: everything slow (reading the files, the ledger, the tiers) happens here, so the
-    UI thread only has to show the figures.
+    UI thread only has to show the figures. With `steps`, it stops between steps once its worker is cancelled.
+    A large folder unchanged since it was last loaded comes from the dataset cache (engine.dataset_cache); one
+    parsed afresh that could be cached is added to `unsaved`, for the app to save once the figures are shown.
     """
+    from engine.dataset_cache import DatasetCache
     from engine.loader import DataFolderError, load_dataset, sample_data_dir
     from engine.report import Agency
 
     book, named = resolve_rules(options.rules, options.rules_file)
     try:
         folder = options.data if options.data is not None else sample_data_dir()
-        dataset = load_dataset(folder, book)
+        cache = DatasetCache(folder, book) if folder.is_dir() else None
+        dataset = cache.load() if cache is not None else None
+        if dataset is None:
+            dataset = load_dataset(folder, book)
+            if cache is not None and cache.fingerprint is not None and unsaved is not None:
+                unsaved.append(cache)
     except DataFolderError as error:
         return error
     agency = Agency(dataset, book, options.today or date.today(), named)
+    if steps is not None:
+        steps.check()
     agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
+    if steps is not None:
+        steps.check()
     agency.overview  # noqa: B018
+    if steps is not None:
+        steps.check()
     # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
     # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_heap).
     gc.collect()
     return agency
-
-
-async def load_agency_in_background(options: AppOptions) -> Agency | DataFolderError:
-    """`load_agency` in a daemon thread, awaited: quitting (or starting another load) cancels the wait at once,
-    and the thread, which nothing waits for, ends with the process. A thread worker would be joined when the
-    app exits: `q` during a long load would leave the process running until the load was done."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[Agency | DataFolderError] = loop.create_future()
-
-    def settle(result: Agency | DataFolderError | None, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            assert result is not None
-            future.set_result(result)
-
-    def work() -> None:
-        try:
-            result, error = load_agency(options), None
-        except BaseException as exc:  # handed to the app, which reports it as any worker's error
-            result, error = None, exc
-        with contextlib.suppress(RuntimeError):  # the app has closed its loop: nobody is waiting any more
-            loop.call_soon_threadsafe(settle, result, error)
-
-    threading.Thread(target=work, name="load-agency", daemon=True).start()
-    return await future
 
 
 class PartnerDashApp(UserFilesCommands, App[None]):
@@ -154,6 +145,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         self.load_error: DataFolderError | None = None
         self._client_index: tuple[Agency, ClientIndex] | None = None
         self._loaded = asyncio.Event()
+        self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache once its figures are shown
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
@@ -202,13 +194,20 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         """(Re)load the data folder in a thread; the tabs are given the agency when it is ready."""
         # What was loaded before may be collected again once it is replaced (see _freeze_heap).
         gc.unfreeze()
+        self._unsaved = []
+        # A daemon thread (tui.background): a quit while a large folder loads does not wait for the load.
         return self.run_worker(
-            partial(load_agency_in_background, self.options), name="load-agency", group="load", exclusive=True
+            partial(off_thread, partial(load_agency, self.options, unsaved=self._unsaved), "partner-dash-load"),
+            name="load-agency",
+            group="load",
+            exclusive=True,
         )
 
     async def wait_until_loaded(self) -> None:
-        """Returns once the data is shown (or why it could not be loaded): for tests and the benchmark."""
+        """Returns once the data is shown (or why it could not be loaded) and every tab is built: for tests and the
+        benchmark. Figures still computed in threads may show a placeholder: see app.workers.wait_for_complete()."""
         await self._loaded.wait()
+        await self.main.tabs_prepared()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "load-agency" or event.state != WorkerState.SUCCESS:
@@ -227,6 +226,8 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         self.load_error = None
         self.main.show_agency(agency)
         self.refresh_bindings()
+        if self._unsaved:
+            self.run_worker(self._save_dataset(self._unsaved.pop(), agency), name="save-dataset", group="cache")
         if replaced:
             # The old panels are removed over the next few frames; only then is the old data all garbage.
             self.set_timer(REFREEZE_DELAY, partial(self._freeze_heap, replaced=True))
@@ -236,6 +237,13 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         if agency.dataset.errors:
             self.action_show_load_problems()
 
+    async def _save_dataset(self, cache: DatasetCache, agency: Agency) -> None:
+        # For a faster next start; once the figures are shown and the other tabs built, as it takes a while.
+        await settled(self.main.dashboard.figures_worker)
+        await self.main.tabs_prepared()
+        dataset = agency.dataset
+        await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
+
     def _freeze_heap(self, replaced: bool = False) -> None:
         # Python's full garbage collection walks every object alive: with the data, the engine and the widgets
         # loaded, that is a 50-80 ms pause about once a second while keys are pressed (bench/ui.py saw it as the
@@ -243,9 +251,17 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         # next load, so it is set aside from collection; what is made afterwards is collected as usual.
         if any(worker.name == "load-agency" and worker.is_running for worker in self.workers):
             return  # another load has started: its own end freezes the heap
+        if replaced and background.busy():
+            # A thread still computes (for the data replaced, until it stops; or the new figures): what it holds
+            # would be frozen with the rest, the replaced data never freed. Once it is done.
+            self.set_timer(REFREEZE_DELAY, partial(self._freeze_heap, replaced=replaced))
+            return
         if replaced:
             # The data shown before (and its widgets) is garbage now, held in reference cycles: collected first,
             # or it would be frozen with the rest and never freed. The first load is collected in its thread.
+            # Twice: what the workers that computed the old figures left behind (their finished coroutines and
+            # futures, in cycles with what they computed) is only let go of by the first pass.
+            gc.collect()
             gc.collect()
         gc.freeze()
 

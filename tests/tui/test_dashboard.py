@@ -47,6 +47,12 @@ def table_column(table: VirtualTable, column: int) -> list[str]:
     return [table._cell_text(index)[column] for index in table.view]
 
 
+async def figures_in(app: PartnerDashApp, pilot: Pilot[None]) -> None:
+    """The figures a change asked for (a range, a sort) are computed in a worker: once it is done, on screen."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @asynccontextmanager
 async def dashboard(app: PartnerDashApp | None = None) -> AsyncIterator[tuple[PartnerDashApp, Pilot[None]]]:
     """The app on the sample at TODAY, its data and the dashboard's saved-reports panel loaded."""
@@ -123,7 +129,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         assert app.agency is not None
         panel = app.main.dashboard.query_one("#changes-panel", RangePanel)
         panel.query_one(Select).value = RangePreset.LAST_12_MONTHS
-        await pilot.pause()
+        await figures_in(app, pilot)
         year = point_changes(app.agency.ledger, date_range(RangePreset.LAST_12_MONTHS, TODAY))
         for headline, name in zip(
             year.headlines, ("new_sold", "lost_sold", "new_managed", "lost_managed"), strict=True
@@ -131,13 +137,13 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
             assert figure(app, f"changes-{name}").value == headline.shown
         # A custom range: From is the first day counted.
         panel.query_one(Select).value = RangePreset.CUSTOM
-        await pilot.pause()
+        await figures_in(app, pilot)
         start, end = panel.query_one(".range-from", Input), panel.query_one(".range-to", Input)
         start.focus()
         await pilot.press("ctrl+u", *"2026-07-01")
         end.focus()
         await pilot.press("ctrl+u", *"2026-09-30")
-        await pilot.pause()
+        await figures_in(app, pilot)
         summer = point_changes(
             app.agency.ledger, date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1), date(2026, 9, 30))
         )
@@ -148,18 +154,18 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         assert str(panel.query_one(".range-shown", Label).content) == "2026-07-01 to 2026-09-30"
         # A range into the future says what its days after today count.
         await pilot.press("ctrl+u", *"2027-03-31")
-        await pilot.pause()
+        await figures_in(app, pilot)
         assert panel.selector.message.text == f"Days after today ({TODAY}) count scheduled expiries only"
         await pilot.press("ctrl+u", *"2026-09-30")
-        await pilot.pause()
+        await figures_in(app, pilot)
         assert panel.selector.message.text == ""
         # A bad day keeps the last valid range and says so inline.
         await pilot.press("ctrl+u", *"2026-13-01")
-        await pilot.pause()
+        await figures_in(app, pilot)
         assert panel.selector.message.text.startswith("To: '2026-13-01' is not a day (YYYY-MM-DD)")
         assert figure(app, "changes-new_sold").value == summer.new_sold.shown
         await pilot.press("ctrl+u", *"2026-06-01")
-        await pilot.pause()
+        await figures_in(app, pilot)
         assert "To (2026-06-01) is before From (2026-07-01)" in panel.selector.message.text
         # The dialog asks the same range.
         figure(app, "changes-new_sold").focus()
@@ -186,14 +192,18 @@ async def test_renewals_sort_both_ways_by_mrr_change_and_by_time_to_renewal() ->
 
         assert shown_ids() == engine_ids(RenewalSort.DAYS, False)
         await pilot.press("m")
+        await figures_in(app, pilot)
         assert shown_ids() == engine_ids(RenewalSort.MRR_CHANGE, False)
         changes = [panel.renewals[index].mrr_change_usd for index in panel.table.view]
         assert changes == sorted(changes) and changes[0] < changes[-1]
         await pilot.press("m")
+        await figures_in(app, pilot)
         assert shown_ids() == engine_ids(RenewalSort.MRR_CHANGE, True)
         await pilot.press("t")
+        await figures_in(app, pilot)
         assert shown_ids() == engine_ids(RenewalSort.DAYS, False)
         await pilot.press("t")
+        await figures_in(app, pilot)
         days = [panel.renewals[index].days for index in panel.table.view]
         assert days == sorted(days, reverse=True) and all(0 <= d <= 120 for d in days)
 

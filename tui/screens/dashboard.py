@@ -6,7 +6,7 @@ number opens the report dialog (F-DLG) with the rows behind it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -44,6 +44,7 @@ class DashboardTab(TabBody, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.agency: Agency | None = None
+        self.figures_worker: Worker[None] | None = None  # computing the figures of the agency shown
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
@@ -64,7 +65,7 @@ class DashboardTab(TabBody, can_focus=False):
 
     def show_agency(self, agency: Agency) -> None:
         from tui.widgets.dashboard_panels import (
-            CommissionPanel,
+            PendingPanel,
             ProgressionPanel,
             ProgressPanel,
             RenewalsPanel,
@@ -81,20 +82,24 @@ class DashboardTab(TabBody, can_focus=False):
             Content.assemble((partner.name, "bold"), f" · {agency.today} · rules {rules}")
         )
         grid = self.query_one("#dashboard-grid", Container)
+        # The panels go up at once, with what the load computed (the tiers); the rest of their figures are
+        # computed in threads and arrive one panel after the other (_fill_panels): the keys work meanwhile.
         panels = [
             ProgressPanel(agency),
             ProgressionPanel(agency),
             range_panel(agency, "changes"),
             range_panel(agency, "selling"),
-            CommissionPanel(agency),
+            PendingPanel("Commission", id="commission-pending"),
             SavedReportsPanel(classes="dashboard-panel"),
             RenewalsPanel(agency),
         ]
-        if grid.children:
-            # Reloaded: the old panels (and their ids) must be gone before the new ones arrive.
-            self.call_later(self._replace_panels, grid, panels)
-        else:
-            grid.mount_all(panels)
+        # Started now, so whoever waits for the app's workers once the data is shown waits for the figures too.
+        self.figures_worker = self.run_worker(
+            self._show_panels(agency, grid, panels),
+            name="dashboard-figures",
+            group="dashboard-figures",
+            exclusive=True,
+        )
         self.refresh_bindings()
         self._outlook_for(agency)
 
@@ -120,17 +125,32 @@ class DashboardTab(TabBody, can_focus=False):
         line.display = threat is not None
         line.update(Content(WARNING_MARK + (threat or "")))
 
-    async def _replace_panels(self, grid: Container, panels: list[Widget]) -> None:
-        # Focus in an old panel would move to another old panel while they are removed, and stay on a detached
-        # widget: the app's own keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
-        focused = self.screen.focused
-        refocus = focused is not None and grid in focused.ancestors
-        if refocus:
-            self.screen.set_focus(None)
-        await grid.remove_children()
-        await grid.mount_all(panels)
-        if refocus:
-            self.first_focus().focus()
+    async def _show_panels(self, agency: Agency, grid: Container, panels: Sequence[Widget]) -> None:
+        from tui.background import off_thread
+        from tui.widgets.dashboard_panels import CommissionPanel, ComputedPanel, PendingPanel, commission_view
+
+        if grid.children:
+            # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old
+            # panel would move to another old panel while they are removed, and stay on a detached widget: the
+            # app's own keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
+            focused = self.screen.focused
+            refocus = focused is not None and grid in focused.ancestors
+            if refocus:
+                self.screen.set_focus(None)
+            await grid.remove_children()
+            await grid.mount_all(panels)
+            if refocus:
+                self.first_focus().focus()
+        else:
+            await grid.mount_all(panels)
+        for panel in panels:
+            if isinstance(panel, ComputedPanel):
+                await panel.fill()
+            elif isinstance(panel, PendingPanel):
+                view = await off_thread(lambda steps: commission_view(agency), "partner-dash-commission")
+                if panel.is_attached:
+                    await grid.mount(CommissionPanel(agency, view), after=panel)
+                    await panel.remove()
 
     def first_focus(self) -> Widget:
         from tui.widgets.metric import MetricFigure

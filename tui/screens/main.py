@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
+from tui.background import settled
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
 from tui.widgets.key_bar import KeyBar
@@ -66,7 +69,10 @@ class MainTabs(TabbedContent):
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(tab.key, f"show_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP) for tab in TABS),
+        *(
+            Binding(tab.key, f"switch_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP)
+            for tab in TABS
+        ),
         # A priority key, taken as it arrives: keys typed right behind it then find the cursor in the calculator
         # (not in the widget that had it, where they were lost or switched tabs). In a text field it is typed.
         Binding("c", "toggle_calculator", "Calculator", id="toggle-calculator", priority=True),
@@ -82,6 +88,8 @@ class MainScreen(Screen[None]):
         self._tabs = MainTabs(id="tabs")
         self._bodies: dict[str, TabBody] = {}  # by tab id; the tabs after the Dashboard come after the first frame
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
+        self._preparing: Worker[None] | None = None  # building the other tabs (prepare_tabs)
+        self._prepare_now = asyncio.Event()  # a key asked for one of them: no more waiting for the figures
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
@@ -93,19 +101,56 @@ class MainScreen(Screen[None]):
                         yield self._bodies[tab.id]
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        # The other tabs and the calculator are most of the start-up work (their modules pull in the engine and
-        # the charts): they are built just after the first frame is on screen.
-        self.call_after_refresh(self._prepare)
+    # The other tabs and the calculator are most of the start-up work (their modules pull in the engine and the
+    # charts): they are built once the Dashboard's panels are on screen (their figures still being computed in
+    # threads), or the load has failed; at once if a key asks for one of them before (prepare_tabs).
 
-    async def _prepare(self) -> None:
+    def prepare_tabs(self, after_frame: bool = False) -> None:
+        """Build the other tabs and the calculator: after the next frame (`after_frame`), or now."""
+        if not after_frame:
+            self._prepare_now.set()
+        if self._preparing is None:
+            self._preparing = self.run_worker(self._prepare(after_frame), name="prepare-tabs", group="prepare-tabs")
+
+    async def tabs_prepared(self) -> None:
+        """Returns once the other tabs and the calculator are built (at once if they are)."""
+        await settled(self._preparing)
+
+    async def _prepare(self, after_frame: bool) -> None:
+        if after_frame and not self._prepare_now.is_set():
+            framed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def frame_shown() -> None:
+                if not framed.done():
+                    framed.set_result(None)
+
+            self.call_after_refresh(frame_shown)
+            waits: list[asyncio.Future[Any]] = [framed, asyncio.ensure_future(self._prepare_now.wait())]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for wait in waits:
+                wait.cancel()
+        try:
+            await self._build_tabs()
+        except NoMatches:
+            # The app closed while they were being built (a quick q): the screen's widgets are going.
+            if self._app_closing:
+                return
+            raise
+
+    @property
+    def _app_closing(self) -> bool:
+        return not self.is_attached or not self.app.is_running
+
+    async def _build_tabs(self) -> None:
         # Not when the app is already closing (a quick q).
-        if not self.query_one("#body").is_attached:
+        if self._app_closing:
             return
         bodies = [tab.body_class()(id=f"{tab.id}-body") for tab in TABS[1:]]
         for tab, body in zip(TABS[1:], bodies, strict=True):
             await self.query_one(f"#{tab.id}", TabPane).mount(body)
             self._bodies[tab.id] = body
+        if self._app_closing:
+            return
         # Data that arrived while they were being built is given to them now (no await since the last was added).
         if self.agency is not None:
             for body in bodies:
@@ -121,6 +166,8 @@ class MainScreen(Screen[None]):
             rules: RuleSet = getattr(self.app, "rules")  # noqa: B009 -- the app resolves its rule set on first use
             self.calculator = CalculatorSidebar(rules)
             self._calculator_mounted = self.query_one("#body").mount(self.calculator)
+            if self.agency is not None:
+                self.call_after_refresh(self._give_what_if, self.agency)
         if self._calculator_mounted is not None:
             await self._calculator_mounted
         return self.calculator
@@ -132,8 +179,10 @@ class MainScreen(Screen[None]):
         if len(self._bodies) == len(TABS):
             for tab in TABS[1:]:
                 self._bodies[tab.id].show_agency(agency)
+        self.prepare_tabs(after_frame=True)
         self.call_after_refresh(self._check_filter)
-        self.call_after_refresh(self._give_what_if, agency)
+        if self.calculator is not None:  # else it is given the what-if line when it is built (ready_calculator)
+            self.call_after_refresh(self._give_what_if, agency)
         self.call_after_refresh(self._focus_on_load)
 
     def _focus_on_load(self) -> None:
@@ -192,6 +241,7 @@ class MainScreen(Screen[None]):
 
     def show_load_error(self, error: DataFolderError) -> None:
         self.dashboard.show_load_error(error)
+        self.prepare_tabs()
 
     @property
     def dashboard(self) -> DashboardTab:
@@ -246,6 +296,12 @@ class MainScreen(Screen[None]):
             self._had_filter = has_filter
             self.refresh_bindings()
 
+    async def action_switch_tab(self, tab_id: str) -> None:
+        """A tab's key: the tab shown, and the key done once its body is built (asked for right at start)."""
+        self.action_show_tab(tab_id)
+        if tab_id not in self._bodies:
+            await self.tabs_prepared()
+
     def action_show_tab(self, tab_id: str) -> None:
         if tab_id == self.tabs.active:
             return
@@ -254,6 +310,8 @@ class MainScreen(Screen[None]):
         self.set_focus(None)
         self._switching = True
         self.tabs.active = tab_id
+        if tab_id not in self._bodies:
+            self.prepare_tabs()  # asked for before it was built (right at start): built now
 
     async def action_toggle_calculator(self) -> None:
         calculator = await self.ready_calculator()
@@ -261,8 +319,8 @@ class MainScreen(Screen[None]):
 
     async def open_currency_converter(self) -> None:
         calculator = await self.ready_calculator()
+        calculator.show_currency_tab()  # before it opens: the converter's first field takes the focus
         calculator.is_open = True
-        calculator.show_currency_tab()
 
     def action_close_calculator(self) -> None:
         if self.calculator is not None:

@@ -1,8 +1,8 @@
 """The report dialog (F-DLG): the rows behind one number, and its three actions.
 
 Built from an engine.store.ReportQuery and the agency, so a saved report reopens it exactly: the rows are
-engine.report.query_rows(agency, query). The actions are posted as `ActionRequested`, which bubbles to the
-app (lists, exports and saved reports handle it there).
+engine.report.query_rows(agency, query), computed in a thread once the dialog is up. The actions are posted
+as `ActionRequested`, which bubbles to the app (lists, exports and saved reports handle it there).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Label, Static
 
 from engine.points import InputError
 from engine.report import Agency, ReportRows, inputs_for, query_rows
 from engine.store import ReportQuery
+from tui.background import off_thread
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table, shown_lines
 
@@ -64,7 +65,9 @@ class ReportDialog(ModalScreen[None]):
         self.agency = agency
         self.report_query = query
         self._title = title
-        self.rows = query_rows(agency, query)
+        inputs_for(agency, query)  # a query that cannot run says so now (InputError), before the dialog opens
+        # The rows are computed in a thread once the dialog is up (100k clients: seconds); None until then.
+        self.rows: ReportRows | None = None
 
     @classmethod
     def open(cls, agency: Agency, query: ReportQuery, title: str) -> ReportDialog | str:
@@ -75,26 +78,52 @@ class ReportDialog(ModalScreen[None]):
             return str(error)
 
     def compose(self) -> ComposeResult:
-        count = len(self.rows.rows)
-        where = describe_range(self.agency, self.report_query)
-        details = f"{count:,} row{'s' if count != 1 else ''}" + (f" · {where}" if where else "")
         with Vertical(classes="dialog", id="report-dialog"):
             yield Label(Content(self._title), classes="dialog-title")
-            yield Label(Content(details), id="report-details")
-            yield report_rows_table(self.rows, id="report-rows", empty_text="No rows behind this number", total=True)
+            yield Label(Content("Finding the rows…"), id="report-details")
+            yield Static(Content("…"), id="report-rows-pending")
             with Horizontal(id="report-actions"):
                 for action, label in ACTIONS:
-                    yield Button(label, id=f"report-{action.replace('_', '-')}", compact=True)
+                    yield Button(label, id=f"report-{action.replace('_', '-')}", compact=True, disabled=True)
             yield Label(
                 Content("u: use in lists · x: export · r: save as report · escape: close"), classes="dialog-hint"
             )
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#report-rows")
+        self.run_worker(self._find_rows(), name="report-rows", group="report-rows", exclusive=True)
+
+    async def _find_rows(self) -> None:
+        agency, query = self.agency, self.report_query
+        try:
+            rows = await off_thread(lambda steps: query_rows(agency, query), "partner-dash-report-rows")
+        except InputError as error:
+            self.dismiss()
+            self.app.notify(str(error), severity="error", markup=False)
+            return
+        self.show_rows(rows)
+
+    def show_rows(self, rows: ReportRows) -> None:
+        self.rows = rows
+        count = len(rows.rows)
+        where = describe_range(self.agency, self.report_query)
+        details = f"{count:,} row{'s' if count != 1 else ''}" + (f" · {where}" if where else "")
+        self.query_one("#report-details", Label).update(Content(details))
+        table = report_rows_table(rows, id="report-rows", empty_text="No rows behind this number", total=True)
         # As tall as its rows (and the header), up to the height the stylesheet allows.
-        table.styles.height = shown_lines(self.rows) + 2
+        table.styles.height = shown_lines(rows) + 2
+        pending = self.query_one("#report-rows-pending")
+        self.query_one("#report-dialog").mount(table, after=pending)
+        pending.remove()
+        for button in self.query("#report-actions Button"):
+            button.disabled = False
         table.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act":
+            return self.rows is not None
+        return True
 
     @on(Button.Pressed, "#report-actions Button")
     def _pressed(self, event: Button.Pressed) -> None:
@@ -103,4 +132,5 @@ class ReportDialog(ModalScreen[None]):
         self.action_act(event.button.id.removeprefix("report-").replace("-", "_"))
 
     def action_act(self, action: str) -> None:
-        self.post_message(self.ActionRequested(action, self.report_query, self.rows))
+        if self.rows is not None:
+            self.post_message(self.ActionRequested(action, self.report_query, self.rows))

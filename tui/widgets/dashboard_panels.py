@@ -4,20 +4,25 @@ recomputed here. Numbers are MetricFigure lines: `e` explains one, enter opens t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import ClassVar
+from decimal import Decimal
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Label, Select, Static
 
 from engine.metrics import (
+    Commission,
     DateRange,
     Headline,
+    ProgramProgress,
     Renewal,
     RenewalSort,
     commission,
@@ -30,10 +35,16 @@ from engine.points import Number, fmt2
 from engine.report import FIGURES, Agency, ReportInputs, figure_title, get_to
 from engine.terms import Tier
 from engine.tiers import Progression, tier_above
+from tui.background import off_thread
 from tui.screens.commission import money
 from tui.widgets.metric import MetricFigure
 from tui.widgets.range_selector import RangeSelector
 from tui.widgets.virtual_table import Column, VirtualTable
+
+# What a figure shows while the engine computes it (in a thread: tui.background).
+PENDING = "…"
+
+T = TypeVar("T")
 
 
 def points(value: Number) -> str:
@@ -48,7 +59,40 @@ class Panel(Vertical):
         self.border_title = title
 
 
-class ProgressPanel(Panel):
+class ComputedPanel(Panel, Generic[T]):
+    """A panel whose figures the engine computes off the UI thread: it shows PENDING until they arrive.
+
+    `computation()` (on the UI thread) takes what the figures depend on (a date range, a sort) and returns the
+    work for the thread, which touches no widget; `show_computed` puts its result on screen. The Dashboard fills
+    its panels one after the other at load (DashboardTab); a change on the panel (a range, a sort) refills it in
+    its own worker, and only the latest request's result is shown.
+    """
+
+    def __init__(self, title: str, *, id: str) -> None:
+        super().__init__(title, id=id)
+        self._requested = 0
+
+    def computation(self) -> Callable[[], T]:
+        raise NotImplementedError
+
+    def show_computed(self, result: T) -> None:
+        raise NotImplementedError
+
+    async def fill(self) -> None:
+        self._requested += 1
+        request, work = self._requested, self.computation()
+        result = await off_thread(lambda steps: work(), f"partner-dash-{self.id}")
+        if request == self._requested and self.is_attached:
+            # Being removed (a reload replaces the panels, quitting removes everything), its figures may be gone
+            # already: nothing is left to show them in.
+            with contextlib.suppress(NoMatches):
+                self.show_computed(result)
+
+    def refill(self) -> None:
+        self.run_worker(self.fill(), name=f"{self.id}-figures", group="figures", exclusive=True)
+
+
+class ProgressPanel(ComputedPanel[ProgramProgress]):
     """F-DASH-1: credited tier and tier performance, total points, points to the next tier, and the three
     12-month program figures."""
 
@@ -59,7 +103,6 @@ class ProgressPanel(Panel):
     def compose(self) -> ComposeResult:
         overview = self.agency.overview
         standing = overview.standing
-        progress = program_progress(self.agency.ledger, self.agency.rules)
         performance = str(standing.performance_tier) + (" · Elite eligible" if standing.elite_eligible else "")
         yield MetricFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
         yield MetricFigure("Tier performance", performance, overview.explain, id="performance-tier")
@@ -72,17 +115,28 @@ class ProgressPanel(Panel):
                 lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
                 id="points-to-next",
             )
+        # The 12-month program figures arrive from a thread (show_computed).
         for figure in FIGURES["summary"]:
             label = figure_title("summary", figure)
-            headline: Headline = getattr(progress, figure)
-            shown = headline.shown
-            if figure == "retention" and progress.average_monthly_retention is None:
-                shown = "no managed MRR"
             yield MetricFigure(
-                label, shown, headline.explain, kind="summary", metric=figure, id=f"summary-{figure.replace('_', '-')}"
+                label, PENDING, list, kind="summary", metric=figure, id=f"summary-{figure.replace('_', '-')}"
             )
         if overview.certification_warning:
             yield Static(Content(overview.certification_warning), classes="dashboard-warning")
+
+    def computation(self) -> Callable[[], ProgramProgress]:
+        ledger, rules = self.agency.ledger, self.agency.rules
+        return lambda: program_progress(ledger, rules)
+
+    def show_computed(self, result: ProgramProgress) -> None:
+        for figure in FIGURES["summary"]:
+            headline: Headline = getattr(result, figure)
+            shown = headline.shown
+            if figure == "retention" and result.average_monthly_retention is None:
+                shown = "no managed MRR"
+            widget = self.query_one(f"#summary-{figure.replace('_', '-')}", MetricFigure)
+            widget.explain = headline.explain
+            widget.show(shown)
 
 
 class ProgressionPanel(Panel):
@@ -151,7 +205,7 @@ class ProgressionPanel(Panel):
         self.query_one("#get-to-note", Static).update(Content(" ".join(notes)))
 
 
-class RangePanel(Panel):
+class RangePanel(ComputedPanel[Sequence[Headline]]):
     """A date range and the figures for it (F-DASH-3 point changes, F-DASH-4 shared selling)."""
 
     def __init__(
@@ -173,23 +227,31 @@ class RangePanel(Panel):
     def compose(self) -> ComposeResult:
         yield self.selector
         yield Label(Content(self.selector.period.describe()), classes="range-shown")
-        for (figure, label), headline in zip(self.labels, self.figures(self.selector.period), strict=True):
-            yield MetricFigure(
-                label, headline.shown, headline.explain, kind=self.kind, metric=figure, id=f"{self.kind}-{figure}"
-            )
+        # The figures arrive from a thread (show_computed).
+        for figure, label in self.labels:
+            yield MetricFigure(label, PENDING, list, kind=self.kind, metric=figure, id=f"{self.kind}-{figure}")
 
     @property
     def period(self) -> DateRange:
         return self.selector.period
 
+    def computation(self) -> Callable[[], Sequence[Headline]]:
+        figures, period = self.figures, self.selector.period
+        return lambda: figures(period)
+
+    def show_computed(self, result: Sequence[Headline]) -> None:
+        for (figure, _), headline in zip(self.labels, result, strict=True):
+            shown = self.query_one(f"#{self.kind}-{figure}", MetricFigure)
+            shown.explain = headline.explain
+            shown.show(headline.shown)
+
     @on(RangeSelector.Changed)
     def _range_changed(self, event: RangeSelector.Changed) -> None:
         event.stop()
         self.query_one(".range-shown", Label).update(Content(event.period.describe()))
-        for (figure, _), headline in zip(self.labels, self.figures(event.period), strict=True):
-            shown = self.query_one(f"#{self.kind}-{figure}", MetricFigure)
-            shown.explain = headline.explain
-            shown.show(headline.shown)
+        for figure, _ in self.labels:
+            self.query_one(f"#{self.kind}-{figure}", MetricFigure).show(PENDING)
+        self.refill()
 
 
 # The numbers with a date range: report kind -> panel title and (figure, label) per number, as the engine names
@@ -212,12 +274,28 @@ def range_panel(agency: Agency, kind: str) -> RangePanel:
     return RangePanel(title, kind, labels, figures, agency.today, id=f"{kind}-panel")
 
 
+def commission_view(agency: Agency) -> Commission:
+    """The commission panel's figures: the statements and the four-quarter projection (slow at 100k clients)."""
+    return commission(agency.dataset, agency.rules.commission, agency.today, rates=agency.rules)
+
+
+class PendingPanel(Panel):
+    """Where a panel built from figures computed in a thread will go, until they are in (the commission)."""
+
+    def __init__(self, title: str, *, id: str) -> None:
+        super().__init__(title, id=id)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(PENDING))
+
+
 class CommissionPanel(Panel):
     """F-DASH-5: past (paid) and upcoming (scheduled) payments, and the next quarter's projection."""
 
-    def __init__(self, agency: Agency) -> None:
+    def __init__(self, agency: Agency, view: Commission | None = None) -> None:
         super().__init__("Commission", id="commission-panel")
-        self.view = commission(agency.dataset, agency.rules.commission, agency.today, rates=agency.rules)
+        # The Dashboard computes the view in a thread and builds the panel once it is in (commission_view).
+        self.view = view if view is not None else commission_view(agency)
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -286,7 +364,7 @@ def renewal_cells(renewal: Renewal) -> list[str]:
     ]
 
 
-class RenewalsPanel(Panel):
+class RenewalsPanel(ComputedPanel[tuple[Renewal, ...]]):
     """F-DASH-6: clients renewing in the next 120 days, sortable by any column; enter opens the client's record,
     `e` explains the row's MRR change in US$."""
 
@@ -317,14 +395,9 @@ class RenewalsPanel(Panel):
         self.sort = RenewalSort.DAYS
         self.sort_column = RenewalSort.DAYS.value  # the column marked in the header
         self.descending = False
-        self.renewals: tuple[Renewal, ...] = upcoming_renewals(agency.dataset, agency.today, book=agency.book)
-        self.table = VirtualTable(
-            RENEWAL_COLUMNS,
-            self._cells,
-            range(len(self.renewals)),
-            id="renewals",
-            empty_text="No renewals in the next 120 days",
-        )
+        # Computed in a thread (show_computed); none until then.
+        self.renewals: tuple[Renewal, ...] = ()
+        self.table = VirtualTable(RENEWAL_COLUMNS, self._cells, range(0), id="renewals", empty_text=PENDING)
 
     def _cells(self, index: int) -> list[str]:
         return renewal_cells(self.renewals[index])
@@ -347,10 +420,17 @@ class RenewalsPanel(Panel):
         """Sort by the table column `column` (a key of RENEWAL_COLUMNS) and mark it in the header."""
         sort = self.SORT_BY_COLUMN[column]
         self.sort, self.sort_column, self.descending = sort, column, descending
-        agency = self.agency
-        self.renewals = upcoming_renewals(agency.dataset, agency.today, sort, descending, book=agency.book)
-        self.table.set_view(range(len(self.renewals)), cell_text=self._cells)
         self.table.set_sort(column, descending)
+        self.refill()
+
+    def computation(self) -> Callable[[], tuple[Renewal, ...]]:
+        agency, sort, descending = self.agency, self.sort, self.descending
+        return lambda: upcoming_renewals(agency.dataset, agency.today, sort, descending, book=agency.book)
+
+    def show_computed(self, result: tuple[Renewal, ...]) -> None:
+        self.renewals = result
+        self.table.empty_text = "No renewals in the next 120 days"
+        self.table.set_view(range(len(self.renewals)), cell_text=self._cells)
 
     def action_explain(self) -> None:
         from tui.screens.explain import ExplainScreen

@@ -1,0 +1,125 @@
+"""The dataset cache: a folder unchanged since it was saved loads from the cache; any change at all, and it is
+parsed again (never stale)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.dataset_cache import DatasetCache
+from engine.loader import load_dataset, sample_data_dir
+from engine.models import Dataset
+from engine.rules import RuleBook, shipped_rulebook
+
+BOOK = shipped_rulebook()
+
+
+def aged(folder: Path, seconds: float = 60) -> Path:
+    """Every file in `folder` last modified `seconds` ago (files changed a moment ago are never cached)."""
+    past = time.time() - seconds
+    for path in folder.iterdir():
+        os.utime(path, (past, past))
+    return folder
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    copy = tmp_path / "agency"
+    shutil.copytree(sample_data_dir(), copy)
+    return aged(copy)
+
+
+def cache(folder: Path, tmp_path: Path, book: RuleBook = BOOK) -> DatasetCache:
+    return DatasetCache(folder, book, directory=tmp_path / "cache", min_bytes=0)
+
+
+def saved(folder: Path, tmp_path: Path) -> Dataset:
+    dataset = load_dataset(folder, BOOK)
+    assert cache(folder, tmp_path).save(dataset)
+    return dataset
+
+
+def test_an_unchanged_folder_loads_from_the_cache(folder: Path, tmp_path: Path) -> None:
+    dataset = saved(folder, tmp_path)
+    cached = cache(folder, tmp_path).load()
+    assert cached is not None and cached is not dataset
+    assert cached.clients == dataset.clients and cached.events == dataset.events and cached.deals == dataset.deals
+    assert cached.problems == dataset.problems and cached.source == dataset.source
+
+
+def test_a_changed_row_of_the_same_size_is_not_served_from_the_cache(folder: Path, tmp_path: Path) -> None:
+    saved(folder, tmp_path)
+    clients = folder / "clients.csv"
+    stat = clients.stat()
+    text = clients.read_text(encoding="utf-8")
+    changed = text.replace("Acme", "Acmf", 1)
+    assert changed != text and len(changed) == len(text)
+    clients.write_text(changed, encoding="utf-8")
+    # Even with the old modification time put back: the content of a small file counts.
+    os.utime(clients, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cache(folder, tmp_path).load() is None
+
+
+def test_a_large_file_changed_is_seen_by_its_size_or_time(folder: Path, tmp_path: Path) -> None:
+    saved(folder, tmp_path)
+    with (folder / "mrr_events.csv").open("a", encoding="utf-8") as events:
+        events.write("2026-01-05,C0001,sold,sourced,Sales Hub,100,\n")
+    aged(folder, 30)
+    assert cache(folder, tmp_path).load() is None
+
+
+def test_a_file_added_or_removed_is_not_served_from_the_cache(folder: Path, tmp_path: Path) -> None:
+    saved(folder, tmp_path)
+    notes = folder / "notes.txt"
+    notes.write_text("x", encoding="utf-8")
+    os.utime(notes, (time.time() - 60, time.time() - 60))
+    assert cache(folder, tmp_path).load() is None
+    (folder / "notes.txt").unlink()
+    assert cache(folder, tmp_path).load() is not None
+    (folder / "commissions.csv").unlink()
+    assert cache(folder, tmp_path).load() is None
+
+
+def test_a_replaced_file_with_the_same_size_and_time_is_seen_by_its_inode(folder: Path, tmp_path: Path) -> None:
+    saved(folder, tmp_path)
+    deals = folder / "deals.csv"
+    stat = deals.stat()
+    replacement = folder / "deals.new"
+    shutil.copy2(deals, replacement)
+    os.replace(replacement, deals)
+    os.utime(deals, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert deals.stat().st_ino != stat.st_ino
+    assert cache(folder, tmp_path).load() is None
+
+
+def test_other_rules_are_not_served_from_the_cache(folder: Path, tmp_path: Path) -> None:
+    saved(folder, tmp_path)
+    other = RuleBook(rule_sets=BOOK.rule_sets[:1], default_id=BOOK.rule_sets[0].id)
+    assert other.model_dump_json() != BOOK.model_dump_json()
+    assert cache(folder, tmp_path, other).load() is None
+
+
+def test_a_folder_changed_a_moment_ago_is_not_cached(folder: Path, tmp_path: Path) -> None:
+    (folder / "clients.csv").touch()
+    assert not cache(folder, tmp_path).save(load_dataset(folder, BOOK))
+    assert cache(folder, tmp_path).load() is None
+
+
+def test_a_damaged_cache_file_is_ignored(folder: Path, tmp_path: Path) -> None:
+    saved(folder, tmp_path)
+    entry = cache(folder, tmp_path)
+    data = entry.path.read_bytes()
+    entry.path.write_bytes(data[: len(data) // 2])
+    assert cache(folder, tmp_path).load() is None
+    entry.path.write_bytes(b"not a cache")
+    assert cache(folder, tmp_path).load() is None
+
+
+def test_small_folders_are_not_cached(folder: Path, tmp_path: Path) -> None:
+    entry = DatasetCache(folder, BOOK, directory=tmp_path / "cache")
+    assert entry.fingerprint is None
+    assert not entry.save(load_dataset(folder, BOOK))

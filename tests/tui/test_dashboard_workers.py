@@ -1,0 +1,155 @@
+"""The engine computes off the UI thread: the Dashboard's panels show a placeholder until their figures arrive
+from a thread, keys are answered meanwhile, and quitting never waits for a computation (or a load) under way."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import engine.dataset_cache as dataset_cache
+import engine.loader as loader
+import tui.app
+import tui.widgets.dashboard_panels as panels
+from engine.ledger import Ledger
+from engine.loader import sample_data_dir
+from engine.metrics import ProgramProgress, program_progress
+from engine.rules import RuleSet
+from tui.app import AppOptions, PartnerDashApp
+from tui.background import Steps, off_thread
+from tui.widgets.dashboard_panels import PENDING
+from tui.widgets.metric import MetricFigure
+
+TODAY = date(2026, 11, 26)
+# Only a bound on how long a broken build may hang the test run: every test releases its gate itself.
+GATE_BOUND = 10
+
+
+@pytest.fixture
+def gate() -> Iterator[threading.Event]:
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def held_until(
+    gate: threading.Event, work: Callable[..., object], seen: list[threading.Thread]
+) -> Callable[..., object]:
+    def held(*args: object, **kwargs: object) -> object:
+        seen.append(threading.current_thread())
+        gate.wait(GATE_BOUND)
+        return work(*args, **kwargs)
+
+    return held
+
+
+async def test_figures_show_a_placeholder_until_the_thread_computes_them_and_keys_work_meanwhile(
+    gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[threading.Thread] = []
+
+    def progress(ledger: Ledger, rules: RuleSet) -> ProgramProgress:
+        seen.append(threading.current_thread())
+        gate.wait(GATE_BOUND)
+        return program_progress(ledger, rules)
+
+    monkeypatch.setattr(panels, "program_progress", progress)
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        retention = app.main.dashboard.query_one("#summary-retention", MetricFigure)
+        assert retention.value == PENDING
+        # The figures the load computed are there already.
+        assert app.main.dashboard.query_one("#credited-tier", MetricFigure).value != PENDING
+        assert seen and seen[0] is not threading.main_thread()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.main.tabs.active == "partner-tier"
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.agency is not None
+        expected = program_progress(app.agency.ledger, app.agency.rules).retention.shown
+        assert retention.value == expected != PENDING
+
+
+async def test_the_load_runs_in_a_thread_that_does_not_hold_up_quitting(
+    gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[threading.Thread] = []
+    monkeypatch.setattr(tui.app, "load_agency", held_until(gate, tui.app.load_agency, seen))
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        while not seen:
+            await pilot.pause()
+        await pilot.press("q")
+    # The app has closed while its load was still under way; the interpreter does not wait for that thread.
+    assert seen[0].is_alive() and seen[0].daemon
+    assert app.agency is None
+
+
+async def test_cancelling_the_wait_tells_the_work_between_its_steps(gate: threading.Event) -> None:
+    steps_seen: list[Steps] = []
+    done = threading.Event()
+
+    def work(steps: Steps) -> int:
+        steps_seen.append(steps)
+        gate.wait(GATE_BOUND)
+        try:
+            steps.check()
+        finally:
+            done.set()
+        return 1
+
+    task = asyncio.ensure_future(off_thread(work))
+    while not steps_seen:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert steps_seen[0].cancelled
+    gate.set()
+    assert await asyncio.to_thread(done.wait, GATE_BOUND)
+
+
+async def test_an_error_in_the_thread_reaches_the_awaiting_task() -> None:
+    def work(steps: Steps) -> int:
+        raise ValueError("bad data")
+
+    with pytest.raises(ValueError, match="bad data"):
+        await off_thread(work)
+
+
+async def test_a_large_folder_is_cached_once_shown_and_the_next_start_uses_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "agency"
+    shutil.copytree(sample_data_dir(), folder)
+    past = time.time() - 60
+    for path in folder.iterdir():
+        os.utime(path, (past, past))
+    monkeypatch.setattr(dataset_cache, "MIN_FOLDER_BYTES", 0)  # the sample counts as large here
+    app = PartnerDashApp(AppOptions(data=folder, today=TODAY))
+    async with app.run_test(size=(100, 40)):
+        await app.wait_until_loaded()
+        await app.workers.wait_for_complete()
+        assert app.agency is not None
+        first = app.agency.dataset
+
+    def parse(*args: object) -> object:
+        raise AssertionError("the unchanged folder was parsed again")
+
+    monkeypatch.setattr(loader, "load_dataset", parse)
+    again = PartnerDashApp(AppOptions(data=folder, today=TODAY))
+    async with again.run_test(size=(100, 40)):
+        await again.wait_until_loaded()
+        assert again.agency is not None
+        assert again.agency.dataset.clients == first.clients and again.agency.dataset.events == first.events

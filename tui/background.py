@@ -1,0 +1,105 @@
+"""Engine work off the UI thread, in threads that never hold up quitting.
+
+Textual's thread workers run in asyncio's default executor, whose threads the interpreter joins on exit: a
+quit while the 100k-client folder loads waited for the load to end (16 s). Here the work runs in a daemon
+thread, awaited by an ordinary (async) Textual worker: the worker is cancelled at once on quit or when a newer
+one replaces it, `app.workers.wait_for_complete()` still waits for it, and the thread's late result is dropped.
+
+Use it only for computations: a daemon thread is stopped wherever it is when the process ends, so nothing that
+writes a file belongs here (the settings and lists stores keep Textual's thread workers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
+
+T = TypeVar("T")
+
+
+class Cancelled(Exception):
+    """Raised by `Steps.check` in the thread once its worker has been cancelled: the work stops there."""
+
+
+class Steps:
+    """What the thread's work checks between its steps: whether the worker awaiting it has been cancelled."""
+
+    def __init__(self) -> None:
+        self._cancelled = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def check(self) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled
+
+
+_running = 0
+_running_lock = threading.Lock()
+
+
+def busy() -> bool:
+    """Whether any work started here is still running (cancelled work too: its thread ends in its own time)."""
+    return _running > 0
+
+
+async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compute") -> T:
+    """`work(steps)`'s result, computed in a daemon thread while the UI goes on. Cancelling the awaiting task
+    tells the thread (`steps`) and returns at once."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    steps = Steps()
+
+    def deliver(outcome: Callable[[], None]) -> None:
+        # RuntimeError: the app (and its loop) has closed meanwhile; nobody is waiting.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(outcome)
+
+    def settle_result(result: T) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    def settle_error(error: BaseException) -> None:
+        if not future.done():
+            future.set_exception(error)
+
+    def run() -> None:
+        global _running
+        with _running_lock:
+            _running += 1
+        try:
+            result = work(steps)
+        except Cancelled:
+            return
+        except BaseException as error:
+            deliver(partial(settle_error, error))
+        else:
+            deliver(partial(settle_result, result))
+        finally:
+            with _running_lock:
+                _running -= 1
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    try:
+        return await future
+    except asyncio.CancelledError:
+        steps.cancel()
+        raise
+
+
+async def settled(worker: Worker[Any] | None) -> None:
+    """Returns once `worker` has ended, however it ended (done, cancelled or failed); at once for None."""
+    if worker is not None:
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await worker.wait()
