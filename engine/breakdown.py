@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from engine.countries import country_names
-from engine.ledger import Ledger, ManagedStep, SoldItem, common_denominator, exact_sum
+from engine.ledger import Ledger, ManagedStep, SoldItem, exact_sum
 from engine.metrics import ProgressPoint, progress_days
 from engine.models import Client, Deal
 from engine.points import HUNDRED, InputError, exact, fmt2, json_record

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import gc
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +21,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.cli import resolve_rules
 from engine.text import printable
@@ -49,8 +47,6 @@ STYLES: list[str | PurePath] = [
 
 # Set to a file path to record key and frame timestamps there (bench/ui.py); unset, nothing is recorded.
 PROBE_ENV = "PARTNER_DASH_PROBE"
-# Seconds after a reload's figures are shown before the heap is frozen again (see PartnerDashApp._freeze_heap).
-REFREEZE_DELAY = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +103,7 @@ def load_agency(
     if steps is not None:
         steps.check()
     # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
-    # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_heap).
+    # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_when_settled).
     gc.collect()
     return agency
 
@@ -145,6 +141,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         self.load_error: DataFolderError | None = None
         self._client_index: tuple[Agency, ClientIndex] | None = None
         self._loaded = asyncio.Event()
+        self._settled = asyncio.Event()
         self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache once its figures are shown
         if theme is not None and theme in self.available_themes:
             self.theme = theme
@@ -192,8 +189,9 @@ class PartnerDashApp(UserFilesCommands, App[None]):
 
     def load(self) -> Worker[Agency | DataFolderError]:
         """(Re)load the data folder in a thread; the tabs are given the agency when it is ready."""
-        # What was loaded before may be collected again once it is replaced (see _freeze_heap).
+        # What was loaded before may be collected again once it is replaced (see _freeze_when_settled).
         gc.unfreeze()
+        self._settled.clear()
         self._unsaved = []
         # A daemon thread (tui.background): a quit while a large folder loads does not wait for the load.
         return self.run_worker(
@@ -228,11 +226,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         self.refresh_bindings()
         if self._unsaved:
             self.run_worker(self._save_dataset(self._unsaved.pop(), agency), name="save-dataset", group="cache")
-        if replaced:
-            # The old panels are removed over the next few frames; only then is the old data all garbage.
-            self.set_timer(REFREEZE_DELAY, partial(self._freeze_heap, replaced=True))
-        else:
-            self.call_after_refresh(self._freeze_heap)
+        self.run_worker(self._freeze_when_settled(replaced), name="freeze-heap", group="freeze-heap", exclusive=True)
         self._loaded.set()
         if agency.dataset.errors:
             self.action_show_load_problems()
@@ -244,18 +238,18 @@ class PartnerDashApp(UserFilesCommands, App[None]):
         dataset = agency.dataset
         await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
 
-    def _freeze_heap(self, replaced: bool = False) -> None:
+    async def _freeze_when_settled(self, replaced: bool) -> None:
         # Python's full garbage collection walks every object alive: with the data, the engine and the widgets
         # loaded, that is a 50-80 ms pause about once a second while keys are pressed (bench/ui.py saw it as the
         # slow tenth of tab switches and keystrokes). What is alive once the data is shown stays alive until the
         # next load, so it is set aside from collection; what is made afterwards is collected as usual.
-        if any(worker.name == "load-agency" and worker.is_running for worker in self.workers):
-            return  # another load has started: its own end freezes the heap
-        if replaced and background.busy():
-            # A thread still computes (for the data replaced, until it stops; or the new figures): what it holds
-            # would be frozen with the rest, the replaced data never freed. Once it is done.
-            self.set_timer(REFREEZE_DELAY, partial(self._freeze_heap, replaced=replaced))
-            return
+        # It happens once nothing computes any more: the figures, the other tabs, and every other worker and
+        # thread (one still working for the replaced data holds it; frozen with the rest, it would never be freed).
+        await settled(self.main.dashboard.figures_worker)
+        await self.main.tabs_prepared()
+        me = get_current_worker()
+        while background.busy() or any(w.is_running for w in self.workers if w is not me and w.name != "save-dataset"):
+            await asyncio.sleep(0.02)
         if replaced:
             # The data shown before (and its widgets) is garbage now, held in reference cycles: collected first,
             # or it would be frozen with the rest and never freed. The first load is collected in its thread.
@@ -264,9 +258,19 @@ class PartnerDashApp(UserFilesCommands, App[None]):
             gc.collect()
             gc.collect()
         gc.freeze()
+        self._settled.set()
+
+    async def wait_until_settled(self) -> None:
+        """Returns once the data is shown, every figure computed and the heap frozen: for tests and benchmarks."""
+        await self._loaded.wait()
+        await self._settled.wait()
 
     def show_load_error(self, error: DataFolderError) -> None:
         self.load_error = error
+        if self.agency is not None:  # still shown: set aside again, as it was before the load began
+            self.run_worker(self._freeze_when_settled(False), name="freeze-heap", group="freeze-heap", exclusive=True)
+        else:
+            self._settled.set()
         # A folder that fails on a reload (a new one chosen in Settings) leaves what was shown in place, and the
         # problems dialog says so; at start there is nothing to keep.
         if self.agency is None:

@@ -13,7 +13,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from engine.loader import load_dataset, sample_data_dir
 from engine.report import Agency
-from tui.app import REFREEZE_DELAY, AppOptions, PartnerDashApp, load_agency
+from tui.app import AppOptions, PartnerDashApp, load_agency
 from tui.screens.load_problems import LoadProblemsScreen
 from tui.screens.main import MainScreen
 
@@ -113,16 +113,14 @@ async def test_what_is_alive_once_the_figures_are_shown_is_set_aside_from_collec
     # once a second while typing. The loaded data and widgets are frozen; a reload unfreezes them first.
     gc.unfreeze()
     app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
-        await pilot.pause()
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)):
+        await app.wait_until_settled()
         assert gc.get_freeze_count() > 0
         first = app.agency
         app.load()
         assert gc.get_freeze_count() == 0  # the old data can be collected once replaced
         await app.workers.wait_for_complete()
-        await pilot.pause(REFREEZE_DELAY + 0.3)
+        await app.wait_until_settled()
         assert app.agency is not first
         assert gc.get_freeze_count() > 0
     gc.unfreeze()
@@ -131,13 +129,11 @@ async def test_what_is_alive_once_the_figures_are_shown_is_set_aside_from_collec
 async def test_a_reload_frees_the_data_it_replaces() -> None:
     gc.unfreeze()
     app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)):
+        await app.wait_until_settled()
         old = weakref.ref(app.agency)
         app.load()
-        await app.workers.wait_for_complete()
-        await pilot.pause(REFREEZE_DELAY + 0.3)
+        await app.wait_until_settled()
         assert app.agency is not None and app.agency is not old()
         assert gc.get_freeze_count() > 0
         gc.collect()

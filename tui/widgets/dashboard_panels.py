@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import ClassVar, Generic, TypeVar
 
 from textual import on
