@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -37,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "report": "engine.cli_report",
     "export": "engine.cli_export",
     "keys": "tui.cli_keys",  # the app's bindings: the one command that imports the app's modules (when run)
+    "completion": "engine.cli_completion",
 }
 _VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
 
@@ -98,6 +100,37 @@ def resolve_rules(rules: str | None, rules_file: Path | None) -> tuple[RuleBook,
     return book, (book.by_id(rule_set_id) if rule_set_id is not None else None)
 
 
+def number_text(value: Decimal | str) -> str:
+    """A figure in text output: rounded half-up to 2 places, with thousands separators (1,783.17); an exact or
+    rounded zero is 0.00, never -0.00. JSON output keeps fmt2's plain 1783.17."""
+    from engine.points import round_points
+
+    shown = round_points(Decimal(value))
+    return f"{shown if shown else abs(shown):,}"
+
+
+def version() -> str:
+    """The installed package's version (the source tree's when run uninstalled)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("partner-dash")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class VersionAction(argparse.Action):
+    """--version, looked up only when asked for (reading the package metadata costs every start otherwise)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {version()}")
+        parser.exit(EXIT_OK)
+
+
 def print_json(payload: Any) -> None:
     json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
@@ -133,6 +166,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         prog="partner-dash",
         description="Partner Dashboard: where a HubSpot Solutions Partner agency stands in the tier program.",
     )
+    parser.add_argument("--version", action=VersionAction, help="print the version and exit")
     parser.add_argument(
         "--data", metavar="DIR", type=Path, help="the agency's data folder (default: the bundled sample)"
     )
@@ -178,4 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m engine.cli`: run the module the commands import (engine.cli), not this copy of it as __main__,
+    # whose BadInput would be another class than the one the commands raise.
+    from engine.cli import main as cli_main
+
+    sys.exit(cli_main())

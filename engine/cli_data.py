@@ -10,11 +10,13 @@ from typing import Any
 from engine.cli import BadInput, Parser, add_rules_options, count_arg, day_arg, print_json, resolve_rules
 from engine.loader import DataFolderError, load_dataset
 from engine.models import Dataset, LoadProblem, Severity
-from engine.sample import MAX_CLIENTS, MIN_CLIENTS, generate, is_sample_folder
+from engine.progress import Progress
+from engine.sample import AGENCY_NAME, MAX_CLIENTS, MIN_CLIENTS, generate, is_sample_folder
 
 EXIT_CLEAN = 0
 EXIT_WARNINGS = 1
 EXIT_ERRORS = 2
+MAX_NAME = 100
 
 
 def _problem_line(problem: LoadProblem) -> str:
@@ -42,7 +44,8 @@ def run_validate(args: argparse.Namespace) -> int:
     dataset: Dataset | None = None
     reasons: tuple[LoadProblem, ...] = ()
     try:
-        dataset = load_dataset(args.folder, book)
+        with Progress(f"Loading {args.folder}"):
+            dataset = load_dataset(args.folder, book)
         problems = dataset.problems
     except DataFolderError as exc:
         problems, reasons = exc.problems, exc.reasons
@@ -92,8 +95,11 @@ def run_sample(args: argparse.Namespace) -> int:
     if out.is_dir() and any(out.iterdir()) and not is_sample_folder(out) and not args.force:
         raise BadInput(f"{out} is not empty and does not hold an earlier sample; use --force to write into it anyway")
     today = args.sample_today or args.today or date.today()
-    agency = generate(args.clients, args.seed, today)
-    written = agency.write_agency(out)
+    name = _agency_name(args.name)
+    with Progress(f"Generating {_plural(args.clients, 'client')}") as progress:
+        agency = generate(args.clients, args.seed, today, name)
+        progress.phase(f"Writing {out}")
+        written = agency.write_agency(out)
     rows = {
         "partner.toml": _plural(len(agency.partner.team), "HubSpot contact"),
         "clients.csv": _plural(len(agency.clients), "client"),
@@ -101,10 +107,23 @@ def run_sample(args: argparse.Namespace) -> int:
         "deals.csv": _plural(len(agency.deals), "deal"),
         "commissions.csv": _plural(len(agency.commissions), "commission statement"),
     }
-    print(f"Wrote a synthetic agency as of {today} (seed {args.seed}) to {out}:")
+    print(f"Wrote {agency.partner.name!r}, a synthetic agency as of {today} (seed {args.seed}), to {out}:")
     for path in written:
         print(f"  {path.name:<16} {rows[path.name]}")
     return EXIT_CLEAN
+
+
+def _agency_name(text: str | None) -> str:
+    if text is None:
+        return AGENCY_NAME
+    name = text.strip()
+    if not name:
+        raise BadInput("--name must not be empty")
+    if not name.isprintable():
+        raise BadInput(f"--name {text!r} has a line break or control character")
+    if len(name) > MAX_NAME:
+        raise BadInput(f"--name is {len(name)} characters long (at most {MAX_NAME})")
+    return name
 
 
 def _seed_arg(text: str) -> int:
@@ -140,6 +159,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     sample.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write")
     sample.add_argument(
         "--today", dest="sample_today", type=day_arg, metavar="YYYY-MM-DD", help="the agency's today (default: today)"
+    )
+    sample.add_argument(
+        "--name", metavar="NAME", help=f"the agency's name, so samples can be told apart (default {AGENCY_NAME!r})"
     )
     sample.add_argument("--force", action="store_true", help="write into a non-empty folder that is not a sample")
     sample.set_defaults(run=run_sample)

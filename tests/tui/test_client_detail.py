@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from tab_data import SMALL, TODAY, WIDE, app_on_the_sample, hand_made_agency, on_tab, sample_agency
 from textual.widgets import Static
 
+import tui.screens.client_detail as client_detail
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.main import MainScreen
+from tui.widgets.text_line import TextLine
 
 
 def text_of(screen: ClientDetailScreen, id: str) -> str:
@@ -26,10 +29,27 @@ def lines_of(screen: ClientDetailScreen, id: str) -> list[str]:
     return [" ".join(line.split()) for line in text_of(screen, id).splitlines()]
 
 
-async def test_facts_points_history_and_deals_of_a_client() -> None:
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Links handed to the browser (none really are), on a system with a display."""
+    links: list[str] = []
+
+    def fake_open(url: str) -> bool:
+        links.append(url)
+        return True
+
+    monkeypatch.setattr(client_detail, "open_in_browser", fake_open)
+    monkeypatch.setattr(client_detail.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    return links
+
+
+def crm_note(screen: ClientDetailScreen) -> str:
+    return screen.query_one(".crm-note", TextLine).text
+
+
+async def test_facts_points_history_and_deals_of_a_client(opened: list[str]) -> None:
     app = PartnerDashApp(AppOptions(today=TODAY))
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(110, 45)) as pilot:
         screen = ClientDetailScreen(hand_made_agency(), "C1")
         await app.push_screen(screen)
@@ -71,7 +91,10 @@ async def test_facts_points_history_and_deals_of_a_client() -> None:
         deal = "D1 Acme - Marketing Hub 2026-01-10 2026-02-20 closed won yes 1,000.00 USD"
         assert lines_of(screen, "client-deals")[2] == deal
         await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert opened == ["https://app.hubspot.com/contacts/1/record/0-2/1"]
+        assert crm_note(screen) == "Opened the CRM record in your browser."
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         await pilot.press("escape")
@@ -80,10 +103,41 @@ async def test_facts_points_history_and_deals_of_a_client() -> None:
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_a_link_that_is_not_https_is_shown_and_never_opened() -> None:
+async def test_o_without_a_browser_copies_the_link_and_says_so(
+    opened: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
     app = PartnerDashApp(AppOptions(today=TODAY))
-    opened: list[str] = []
-    app.open_url = lambda url, *, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ClientDetailScreen(hand_made_agency(), "C1")
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert app.clipboard == "https://app.hubspot.com/contacts/1/record/0-2/1"
+        assert crm_note(screen) == "No browser can be opened from this terminal: the link is copied to the clipboard."
+
+
+async def test_o_when_no_browser_takes_the_link_copies_it_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_detail, "open_in_browser", lambda url: False)
+    monkeypatch.setattr(client_detail.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ClientDetailScreen(hand_made_agency(), "C1")
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.clipboard == "https://app.hubspot.com/contacts/1/record/0-2/1"
+        assert crm_note(screen) == "No browser took the link: the link is copied to the clipboard."
+
+
+async def test_a_link_that_is_not_https_is_shown_and_never_opened(opened: list[str]) -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = ClientDetailScreen(hand_made_agency(), "C2")
         await app.push_screen(screen)

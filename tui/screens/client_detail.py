@@ -7,6 +7,9 @@ only when it is https; any other link is shown as text and never handed to the s
 
 from __future__ import annotations
 
+import os
+import sys
+import webbrowser
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,9 +20,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, Static
+from textual.worker import Worker, WorkerState
 
 from engine.breakdown import ClientDetail, client_detail
-from engine.contact import https_link
+from engine.contact import can_open_links, https_link
 from engine.countries import country_names
 from engine.ledger import SoldItem
 from engine.metrics import ProgressPoint
@@ -27,6 +31,7 @@ from engine.models import Client, Deal
 from tui.screens.explain import ExplainScreen
 from tui.widgets.facts import Fact, fact_grid
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.text_line import TextLine
 from tui.widgets.text_table import money_text, points_text, signed_text, text_table
 from tui.widgets.virtual_table import Column
 
@@ -142,6 +147,17 @@ def deal_cells(deal: Deal) -> tuple[str, ...]:
     )
 
 
+FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+
+
+def open_in_browser(url: str) -> bool:
+    """Hand `url` to the system's browser; False when none took it."""
+    try:
+        return webbrowser.open(url)
+    except webbrowser.Error:
+        return False
+
+
 class ClientDetailScreen(ModalScreen[None]):
     HELP_SECTION = "Client detail"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -154,6 +170,7 @@ class ClientDetailScreen(ModalScreen[None]):
         super().__init__(classes="dialog-screen", id="client-detail")
         self.detail = client_detail(agency.ledger, client_id)
         self.crm_link = https_link(self.detail.client.crm_url)
+        self._opening: dict[Worker[bool], str] = {}
 
     def compose(self) -> ComposeResult:
         client = self.detail.client
@@ -163,6 +180,7 @@ class ClientDetailScreen(ModalScreen[None]):
                 yield from self._sections()
             hint = "escape: close · e: explain points" + (" · o: open CRM record" if self.crm_link else "")
             yield Label(Content(hint), classes="dialog-hint")
+            yield TextLine(classes="crm-note")
         yield KeyBar()
 
     def _sections(self) -> Iterator[Widget]:
@@ -208,9 +226,34 @@ class ClientDetailScreen(ModalScreen[None]):
         return True
 
     def action_open_crm(self) -> None:
-        if self.crm_link is not None:
-            self.app.open_url(self.crm_link)
-            self.notify(f"Opening {self.crm_link}", title="CRM record", markup=False)
+        """Open the CRM record in the browser and say what happened; where none can open it, copy the link."""
+        link = self.crm_link
+        if link is None:
+            return
+        if not can_open_links(os.environ, sys.platform):
+            self._copy_link(link, "No browser can be opened from this terminal")
+            return
+        self._say("Opening the CRM record in your browser…")
+        # A thread: the system's handler may take a moment to start.
+        worker = self.run_worker(lambda: open_in_browser(link), thread=True, group="open-crm", description="Open CRM")
+        self._opening[worker] = link
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        link = self._opening.pop(event.worker, None) if event.state in FINISHED else None
+        if link is None:
+            return
+        if event.state is WorkerState.SUCCESS and event.worker.result:
+            self._say("Opened the CRM record in your browser.")
+        else:
+            self._copy_link(link, "No browser took the link")
+
+    def _copy_link(self, link: str, reason: str) -> None:
+        self.app.copy_to_clipboard(link)
+        self._say(f"{reason}: the link is copied to the clipboard.")
+        self.notify(f"{link} copied to the clipboard", title=reason, markup=False)
+
+    def _say(self, text: str) -> None:
+        self.query_one(".crm-note", TextLine).show(text)
 
     def action_explain(self) -> None:
         client = self.detail.client
