@@ -281,16 +281,16 @@ class CommissionPanel(Panel):
 
 
 RENEWAL_COLUMNS = (
-    Column("client", "Client", 24),
+    # The client takes the spare width and stays put when the table scrolls sideways.
+    Column("client", "Client", 24, stretch=True),
     Column("days", "Days", 7, "right"),
     Column("mrr_change", "MRR change", 16, "right"),
-    Column("products", "Products", 24),
-    Column("last_active_employee", "Last active", 16),
+    # On a narrow terminal these give way first (products, then the US$ value the MRR sort compares, then who
+    # was last active), so the renewal manager is in sight at 100 columns.
+    Column("products", "Products", 24, drop=3),
+    Column("last_active_employee", "Last active", 16, drop=1),
     Column("renewal_manager", "Renewal manager", 17),  # room for the sort arrow
-    # Last, so a narrow terminal shows what it did before; a wide one (or scrolling right) shows the US$ value
-    # the MRR change sort compares. The last column stretches to the table's width, so it is left-aligned and
-    # its figures are right-aligned under the label by renewal_cells rather than pushed to the far edge.
-    Column("mrr_change_usd", "US$ change", 12),
+    Column("mrr_change_usd", "US$ change", 12, drop=2),
 )
 
 
