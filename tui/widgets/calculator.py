@@ -76,7 +76,9 @@ class CalculatorSidebar(Vertical):
             tabs.active = tab
             self._take_deal(self.active_form)
         if self.is_open:
-            self.active_form.first_field.focus()
+            # At once (as when the calculator opens): the field that had the cursor is now hidden, and Textual
+            # would hand the focus to a neighbour of it in the tab shown.
+            self.screen.set_focus(self.active_form.first_field)
         self.refresh_bindings()
 
     @on(TabbedContent.TabActivated, "#calculator-tabs")
