@@ -16,6 +16,8 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -43,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "export": "engine.cli_export",
     "import": "engine.cli_import",
     "sync": "engine.cli_import",
+    "completion": "engine.cli_completion",
 }
 _VALUE_OPTIONS = ("--data", "--today", "--rules", "--rules-file")
 
@@ -111,6 +114,36 @@ def resolve_rules(rules: str | None, rules_file: Path | None) -> tuple[RuleBook,
 _JSON_CONTROLS = re.compile(r"[\x7f-\x9f]")
 
 
+def number_text(value: Fraction | Decimal | int | str) -> str:
+    """A figure in text output: the one formatter (engine.points.fmt2) with thousands separators (1,783.17).
+    JSON output keeps fmt2's plain 1783.17."""
+    from engine.points import fmt2
+
+    return fmt2(Decimal(value) if isinstance(value, str) else value, grouped=True)
+
+
+def version() -> str:
+    """The installed package's version (the source tree's when run uninstalled)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("partner-dash")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class VersionAction(argparse.Action):
+    """--version, looked up only when asked for (reading the package metadata costs every start otherwise)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {version()}")
+        parser.exit(EXIT_OK)
+
+
 def print_json(payload: Any) -> None:
     # json escapes C0 controls itself; DEL and C1 controls (which can only be inside strings) are escaped here.
     text = json.dumps(payload, indent=2, ensure_ascii=False)
@@ -173,6 +206,7 @@ def build_parser(argv: Sequence[str] | None = None, extra_commands: Mapping[str,
         prog="partner-dash",
         description="Partner Dashboard: where a HubSpot Solutions Partner agency stands in the tier program.",
     )
+    parser.add_argument("--version", action=VersionAction, help="print the version and exit")
     parser.add_argument(
         "--data", metavar="DIR", type=Path, help="the agency's data folder (default: the bundled sample)"
     )
@@ -233,4 +267,8 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m engine.cli`: run the module the commands import (engine.cli), not this copy of it as __main__,
+    # whose BadInput would be another class than the one the commands raise.
+    from engine.cli import main as cli_main
+
+    sys.exit(cli_main())

@@ -17,11 +17,13 @@ from engine.cli import BadInput, Parser, add_rules_options, count_arg, day_arg, 
 from engine.limits import reason
 from engine.loader import DataFolderError, load_dataset
 from engine.models import Dataset, LoadProblem, Severity
-from engine.sample import MAX_CLIENTS, MIN_CLIENTS, generate
+from engine.progress import Progress
+from engine.sample import AGENCY_NAME, MAX_CLIENTS, MIN_CLIENTS, generate
 
 EXIT_CLEAN = 0
 EXIT_WARNINGS = 1
 EXIT_ERRORS = 2
+MAX_NAME = 100
 
 
 def _problem_line(problem: LoadProblem) -> str:
@@ -49,7 +51,8 @@ def run_validate(args: argparse.Namespace) -> int:
     dataset: Dataset | None = None
     reasons: tuple[LoadProblem, ...] = ()
     try:
-        dataset = load_dataset(args.folder, book)
+        with Progress(f"Loading {args.folder}"):
+            dataset = load_dataset(args.folder, book)
         problems = dataset.problems
         errors, warnings = dataset.error_count, dataset.warning_count
     except DataFolderError as exc:
@@ -165,8 +168,11 @@ def run_sample(args: argparse.Namespace) -> int:
     out: Path = args.out
     _check_out(out, args.force)
     today = args.sample_today or args.today or date.today()
-    agency = generate(args.clients, args.seed, today)
-    written = _write_sample(agency, out)
+    name = _agency_name(args.name)
+    with Progress(f"Generating {_plural(args.clients, 'client')}") as progress:
+        agency = generate(args.clients, args.seed, today, name)
+        progress.phase(f"Writing {out}")
+        written = _write_sample(agency, out)
     rows = {
         "partner.toml": _plural(len(agency.partner.team), "HubSpot contact"),
         "clients.csv": _plural(len(agency.clients), "client"),
@@ -174,7 +180,7 @@ def run_sample(args: argparse.Namespace) -> int:
         "deals.csv": _plural(len(agency.deals), "deal"),
         "commissions.csv": _plural(len(agency.commissions), "commission statement"),
     }
-    print(f"Wrote a synthetic agency as of {today} (seed {args.seed}) to {out}:")
+    print(f"Wrote {agency.partner.name!r}, a synthetic agency as of {today} (seed {args.seed}), to {out}:")
     for path in written:
         print(f"  {path.name:<16} {rows[path.name]}")
     if args.snapshots is not None:
@@ -192,6 +198,19 @@ def _write_snapshots(agency: Any, today: date, folder: Path) -> None:
     print(f"Wrote {len(files)} monthly client lists (as HubSpot exports them) to {folder}, for a demo of import:")
     print(f"  partner-dash import {files[0]} --into DIR --as-of {files[0].stem.removeprefix('client-list-')}")
     print("  ... then each later file with its own --as-of day, oldest first.")
+
+
+def _agency_name(text: str | None) -> str:
+    if text is None:
+        return AGENCY_NAME
+    name = text.strip()
+    if not name:
+        raise BadInput("--name must not be empty")
+    if not name.isprintable():
+        raise BadInput(f"--name {text!r} has a line break or control character")
+    if len(name) > MAX_NAME:
+        raise BadInput(f"--name is {len(name)} characters long (at most {MAX_NAME})")
+    return name
 
 
 def _seed_arg(text: str) -> int:
@@ -227,6 +246,9 @@ def register(sub: argparse._SubParsersAction[Parser]) -> None:
     sample.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write")
     sample.add_argument(
         "--today", dest="sample_today", type=day_arg, metavar="YYYY-MM-DD", help="the agency's today (default: today)"
+    )
+    sample.add_argument(
+        "--name", metavar="NAME", help=f"the agency's name, so samples can be told apart (default {AGENCY_NAME!r})"
     )
     sample.add_argument("--force", action="store_true", help="write into a non-empty folder that is not a sample")
     sample.add_argument(

@@ -13,6 +13,7 @@ from engine.cli import Parser, print_json
 from engine.cli_report import add_report_options, report_inputs
 from engine.config import load_config
 from engine.export import FORMATS, write_export
+from engine.progress import Progress
 from engine.report import FIGURES, report_rows
 from engine.store import Store
 
@@ -21,17 +22,18 @@ def run_export(args: argparse.Namespace) -> int:
     inputs = report_inputs(args)
     table = report_rows(args.kind, inputs, args.figure)
     folder: Path = args.out if args.out is not None else load_config()[0].export_dir
-    path = write_export(
-        table.columns,
-        table.cells(),
-        folder,
-        args.name,
-        args.format,
-        overwrite=args.overwrite,
-        store=Store(),
-        kind=f"{table.kind}/{table.figure}",
-        data_rows=len(table.rows),
-    )
+    with Progress("Exporting rows", len(table.rows) + 1) as progress:
+        path = write_export(
+            table.columns,
+            progress.track(table.cells()),
+            folder,
+            args.name,
+            args.format,
+            overwrite=args.overwrite,
+            store=Store(),
+            kind=f"{table.kind}/{table.figure}",
+            data_rows=len(table.rows),
+        )
     if args.json:
         print_json({"path": str(path), "kind": table.kind, "figure": table.figure, "rows": len(table.rows)})
     else:

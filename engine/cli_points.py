@@ -10,11 +10,12 @@ from engine.cli import (
     add_rules_options,
     count_arg,
     deal_type_arg,
+    number_text,
     print_json,
     print_table,
     resolve_rules,
 )
-from engine.points import PointsResult, calculate, currency_to_points, fmt2, parse_amount, points_to_currency
+from engine.points import PointsResult, calculate, currency_to_points, parse_amount, points_to_currency
 from engine.rules import RuleSet
 
 
@@ -55,10 +56,10 @@ def _print_points(result: PointsResult) -> None:
     market = "growth market" if result.growth_market else "standard market"
     print(f"Rule set {rules.id} ({rules.name}; from {rules.applies_from})")
     print(f"Client market: {result.country}, {market}")
-    rows: list[tuple[str, ...]] = [("Sold points", fmt2(result.sold_points), result.sold.rule)]
+    rows: list[tuple[str, ...]] = [("Sold points", number_text(result.sold_points), result.sold.rule)]
     if result.managed is not None:
-        rows.append(("Managed points", fmt2(result.managed_points), result.managed.rule))
-    rows.append(("Total points", fmt2(result.total_points), ""))
+        rows.append(("Managed points", number_text(result.managed_points), result.managed.rule))
+    rows.append(("Total points", number_text(result.total_points), ""))
     print_table(rows)
 
 
@@ -113,9 +114,9 @@ def run_convert(args: argparse.Namespace) -> int:
     print_table(
         [
             ("", "points", f"monthly value ({conversion.currency})"),
-            ("Sold", str(payload["sold_points"]), str(payload["sold_value"])),
-            ("Managed", str(payload["managed_points"]), str(payload["managed_value"])),
-            ("Total", str(payload["total_points"]), ""),
+            ("Sold", number_text(str(payload["sold_points"])), number_text(str(payload["sold_value"]))),
+            ("Managed", number_text(str(payload["managed_points"])), number_text(str(payload["managed_value"]))),
+            ("Total", number_text(str(payload["total_points"])), ""),
         ]
     )
     return EXIT_OK

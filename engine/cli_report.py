@@ -13,7 +13,16 @@ from datetime import date
 from pathlib import Path
 
 from engine.breakdown import COLUMNS, client_detail
-from engine.cli import BadInput, Parser, day_arg, deal_type_arg, print_json, print_table, resolve_rules
+from engine.cli import (
+    BadInput,
+    Parser,
+    day_arg,
+    deal_type_arg,
+    number_text,
+    print_json,
+    print_table,
+    resolve_rules,
+)
 from engine.loader import DataFolderError, load_dataset, sample_data_dir
 from engine.metrics import (
     Headline,
@@ -28,7 +37,6 @@ from engine.metrics import (
     shared_selling,
 )
 from engine.models import Dataset
-from engine.points import fmt2
 from engine.report import KINDS, Agency, ReportInputs, breakdown_rows, build_report, get_to
 from engine.rules import RuleBook
 from engine.terms import MarketType, Tier
@@ -67,13 +75,13 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
                 (
                     r.client_id,
                     r.name,
-                    fmt2(r.sold),
-                    fmt2(r.managed),
-                    fmt2(r.combined),
+                    number_text(r.sold),
+                    number_text(r.managed),
+                    number_text(r.combined),
                     r.deal_type.value,
                     r.market_type.value,
                     r.country,
-                    f"{fmt2(r.mrr)} {r.currency}",
+                    f"{number_text(r.mrr)} {r.currency}",
                 )
                 for r in rows
             ]
@@ -89,7 +97,7 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
                     r["client"],
                     r["renewal_date"],
                     str(r["days"]),
-                    f"{r['mrr_change']} {r['currency']}",
+                    f"{number_text(r['mrr_change'])} {r['currency']}",
                     ", ".join(r["products"]),
                     r["last_active_employee"],
                     r["renewal_manager"],
@@ -103,7 +111,13 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
         print_table(
             [("period", "amount", "currency", "status", "paid on")]
             + [
-                (s.period, fmt2(s.amount), s.currency, s.status.value, s.paid_on.isoformat() if s.paid_on else "")
+                (
+                    s.period,
+                    number_text(s.amount),
+                    s.currency,
+                    s.status.value,
+                    s.paid_on.isoformat() if s.paid_on else "",
+                )
                 for s in (*view.past, *view.upcoming)
             ]
         )
@@ -119,7 +133,16 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
         points = progress_over_time(inputs.ledger)
         print_table(
             [("month-end", "sold", "sourced", "managed", "total")]
-            + [(p.day.isoformat(), fmt2(p.sold), fmt2(p.sourced), fmt2(p.managed), fmt2(p.total)) for p in points]
+            + [
+                (
+                    p.day.isoformat(),
+                    number_text(p.sold),
+                    number_text(p.sourced),
+                    number_text(p.managed),
+                    number_text(p.total),
+                )
+                for p in points
+            ]
         )
     elif kind == "outlook":
         _print_outlook(inputs)
@@ -136,13 +159,16 @@ def _print_summary(inputs: ReportInputs) -> None:
     rows: list[tuple[str, ...]] = [
         ("Credited tier", overview.credited_tier.value),
         ("Tier performance", overview.standing.performance_tier.value),
-        ("Total points", fmt2(t.total)),
-        ("  sold (sourced / assisted)", f"{fmt2(t.sold)} ({fmt2(t.sourced)} / {fmt2(t.assisted)})"),
-        ("  managed", fmt2(t.managed)),
+        ("Total points", number_text(t.total)),
+        (
+            "  sold (sourced / assisted)",
+            f"{number_text(t.sold)} ({number_text(t.sourced)} / {number_text(t.assisted)})",
+        ),
+        ("  managed", number_text(t.managed)),
     ]
     following = overview.insights.next
     if following is not None:
-        missing = ", ".join(f"{r.name.lower()} {fmt2(r.missing)}" for r in following.requirements)
+        missing = ", ".join(f"{r.name.lower()} {number_text(r.missing)}" for r in following.requirements)
         rows.append((f"Points needed for {following.tier}", following.points_needed_shown()))
         rows.append((f"Missing for {following.tier}", missing))
     rows += [
@@ -153,7 +179,7 @@ def _print_summary(inputs: ReportInputs) -> None:
             progress.retention.name,
             progress.retention.shown if progress.average_monthly_retention is not None else "no managed MRR",
         ),
-        ("Median tool usage", f"{fmt2(tool.median)}%" if tool.median is not None else "no data"),
+        ("Median tool usage", f"{number_text(tool.median)}%" if tool.median is not None else "no data"),
     ]
     print_table(rows)
     if inputs.thresholds.illustrative:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import csv
 import json
 import random
+import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TextIO
 
-from engine.atomic import TEMP_SUFFIX, replacing
+from engine.atomic import replacing
 from engine.ledger import add_months
 from engine.models import (
     Client,
@@ -122,25 +123,19 @@ class GeneratedAgency:
 SAMPLE_FILES = ("partner.toml", "clients.csv", "mrr_events.csv", "deals.csv", "commissions.csv")
 
 
-def is_sample_folder(folder: Path) -> bool:
-    """True if `folder` holds only files this generator writes, from an earlier run."""
-    # Left-over temp files of an interrupted run do not count.
-    names = {path.name for path in folder.iterdir() if not path.name.endswith(TEMP_SUFFIX)}
-    if not names <= set(SAMPLE_FILES) or "partner.toml" not in names:
-        return False
-    with (folder / "partner.toml").open(encoding="utf-8", errors="replace") as file:
-        return file.readline().startswith(MARKER)
-
-
-def generate(clients: int, seed: int, today: date) -> GeneratedAgency:
-    """A synthetic agency of `clients` clients as of `today`; the same arguments give the same agency."""
+def generate(clients: int, seed: int, today: date, name: str = AGENCY_NAME) -> GeneratedAgency:
+    """A synthetic agency called `name`, of `clients` clients as of `today`; the same arguments give the same
+    agency."""
     if not MIN_CLIENTS <= clients <= MAX_CLIENTS:
         raise ValueError(f"clients must be from {MIN_CLIENTS} to {MAX_CLIENTS:,} (got {clients:,})")
     builder = _Builder(random.Random(seed), today)
     for index in range(clients):
         builder.add_client(index, clients)
     command = f"partner-dash sample --clients {clients} --seed {seed} --today {today}"
-    return builder.agency(clients, command)
+    if name != AGENCY_NAME:
+        command += f" --name {shlex.quote(name)}"
+    agency = builder.agency(clients, command)
+    return replace(agency, partner=agency.partner.model_copy(update={"name": name}))
 
 
 # --- the generator ---------------------------------------------------------------------------------------

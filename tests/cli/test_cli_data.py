@@ -127,7 +127,7 @@ def test_sample_writes_a_folder_that_validates_and_refuses_a_foreign_one(tmp_pat
     done = run("sample", "--clients", "12", "--seed", "3", "--today", "2026-11-26", "--out", str(out))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == f"Wrote a synthetic agency as of 2026-11-26 (seed 3) to {out}:"
+    assert lines[0] == f"Wrote 'Northwind Digital', a synthetic agency as of 2026-11-26 (seed 3), to {out}:"
     assert lines[1:3] == ["  partner.toml     3 HubSpot contacts", "  clients.csv      12 clients"]
     assert [line.split()[0] for line in lines[3:]] == ["mrr_events.csv", "deals.csv", "commissions.csv"]
     assert run("validate", str(out)).returncode == 0

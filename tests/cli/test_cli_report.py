@@ -191,7 +191,7 @@ def test_plain_text_tables(tmp_path: Path) -> None:
         "sourced",
         "standard",
         "US",
-        "1200.00",
+        "1,200.00",
         "USD",
     ]
     summary = run("report", "summary", "--data", str(tmp_path / "agency"), "--today", TODAY).stdout

@@ -17,7 +17,7 @@ from engine.loader import load_dataset, sample_data_dir
 from engine.models import CommissionStatus, Dataset, DealStage, Relationship
 from engine.points import managed_points, sold_points
 from engine.rules import shipped_rulebook
-from engine.sample import MARKUP_NAME, GeneratedAgency, generate, is_sample_folder
+from engine.sample import MARKUP_NAME, GeneratedAgency, generate
 from engine.terms import DealType, Tier, Track
 
 TODAY = date(2026, 11, 26)
@@ -67,9 +67,6 @@ def test_writes_are_atomic_files_with_ordinary_permissions(tmp_path: Path) -> No
     umask = os.umask(0)
     os.umask(umask)
     assert {p.stat().st_mode & 0o777 for p in written} == {0o666 & ~umask}
-    assert is_sample_folder(tmp_path)
-    (tmp_path / "notes.txt").write_text("mine")
-    assert not is_sample_folder(tmp_path)
 
 
 @pytest.mark.parametrize("clients", [9, 100_001])

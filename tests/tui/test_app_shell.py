@@ -25,6 +25,31 @@ def shown_text(screen: object) -> str:
     return "\n".join(str(static.visual) for static in screen.query(Static))  # type: ignore[attr-defined]
 
 
+def shown_text_outside(screen: object, folded: object) -> str:
+    """The plain text of the screen's Static widgets that are not inside `folded`."""
+    return "\n".join(
+        str(static.visual)
+        for static in screen.query(Static)  # type: ignore[attr-defined]
+        if folded not in static.ancestors
+    )
+
+
+async def test_keys_dialog_lists_the_apps_keys_first_and_folds_textuals_away() -> None:
+    from tui.screens.keys import key_rows
+
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        rows = key_rows(app.screen)
+        generic = [row.generic for row in rows]
+        # Every app key before the first generic one, and both kinds there.
+        assert generic == sorted(generic) and any(generic) and not all(generic)
+        assert rows[0].section == "Everywhere"
+        own = [row.description for row in rows if not row.generic]
+        assert "Scroll Up" not in own and "Delete character left" not in own
+        assert {"Close calculator", "Currency tab", "Keys"} <= set(own)
+
+
 async def test_number_keys_switch_tabs() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -42,6 +67,7 @@ async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
+        await pilot.pause()
         assert isinstance(app.screen, KeysScreen)
         text = shown_text(app.screen)
         for line in [
@@ -52,7 +78,7 @@ async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
             "^p  Commands",
             "? / f1  Keys",
         ]:
-            assert any(row.split() == line.split() for row in text.splitlines()), line
+            assert any(row.split() == line.split() for row in text.splitlines()), (line, text)
         # No calculator open, no filter on this tab: their keys are not listed as if they worked.
         assert "Close calculator" not in text
         assert "Filter" not in text
@@ -84,10 +110,17 @@ async def test_keys_dialog_follows_the_focus_into_the_calculator() -> None:
         await pilot.press("c")
         # `?` would be typed into the amount field; f1 is the key that works everywhere.
         await pilot.press("f1")
+        await pilot.pause()
         text = shown_text(app.screen)
         assert "Close calculator" in text
-        assert "Text field" in text
-        assert "Delete character left" in text
+        assert "Currency tab" in text
+        # Textual's own text-editing and scrolling keys are there, folded away below the app's keys.
+        from textual.widgets import Collapsible
+
+        folded = app.screen.query_one(Collapsible)
+        assert folded.collapsed
+        assert "Delete character left" in shown_text(folded)
+        assert "Delete character left" not in shown_text_outside(app.screen, folded)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

@@ -7,15 +7,16 @@ values (the old "Total value") is no amount anyone pays. Points do add up: curre
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from tests.tui.test_calculator_sidebar import figures, focus
 from tui.app import PartnerDashApp
 from tui.screens.explain import ExplainScreen
 from tui.widgets.calculator import CalculatorSidebar
-from tui.widgets.conversion_calculator import VALUES_NOTE, ConversionCalculator
+from tui.widgets.conversion_calculator import TO_CURRENCY, TO_POINTS, VALUES_NOTE, ConversionCalculator
 from tui.widgets.country import CountryField
 from tui.widgets.figures import FigureRow
+from tui.widgets.key_bar import KeyBar
 
 CONV = ("#conv-sold-points", "#conv-managed-points", "#conv-total-points")
 
@@ -112,3 +113,56 @@ async def test_currency_to_points_keeps_the_points_total_and_says_the_values_are
         assert not app.query_one("#conv-total-points", FigureRow).display
         assert figures(app, CONV)[2] == ""
         assert app.query_one("#conv-sold", Input).placeholder == "tier points"
+
+
+async def test_ctrl_t_switches_to_the_currency_tab_which_takes_the_points_tabs_market_and_currency() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", *"1000")
+        sidebar = app.query_one(CalculatorSidebar)
+        # India and EUR on the Points tab.
+        market = sidebar.points.market
+        market.input.value = ""
+        await focus(pilot, market.input)
+        await pilot.press(*"IN")
+        sidebar.points.currency_row.query_one("#currency", Select).value = "EUR"
+        await pilot.pause()
+        await focus(pilot, sidebar.points.first_field)
+        shown = {item.key: item.description for item in app.query_one(KeyBar).items}
+        assert shown["ctrl+t"] == "Currency tab"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert sidebar.active_form is sidebar.conversion
+        assert app.focused is sidebar.conversion.first_field
+        assert sidebar.conversion.market.code == "IN"
+        assert sidebar.conversion.currency == "EUR"
+        shown = {item.key: item.description for item in app.query_one(KeyBar).items}
+        assert shown["ctrl+t"] == "Points tab"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert sidebar.active_form is sidebar.points
+        assert app.focused is sidebar.points.first_field
+
+
+async def test_switching_the_direction_converts_the_typed_numbers_instead_of_rereading_them() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await convert_50_and_10_eur(pilot)
+        form = app.query_one(ConversionCalculator)
+        assert figures(app, CONV)[:2] == ("880.00 EUR/month", "880.00 EUR/month")
+        form.method_row.query_one(Select).value = TO_POINTS
+        await pilot.pause()
+        # The fields now hold the values the points were worth, so the points come back unchanged.
+        assert form.sold_row.query_one(Input).value == "880.00"
+        assert form.managed_row.query_one(Input).value == "880.00"
+        assert figures(app, CONV) == ("50.00", "10.00", "60.00")
+        assert "converted" in form.method_row.note.lower()
+
+        # With a number that cannot be read, nothing is converted: the fields are cleared and it says so.
+        form.sold_row.query_one(Input).value = "abc"
+        await pilot.pause()
+        form.method_row.query_one(Select).value = TO_CURRENCY
+        await pilot.pause()
+        assert form.sold_row.query_one(Input).value == ""
+        assert form.managed_row.query_one(Input).value == ""
+        assert "cleared" in form.method_row.note.lower()

@@ -13,6 +13,7 @@ from tui.screens import team as team_module
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.main import MainScreen
+from tui.widgets.text_line import TextLine
 
 
 @pytest.fixture
@@ -45,6 +46,10 @@ def facts_of(screen: ClientDetailScreen, id: str) -> dict[str, str]:
 def lines_of(screen: ClientDetailScreen, id: str) -> list[str]:
     """The section's lines with the column padding squeezed to one space."""
     return [" ".join(line.split()) for line in text_of(screen, id).splitlines()]
+
+
+def crm_note(screen: ClientDetailScreen) -> str:
+    return screen.query_one(".crm-note", TextLine).text
 
 
 async def test_facts_points_history_and_deals_of_a_client(opened: list[str]) -> None:
@@ -91,7 +96,9 @@ async def test_facts_points_history_and_deals_of_a_client(opened: list[str]) -> 
         assert lines_of(screen, "client-deals")[2] == deal
         await pilot.press("o")
         await app.workers.wait_for_complete()
+        await pilot.pause()
         assert opened == ["https://app.hubspot.com/contacts/1/record/0-2/1"]
+        assert crm_note(screen) == "Opened the CRM record in your browser."
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         await pilot.press("escape")
@@ -100,21 +107,37 @@ async def test_facts_points_history_and_deals_of_a_client(opened: list[str]) -> 
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_a_crm_link_without_a_browser_is_copied_not_opened(
+async def test_o_without_a_browser_copies_the_link_and_says_so(
     opened: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
         monkeypatch.delenv(name, raising=False)
     app = PartnerDashApp(AppOptions(today=TODAY))
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=(110, 45)) as pilot:
-        await app.push_screen(ClientDetailScreen(hand_made_agency(), "C1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ClientDetailScreen(hand_made_agency(), "C1")
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert app.clipboard == "https://app.hubspot.com/contacts/1/record/0-2/1"
+        assert crm_note(screen) == "No browser can be opened from this terminal: the link is copied to the clipboard."
+
+
+async def test_o_when_no_browser_takes_the_link_copies_it_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(team_module, "open_link", lambda url: False)
+    monkeypatch.setattr(team_module.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ClientDetailScreen(hand_made_agency(), "C1")
+        await app.push_screen(screen)
         await pilot.pause()
         await pilot.press("o")
         await app.workers.wait_for_complete()
-        assert opened == []
-        assert copied == ["https://app.hubspot.com/contacts/1/record/0-2/1"]
+        await pilot.pause()
+        assert app.clipboard == "https://app.hubspot.com/contacts/1/record/0-2/1"
+        assert crm_note(screen) == "No browser took the link: the link is copied to the clipboard."
 
 
 async def test_a_link_that_is_not_https_is_shown_and_never_opened(opened: list[str]) -> None:

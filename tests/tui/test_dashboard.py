@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -11,9 +12,10 @@ from textual.widgets import Input, Label, Select
 
 from engine.metrics import RangePreset, RenewalSort, date_range, point_changes, shared_selling, upcoming_renewals
 from engine.points import fmt2
-from engine.report import ReportInputs, get_to, report_rows
+from engine.report import Agency, ReportInputs, get_to, report_rows
 from engine.store import ReportQuery
 from engine.terms import Tier
+from tests.tui.tab_data import hand_made_agency
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.commission import CommissionScreen
@@ -37,6 +39,13 @@ class RecordingApp(PartnerDashApp):
         # Not the lists/export/save dialogs here: only that the action arrives with the dialog's rows.
         event.prevent_default()
         self.requested.append(event)
+
+
+def hand_made_agency_at(tier: Tier) -> Agency:
+    """The hand-made agency of the tab tests, credited with `tier`."""
+    agency = hand_made_agency()
+    partner = agency.dataset.partner.model_copy(update={"credited_tier": tier})
+    return Agency(dataclasses.replace(agency.dataset, partner=partner), agency.book, agency.today)
 
 
 def figure(app: PartnerDashApp, figure_id: str) -> MetricFigure:
@@ -234,15 +243,32 @@ async def test_explain_shows_how_a_figure_was_computed() -> None:
         assert list(app.screen._lines) == app.agency.overview.explain()
 
 
+async def offered_targets(pilot: Pilot[None], select: Select[Tier]) -> list[str]:
+    """The Get to choices as a user sees them: the select opened, each line of its list read, closed again."""
+    from textual.widgets import OptionList
+
+    select.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    overlay = select.query_one(OptionList)
+    shown = [str(overlay.get_option_at_index(n).prompt) for n in range(overlay.option_count)]
+    await pilot.press("escape")
+    return shown
+
+
 async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
     async with dashboard() as (app, pilot):
         assert app.agency is not None
         select = app.main.dashboard.query_one("#get-to", Select)
-        current = max(
-            app.agency.overview.credited_tier, app.agency.overview.standing.performance_tier, key=lambda t: t.rank
-        )
-        offered = [value for _, value in select._options]
-        assert offered == [tier for tier in Tier if tier.rank > current.rank]
+        # The sample holds Gold: keeping it is offered with every tier above it, and the next tier is chosen.
+        assert app.agency.overview.credited_tier is Tier.GOLD
+        assert await offered_targets(pilot, select) == [
+            "Keep Gold",
+            "Get to Platinum",
+            "Get to Diamond",
+            "Get to Elite",
+        ]
+        assert select.value is Tier.PLATINUM
         select.value = Tier.DIAMOND
         await pilot.pause()
         step = get_to(ReportInputs(app.agency, get_to=Tier.DIAMOND))
@@ -254,6 +280,43 @@ async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
             == f"{fmt2(step.total.have, grouped=True)} of {fmt2(step.total.required, grouped=True)} · missing "
             f"{fmt2(step.total.missing, grouped=True)}"
         )
+        needed = figure(app, "get-to-needed")
+        assert needed.label == "Points needed for Diamond"
+        assert needed.value == f"{step.points_needed:,.2f}"
+        select.value = Tier.GOLD
+        await pilot.pause()
+        assert figure(app, "get-to-needed").label == "Points needed to keep Gold"
+        assert figure(app, "get-to-needed").value == "0.00"
+
+
+async def test_get_to_offers_gold_to_an_agency_credited_below_it() -> None:
+    from tui.widgets.dashboard_panels import ProgressionPanel
+
+    agency = hand_made_agency_at(Tier.PARTNER)
+    panel = ProgressionPanel(agency)
+    assert panel.targets[0] is Tier.GOLD
+    assert [tier for tier, _ in panel.choices] == list(Tier)[1:]
+
+
+async def test_enter_on_a_figure_without_rows_explains_it_as_the_keys_list_says() -> None:
+    from tui.key_ids import key_bindings
+
+    keys = {item.id: item.keys for item in key_bindings()}
+    assert "enter" in keys["metric.explain"].split(",")
+    async with dashboard() as (app, pilot):
+        assert app.agency is not None
+        credited = figure(app, "credited-tier")
+        assert credited.kind is None  # no rows behind it: no ›
+        credited.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        await pilot.press("escape")
+        # A figure with rows still opens them.
+        figure(app, "changes-new_sold").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportDialog)
 
 
 async def test_palette_opens_a_client_by_its_literal_name() -> None:

@@ -180,3 +180,22 @@ def test_export_dialog_80x24(snap_compare: object, monkeypatch: pytest.MonkeyPat
     with Store(clock=fixed_clock) as store:
         create_list(store, "Follow up", ["C0106", "C9999"])
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=export_a_list_as_xlsx)  # type: ignore[operator]
+
+
+async def test_the_format_arrowed_onto_is_the_format_written() -> None:
+    # An arrow key in the format row chooses the format it lands on: what is highlighted is what ctrl+s writes.
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        dialog = await open_export(pilot, app)
+        dialog.query_one("#export-name", Input).value = "arrowed"
+        await pilot.press("tab")
+        assert isinstance(app.focused, RadioSet)
+        await pilot.press("right")
+        assert dialog.format == "xlsx"
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert [path.name for path in paths.default_export_dir().iterdir()] == ["arrowed.xlsx"]
+        dialog.query_one("#export-format", RadioSet).focus()
+        await pilot.press("left", "left")
+        assert dialog.format == "json"

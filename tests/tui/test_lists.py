@@ -183,7 +183,7 @@ async def test_a_list_sorts_by_the_column_under_the_header_cursor() -> None:
         await pilot.press("s")
         assert [row[1] for row in rows_of(table)] == ["C0114", "C0031", "C0106", "C0122"]
         await pilot.press("right", "right", "right", "s")
-        assert [row[5] for row in rows_of(table)] == ["18.00", "20.00", "79.00", "870.00"]
+        assert [row[5] for row in rows_of(table)] == ["18.00 USD", "20.00 USD", "79.00 USD", "870.00 USD"]
 
 
 def test_figures_sort_by_value_and_blanks_last() -> None:
@@ -277,3 +277,18 @@ async def test_the_three_actions_from_a_dashboard_number_through_the_report_dial
     with Store() as store:
         [report] = saved_reports(store)
     assert (report.query, report.pinned) == (NEW_SOLD_QUERY.model_copy(update={"preset": "last-30-days"}), True)
+
+
+async def test_the_list_view_shows_mrr_with_its_currency() -> None:
+    with Store() as store:
+        create_list(store, "Follow up", ["C0106"])
+    app = sample_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await settled(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        table = app.screen.query_one("#list-clients-table")
+        assert "MRR" in table.render_line(0).text
+        assert table.render_line(1).text.rstrip().endswith("870.00 USD")

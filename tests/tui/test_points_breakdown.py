@@ -7,7 +7,7 @@ from textual.widgets import Input, Select, Static
 
 from engine.terms import DealType, MarketType
 from tui.screens.client_detail import ClientDetailScreen
-from tui.screens.points_breakdown import PointsBreakdownTab
+from tui.screens.points_breakdown import COLUMNS, PointsBreakdownTab
 from tui.widgets.virtual_table import VirtualTable
 
 
@@ -88,7 +88,7 @@ async def test_sorting_by_any_column_from_the_keyboard() -> None:
     agency = sample_agency()
     breakdown = agency.breakdown
     tab = PointsBreakdownTab()
-    async with showing(tab, agency) as pilot:
+    async with showing(tab, agency, WIDE) as pilot:
         tab.table.focus()
         # The column cursor starts on Client: s sorts by it (A-Z), s again reverses.
         await pilot.press("s")
@@ -209,3 +209,27 @@ async def test_after_a_tab_switch_the_table_is_focused() -> None:
         assert tab.screen.focused is tab.table  # at once: no focus move pending behind it can undo it
         await pilot.pause()
         assert tab.table.has_focus
+
+
+def header_line(table: VirtualTable) -> str:
+    """The table's header row as drawn on screen."""
+    return table.render_line(0).text
+
+
+async def test_names_take_the_spare_width_and_mrr_stays_in_sight_at_80_columns() -> None:
+    tab = PointsBreakdownTab()
+    async with showing(tab, sample_agency(), (120, 30)) as pilot:
+        await pilot.pause()
+        shown, widths = tab.table.columns_shown(tab.table.scrollable_content_region.width)
+        keys = [COLUMNS[n].key for n in shown]
+        assert keys == [column.key for column in COLUMNS]
+        # The client column, not MRR, has the width the others leave.
+        assert widths[0] > COLUMNS[0].width and widths[-1] == COLUMNS[-1].width
+        assert "Combined ▼" in header_line(tab.table)
+    tab = PointsBreakdownTab()
+    async with showing(tab, sample_agency(), SMALL) as pilot:
+        await pilot.pause()
+        header = header_line(tab.table)
+        assert "MRR" in header and "Combined ▼" in header and "Country" in header
+        # The market and deal type (both filters above the table) gave way.
+        assert "Market" not in header and "Deal" not in header

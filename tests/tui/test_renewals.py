@@ -108,7 +108,8 @@ async def test_the_sample_ranks_350_zar_by_its_us_dollar_value() -> None:
 
 async def test_s_sorts_every_column_both_ways_and_marks_it_in_the_header() -> None:
     app = RenewalsHost(mixed_agency())
-    async with app.run_test(size=(100, 30)) as pilot:
+    # Wide enough for every column (a narrower table leaves some out: see the test below).
+    async with app.run_test(size=(160, 30)) as pilot:
         panel = panel_of(pilot)
         table = panel.table
         table.focus()
@@ -160,3 +161,25 @@ async def test_e_explains_the_mrr_change_under_the_cursor_in_us_dollars() -> Non
             "MRR change at renewal: +350.00 ZAR = +US$19.80 at the program rate of rule set 2025-07, in force on "
             "2027-03-19 (1,768 ZAR counts as US$100)"
         )
+
+
+async def test_the_renewal_manager_is_in_sight_at_100_columns_and_the_client_stays_when_scrolling() -> None:
+    async with RenewalsHost(sample_agency()).run_test(size=(100, 30)) as pilot:
+        table = panel_of(pilot).table
+        table.focus()
+        await pilot.pause()
+        line = header(table)
+        assert line.startswith(" Client") and "Renewal manager" in line and "MRR change" in line
+    async with RenewalsHost(sample_agency()).run_test(size=(60, 30)) as pilot:
+        panel = panel_of(pilot)
+        table = panel.table
+        table.focus()
+        await pilot.pause()
+        first = panel.renewals[0].client
+        # Right to the last column shown: the table scrolls sideways, and the client column stays.
+        await pilot.press(*["right"] * len(RENEWAL_COLUMNS))
+        await pilot.pause()
+        assert table.scroll_offset.x > 0
+        assert header(table).startswith(" Client")
+        assert table.render_line(1).text.startswith(f" {first[:10]}")
+        assert "Renewal manager" in header(table)

@@ -213,3 +213,16 @@ def test_settings_80x24(snap_compare: object, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(paths.CONFIG_DIR_ENV, SNAPSHOT_CONFIG_DIR)
     monkeypatch.setenv(paths.EXPORT_DIR_ENV, SNAPSHOT_EXPORT_DIR)
     assert snap_compare(sample_app(), terminal_size=(80, 24), run_before=open_settings_over_the_lists)  # type: ignore[operator]
+
+
+async def test_the_settings_dialog_is_centred() -> None:
+    app = sample_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.action_show_settings()
+        await settled(pilot)
+        dialog = app.screen.query_one("#settings-dialog").region
+        left, right = dialog.x, 120 - dialog.right
+        top, bottom = dialog.y, 40 - 1 - dialog.bottom  # the key bar is the last line
+        assert abs(left - right) <= 1 and left > 10
+        assert abs(top - bottom) <= 1 and top > 3

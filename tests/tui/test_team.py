@@ -150,3 +150,23 @@ async def test_after_a_tab_switch_the_first_usable_send_email_is_focused(opened:
         cards = list(tab.query(ContactCard))
         assert cards[0].query_one(Button).disabled
         assert cards[1].query_one(Button).has_focus
+
+
+async def test_the_intro_says_what_the_first_enter_does_and_it_reaches_the_pdm(opened: list[str]) -> None:
+    # A new user follows the intro: the first Enter on the tab writes to the first contact (the sample's
+    # Partner Development Manager), and the intro does not send them on with tab first.
+    app = app_on_the_sample()
+    async with app.run_test(size=SMALL) as pilot:
+        await app.wait_until_loaded()
+        await pilot.press("4")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        intro = str(app.screen.query_one("#team-intro", Static).visual)
+        assert "Tab to" not in intro
+        assert "Enter" in intro
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        first = app.screen.query(ContactCard).first()
+        assert first.contact.role == "Partner Development Manager"
+        assert opened == [f"mailto:{first.contact.email}"]

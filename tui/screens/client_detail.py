@@ -31,6 +31,7 @@ from tui.screens import team
 from tui.screens.explain import ExplainScreen
 from tui.widgets.facts import Fact, fact_grid
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.text_line import TextLine
 from tui.widgets.text_table import money_text, points_text, signed_text, text_table
 from tui.widgets.virtual_table import Column
 
@@ -146,6 +147,9 @@ def deal_cells(deal: Deal) -> tuple[str, ...]:
     )
 
 
+FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+
+
 class ClientDetailScreen(ModalScreen[None]):
     HELP_SECTION = "Client detail"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -158,6 +162,7 @@ class ClientDetailScreen(ModalScreen[None]):
         super().__init__(classes="dialog-screen", id="client-detail")
         self.detail = client_detail(agency.ledger, client_id)
         self.crm_link = https_link(self.detail.client.crm_url)
+        self._opening: dict[Worker[bool], str] = {}
 
     def compose(self) -> ComposeResult:
         client = self.detail.client
@@ -167,6 +172,7 @@ class ClientDetailScreen(ModalScreen[None]):
                 yield from self._sections()
             hint = "escape: close · e: explain points" + (" · o: open CRM record" if self.crm_link else "")
             yield Label(Content(hint), classes="dialog-hint")
+            yield TextLine(classes="crm-note")
         yield KeyBar()
 
     def _sections(self) -> Iterator[Widget]:
@@ -213,30 +219,34 @@ class ClientDetailScreen(ModalScreen[None]):
 
     def action_open_crm(self) -> None:
         """Hand the https link to the system in a worker thread (a slow handler never freezes the app), where a
-        browser can be reached at all (the Team tab's check); otherwise copy it to the clipboard."""
+        browser can be reached at all (the Team tab's check), and say what happened; otherwise copy the link."""
         link = self.crm_link
         if link is None:
             return
         if not can_open_links(os.environ, sys.platform):
-            self.app.copy_to_clipboard(link)
-            self.notify(f"{link} copied to the clipboard", title="No browser can be opened here", markup=False)
+            self._copy_link(link, "No browser can be opened from this terminal")
             return
-        self.notify(f"Opening {link}", title="CRM record", markup=False)
-        self.run_worker(
-            lambda: team.open_link(link),
-            thread=True,
-            group="open-crm",
-            description="Open CRM record",
-            exit_on_error=False,
-        )
+        self._say("Opening the CRM record in your browser…")
+        # A thread: the system's handler may take a moment to start.
+        worker = self.run_worker(lambda: team.open_link(link), thread=True, group="open-crm", description="Open CRM")
+        self._opening[worker] = link
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "open-crm" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        link = self._opening.pop(event.worker, None) if event.state in FINISHED else None
+        if link is None:
             return
-        if event.state is WorkerState.ERROR or not event.worker.result:
-            link = self.crm_link or ""
-            self.app.copy_to_clipboard(link)
-            self.notify(f"{link} copied to the clipboard", title="The browser could not be opened", markup=False)
+        if event.state is WorkerState.SUCCESS and event.worker.result:
+            self._say("Opened the CRM record in your browser.")
+        else:
+            self._copy_link(link, "No browser took the link")
+
+    def _copy_link(self, link: str, reason: str) -> None:
+        self.app.copy_to_clipboard(link)
+        self._say(f"{reason}: the link is copied to the clipboard.")
+        self.notify(f"{link} copied to the clipboard", title=reason, markup=False)
+
+    def _say(self, text: str) -> None:
+        self.query_one(".crm-note", TextLine).show(text)
 
     def action_explain(self) -> None:
         client = self.detail.client

@@ -18,14 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, RadioSet, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from engine.export import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
 from engine.report import ReportRows, figure_title
 from tui.screens.ask import ASK_CSS, ConfirmScreen
 from tui.screens.list_dialog import plural
 from tui.user_files import run_in_thread, user_files
-from tui.widgets.choice import Choice
+from tui.widgets.choice import Choice, ChoiceSet
 from tui.widgets.key_bar import KeyBar
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX (Excel)", "json": "JSON"}
@@ -63,7 +63,7 @@ class ExportDialog(ModalScreen[Path | None]):
             title = figure_title(self.rows.kind, self.rows.figure)
             yield Static(Content(f"{plural(len(self.rows.rows), 'row')}: {title}."))
             yield Input(self._name, placeholder="File name", id="export-name")
-            with RadioSet(id="export-format"):
+            with ChoiceSet(id="export-format"):
                 for number, fmt in enumerate(FORMATS):
                     yield Choice(FORMAT_LABELS[fmt], value=number == 0, id=f"format-{fmt}")
             yield Static(Content(f"Folder: {folder}"), id="export-folder")
@@ -83,7 +83,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @property
     def format(self) -> str:
-        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        pressed = self.query_one("#export-format", ChoiceSet).pressed_button
         return pressed.id.removeprefix("format-") if pressed is not None and pressed.id else FORMATS[0]
 
     def _say(self, status: str = "", error: str = "") -> None:

@@ -1,4 +1,8 @@
-"""The keys dialog (`?`): every key that does something on the current screen, where the cursor is now."""
+"""The keys dialog (`?`): every key that does something on the current screen, where the cursor is now.
+
+The app's own keys come first, by where they apply ("Everywhere" first). Textual's generic keys (scrolling,
+text editing, focus moves: the bindings without an id) follow, folded away under one heading.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label, Static
+from textual.widgets import Collapsible, Label, Static
 
 from tui.widgets.key_bar import KeyBar
 
@@ -28,6 +32,7 @@ class KeyRow:
     keys: str
     description: str
     enabled: bool
+    generic: bool = False  # one of Textual's own keys (no id), not one the app defines
 
 
 def _section(node: DOMNode) -> str:
@@ -58,14 +63,13 @@ def key_rows(screen: Screen[object]) -> list[KeyRow]:
         else:
             merged[slot] = (active.node, [app.get_key_display(binding)], binding, active.enabled)
     rows = [
-        (KeyRow(_section(node), " / ".join(keys), binding.description, enabled), binding.id is None)
+        KeyRow(_section(node), " / ".join(keys), binding.description, enabled, generic=binding.id is None)
         for node, keys, binding, enabled in merged.values()
     ]
-    # Bindings come innermost-first (focused widget ... app); a reader wants the global keys first, and
-    # within a section the app's own keys before Textual's generic ones (tab, copy).
-    sections = list(dict.fromkeys(row.section for row, _ in reversed(rows)))
-    ordered = sorted(rows, key=lambda item: (sections.index(item[0].section), item[1]))
-    return [row for row, _ in ordered]
+    # Bindings come innermost-first (focused widget ... app); a reader wants the app's own keys first, the
+    # global ones leading, and Textual's generic ones (scrolling, text editing, tab) after all of them.
+    sections = list(dict.fromkeys(row.section for row in reversed(rows)))
+    return sorted(rows, key=lambda row: (row.generic, sections.index(row.section)))
 
 
 class KeysScreen(ModalScreen[None]):
@@ -78,16 +82,26 @@ class KeysScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max((len(row.keys) for row in self._rows), default=0)
+        own = [row for row in self._rows if not row.generic]
+        generic = [row for row in self._rows if row.generic]
         with Vertical(classes="dialog", id="keys-dialog"):
             yield Label(Content("Keys"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                section = None
-                for row in self._rows:
-                    if row.section != section:
-                        section = row.section
-                        yield Label(Content(section), classes="keys-section")
-                    note = "" if row.enabled else "  (not available now)"
-                    line = Content.assemble((row.keys.ljust(width), "bold"), "  ", row.description, note)
-                    yield Static(line, classes="keys-row" if row.enabled else "keys-row -disabled")
+                yield from self._sections(own, width)
+                if generic:
+                    title = f"Scrolling, text editing and focus ({len(generic)} more keys)"
+                    with Collapsible(title=title, collapsed=True, id="keys-generic"):
+                        yield from self._sections(generic, width)
             yield Label(Content("escape or ?: close"), classes="dialog-hint")
         yield KeyBar()
+
+    @staticmethod
+    def _sections(rows: list[KeyRow], width: int) -> ComposeResult:
+        section = None
+        for row in rows:
+            if row.section != section:
+                section = row.section
+                yield Label(Content(section), classes="keys-section")
+            note = "" if row.enabled else "  (not available now)"
+            line = Content.assemble((row.keys.ljust(width), "bold"), "  ", row.description, note)
+            yield Static(line, classes="keys-row" if row.enabled else "keys-row -disabled")

@@ -195,7 +195,7 @@ class ListClientsScreen(SortableTable, _ListActions):
         Column("client", "Client", 30),
         Column("country", "Country", 7),
         Column("deal_type", "Deal type", 9),
-        Column("mrr", "MRR", 12, "right"),
+        Column("mrr", "MRR", 16, "right"),
     )
 
     def __init__(self, found: StaticList) -> None:
@@ -241,7 +241,7 @@ class ListClientsScreen(SortableTable, _ListActions):
             row["client"],
             row.get("country") or "",
             row.get("deal_type") or "",
-            fmt2(mrr, grouped=True) if mrr is not None else "",
+            f"{fmt2(mrr, grouped=True)} {row.get('currency') or ''}".rstrip() if mrr is not None else "",
         ]
 
     def _changed(self, result: object = None) -> None:

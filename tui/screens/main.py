@@ -280,6 +280,10 @@ class MainScreen(Screen[None]):
     def _focus_tab(self, body: TabBody) -> None:
         # Only if it is still the tab on show (a quick second key may have moved on), and not out of a calculator
         # opened meanwhile (`3` then `c` at once).
+        # Nor when a key meanwhile put the cursor in the tab (`3` then `/` at once: the search keeps it).
+        focused = self.focused
+        if focused is not None and body in focused.ancestors:
+            return
         if self.active_tab_body is body and not self._calculator_open:
             body.focus_first()
 

@@ -40,14 +40,15 @@ MARKET_CHOICES: list[tuple[str, str]] = [
     ("Growth", MarketType.GROWTH.value),
     ("Standard", MarketType.STANDARD.value),
 ]
-# Keys are engine.breakdown's sort columns.
+# Keys are engine.breakdown's sort columns. The client's name takes the spare width; on a narrow terminal the
+# market and deal type (both also chosen by the filters above the table) give way first, so MRR stays in sight.
 COLUMNS = (
-    Column("name", "Client", 20),
+    Column("name", "Client", 18, stretch=True),
     Column("sold", "Sold", 9, "right"),
     Column("managed", "Managed", 9, "right"),
-    Column("combined", "Combined", 9, "right"),
-    Column("deal_type", "Deal", 8),
-    Column("market_type", "Market", 8),
+    Column("combined", "Combined", 10, "right"),  # room for the sort arrow beside the label
+    Column("deal_type", "Deal", 8, drop=2),
+    Column("market_type", "Market", 8, drop=3),
     Column("country", "Country", 7),
     Column("mrr", "MRR", 16, "right"),
 )

@@ -73,6 +73,10 @@ class SettingsScreen(ModalScreen[None]):
         Binding("ctrl+s", "save", "Save", id="settings.save"),
     ]
 
+    def __init__(self) -> None:
+        # Centred like every other dialog (dialogs.tcss).
+        super().__init__(classes="dialog-screen")
+
     def compose(self) -> ComposeResult:
         config = user_files(self).config
         themes = sorted(self.app.available_themes)

@@ -32,6 +32,8 @@ NO_TEAM = (
     "No HubSpot contacts in partner.toml. Add a [[team]] table per contact (name, role, email, helps_with): "
     "see DATA.md."
 )
+# The first usable Send email has the focus when the tab is shown: Enter writes to that contact at once.
+TEAM_INTRO = "Your contacts at HubSpot. Enter writes to the highlighted one (the first to begin with); tab moves on."
 
 
 def open_link(url: str) -> bool:
@@ -87,7 +89,7 @@ class TeamTab(TabBody):
 
     def show_agency(self, agency: Agency) -> None:
         team = agency.dataset.partner.team
-        intro = "Your contacts at HubSpot. Tab to Send email and press Enter to write to one." if team else NO_TEAM
+        intro = TEAM_INTRO if team else NO_TEAM
         self.query_one("#team-intro", Static).update(Content(intro))
         contacts = self.query_one("#team-contacts", Vertical)
         cards = list(self._cards(team))

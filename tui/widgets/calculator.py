@@ -6,8 +6,11 @@ It is never removed while hidden, so it keeps whatever was typed; while hidden i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
@@ -25,6 +28,11 @@ CURRENCY_TAB = "calc-currency"
 
 class CalculatorSidebar(Vertical):
     HELP_SECTION = "Calculator"
+    # One key, shown as the tab it goes to; a control key, so it works while typing in a field.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", f"show_tab('{CURRENCY_TAB}')", "Currency tab", id="calculator.currency-tab"),
+        Binding("ctrl+t", f"show_tab('{POINTS_TAB}')", "Points tab", id="calculator.points-tab"),
+    ]
 
     is_open: reactive[bool] = reactive(False, init=False)
 
@@ -54,9 +62,36 @@ class CalculatorSidebar(Vertical):
         return self.conversion if tabs.active == CURRENCY_TAB else self.points
 
     def show_currency_tab(self) -> None:
-        self.query_one("#calculator-tabs", TabbedContent).active = CURRENCY_TAB
+        self.action_show_tab(CURRENCY_TAB)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_tab":
+            # Only the other tab's key applies (so ctrl+t goes there, and the key bar names it).
+            return self.query_one("#calculator-tabs", TabbedContent).active != parameters[0]
+        return True
+
+    def action_show_tab(self, tab: str) -> None:
+        tabs = self.query_one("#calculator-tabs", TabbedContent)
+        if tabs.active != tab:
+            tabs.active = tab
+            self._take_deal(self.active_form)
         if self.is_open:
-            self.active_form.first_field.focus()
+            # At once (as when the calculator opens): the field that had the cursor is now hidden, and Textual
+            # would hand the focus to a neighbour of it in the tab shown.
+            self.screen.set_focus(self.active_form.first_field)
+        self.refresh_bindings()
+
+    @on(TabbedContent.TabActivated, "#calculator-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        # A click on the tab: the form shown takes the deal from the other one.
+        event.stop()
+        self._take_deal(self.active_form)
+        self.refresh_bindings()
+
+    def _take_deal(self, form: DealForm) -> None:
+        """The shown form takes the other one's deal type, market and currency: one deal, two questions."""
+        other = self.points if form is self.conversion else self.conversion
+        form.take_deal(other)
 
     def watch_is_open(self, is_open: bool) -> None:
         self.set_class(is_open, "-open")

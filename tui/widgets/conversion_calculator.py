@@ -49,6 +49,12 @@ class ConversionCalculator(DealForm):
         self.sold_row = FieldRow("Sold points", calculator_input(id="conv-sold"), field="sold")
         self.managed_row = FieldRow("Managed points", calculator_input(id="conv-managed"), field="managed")
         self.values_note = ValuesNote()
+        # The direction the typed numbers were last read in, and what they converted to then: switching the
+        # direction converts them (or clears them, saying so), never reads points as money or money as points.
+        self._read_as = TO_CURRENCY
+        self._last: Conversion | None = None
+        self._switched: tuple[str, str, str] | None = None  # (sold, managed, note) put in by a switch
+        self._converting = False
 
     def compose(self) -> ComposeResult:
         yield self.method_row
@@ -80,7 +86,41 @@ class ConversionCalculator(DealForm):
         for figure, track in zip(self.figures, ("Sold", "Managed", "Total"), strict=True):
             figure.set_label(f"{track} {wanted}")
 
+    def _convert_typed(self) -> None:
+        """The direction changed: put in the fields what the numbers in them convert to, or clear them."""
+        last, self._last = self._last, None
+        self._read_as = self.method
+        sold, managed = self.sold_row.query_one(Input), self.managed_row.query_one(Input)
+        if not (sold.value.strip() or managed.value.strip()):
+            self._switched = None
+            return
+        if last is None:
+            values = ("", "")
+            note = "Cleared the typed numbers: they could not be converted (fix them, or the market, first)."
+        elif self.method == TO_POINTS:
+            values = (fmt2(last.sold.amount), fmt2(last.managed.amount))
+            note = f"Converted the typed points to their monthly values in {last.currency}."
+        else:
+            values = (fmt2(last.sold.points), fmt2(last.managed.points))
+            note = "Converted the typed values to the points they earn."
+        self._switched = (*values, note)
+        self._converting = True
+        try:
+            for field, value in ((sold, values[0]), (managed, values[1])):
+                field.value = value
+                field.cursor_position = len(value)
+        finally:
+            self._converting = False
+
+    def _changed(self) -> None:
+        # The fields set by a direction switch: one recompute once both are in (the switch's own).
+        if not self._converting:
+            super()._changed()
+
     def evaluate(self, problems: dict[str, Problem]) -> tuple[Shown, Shown, Shown] | None:
+        if self.method != self._read_as:
+            self._convert_typed()
+        self._last = None
         to_currency = self.method == TO_CURRENCY
         unit = "points" if to_currency else "value"
         sold = self.read_amount(self.sold_row, f"sold {unit}", problems)
@@ -93,6 +133,7 @@ class ConversionCalculator(DealForm):
         conversion = convert(
             self.rules, sold, managed, self.currency, country, self.deal_type, other_partners=other_partners
         )
+        self._last = conversion
         return self._shown(conversion, to_currency)
 
     def _shown(self, conversion: Conversion, to_currency: bool) -> tuple[Shown, Shown, Shown]:
@@ -130,6 +171,13 @@ class ConversionCalculator(DealForm):
         # Only points have a total (see the module's docstring); the note says why, while there are values.
         self.figures[-1].display = not to_currency
         self.values_note.show(VALUES_NOTE if shown is not None and to_currency else "")
+        # What a direction switch did to the typed numbers, until they are changed.
+        switched = self._switched
+        typed = (self.sold_row.query_one(Input).value, self.managed_row.query_one(Input).value)
+        if switched is not None and typed == switched[:2]:
+            self.method_row.show_info(switched[2])
+        else:
+            self._switched = None
 
     @staticmethod
     def _money(amount: Number, currency: str) -> str:

@@ -139,37 +139,47 @@ class ProgressPanel(ComputedPanel[ProgramProgress]):
 
 
 class ProgressionPanel(Panel):
-    """F-DASH-2: "Get to" any tier above the current one; required, have and missing per requirement."""
+    """F-DASH-2: "Get to" any tier above the credited one (and "Keep" the credited tier); required, have and
+    missing per requirement, and the points needed for the chosen tier."""
 
     def __init__(self, agency: Agency) -> None:
         super().__init__("Tier progression", id="progression-panel")
         self.agency = agency
         overview = agency.overview
-        current = max(overview.credited_tier, overview.standing.performance_tier, key=lambda tier: tier.rank)
+        credited = overview.credited_tier
+        # Every tier above the credited one: a performance tier above it is not credited until the recalibration,
+        # so it is still a tier to get to (Gold for a Partner agency performing at Gold).
         self.targets: list[Tier] = []
-        above = tier_above(current)
+        above = tier_above(credited)
         while above is not None:
             self.targets.append(above)
             above = tier_above(above)
+        keep = [credited] if credited is not Tier.PARTNER else []
+        self.choices: list[tuple[Tier, str]] = [(tier, f"Keep {tier}") for tier in keep] + [
+            (tier, f"Get to {tier}") for tier in self.targets
+        ]
 
     def compose(self) -> ComposeResult:
         if not self.targets:
             yield Static(Content("The agency holds the top tier: there is no tier above it."))
+        if not self.choices:
             return
+        first = self.targets[0] if self.targets else self.choices[0][0]
         yield Select(
-            [(f"Get to {tier}", tier) for tier in self.targets],
-            value=self.targets[0],
+            [(label, tier) for tier, label in self.choices],
+            value=first,
             allow_blank=False,
             compact=True,
             id="get-to",
         )
+        yield MetricFigure("Points needed", "", list, id="get-to-needed")
         for row in ("total", "track", "managed"):
             yield MetricFigure(row, "", list, id=f"get-to-{row}")
         yield Static("", id="get-to-note", classes="dashboard-note")
 
     def on_mount(self) -> None:
-        if self.targets:
-            self.show_target(self.targets[0])
+        if self.choices:
+            self.show_target(self.targets[0] if self.targets else self.choices[0][0])
 
     @on(Select.Changed, "#get-to")
     def _target_changed(self, event: Select.Changed) -> None:
@@ -181,16 +191,26 @@ class ProgressionPanel(Panel):
         step: Progression | None = get_to(ReportInputs(self.agency, get_to=tier))
         if step is None:
             return
-        for row, requirement in zip(("total", "track", "managed"), step.requirements, strict=True):
-            figure = self.query_one(f"#get-to-{row}", MetricFigure)
-            figure.label = requirement.name
-            figure.explain = lambda: [
+
+        def explain() -> list[str]:
+            return [
                 *step.explain(),
                 "",
                 "The points the agency has today (active sold points and managed points):",
                 self.agency.overview.composition(),
                 "The Points Breakdown tab lists them by client.",
             ]
+
+        needed = self.query_one("#get-to-needed", MetricFigure)
+        keeping = tier is self.agency.overview.credited_tier
+        needed.label = f"Points needed to keep {tier}" if keeping else f"Points needed for {tier}"
+        needed.explain = lambda: [*step.points_needed_explain(), "", *explain()]
+        needed.show(points(step.points_needed))
+        needed.refresh()
+        for row, requirement in zip(("total", "track", "managed"), step.requirements, strict=True):
+            figure = self.query_one(f"#get-to-{row}", MetricFigure)
+            figure.label = requirement.name
+            figure.explain = explain
             missing = "met" if requirement.met else f"missing {points(requirement.missing)}"
             figure.show(f"{points(requirement.have)} of {points(requirement.required)} · {missing}")
             figure.refresh()
@@ -337,16 +357,16 @@ class CommissionPanel(Panel):
 
 
 RENEWAL_COLUMNS = (
-    Column("client", "Client", 24),
+    # The client takes the spare width and stays put when the table scrolls sideways.
+    Column("client", "Client", 24, stretch=True),
     Column("days", "Days", 7, "right"),
     Column("mrr_change", "MRR change", 16, "right"),
-    Column("products", "Products", 24),
-    Column("last_active_employee", "Last active", 16),
+    # On a narrow terminal these give way first (products, then the US$ value the MRR sort compares, then who
+    # was last active), so the renewal manager is in sight at 100 columns.
+    Column("products", "Products", 24, drop=3),
+    Column("last_active_employee", "Last active", 16, drop=1),
     Column("renewal_manager", "Renewal manager", 17),  # room for the sort arrow
-    # Last, so a narrow terminal shows what it did before; a wide one (or scrolling right) shows the US$ value
-    # the MRR change sort compares. The last column stretches to the table's width, so it is left-aligned and
-    # its figures are right-aligned under the label by renewal_cells rather than pushed to the far edge.
-    Column("mrr_change_usd", "US$ change", 12),
+    Column("mrr_change_usd", "US$ change", 12, drop=2),
 )
 
 

@@ -9,12 +9,14 @@ blanks all three figures, so a number on screen always belongs to the inputs on 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from engine.countries import country_names
 from engine.points import InputError, Number, fmt2, parse_amount
@@ -116,6 +118,19 @@ class DealForm(VerticalScroll, can_focus=False):
     def first_field(self) -> Input:
         """Where the cursor lands when the calculator opens on this tab."""
         raise NotImplementedError
+
+    def take_deal(self, other: DealForm) -> None:
+        """Take `other`'s deal type, market and currency (a valid market only; a currency this form offers)."""
+        deal_type = other.deal_type_row.query_one(Select)
+        self.deal_type_row.query_one(Select).value = deal_type.value
+        code = other.market.code
+        if code is not None and code != self.market.code:
+            self.market.pick(code)
+        currency = self.currency_row.query_one(Select)
+        if currency.value != other.currency:
+            # Both tabs offer the same currencies; should one ever not, this form keeps its own.
+            with suppress(InvalidSelectValueError):
+                currency.value = other.currency
 
     # --- reading the fields ------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""One dashboard number as a focusable line: its label and value; `e` explains it, enter opens its rows.
+"""One dashboard number as a focusable line: its label and value; `e` explains it, enter opens its rows (or,
+for a figure with no rows behind it, explains it too).
 
 A figure with a `metric` (a report kind and figure, engine.report.FIGURES) opens the report dialog with the
 rows behind it; every figure has an explanation (the engine's explain() lines).
@@ -23,7 +24,8 @@ class MetricFigure(LeafWidget, can_focus=True):
     HELP_SECTION = "Figure"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Show rows", id="metric.open", tooltip="The rows behind this number"),
-        Binding("e", "explain", "Explain", id="metric.explain", tooltip="How this number was computed"),
+        # Enter on a figure without rows (no ›) explains it: the binding above is disabled there.
+        Binding("e,enter", "explain", "Explain", id="metric.explain", tooltip="How this number was computed"),
         Binding("down", "app.focus_next", "Next", show=False, id="metric.next"),
         Binding("up", "app.focus_previous", "Previous", show=False, id="metric.previous"),
     ]

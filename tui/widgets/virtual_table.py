@@ -36,10 +36,16 @@ _CONTROL_TO_SPACE = dict.fromkeys((*range(0x20), 0x7F), " ")
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column. `stretch`: this column takes the width the others leave (the last column if none
+    does). `drop`: when the terminal is too narrow for every column, columns with a drop rank are left out,
+    highest rank first, until the rest fit (0: never left out)."""
+
     key: str
     label: str
     width: int
     align: Align = "left"
+    stretch: bool = False
+    drop: int = 0
 
     def __post_init__(self) -> None:
         if self.width < 1:
@@ -64,6 +70,8 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Rows of `cell_text(row_index)` for each index in a view, with a fixed header and a row cursor.
 
     Sorting and opening are the owner's decisions: the widget posts `SortRequested` and `RowSelected`.
+    The spare width goes to the stretch column; a narrow terminal leaves out the droppable columns first; and
+    when the table still scrolls sideways its first column (the row's name) stays put (`fixed_first`).
     """
 
     HELP_SECTION = "Table"
@@ -169,6 +177,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         view: Sequence[int] = (),
         *,
         empty_text: str = "No rows match",
+        fixed_first: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -181,8 +190,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if len(set(keys)) != len(keys):
             raise ValueError(f"column keys must be unique, got {keys}")
         self._columns = tuple(columns)
-        # Each cell is drawn after a one-space gap, so a row is this wide before the last column stretches.
-        self._columns_width = sum(column.width + 1 for column in self._columns)
+        self._fixed_first = fixed_first
+        # Which columns are shown, and how wide, for the last viewport width asked about.
+        self._layout: tuple[int, tuple[int, ...], tuple[int, ...]] | None = None
         self._cell_text = cell_text
         self._view = view
         self._empty_text = empty_text
@@ -283,12 +293,35 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _update_virtual_size(self) -> None:
         # The header and either the rows or the empty-state line.
-        self.virtual_size = Size(self._columns_width, max(len(self._view), 1) + 1)
+        _, widths = self.columns_shown(self.scrollable_content_region.width)
+        self.virtual_size = Size(sum(widths) + len(widths), max(len(self._view), 1) + 1)
 
-    def _column_widths(self, line_width: int) -> list[int]:
-        widths = [column.width for column in self._columns]
-        widths[-1] += line_width - self._columns_width
-        return widths
+    def columns_shown(self, width: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The positions (in the column list) of the columns shown at `width` cells, and their widths.
+
+        Each cell is drawn after a one-space gap. Droppable columns go, highest rank first, while the rest are
+        wider than `width`; whatever width is left over goes to the stretch column.
+        """
+        if self._layout is not None and self._layout[0] == width:
+            return self._layout[1], self._layout[2]
+        columns = self._columns
+        shown = list(range(len(columns)))
+        used = sum(column.width + 1 for column in columns)
+        for position in sorted((p for p, c in enumerate(columns) if c.drop), key=lambda p: -columns[p].drop):
+            if used <= width:
+                break
+            shown.remove(position)
+            used -= columns[position].width + 1
+        widths = [columns[position].width for position in shown]
+        if width > used:
+            stretch = next((n for n, p in enumerate(shown) if columns[p].stretch), len(shown) - 1)
+            widths[stretch] += width - used
+        self._layout = (width, tuple(shown), tuple(widths))
+        return self._layout[1], self._layout[2]
+
+    def _fixed_width(self, widths: Sequence[int]) -> int:
+        """The cells at the left that stay put when scrolling sideways (the first column and its gap)."""
+        return widths[0] + 1 if self._fixed_first and len(widths) > 1 else 0
 
     @property
     def _rows_on_screen(self) -> int:
@@ -308,32 +341,38 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self._viewport_width
-        line_width = max(self._columns_width, width)
         if y == 0:
-            strip = self._header_strip(line_width)
+            strip = self._header_strip(width)
         else:
             position = scroll_y + y - 1
             if position < len(self._view):
-                strip = self._row_strip(position, line_width)
+                strip = self._row_strip(position, width)
             elif position == 0:
-                strip = Strip([Segment(" " + self._empty_text, self.get_component_rich_style("virtual-table--empty"))])
+                empty = self.get_component_rich_style("virtual-table--empty")
+                return Strip([Segment(" " + self._empty_text, empty)]).crop_extend(0, width, self._base_style)
             else:
                 return Strip.blank(width, self._base_style)
-        return strip.crop_extend(scroll_x, scroll_x + width, self._base_style)
+        fixed = self._fixed_width(self.columns_shown(width)[1])
+        if not scroll_x or not fixed or fixed >= width:
+            return strip.crop_extend(scroll_x, scroll_x + width, self._base_style)
+        # The first column stays; the others scroll under it.
+        rest = strip.crop_extend(fixed + scroll_x, scroll_x + width, self._base_style)
+        return Strip.join([strip.crop(0, fixed), rest])
 
-    def _row_strip(self, position: int, line_width: int) -> Strip:
+    def _row_strip(self, position: int, viewport_width: int) -> Strip:
         row_index = self._view[position]
         highlighted = position == self._cursor
         odd = position % 2 == 1
-        key = (row_index, line_width, odd, highlighted)
+        key = (row_index, viewport_width, odd, highlighted)
         strip = self._lines.get(key)
         if strip is None:
             cells = self._cell_text(row_index)
+            shown, widths = self.columns_shown(viewport_width)
+            line_width = sum(widths) + len(widths)
+            columns = self._columns
             text = "".join(
-                " " + fit(cells[number] if number < len(cells) else "", width, column.align)
-                for number, (column, width) in enumerate(
-                    zip(self._columns, self._column_widths(line_width), strict=True)
-                )
+                " " + fit(cells[number] if number < len(cells) else "", width, columns[number].align)
+                for number, width in zip(shown, widths, strict=True)
             )
             if highlighted:
                 style = self.get_component_rich_style("virtual-table--cursor")
@@ -345,21 +384,22 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._lines[key] = strip
         return strip
 
-    def _header_strip(self, line_width: int) -> Strip:
-        key = (line_width, self._sort, self._column_cursor)
+    def _header_strip(self, viewport_width: int) -> Strip:
+        key = (viewport_width, self._sort, self._column_cursor)
         if self._header is None or self._header[0] != key:
-            self._header = (key, self._draw_header(line_width))
+            self._header = (key, self._draw_header(viewport_width))
         return self._header[1]
 
-    def _draw_header(self, line_width: int) -> Strip:
+    def _draw_header(self, viewport_width: int) -> Strip:
         header_style = self.get_component_rich_style("virtual-table--header")
         cursor_style = self.get_component_rich_style("virtual-table--header-cursor")
+        shown, widths = self.columns_shown(viewport_width)
         segments = []
-        for number, (column, width) in enumerate(zip(self._columns, self._column_widths(line_width), strict=True)):
+        for number, width in zip(shown, widths, strict=True):
             segments.append(Segment(" ", header_style))
-            label = self._header_label(column, width)
+            label = self._header_label(self._columns[number], width)
             segments.append(Segment(label, cursor_style if number == self._column_cursor else header_style))
-        return Strip(segments, line_width)
+        return Strip(segments, sum(widths) + len(widths))
 
     def _header_label(self, column: Column, width: int) -> str:
         if self._sort is None or self._sort[0] != column.key:
@@ -381,15 +421,26 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         elif self._cursor >= top + rows:
             self.scroll_to(y=self._cursor - rows + 1, animate=False)
 
-    def _move_column_cursor(self, number: int) -> None:
-        self._column_cursor = max(0, min(number, len(self._columns) - 1))
-        self._refresh_header()
-        start = sum(column.width + 1 for column in self._columns[: self._column_cursor])
-        end = start + self._columns[self._column_cursor].width + 1
-        scroll_x = self.scroll_offset.x
+    def _move_column_cursor(self, number: int, step: int = 0) -> None:
+        """Put the header's column cursor on column `number`, or the next shown one in the direction `step`."""
         width = self.scrollable_content_region.width
-        if start < scroll_x:
-            self.scroll_to(x=start, animate=False)
+        shown, widths = self.columns_shown(width)
+        number = max(0, min(number, len(self._columns) - 1))
+        while number not in shown and 0 <= number + step < len(self._columns) and step:
+            number += step
+        if number not in shown:
+            return
+        self._column_cursor = number
+        self._refresh_header()
+        place = shown.index(number)
+        start = sum(w + 1 for w in widths[:place])
+        end = start + widths[place] + 1
+        scroll_x = self.scroll_offset.x
+        fixed = self._fixed_width(widths)
+        if place == 0 and fixed:
+            return
+        if start < scroll_x + fixed:
+            self.scroll_to(x=max(0, start - fixed), animate=False)
         elif end > scroll_x + width:
             self.scroll_to(x=end - width, animate=False)
 
@@ -416,10 +467,10 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_cursor(len(self._view) - 1)
 
     def action_column_left(self) -> None:
-        self._move_column_cursor(self._column_cursor - 1)
+        self._move_column_cursor(self._column_cursor - 1, -1)
 
     def action_column_right(self) -> None:
-        self._move_column_cursor(self._column_cursor + 1)
+        self._move_column_cursor(self._column_cursor + 1, 1)
 
     def action_select_row(self) -> None:
         row_index = self.cursor_row_index
@@ -434,15 +485,20 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.SortRequested(self, key, descending))
 
     def _column_at(self, x: int) -> int:
+        """The column under the content offset `x` on screen."""
+        shown, widths = self.columns_shown(self.scrollable_content_region.width)
+        fixed = self._fixed_width(widths)
+        if not (fixed and x < fixed):
+            x += self.scroll_offset.x
         start = 0
-        for number, column in enumerate(self._columns):
-            start += column.width + 1
+        for number, width in zip(shown, widths, strict=True):
+            start += width + 1
             if x < start:
                 return number
-        # Past the last column's own width: the stretched part of the last column.
-        return len(self._columns) - 1
+        return shown[-1]
 
     def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
         self._scroll_to_cursor()
 
     def on_click(self, event: events.Click) -> None:
@@ -450,7 +506,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         if offset.y == 0:
-            self._move_column_cursor(self._column_at(offset.x + self.scroll_offset.x))
+            self._move_column_cursor(self._column_at(offset.x))
             self.action_request_sort()
             return
         position = self.scroll_offset.y + offset.y - 1
