@@ -174,6 +174,12 @@ class PrintableStream:
     def write(self, text: str) -> int:
         return self.stream.write(printable_output(text))
 
+    @property
+    def unfiltered(self) -> TextIO:
+        """The stream itself, for the progress line: it redraws with carriage returns and shows its own text
+        through `printable` (engine.progress)."""
+        return self.stream
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 

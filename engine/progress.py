@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
+from engine.text import printable
+
 T = TypeVar("T")
 
 # Redrawn at most this often: a terminal kept busy with progress slows the work it reports.
@@ -21,7 +23,9 @@ class Progress:
     """One line on stderr, redrawn in place: "what: done of total (percent)", cleared when done."""
 
     def __init__(self, what: str, total: int | None = None, *, stream: TextIO | None = None) -> None:
-        self.stream = stream if stream is not None else sys.stderr
+        # Past the command line's filter (engine.cli.PrintableStream), which would show the carriage returns that
+        # redraw the line: the line's own text is made printable in _draw instead.
+        self.stream = stream if stream is not None else getattr(sys.stderr, "unfiltered", sys.stderr)
         self.shown = self.stream.isatty()
         self.what = what
         self.total = total
@@ -66,6 +70,7 @@ class Progress:
 
     def _draw(self, line: str) -> None:
         padding = " " * max(0, self._width - len(line))
+        line = printable(line)
         self.stream.write(f"\r{line}{padding}\r" if not line else f"\r{line}{padding}")
         self.stream.flush()
         self._width = len(line)

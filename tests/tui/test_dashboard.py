@@ -282,7 +282,7 @@ async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
         )
         needed = figure(app, "get-to-needed")
         assert needed.label == "Points needed for Diamond"
-        assert needed.value == f"{step.points_needed:,.2f}"
+        assert needed.value == fmt2(step.points_needed, grouped=True)
         select.value = Tier.GOLD
         await pilot.pause()
         assert figure(app, "get-to-needed").label == "Points needed to keep Gold"
