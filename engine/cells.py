@@ -13,8 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from engine.countries import normalise_country
-from engine.limits import day_problem
-from engine.points import MAX_AMOUNT, MAX_PARTNERS
+from engine.limits import MAX_AMOUNT, MAX_PARTNERS, day_problem
 from engine.text import CONTROL, OTHER_DIGITS, has_other_digits, printable
 
 T = TypeVar("T")

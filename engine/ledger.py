@@ -21,7 +21,6 @@ Points are exact rationals (`Fraction`); running sums are whole numbers over one
 
 from __future__ import annotations
 
-import calendar
 import gc
 import math
 from bisect import bisect_right
@@ -35,6 +34,7 @@ from fractions import Fraction
 from functools import cached_property
 from itertools import accumulate
 
+from engine.dates import add_months
 from engine.models import Client, Dataset, MrrEvent
 from engine.points import ZERO, exact, fmt2, json_record
 from engine.rules import RuleBook, RuleSet
@@ -61,22 +61,6 @@ def exact_sum(values: Iterable[Fraction | int]) -> Fraction:
 
 def common_denominator(values: Iterable[Fraction]) -> int:
     return math.lcm(1, *{value.denominator for value in values})
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day-of-month `months` later (or earlier), clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 class SaleKind(StrEnum):

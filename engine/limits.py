@@ -15,6 +15,7 @@ import stat
 import tomllib
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,8 @@ def day_problem(day: date) -> str | None:
     if MIN_DAY <= day <= MAX_DAY:
         return None
     return f"{day} is outside the dates the app handles ({DAY_RANGE})"
+
+
+# What the calculator and the data files accept: an amount's size, and how many partners manage a client.
+MAX_AMOUNT = Decimal("1000000000000")
+MAX_PARTNERS = 1000

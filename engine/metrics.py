@@ -17,7 +17,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
-from engine.ledger import EXACT, Ledger, SoldItem, add_months, exact_sum, month_end, month_start
+from engine.dates import add_months, month_end, month_start
+from engine.ledger import EXACT, Ledger, SoldItem, exact_sum
 from engine.models import Client, CommissionStatement, Dataset, Deal, DealStage, MrrEvent
 from engine.points import HUNDRED, ZERO, InputError, Number, exact, fmt2, json_record
 from engine.rules import CommissionRule, RuleBook, RuleSet, shipped_rulebook

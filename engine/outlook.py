@@ -24,7 +24,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
 
-from engine.ledger import Ledger, PointTotals, SoldItem, add_months, build_ledger, managed_factor, month_end
+from engine.dates import add_months, month_end
+from engine.ledger import Ledger, PointTotals, SoldItem, build_ledger, managed_factor
 from engine.metrics import EXPLAIN_ROWS
 from engine.models import Client, MrrEvent, Partner
 from engine.points import fmt2

@@ -12,9 +12,8 @@ from typing import Any, TypeVar
 
 from engine.cells import CellError, parse_date, parse_decimal, parse_email
 from engine.datafile import Report
-from engine.limits import MAX_TOML_BYTES, TomlLimitError, day_problem, load_toml, read_bounded, reason
+from engine.limits import MAX_AMOUNT, MAX_TOML_BYTES, TomlLimitError, day_problem, load_toml, read_bounded, reason
 from engine.models import Contact, Partner, ThresholdOverride
-from engine.points import MAX_AMOUNT
 from engine.rules import RuleBook
 from engine.terms import Tier
 from engine.text import printable

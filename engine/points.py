@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from engine.countries import resolve_country
 from engine.errors import InputError as InputError  # re-exported: callers catch it from here
+from engine.limits import MAX_AMOUNT, MAX_PARTNERS
 from engine.rules import RuleSet
 from engine.terms import DealType, Track
 from engine.text import OTHER_DIGITS, has_other_digits
@@ -26,8 +27,6 @@ ZERO = Fraction(0)
 # Anything a figure can be made of: exact rationals, and the Decimals and ints the data files hold.
 Number = Fraction | Decimal | int
 # Far above any real client's MRR; larger input is a typo, not a deal.
-MAX_AMOUNT = Decimal("1000000000000")
-MAX_PARTNERS = 1000
 
 
 def exact(value: Number) -> Fraction:

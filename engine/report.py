@@ -35,8 +35,8 @@ from engine.metrics import (
 from engine.models import CommissionStatement, Dataset
 from engine.outlook import Outlook, outlook
 from engine.points import InputError, fmt2, json_record
+from engine.report_query import ReportQuery
 from engine.rules import RuleBook, RuleSet
-from engine.store import ReportQuery
 from engine.terms import DealType, MarketType, Tier
 from engine.tiers import (
     Progression,

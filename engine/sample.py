@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from engine.atomic import replacing
-from engine.ledger import add_months
+from engine.dates import add_months
 from engine.models import (
     Client,
     CommissionStatement,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from engine.ledger import Ledger, PointTotals, add_months, month_end
+from engine.dates import add_months, month_end
+from engine.ledger import Ledger, PointTotals
 from engine.models import Partner
 from engine.points import ZERO, exact, fmt2
 from engine.rules import RuleBook, RuleSet

@@ -14,7 +14,8 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from engine.report import ReportRows
-    from engine.store import ReportQuery, SavedReport
+    from engine.report_query import ReportQuery
+    from engine.store import SavedReport
 
 ACTIONS = ("use_in_lists", "export", "save_report")
 

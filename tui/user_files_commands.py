@@ -16,7 +16,7 @@ from tui.report_actions import start_action
 
 if TYPE_CHECKING:
     from engine.report import ReportRows
-    from engine.store import ReportQuery
+    from engine.report_query import ReportQuery
     from tui.user_files import UserFiles
 
 

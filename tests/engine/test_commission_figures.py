@@ -11,8 +11,8 @@ from engine.metrics import commission, in_usd
 from engine.models import CommissionStatement, CommissionStatus, Deal, DealStage
 from engine.points import fmt2
 from engine.report import FIGURES, Agency, ReportInputs, build_report, query_rows, report_rows
+from engine.report_query import ReportQuery
 from engine.rules import CommissionRule, shipped_rulebook
-from engine.store import ReportQuery
 from tests.engine.factories import client, dataset, deal
 
 TODAY = date(2026, 11, 26)

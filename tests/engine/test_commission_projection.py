@@ -9,7 +9,7 @@ from factories import D, client, dataset, deal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.ledger import add_months
+from engine.dates import add_months
 from engine.metrics import commission, quarter_start
 from engine.models import DealStage
 from engine.rules import CommissionRule

@@ -10,7 +10,8 @@ from factories import D, agencies, client, dataset, ledger, managed, sold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.ledger import PointTotals, SaleKind, add_months, exact_sum
+from engine.dates import add_months
+from engine.ledger import PointTotals, SaleKind, exact_sum
 from engine.models import Client, MrrEvent
 from engine.terms import DealType
 

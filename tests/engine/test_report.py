@@ -8,8 +8,8 @@ from engine.loader import load_dataset, sample_data_dir
 from engine.metrics import RangePreset, date_range
 from engine.points import InputError
 from engine.report import Agency, ReportInputs, inputs_for, query_rows, report_rows
+from engine.report_query import ReportQuery
 from engine.rules import shipped_rulebook
-from engine.store import ReportQuery
 
 TODAY = date(2026, 11, 26)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from engine.ledger import add_months
+from engine.dates import add_months
 from engine.loader import load_dataset, sample_data_dir
 from engine.models import CommissionStatus, Dataset, DealStage, Relationship
 from engine.points import managed_points, sold_points

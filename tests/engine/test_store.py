@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from engine import paths, store
+from engine.report_query import ReportQuery
 from engine.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     NameTaken,
     NotFound,
-    ReportQuery,
     Store,
     StoreError,
     add_to_list,

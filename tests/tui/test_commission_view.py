@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from engine.metrics import commission, usd_value
 from engine.report import ReportInputs, report_rows
-from engine.store import ReportQuery
+from engine.report_query import ReportQuery
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.commission import CommissionScreen
 from tui.screens.explain import ExplainScreen

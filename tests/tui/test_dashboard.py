@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Select
 from engine.metrics import RangePreset, RenewalSort, date_range, point_changes, shared_selling, upcoming_renewals
 from engine.points import fmt2
 from engine.report import Agency, ReportInputs, get_to, report_rows
-from engine.store import ReportQuery
+from engine.report_query import ReportQuery
 from engine.terms import Tier
 from tests.tui.tab_data import hand_made_agency
 from tui.app import AppOptions, PartnerDashApp

@@ -13,7 +13,8 @@ from textual.widgets import Input, RadioSet
 
 from engine import paths
 from engine.report import query_rows
-from engine.store import ReportQuery, Store, create_list, export_history
+from engine.report_query import ReportQuery
+from engine.store import Store, create_list, export_history
 from tests.tui.user_files_helpers import (
     SNAPSHOT_EXPORT_DIR,
     fixed_clock,

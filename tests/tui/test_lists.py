@@ -10,7 +10,8 @@ from textual.widgets import Input, OptionList
 
 from engine import paths
 from engine.report import query_rows
-from engine.store import ReportQuery, Store, create_list, saved_reports, static_lists
+from engine.report_query import ReportQuery
+from engine.store import Store, create_list, saved_reports, static_lists
 from tests.tui.user_files_helpers import (
     NEW_SOLD,
     NEW_SOLD_NAMES,

@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from engine.report import query_rows
-from engine.store import ReportQuery, Store, save_report, saved_reports
+from engine.report_query import ReportQuery
+from engine.store import Store, save_report, saved_reports
 from tests.tui.user_files_helpers import fixed_clock, loaded, notifications, sample_app, settled, steady, text_of
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen

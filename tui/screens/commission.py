@@ -22,8 +22,8 @@ from textual.widgets import Label, Static
 from engine.metrics import Commission, QuarterProjection, commission, percent, usd_value
 from engine.points import fmt2
 from engine.report import Agency, ReportInputs, ReportRows, report_rows
+from engine.report_query import ReportQuery
 from engine.rules import RuleSet
-from engine.store import ReportQuery
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table
 from tui.widgets.virtual_table import VirtualTable

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from engine.loader import DataFolderError
     from engine.report import Agency
-    from engine.store import ReportQuery
+    from engine.report_query import ReportQuery
     from tui.widgets.metric import MetricFigure
 
 # From this many columns the panels sit side by side.
@@ -178,7 +178,7 @@ class DashboardTab(TabBody, can_focus=False):
 
     def query_for(self, figure: MetricFigure) -> ReportQuery:
         """The report question behind `figure`: its kind and figure, and its panel's date range if it has one."""
-        from engine.store import ReportQuery
+        from engine.report_query import ReportQuery
         from tui.widgets.dashboard_panels import RangePanel
 
         assert figure.kind is not None

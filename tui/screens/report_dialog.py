@@ -20,7 +20,7 @@ from textual.widgets import Button, Label, Static
 
 from engine.points import InputError
 from engine.report import Agency, ReportRows, inputs_for, query_rows
-from engine.store import ReportQuery
+from engine.report_query import ReportQuery
 from tui.background import off_thread
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table, shown_lines

@@ -14,7 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from engine.store import ReportQuery, SavedReport, save_report
+from engine.report_query import ReportQuery
+from engine.store import SavedReport, save_report
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files
 from tui.widgets.key_bar import KeyBar

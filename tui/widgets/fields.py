@@ -15,7 +15,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Label, Select
 
-from engine.points import MAX_PARTNERS, InputError, check_partners
+from engine.limits import MAX_PARTNERS
+from engine.points import InputError, check_partners
 from engine.terms import DealType
 from tui.widgets.field_input import FieldInput
 from tui.widgets.text_line import TextLine
