@@ -4,7 +4,7 @@ Targets at 100k clients: breakdown first frame under 1 s, a filter change redraw
 to frame under 16 ms p90, peak memory under 500 MB.
 Run: python3 bench/breakdown.py [--sizes 1000 100000]
 
-Each agency is written once by engine.sample (seed 1, today 2026-11-26; cached under /tmp like
+Each agency is written once by engine.data.sample (seed 1, today 2026-11-26; cached under /tmp like
 bench/load.py), loaded and its tier figures computed as the app's loader does, outside the timings. Each
 size runs in a process of its own, so its peak memory (max RSS: the loaded agency, the ledger and the tab)
 is that size's alone. The tab runs alone in an app with the real styles, at 80x24.
@@ -42,8 +42,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
-from engine.loader import load_dataset
-from engine.report import Agency
+from engine.data.loader import load_dataset
+from engine.reports.query import Agency
 from engine.rules import shipped_rulebook
 from tui.app import STYLES
 from tui.screens.points_breakdown import PointsBreakdownTab

@@ -12,9 +12,9 @@ import sys
 import time
 from decimal import Decimal
 
-from engine.points import calculate
+from engine.points.calculator import calculate
 from engine.rules import shipped_rulebook
-from engine.terms import DealType
+from engine.vocabulary import DealType
 
 
 def engine_call_us(rounds: int = 20_000) -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
     python3 bench/figures.py [CLIENTS ...]        (default: 1000 10000 100000)
 
-For each size: the generated agency (engine.sample, as `partner-dash sample` writes it) and a denser one
+For each size: the generated agency (engine.data.sample, as `partner-dash sample` writes it) and a denser one
 with five MRR events per client, each written to a temporary folder and loaded as the app loads it
 (loading itself is timed by bench/load.py). Each step is the best of three runs: other processes share
 these machines.
@@ -21,15 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from engine.breakdown import Breakdown
-from engine.ledger import Ledger, build_ledger
-from engine.loader import load_dataset
-from engine.metrics import date_range, point_changes, program_progress, progress_over_time
-from engine.models import Dataset, MrrEvent
+from engine.data.loader import load_dataset
+from engine.data.models import Dataset, MrrEvent
+from engine.data.sample import GeneratedAgency, generate
+from engine.figures.breakdown import Breakdown
+from engine.figures.changes import point_changes
+from engine.figures.progress import program_progress, progress_over_time
+from engine.figures.ranges import date_range
+from engine.points.ledger import Ledger, build_ledger
 from engine.rules import shipped_rulebook
-from engine.sample import GeneratedAgency, generate
-from engine.terms import DealType, MarketType, Track
-from engine.tiers import effective_thresholds, tier_overview, today_rules
+from engine.tiers.standing import effective_thresholds, tier_overview, today_rules
+from engine.vocabulary import DealType, MarketType, Track
 
 T = TypeVar("T")
 TODAY = date(2026, 11, 26)

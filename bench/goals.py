@@ -117,7 +117,7 @@ def big_session(folder: Path, size: tuple[int, int], keys: int) -> dict[str, flo
         command = ["/usr/bin/time", "-o", str(rss), "-f", "%M", *app_command(folder)]
         launched = start(command, size, probe)
         result["figures"] = wait_until(figures_in, timeout=300) - launched
-        # The parsed folder is cached once the figures are shown (engine.dataset_cache): the keys below are
+        # The parsed folder is cached once the figures are shown (engine.storage.dataset_cache): the keys below are
         # measured after that, as a user's would be a moment later.
         cache = Path(os.environ["PARTNER_DASH_CACHE_DIR"]) / "datasets"
         deadline = time.monotonic() + 120

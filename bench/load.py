@@ -3,7 +3,7 @@
     python3 bench/load.py [CLIENTS ...]        (default: 1000 10000 100000)
 
 Targets: 10k clients loaded and summarised in under 1 s; 100k in under 8 s and 1 GB.
-Each agency is written once by engine.sample (seed 1, today 2026-11-26) and cached under
+Each agency is written once by engine.data.sample (seed 1, today 2026-11-26) and cached under
 /tmp/partner-dash-bench. Each size is measured in a fresh process, so its peak memory (max RSS of the whole
 process: "MB" after the load, "peak MB" after the summary too) is its own. Wall seconds depend on what
 else the machine is doing; CPU seconds less so.
@@ -19,10 +19,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from engine.loader import load_dataset
-from engine.report import Agency, ReportInputs, build_report
+from engine.data.loader import load_dataset
+from engine.data.sample import SAMPLE_FILES, generate
+from engine.reports.query import Agency, ReportInputs, build_report
 from engine.rules import shipped_rulebook
-from engine.sample import SAMPLE_FILES, generate
 
 CACHE = Path("/tmp/partner-dash-bench")
 SEED = 1

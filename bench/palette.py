@@ -12,8 +12,8 @@ import argparse
 import statistics
 import time
 
-from engine.models import Client, Relationship
-from engine.terms import DealType
+from engine.data.models import Client, Relationship
+from engine.vocabulary import DealType
 from tui.commands import ClientIndex
 
 

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from engine.export import FORMATS, Cell, write_export
-from engine.store import Store, add_to_list, create_list, get_list
+from engine.storage.exports import FORMATS, Cell, write_export
+from engine.storage.store import Store, add_to_list, create_list, get_list
 
 COLUMNS = ["client_id", "name", "country", "date", "kind", "mrr", "points", "products"]
 ROWS = 50_000

@@ -1,6 +1,6 @@
 """Isolation for every test: the config, the database and exports live in the test's own tmp folder.
 
-The app finds them through these variables (engine.paths), so no test ever reads or writes the real home.
+The app finds them through these variables (engine.storage.paths), so no test ever reads or writes the real home.
 CLI tests inherit them: a subprocess gets a copy of os.environ.
 """
 

@@ -34,11 +34,11 @@ from tui.user_files import UserFiles
 from tui.user_files_commands import UserFilesCommands
 
 if TYPE_CHECKING:
-    from engine.config import Config
-    from engine.dataset_cache import DatasetCache
-    from engine.loader import DataFolderError
-    from engine.report import Agency
+    from engine.data.loader import DataFolderError
+    from engine.reports.query import Agency
     from engine.rules import RuleSet
+    from engine.storage.config import Config
+    from engine.storage.dataset_cache import DatasetCache
 
 STYLES: list[str | PurePath] = [
     Path(__file__).parent / "styles" / name
@@ -75,12 +75,12 @@ def load_agency(
 
     Runs in a worker thread: everything slow (reading the files, the ledger, the tiers) happens here, so the
     UI thread only has to show the figures. With `steps`, it stops between steps once its worker is cancelled.
-    A large folder unchanged since it was last loaded comes from the dataset cache (engine.dataset_cache); one
+    A large folder unchanged since it was last loaded comes from the dataset cache (engine.storage.dataset_cache); one
     parsed afresh that could be cached is added to `unsaved`, for the app to save once the figures are shown.
     """
-    from engine.dataset_cache import DatasetCache
-    from engine.loader import DataFolderError, load_dataset, sample_data_dir
-    from engine.report import Agency
+    from engine.data.loader import DataFolderError, load_dataset, sample_data_dir
+    from engine.reports.query import Agency
+    from engine.storage.dataset_cache import DatasetCache
 
     book, named = resolve_rules(options.rules, options.rules_file)
     try:
@@ -210,7 +210,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "load-agency" or event.state != WorkerState.SUCCESS:
             return
-        from engine.report import Agency
+        from engine.reports.query import Agency
 
         result = event.worker.result
         if isinstance(result, Agency):

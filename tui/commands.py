@@ -24,7 +24,7 @@ from textual.style import Style
 from engine.text import shorten
 
 if TYPE_CHECKING:
-    from engine.models import Client
+    from engine.data.models import Client
 
 MAX_CLIENT_HITS = 20
 # Characters of each name the search looks at: names are found by how they start, and a 10 KB name must not

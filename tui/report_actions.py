@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 
 if TYPE_CHECKING:
-    from engine.report import ReportRows
-    from engine.report_query import ReportQuery
-    from engine.store import SavedReport
+    from engine.reports.query import ReportRows
+    from engine.reports.saved import ReportQuery
+    from engine.storage.store import SavedReport
 
 ACTIONS = ("use_in_lists", "export", "save_report")
 

@@ -20,14 +20,14 @@ from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import Worker
 
-from engine import paths
-from engine.config import Config, ConfigError, load_config, save_config, unknown_key_problems
+from engine.data.models import LoadProblem
 from engine.errors import InputError
-from engine.models import LoadProblem
-from engine.store import Store, StoreError
+from engine.storage import paths
+from engine.storage.config import Config, ConfigError, load_config, save_config, unknown_key_problems
+from engine.storage.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from engine.report import Agency
+    from engine.reports.query import Agency
     from tui.app import AppOptions
 
 T = TypeVar("T")

@@ -15,8 +15,8 @@ from tui.commands import PaletteCommand
 from tui.report_actions import start_action
 
 if TYPE_CHECKING:
-    from engine.report import ReportRows
-    from engine.report_query import ReportQuery
+    from engine.reports.query import ReportRows
+    from engine.reports.saved import ReportQuery
     from tui.user_files import UserFiles
 
 

@@ -28,10 +28,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.countries import country_names
 from engine.limits import MAX_TOML_BYTES, TomlLimitError, day_problem, load_toml, read_bounded, reason
-from engine.terms import DealType, Tier, Track
+from engine.rules.countries import country_names
 from engine.text import printable
+from engine.vocabulary import DealType, Tier, Track
 
 DEFAULT_RULE_SET = "2025-07"
 SHIPPED_RULE_SETS = ("2022-07", "2024-02", "2025-07")

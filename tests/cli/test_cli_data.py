@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.loader import sample_data_dir
+from engine.data.loader import sample_data_dir
 from tests.cli_runner import run_cli as run
 
 PARTNER = 'name = "Test Agency"\ncertified_until = 2027-03-31\n'

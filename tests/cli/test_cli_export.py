@@ -1,4 +1,4 @@
-"""`partner-dash export` and the rows behind figures (engine.report.report_rows)."""
+"""`partner-dash export` and the rows behind figures (engine.reports.query.report_rows)."""
 
 import csv
 import json
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import load_dataset, sample_data_dir
-from engine.metrics import RangePreset, date_range
-from engine.points import fmt2
-from engine.report import FIGURES, Agency, ReportInputs, build_report, report_rows
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.figures.ranges import RangePreset, date_range
+from engine.points.calculator import fmt2
+from engine.reports.query import FIGURES, Agency, ReportInputs, build_report, report_rows
 from engine.rules import shipped_rulebook
 from tests.cli_runner import run_cli as run
 

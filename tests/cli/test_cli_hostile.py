@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import cli, paths
-from engine.sample import GeneratedAgency
-from engine.store import Store, create_list
+from engine import cli
+from engine.data.sample import GeneratedAgency
+from engine.storage import paths
+from engine.storage.store import Store, create_list
 from engine.text import printable
 
 # ESC, BEL, the C1 CSI (UTF-8 C2 9B), DEL, and any other C0 byte but tab and line feed.

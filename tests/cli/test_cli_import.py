@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.breakdown import client_detail
-from engine.ledger import build_ledger
-from engine.loader import load_dataset
+from engine.data.loader import load_dataset
+from engine.figures.breakdown import client_detail
+from engine.points.ledger import build_ledger
 from engine.rules import shipped_rulebook
 
 HEADER = "Record ID,Company name,Country/Region,Currency,Monthly recurring revenue,Relationship,Deal type\n"
@@ -189,8 +189,8 @@ def test_a_folder_with_data_but_no_snapshots_is_not_given_a_second_history(tmp_p
 def test_a_failed_write_leaves_the_folder_as_it_was(
     agency: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from engine import snapshots
-    from engine.client_list import ColumnMapping, read_client_list
+    from engine.importing import snapshots
+    from engine.importing.client_list import ColumnMapping, read_client_list
 
     before = files(agency)
     real = snapshots.replacing
@@ -211,8 +211,8 @@ def test_a_failed_write_leaves_the_folder_as_it_was(
 
 
 def test_sample_writes_monthly_client_lists_that_import_into_a_history(tmp_path: Path) -> None:
-    from engine.client_list import ColumnMapping, read_client_list
-    from engine.snapshots import apply_import, plan_import
+    from engine.importing.client_list import ColumnMapping, read_client_list
+    from engine.importing.snapshots import apply_import, plan_import
 
     lists = tmp_path / "lists"
     done = run(

@@ -151,7 +151,7 @@ def test_bash_completes_commands_options_and_choices(bash_script: Path, tmp_path
 def test_a_new_option_completes_without_editing_the_script() -> None:
     # The scripts are generated from the parser: every option of every command is in each of them.
     from engine.cli import build_parser
-    from engine.cli_completion import SHELLS, commands, completion_script
+    from engine.cli.completion import SHELLS, commands, completion_script
 
     found = commands(build_parser(["--help"]))
     flags = {flag for command in found for option in command.options for flag in option.flags if flag.startswith("--")}

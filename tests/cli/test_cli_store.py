@@ -9,8 +9,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine import paths
-from engine.store import Store, create_list, static_lists
+from engine.storage import paths
+from engine.storage.store import Store, create_list, static_lists
 from tests.cli_runner import run_cli as run
 
 

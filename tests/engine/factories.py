@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from engine.ledger import Ledger, build_ledger
-from engine.models import (
+from engine.data.models import (
     Client,
     CommissionStatement,
     Dataset,
@@ -20,8 +19,9 @@ from engine.models import (
     Relationship,
     ThresholdOverride,
 )
+from engine.points.ledger import Ledger, build_ledger
 from engine.rules import RuleBook, shipped_rulebook
-from engine.terms import DealType, Tier, Track
+from engine.vocabulary import DealType, Tier, Track
 
 D = Decimal
 

@@ -9,10 +9,10 @@ from factories import D, agencies, client, dataset, ledger, managed, sold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.breakdown import Breakdown
-from engine.ledger import exact_sum
-from engine.models import Client, MrrEvent
-from engine.terms import DealType, MarketType
+from engine.data.models import Client, MrrEvent
+from engine.figures.breakdown import Breakdown
+from engine.points.ledger import exact_sum
+from engine.vocabulary import DealType, MarketType
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from engine.client_list import ClientListError, ColumnMapping, read_client_list, read_mapping
-from engine.models import Relationship
-from engine.terms import DealType
+from engine.data.models import Relationship
+from engine.importing.client_list import ClientListError, ColumnMapping, read_client_list, read_mapping
+from engine.vocabulary import DealType
 
 CURRENCIES = frozenset({"USD", "EUR", "GBP", "AUD", "CAD"})
 HEADER = [

@@ -6,12 +6,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.loader import load_dataset, sample_data_dir
-from engine.metrics import commission, in_usd
-from engine.models import CommissionStatement, CommissionStatus, Deal, DealStage
-from engine.points import fmt2
-from engine.report import FIGURES, Agency, ReportInputs, build_report, query_rows, report_rows
-from engine.report_query import ReportQuery
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.data.models import CommissionStatement, CommissionStatus, Deal, DealStage
+from engine.figures.commission import commission, in_usd
+from engine.points.calculator import fmt2
+from engine.reports.query import FIGURES, Agency, ReportInputs, build_report, query_rows, report_rows
+from engine.reports.saved import ReportQuery
 from engine.rules import CommissionRule, shipped_rulebook
 from tests.engine.factories import client, dataset, deal
 

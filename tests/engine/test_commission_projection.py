@@ -9,9 +9,10 @@ from factories import D, client, dataset, deal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.data.models import DealStage
 from engine.dates import add_months
-from engine.metrics import commission, quarter_start
-from engine.models import DealStage
+from engine.figures.commission import commission
+from engine.figures.ranges import quarter_start
 from engine.rules import CommissionRule
 
 TODAY = date(2026, 11, 26)

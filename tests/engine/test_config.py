@@ -1,4 +1,4 @@
-"""engine.config: a broken file never stops the app or gets rewritten on load; saving is atomic and rare."""
+"""engine.storage.config: a broken file never stops the app or gets rewritten on load; saving is atomic and rare."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import atomic, paths
-from engine.config import (
+from engine import atomic
+from engine.data.models import Severity
+from engine.storage import paths
+from engine.storage.config import (
     DEFAULT_THEME,
     Config,
     ConfigError,
@@ -20,7 +22,6 @@ from engine.config import (
     save_config,
     unknown_key_problems,
 )
-from engine.models import Severity
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.countries import (
+from engine.rules.countries import (
     _key,
     country_aliases,
     country_names,

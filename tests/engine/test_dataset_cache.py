@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.dataset_cache import DatasetCache
-from engine.loader import load_dataset, sample_data_dir
-from engine.models import Dataset
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.data.models import Dataset
 from engine.rules import RuleBook, shipped_rulebook
+from engine.storage.dataset_cache import DatasetCache
 
 BOOK = shipped_rulebook()
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.breakdown import ExactColumn
+from engine.figures.breakdown import ExactColumn
 
 
 @given(st.lists(st.fractions(max_denominator=10**6), min_size=1, max_size=30), st.data())

@@ -1,4 +1,4 @@
-"""engine.export: safe names, no silent overwrite, no partial files, no formulas, numbers kept as numbers."""
+"""engine.storage.exports: safe names, no silent overwrite, no partial files, no formulas, numbers kept as numbers."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine.export import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
-from engine.points import InputError
-from engine.store import Store, export_history
-from engine.terms import DealType
+from engine.points.calculator import InputError
+from engine.storage.exports import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
+from engine.storage.store import Store, export_history
+from engine.vocabulary import DealType
 
 COLUMNS = ["client", "points", "day", "sourced", "partners", "products", "deal_type"]
 ROWS: list[list[Cell]] = [
@@ -271,7 +271,7 @@ KILLED_EXPORT = """
 import sys, time
 from decimal import Decimal
 from pathlib import Path
-from engine.export import write_export
+from engine.storage.exports import write_export
 folder, fmt, started = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 def rows():
     for number in range(10**9):

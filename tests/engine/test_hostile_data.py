@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 
 from engine.atomic import TEMP_SUFFIX
-from engine.config import load_config, unknown_key_problems
-from engine.datafile import KEEP_PER_KIND, KEEP_TOTAL
-from engine.export import STALE_TEMP_SECONDS, ExportError, write_export
+from engine.data.datafile import KEEP_PER_KIND, KEEP_TOTAL
+from engine.data.loader import DataFolderError, load_dataset
+from engine.data.models import Dataset
+from engine.data.partner_file import MAX_TEAM
 from engine.limits import MAX_CELL_CHARS, load_toml, read_bounded
-from engine.loader import DataFolderError, load_dataset
-from engine.models import Dataset
-from engine.partner_file import MAX_TEAM
-from engine.points import InputError, parse_amount
+from engine.points.calculator import InputError, parse_amount
 from engine.rules import RulesError, load_rulebook
-from engine.store import UNKNOWN_TIME, Store, StoreError, create_list, static_lists
+from engine.storage.config import load_config, unknown_key_problems
+from engine.storage.exports import STALE_TEMP_SECONDS, ExportError, write_export
+from engine.storage.store import UNKNOWN_TIME, Store, StoreError, create_list, static_lists
 from engine.text import printable, printable_output
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

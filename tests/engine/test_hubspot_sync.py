@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.client_list import ColumnMapping, parse_clients
-from engine.hubspot import HubSpotClient, SyncError, partner_clients_table
+from engine.importing.client_list import ColumnMapping, parse_clients
+from engine.sync.hubspot import HubSpotClient, SyncError, partner_clients_table
 from tests.fake_hubspot import TOKEN, FakeHubSpot, Step, record, serving
 
 RECORDS = [

@@ -10,10 +10,10 @@ from factories import D, agencies, client, dataset, ledger, managed, sold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.data.models import Client, MrrEvent
 from engine.dates import add_months
-from engine.ledger import PointTotals, SaleKind, exact_sum
-from engine.models import Client, MrrEvent
-from engine.terms import DealType
+from engine.points.ledger import PointTotals, SaleKind, exact_sum
+from engine.vocabulary import DealType
 
 TINY = Decimal("1e-18")  # managed points summed per client or per group: equal to 25 decimal places
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import DataFolderError, load_dataset, sample_data_dir
-from engine.models import (
+from engine.data.loader import DataFolderError, load_dataset, sample_data_dir
+from engine.data.models import (
     Client,
     CommissionStatement,
     CommissionStatus,
@@ -24,7 +24,7 @@ from engine.models import (
     ThresholdOverride,
 )
 from engine.rules import load_rulebook
-from engine.terms import DealType, Tier, Track
+from engine.vocabulary import DealType, Tier, Track
 
 PARTNER = """\
 name = "Test Agency"

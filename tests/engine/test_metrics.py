@@ -12,26 +12,18 @@ from factories import D, agencies, client, dataset, deal, ledger, managed, sold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.breakdown import Breakdown, client_detail
-from engine.ledger import exact_sum
-from engine.metrics import (
-    ChangeKind,
-    DateRange,
-    RangePreset,
-    commission,
-    date_range,
-    median_tool_usage,
-    point_changes,
-    program_progress,
-    progress_days,
-    progress_over_time,
-    shared_selling,
-    upcoming_renewals,
-)
-from engine.models import Client, CommissionStatement, CommissionStatus, DealStage, MrrEvent
-from engine.points import InputError
+from engine.data.models import Client, CommissionStatement, CommissionStatus, DealStage, MrrEvent
+from engine.figures.breakdown import Breakdown, client_detail
+from engine.figures.changes import ChangeKind, point_changes
+from engine.figures.commission import commission
+from engine.figures.progress import median_tool_usage, program_progress, progress_days, progress_over_time
+from engine.figures.ranges import DateRange, RangePreset, date_range
+from engine.figures.renewals import upcoming_renewals
+from engine.figures.selling import shared_selling
+from engine.points.calculator import InputError
+from engine.points.ledger import exact_sum
 from engine.rules import CommissionRule, shipped_rulebook
-from engine.terms import DealType, MarketType
+from engine.vocabulary import DealType, MarketType
 
 RULES = shipped_rulebook().by_id("2025-07")
 TINY = Decimal("1e-18")  # managed totals are summed per group of clients priced alike

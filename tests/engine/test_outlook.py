@@ -8,14 +8,14 @@ from fractions import Fraction
 
 import pytest
 
-from engine.loader import load_dataset, sample_data_dir
-from engine.models import Client, Dataset, MrrEvent, Relationship
-from engine.outlook import Outlook, outlook, shown
-from engine.points import calculate
-from engine.report import Agency
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.data.models import Client, Dataset, MrrEvent, Relationship
+from engine.points.calculator import calculate
+from engine.reports.query import Agency
 from engine.rules import shipped_rulebook
-from engine.terms import DealType, Tier
-from engine.what_if import outlook_line
+from engine.tiers.outlook import Outlook, outlook, shown
+from engine.tiers.what_if import outlook_line
+from engine.vocabulary import DealType, Tier
 from tests.engine import factories as f
 
 TODAY = date(2026, 12, 3)

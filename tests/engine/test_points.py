@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.points import (
+from engine.points.calculator import (
     InputError,
     calculate,
     currency_to_points,
@@ -19,7 +19,7 @@ from engine.points import (
     round_points,
 )
 from engine.rules import UnknownCurrency, shipped_rulebook
-from engine.terms import DealType
+from engine.vocabulary import DealType
 
 BOOK = shipped_rulebook()
 SOURCED, ASSISTED = DealType.SOURCED, DealType.ASSISTED

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.metrics import RenewalSort, upcoming_renewals
-from engine.models import Client
-from engine.points import InputError
-from engine.report import Agency, ReportInputs, build_report
+from engine.data.models import Client
+from engine.figures.renewals import RenewalSort, upcoming_renewals
+from engine.points.calculator import InputError
+from engine.reports.query import Agency, ReportInputs, build_report
 from engine.rules import load_rulebook, shipped_rulebook
 from tests.engine.factories import client, dataset
 

@@ -1,14 +1,14 @@
-"""Saved and dialog queries (engine.store.ReportQuery) re-run on an agency's current data."""
+"""Saved and dialog queries (engine.storage.store.ReportQuery) re-run on an agency's current data."""
 
 from datetime import date
 
 import pytest
 
-from engine.loader import load_dataset, sample_data_dir
-from engine.metrics import RangePreset, date_range
-from engine.points import InputError
-from engine.report import Agency, ReportInputs, inputs_for, query_rows, report_rows
-from engine.report_query import ReportQuery
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.figures.ranges import RangePreset, date_range
+from engine.points.calculator import InputError
+from engine.reports.query import Agency, ReportInputs, inputs_for, query_rows, report_rows
+from engine.reports.saved import ReportQuery
 from engine.rules import shipped_rulebook
 
 TODAY = date(2026, 11, 26)
@@ -49,7 +49,7 @@ def test_a_query_that_no_longer_fits_is_a_clear_error(agency: Agency) -> None:
 
 
 def test_every_figure_has_a_name_a_person_would_use() -> None:
-    from engine.report import FIGURE_TITLES, FIGURES, figure_title
+    from engine.reports.query import FIGURE_TITLES, FIGURES, figure_title
 
     assert {(kind, figure) for kind, figures in FIGURES.items() for figure in figures} == set(FIGURE_TITLES)
     assert figure_title("changes", "new_sold") == "New sold points"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.points import calculate
+from engine.points.calculator import calculate
 from engine.rules import RulesError, load_rulebook, shipped_rulebook
-from engine.terms import DealType, Tier, Track
+from engine.vocabulary import DealType, Tier, Track
 
 BOOK = shipped_rulebook()
 

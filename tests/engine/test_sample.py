@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.data.models import CommissionStatus, Dataset, DealStage, Relationship
+from engine.data.sample import MARKUP_NAME, GeneratedAgency, generate
 from engine.dates import add_months
-from engine.loader import load_dataset, sample_data_dir
-from engine.models import CommissionStatus, Dataset, DealStage, Relationship
-from engine.points import managed_points, sold_points
+from engine.points.calculator import managed_points, sold_points
 from engine.rules import shipped_rulebook
-from engine.sample import MARKUP_NAME, GeneratedAgency, generate
-from engine.terms import DealType, Tier, Track
+from engine.vocabulary import DealType, Tier, Track
 
 TODAY = date(2026, 11, 26)
 LEGACY_CUTOFF = date(2024, 2, 27)

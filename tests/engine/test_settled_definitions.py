@@ -8,15 +8,18 @@ from fractions import Fraction
 import pytest
 from factories import D, client, dataset, deal, ledger, managed, partner, sold
 
-from engine.breakdown import Breakdown, client_detail
-from engine.loader import load_dataset, sample_data_dir
-from engine.metrics import DateRange, commission, date_range, point_changes, shared_selling
-from engine.models import CommissionStatement, CommissionStatus, DealStage, ThresholdOverride
-from engine.points import fmt2
-from engine.report import Agency, ReportInputs, build_report, report_rows
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.data.models import CommissionStatement, CommissionStatus, DealStage, ThresholdOverride
+from engine.figures.breakdown import Breakdown, client_detail
+from engine.figures.changes import point_changes
+from engine.figures.commission import commission
+from engine.figures.ranges import DateRange, date_range
+from engine.figures.selling import shared_selling
+from engine.points.calculator import fmt2
+from engine.reports.query import Agency, ReportInputs, build_report, report_rows
 from engine.rules import CommissionRule, shipped_rulebook
-from engine.terms import DealType, Tier
-from engine.tiers import effective_thresholds, project_tier, tier_overview
+from engine.tiers.standing import effective_thresholds, project_tier, tier_overview
+from engine.vocabulary import DealType, Tier
 
 BOOK = shipped_rulebook()
 SAMPLE_TODAY = date(2026, 11, 26)

@@ -1,4 +1,4 @@
-"""engine.store: lists, reports and export history that survive restarts, other processes and damaged files."""
+"""engine.storage.store: lists, reports and export history that survive restarts, other processes and damaged files."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import paths, store
-from engine.report_query import ReportQuery
-from engine.store import (
+from engine.reports.saved import ReportQuery
+from engine.storage import paths, store
+from engine.storage.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     NameTaken,
@@ -397,7 +397,7 @@ def test_a_busy_database_is_reported_not_moved_aside(db: Path, monkeypatch: pyte
 WRITER = """
 import sys, time
 from pathlib import Path
-from engine.store import Store, add_to_list, create_list, find_list
+from engine.storage.store import Store, add_to_list, create_list, find_list
 db, tag, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.001)

@@ -7,11 +7,10 @@ from fractions import Fraction
 
 from factories import D, client, dataset, ledger, managed, partner, sold
 
-from engine.ledger import Ledger
-from engine.models import Dataset, Partner, ThresholdOverride
+from engine.data.models import Dataset, Partner, ThresholdOverride
+from engine.points.ledger import Ledger
 from engine.rules import shipped_rulebook
-from engine.terms import DealType, Tier
-from engine.tiers import (
+from engine.tiers.standing import (
     Progression,
     Requirement,
     Thresholds,
@@ -25,6 +24,7 @@ from engine.tiers import (
     tier_overview,
     today_rules,
 )
+from engine.vocabulary import DealType, Tier
 
 BOOK = shipped_rulebook()
 RULES_2025 = BOOK.by_id("2025-07")

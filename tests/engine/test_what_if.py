@@ -10,12 +10,12 @@ from datetime import date
 
 from factories import client, dataset, ledger, managed, partner, sold
 
-from engine.models import Dataset, Partner
-from engine.points import PointsResult, calculate
+from engine.data.models import Dataset, Partner
+from engine.points.calculator import PointsResult, calculate
 from engine.rules import shipped_rulebook
-from engine.terms import DealType, Tier
-from engine.tiers import TierStanding, effective_thresholds, standing_on
-from engine.what_if import what_if, with_totals
+from engine.tiers.standing import TierStanding, effective_thresholds, standing_on
+from engine.tiers.what_if import what_if, with_totals
+from engine.vocabulary import DealType, Tier
 
 RULES = shipped_rulebook().by_id("2025-07")
 DAY = date(2025, 10, 1)

@@ -15,11 +15,11 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from engine.loader import load_dataset, sample_data_dir
-from engine.models import Client, Contact, Dataset, Deal, DealStage, MrrEvent, Partner, Relationship
-from engine.report import Agency
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.data.models import Client, Contact, Dataset, Deal, DealStage, MrrEvent, Partner, Relationship
+from engine.reports.query import Agency
 from engine.rules import shipped_rulebook
-from engine.terms import DealType, Tier, Track
+from engine.vocabulary import DealType, Tier, Track
 from tui.app import STYLES, AppOptions, PartnerDashApp
 from tui.screens.tab import TabBody
 

@@ -13,10 +13,10 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent
 
-from engine.points import calculate, round_points
+from engine.points.calculator import calculate, round_points
 from engine.rules import shipped_rulebook
-from engine.terms import DealType
-from engine.what_if import outlook_line, what_if
+from engine.tiers.what_if import outlook_line, what_if
+from engine.vocabulary import DealType
 from tui.app import STYLES, PartnerDashApp
 from tui.screens.explain import ExplainScreen
 from tui.screens.main import MainScreen

@@ -12,9 +12,9 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from engine.metrics import commission, usd_value
-from engine.report import ReportInputs, report_rows
-from engine.report_query import ReportQuery
+from engine.figures.commission import commission, usd_value
+from engine.reports.query import ReportInputs, report_rows
+from engine.reports.saved import ReportQuery
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.commission import CommissionScreen
 from tui.screens.explain import ExplainScreen

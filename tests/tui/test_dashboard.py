@@ -10,11 +10,14 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Select
 
-from engine.metrics import RangePreset, RenewalSort, date_range, point_changes, shared_selling, upcoming_renewals
-from engine.points import fmt2
-from engine.report import Agency, ReportInputs, get_to, report_rows
-from engine.report_query import ReportQuery
-from engine.terms import Tier
+from engine.figures.changes import point_changes
+from engine.figures.ranges import RangePreset, date_range
+from engine.figures.renewals import RenewalSort, upcoming_renewals
+from engine.figures.selling import shared_selling
+from engine.points.calculator import fmt2
+from engine.reports.query import Agency, ReportInputs, get_to, report_rows
+from engine.reports.saved import ReportQuery
+from engine.vocabulary import Tier
 from tests.tui.tab_data import hand_made_agency
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.client_detail import ClientDetailScreen

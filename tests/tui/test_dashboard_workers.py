@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import engine.dataset_cache as dataset_cache
-import engine.loader as loader
+import engine.data.loader as loader
+import engine.storage.dataset_cache as dataset_cache
 import tui.app
 import tui.widgets.dashboard_panels as panels
-from engine.ledger import Ledger
-from engine.loader import sample_data_dir
-from engine.metrics import ProgramProgress, program_progress
+from engine.data.loader import sample_data_dir
+from engine.figures.progress import ProgramProgress, program_progress
+from engine.points.ledger import Ledger
 from engine.rules import RuleSet
 from tui.app import AppOptions, PartnerDashApp
 from tui.background import Steps, off_thread

@@ -11,10 +11,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
-from engine import paths
-from engine.report import query_rows
-from engine.report_query import ReportQuery
-from engine.store import Store, create_list, export_history
+from engine.reports.query import query_rows
+from engine.reports.saved import ReportQuery
+from engine.storage import paths
+from engine.storage.store import Store, create_list, export_history
 from tests.tui.user_files_helpers import (
     SNAPSHOT_EXPORT_DIR,
     fixed_clock,

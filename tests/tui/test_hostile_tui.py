@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.models import Client, Relationship
-from engine.terms import DealType
+from engine.data.models import Client, Relationship
+from engine.vocabulary import DealType
 from tui.app import AppOptions, PartnerDashApp
 from tui.commands import MAX_CLIENT_HITS, NAME_WIDTH, ClientIndex, PaletteProvider
 from tui.screens.client_detail import ClientDetailScreen

@@ -8,10 +8,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from engine import paths
-from engine.report import query_rows
-from engine.report_query import ReportQuery
-from engine.store import Store, create_list, saved_reports, static_lists
+from engine.reports.query import query_rows
+from engine.reports.saved import ReportQuery
+from engine.storage import paths
+from engine.storage.store import Store, create_list, saved_reports, static_lists
 from tests.tui.user_files_helpers import (
     NEW_SOLD,
     NEW_SOLD_NAMES,

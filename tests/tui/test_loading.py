@@ -11,8 +11,8 @@ from pathlib import Path
 
 from textual.widgets import LoadingIndicator, Static
 
-from engine.loader import load_dataset, sample_data_dir
-from engine.report import Agency
+from engine.data.loader import load_dataset, sample_data_dir
+from engine.reports.query import Agency
 from tui.app import AppOptions, PartnerDashApp, load_agency
 from tui.screens.load_problems import LoadProblemsScreen
 from tui.screens.main import MainScreen

@@ -1,4 +1,4 @@
-"""The Partner Tier tab: the figures of engine.tiers in words, tables and charts (the charts' data is the
+"""The Partner Tier tab: the figures of engine.tiers.standing in words, tables and charts (the charts' data is the
 engine's), a certification warning, illustrative thresholds labelled, and `e` to explain."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from datetime import date
 from tab_data import SMALL, WIDE, D, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
 from textual.widgets import Static
 
-from engine.metrics import progress_over_time
-from engine.models import ThresholdOverride
-from engine.report import Agency
-from engine.terms import Tier
+from engine.data.models import ThresholdOverride
+from engine.figures.progress import progress_over_time
+from engine.reports.query import Agency
+from engine.vocabulary import Tier
 from tui.screens.explain import ExplainScreen
 from tui.screens.partner_tier import PartnerTierTab
 from tui.widgets.tier_chart import ChartData, Level, Series, TierChart

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
 from textual.widgets import Input, Select, Static
 
-from engine.terms import DealType, MarketType
+from engine.vocabulary import DealType, MarketType
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.points_breakdown import COLUMNS, PointsBreakdownTab
 from tui.widgets.virtual_table import VirtualTable

@@ -9,9 +9,9 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from engine.metrics import RenewalSort, upcoming_renewals
-from engine.models import Client
-from engine.report import Agency
+from engine.data.models import Client
+from engine.figures.renewals import RenewalSort, upcoming_renewals
+from engine.reports.query import Agency
 from engine.rules import shipped_rulebook
 from tests.engine.factories import client, dataset
 from tests.tui.tab_data import sample_agency

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from engine.report import ReportRows
+from engine.reports.query import ReportRows
 from tui.widgets.report_rows_table import cell_text, row_cells, shown_lines
 
 

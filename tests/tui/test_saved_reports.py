@@ -8,9 +8,9 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from engine.report import query_rows
-from engine.report_query import ReportQuery
-from engine.store import Store, save_report, saved_reports
+from engine.reports.query import query_rows
+from engine.reports.saved import ReportQuery
+from engine.storage.store import Store, save_report, saved_reports
 from tests.tui.user_files_helpers import fixed_clock, loaded, notifications, sample_app, settled, steady, text_of
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen

@@ -10,10 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from engine import paths
-from engine.config import load_config
-from engine.loader import sample_data_dir
-from engine.sample import generate
+from engine.data.loader import sample_data_dir
+from engine.data.sample import generate
+from engine.storage import paths
+from engine.storage.config import load_config
 from tests.tui.user_files_helpers import (
     SNAPSHOT_CONFIG_DIR,
     SNAPSHOT_EXPORT_DIR,

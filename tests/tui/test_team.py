@@ -7,7 +7,7 @@ from tab_data import SMALL, WIDE, app_on_the_sample, hand_made_agency, on_tab, s
 from textual.widgets import Button, Label, Static
 
 import tui.screens.team as team_module
-from engine.models import Contact
+from engine.data.models import Contact
 from tui.screens.team import NO_TEAM, ContactCard, TeamTab
 from tui.widgets.text_line import TextLine
 

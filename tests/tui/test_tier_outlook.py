@@ -1,5 +1,5 @@
 """The outlook on screen: the Partner Tier tab's two recalibrations side by side and its timeline, the
-Dashboard's warning line, and the calculator's outlook line (each the engine's, from engine.outlook)."""
+Dashboard's warning line, and the calculator's outlook line (each the engine's, from engine.tiers.outlook)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date
 from tab_data import D, hand_made_agency, sample_agency, showing
 from textual.widgets import Static
 
-from engine.outlook import shown
-from engine.report import Agency
-from engine.terms import Tier
+from engine.reports.query import Agency
+from engine.tiers.outlook import shown
+from engine.vocabulary import Tier
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.explain import ExplainScreen
 from tui.screens.partner_tier import PartnerTierTab, outlook_chart

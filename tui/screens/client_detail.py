@@ -1,7 +1,7 @@
 """One client's record (F-PTS Enter, renewals Enter, the palette): its facts, its points and their history,
 its deals and its CRM link.
 
-Everything comes from engine.breakdown.client_detail; this screen only lays it out. The CRM link is opened
+Everything comes from engine.figures.breakdown.client_detail; this screen only lays it out. The CRM link is opened
 only when it is https; any other link is shown as text and never handed to the system.
 """
 
@@ -21,12 +21,12 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 from textual.worker import Worker, WorkerState
 
-from engine.breakdown import ClientDetail, client_detail
 from engine.contact import can_open_links, https_link
-from engine.countries import country_names
-from engine.ledger import SoldItem
-from engine.metrics import ProgressPoint
-from engine.models import Client, Deal
+from engine.data.models import Client, Deal
+from engine.figures.breakdown import ClientDetail, client_detail
+from engine.figures.progress import ProgressPoint
+from engine.points.ledger import SoldItem
+from engine.rules.countries import country_names
 from tui.screens import team
 from tui.screens.explain import ExplainScreen
 from tui.widgets.facts import Fact, fact_grid
@@ -36,7 +36,7 @@ from tui.widgets.text_table import money_text, points_text, signed_text, text_ta
 from tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
-    from engine.report import Agency
+    from engine.reports.query import Agency
 
 SALE_COLUMNS = (
     Column("date", "Date", 10),

@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from engine.metrics import Commission, QuarterProjection, commission, percent, usd_value
-from engine.points import fmt2
-from engine.report import Agency, ReportInputs, ReportRows, report_rows
-from engine.report_query import ReportQuery
+from engine.figures.commission import Commission, QuarterProjection, commission, percent, usd_value
+from engine.points.calculator import fmt2
+from engine.reports.query import Agency, ReportInputs, ReportRows, report_rows
+from engine.reports.saved import ReportQuery
 from engine.rules import RuleSet
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table

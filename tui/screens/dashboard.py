@@ -25,9 +25,9 @@ from tui.screens.tab import TabBody
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from engine.loader import DataFolderError
-    from engine.report import Agency
-    from engine.report_query import ReportQuery
+    from engine.data.loader import DataFolderError
+    from engine.reports.query import Agency
+    from engine.reports.saved import ReportQuery
     from tui.widgets.metric import MetricFigure
 
 # From this many columns the panels sit side by side.
@@ -178,7 +178,7 @@ class DashboardTab(TabBody, can_focus=False):
 
     def query_for(self, figure: MetricFigure) -> ReportQuery:
         """The report question behind `figure`: its kind and figure, and its panel's date range if it has one."""
-        from engine.report_query import ReportQuery
+        from engine.reports.saved import ReportQuery
         from tui.widgets.dashboard_panels import RangePanel
 
         assert figure.kind is not None

@@ -1,6 +1,6 @@
 """Export unsummarized data (F-DLG): a file name and a format → a file in the export folder.
 
-The file is written by engine.export.write_export in a thread worker with a progress bar: sanitised name,
+The file is written by engine.storage.exports.write_export in a thread worker with a progress bar: sanitised name,
 temp file moved into place, formula-safe cells, recorded in the export history. An existing file is
 replaced only after "Replace?" is answered yes. When done the full path stays on screen; the dialog
 dismisses with the path (None if nothing was written). Problems show inline, never as a traceback.
@@ -20,8 +20,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
-from engine.export import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
-from engine.report import ReportRows, figure_title
+from engine.reports.query import ReportRows, figure_title
+from engine.storage.exports import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
 from tui.screens.ask import ASK_CSS, ConfirmScreen
 from tui.screens.list_dialog import plural
 from tui.user_files import run_in_thread, user_files

@@ -1,7 +1,7 @@
 """Import a client list (the command palette's "Import a client list…"): pick the file, see which column feeds
 each field (and choose one from the file's headers where none matched), preview what the import changes, import.
 
-Everything is engine.client_list / engine.snapshots, run in a thread worker: reading the file, planning, and
+Everything is engine.importing (client_list, snapshots), run in a thread worker: reading the file, planning, and
 writing (all files or none). Escape while a file is read or a preview worked out cancels it (nothing is
 written before "Import"); the write itself is all or nothing and is let finish. The columns chosen are
 remembered in the data folder (import-mapping.toml) for the next import, and the app then shows the folder.
@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from engine.client_list import (
+from engine.importing.client_list import (
     FIELDS,
     REQUIRED,
     ClientListError,
@@ -39,10 +39,10 @@ from engine.client_list import (
     read_mapping,
     read_table,
 )
-from engine.points import round_points
+from engine.importing.snapshots import MAPPING_FILE, ImportPlan, apply_import, plan_import
+from engine.points.calculator import round_points
 from engine.rules import RuleBook, load_rulebook, shipped_rulebook
-from engine.snapshots import MAPPING_FILE, ImportPlan, apply_import, plan_import
-from engine.terms import Track
+from engine.vocabulary import Track
 from tui.screens.ask import ASK_CSS
 from tui.widgets.key_bar import KeyBar
 

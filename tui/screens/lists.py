@@ -15,9 +15,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from engine.points import fmt2
-from engine.report import ReportRows
-from engine.store import StaticList, delete_list, get_list, remove_from_list, rename_list, static_lists
+from engine.points.calculator import fmt2
+from engine.reports.query import ReportRows
+from engine.storage.store import StaticList, delete_list, get_list, remove_from_list, rename_list, static_lists
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
@@ -28,7 +28,7 @@ from tui.widgets.table_sort import SortableTable
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from engine.models import Client
+    from engine.data.models import Client
 
 MISSING = "(no longer in the data)"
 LOADING = "(data still loading)"

@@ -19,7 +19,7 @@ from textual.widgets import Label, Static
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from engine.models import LoadProblem
+    from engine.data.models import LoadProblem
 
 
 def problem_lines(problems: Sequence[LoadProblem], skipped: Mapping[str, int]) -> list[Content]:

@@ -22,8 +22,8 @@ from tui.screens.tab import TabBody
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from engine.loader import DataFolderError
-    from engine.report import Agency
+    from engine.data.loader import DataFolderError
+    from engine.reports.query import Agency
     from engine.rules import RuleSet
     from tui.widgets.calculator import CalculatorSidebar
 
@@ -207,7 +207,7 @@ class MainScreen(Screen[None]):
         # The calculator's what-if line: the agency's totals today plus the priced deal.
         if not self.query_one("#body").is_attached:
             return
-        from engine.what_if import what_if
+        from engine.tiers.what_if import what_if
 
         calculator = await self.ready_calculator()
         overview = agency.overview
@@ -226,7 +226,7 @@ class MainScreen(Screen[None]):
             return
         if not isinstance(result, tuple) or result[0] is not self.agency:
             return  # an agency a reload has replaced since
-        from engine.what_if import outlook_line, what_if
+        from engine.tiers.what_if import outlook_line, what_if
 
         agency, outlook = result
         overview = agency.overview

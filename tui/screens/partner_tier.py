@@ -20,10 +20,10 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from engine.metrics import ProgressPoint, ToolUsage, median_tool_usage, progress_over_time
-from engine.outlook import Outlook
-from engine.terms import Tier
-from engine.tiers import PERFORMANCE_TIERS, Progression, Requirement, Thresholds, TierOverview, TierStanding
+from engine.figures.progress import ProgressPoint, ToolUsage, median_tool_usage, progress_over_time
+from engine.tiers.outlook import Outlook
+from engine.tiers.standing import PERFORMANCE_TIERS, Progression, Requirement, Thresholds, TierOverview, TierStanding
+from engine.vocabulary import Tier
 from tui.screens.explain import ExplainScreen
 from tui.screens.tab import TabBody
 from tui.widgets.outlook import OutlookSection, explain_lines, outlook_of
@@ -34,7 +34,7 @@ from tui.widgets.virtual_table import Column
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from engine.report import Agency
+    from engine.reports.query import Agency
 
 WARNING_MARK = "⚠ "
 PROJECTED_MARK = "*"

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from engine.terms import DealType, MarketType
+from engine.vocabulary import DealType, MarketType
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.tab import FILTER_CLASS, TabBody
 from tui.widgets.text_table import money_text, points_text
@@ -26,8 +26,8 @@ from tui.widgets.virtual_table import Column, VirtualTable
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from engine.breakdown import Breakdown
-    from engine.report import Agency
+    from engine.figures.breakdown import Breakdown
+    from engine.reports.query import Agency
 
 ALL = "all"
 DEAL_CHOICES: list[tuple[str, str]] = [
@@ -40,7 +40,7 @@ MARKET_CHOICES: list[tuple[str, str]] = [
     ("Growth", MarketType.GROWTH.value),
     ("Standard", MarketType.STANDARD.value),
 ]
-# Keys are engine.breakdown's sort columns. The client's name takes the spare width; on a narrow terminal the
+# Keys are engine.figures.breakdown's sort columns. The client's name takes the spare width; on a narrow terminal the
 # market and deal type (both also chosen by the filters above the table) give way first, so MRR stays in sight.
 COLUMNS = (
     Column("name", "Client", 18, stretch=True),

@@ -1,7 +1,7 @@
 """The report dialog (F-DLG): the rows behind one number, and its three actions.
 
-Built from an engine.store.ReportQuery and the agency, so a saved report reopens it exactly: the rows are
-engine.report.query_rows(agency, query), computed in a thread once the dialog is up. The actions are posted
+Built from an engine.storage.store.ReportQuery and the agency, so a saved report reopens it exactly: the rows are
+engine.reports.query.query_rows(agency, query), computed in a thread once the dialog is up. The actions are posted
 as `ActionRequested`, which bubbles to the app (lists, exports and saved reports handle it there).
 """
 
@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from engine.points import InputError
-from engine.report import Agency, ReportRows, inputs_for, query_rows
-from engine.report_query import ReportQuery
+from engine.points.calculator import InputError
+from engine.reports.query import Agency, ReportRows, inputs_for, query_rows
+from engine.reports.saved import ReportQuery
 from tui.background import off_thread
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table, shown_lines

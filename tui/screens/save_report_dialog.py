@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from engine.report_query import ReportQuery
-from engine.store import SavedReport, save_report
+from engine.reports.saved import ReportQuery
+from engine.storage.store import SavedReport, save_report
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files
 from tui.widgets.key_bar import KeyBar
@@ -23,7 +23,7 @@ from tui.widgets.key_bar import KeyBar
 
 def describe_query(query: ReportQuery) -> str:
     """What a saved report re-runs, in one line: figure, date range, filters."""
-    from engine.report import figure_title
+    from engine.reports.query import figure_title
 
     parts = [figure_title(query.kind, query.metric)]
     if query.preset is not None:

@@ -1,6 +1,6 @@
 """Saved reports: browse, open, rename, pin and delete them (F-DLG, issue 6).
 
-Opening a report re-runs its query (engine.report.query_rows) on the data loaded now, so a report saved
+Opening a report re-runs its query (engine.reports.query.query_rows) on the data loaded now, so a report saved
 last month shows this month's rows. The store is read and written in thread workers.
 """
 
@@ -14,9 +14,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from engine.points import InputError
-from engine.report import ReportRows, query_rows
-from engine.store import SavedReport, delete_report, saved_reports, update_report
+from engine.points.calculator import InputError
+from engine.reports.query import ReportRows, query_rows
+from engine.storage.store import SavedReport, delete_report, saved_reports, update_report
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural

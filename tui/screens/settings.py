@@ -1,7 +1,7 @@
 """Settings: theme, data folder, export folder, rules file (SPEC §6).
 
 The theme applies as soon as it is picked and is remembered by the app (it saves whenever the theme
-changes). "Save" writes the folders through engine.config.save_config, only when something changed, in a
+changes). "Save" writes the folders through engine.storage.config.save_config, only when something changed, in a
 thread; a folder or rules file that cannot be used is said inline and nothing is saved. The data folder
 and rules file are used from the next start (the command line's --data / --rules-file still win).
 """
@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from engine import paths
-from engine.config import Config
 from engine.rules import RulesError, load_rulebook
+from engine.storage import paths
+from engine.storage.config import Config
 from tui.screens.ask import ASK_CSS
 from tui.user_files import user_files
 from tui.widgets.key_bar import KeyBar

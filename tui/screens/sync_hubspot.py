@@ -1,5 +1,5 @@
 """Sync from HubSpot (the command palette's "Sync from HubSpot…"): today's Partner Clients list through the CRM
-API into the data folder, as an import (engine.hubspot, engine.snapshots), in a thread worker.
+API into the data folder, as an import (engine.sync.hubspot, engine.importing.snapshots), in a thread worker.
 
 The token is read from the environment variable named here, never typed into the app. Progress (pages read,
 rate-limit waits) is shown as it happens; escape cancels between requests, and nothing is written unless the
@@ -21,9 +21,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
-from engine.client_list import ClientListError, parse_clients
-from engine.hubspot import DEFAULT_BASE_URL, HubSpotClient, SyncError, partner_clients_table
-from engine.snapshots import ImportPlan, apply_import, plan_import
+from engine.importing.client_list import ClientListError, parse_clients
+from engine.importing.snapshots import ImportPlan, apply_import, plan_import
+from engine.sync.hubspot import DEFAULT_BASE_URL, HubSpotClient, SyncError, partner_clients_table
 from tui.screens.import_list import (
     DataJobScreen,
     currencies,

@@ -21,12 +21,12 @@ from textual.widgets import Button, Label, Static
 from textual.worker import Worker, WorkerState
 
 from engine.contact import ContactError, can_open_links, mailto_link
-from engine.models import Contact
+from engine.data.models import Contact
 from tui.screens.tab import TabBody
 from tui.widgets.text_line import TextLine
 
 if TYPE_CHECKING:
-    from engine.report import Agency
+    from engine.reports.query import Agency
 
 NO_TEAM = (
     "No HubSpot contacts in partner.toml. Add a [[team]] table per contact (name, role, email, helps_with): "

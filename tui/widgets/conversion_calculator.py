@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from engine.points import Conversion, Number, currency_to_points, fmt2, points_to_currency
+from engine.points.calculator import Conversion, Number, currency_to_points, fmt2, points_to_currency
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
 from tui.widgets.fields import FieldRow, calculator_input

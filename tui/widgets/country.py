@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from engine.countries import country_names, resolve_country, search_countries
+from engine.rules.countries import country_names, resolve_country, search_countries
 from tui.widgets.field_input import FieldInput
 
 # Enough to scan by eye; typing more narrows the list.

@@ -1,4 +1,4 @@
-"""The Dashboard's panels (F-DASH-1 … 6), each showing what engine.report.Agency computes; nothing is
+"""The Dashboard's panels (F-DASH-1 … 6), each showing what engine.reports.query.Agency computes; nothing is
 recomputed here. Numbers are MetricFigure lines: `e` explains one, enter opens the rows behind it.
 """
 
@@ -17,23 +17,17 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Label, Select, Static
 
-from engine.metrics import (
-    Commission,
-    DateRange,
-    Headline,
-    ProgramProgress,
-    Renewal,
-    RenewalSort,
-    commission,
-    point_changes,
-    program_progress,
-    shared_selling,
-    upcoming_renewals,
-)
-from engine.points import Number, fmt2
-from engine.report import FIGURES, Agency, ReportInputs, figure_title, get_to
-from engine.terms import Tier
-from engine.tiers import Progression, tier_above
+from engine.figures.changes import point_changes
+from engine.figures.commission import Commission, commission
+from engine.figures.figure import Headline
+from engine.figures.progress import ProgramProgress, program_progress
+from engine.figures.ranges import DateRange
+from engine.figures.renewals import Renewal, RenewalSort, upcoming_renewals
+from engine.figures.selling import shared_selling
+from engine.points.calculator import Number, fmt2
+from engine.reports.query import FIGURES, Agency, ReportInputs, figure_title, get_to
+from engine.tiers.standing import Progression, tier_above
+from engine.vocabulary import Tier
 from tui.background import off_thread
 from tui.screens.commission import money
 from tui.widgets.metric import MetricFigure
@@ -274,7 +268,7 @@ class RangePanel(ComputedPanel[Sequence[Headline]]):
 
 
 # The numbers with a date range: report kind -> panel title and (figure, label) per number, as the engine names
-# them (engine.report.FIGURE_TITLES).
+# them (engine.reports.query.FIGURE_TITLES).
 RANGE_FIGURES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     kind: (title, tuple((figure, figure_title(kind, figure)) for figure in FIGURES[kind]))
     for kind, title in (("changes", "Tier point changes"), ("selling", "Shared selling"))
@@ -330,7 +324,7 @@ class CommissionPanel(Panel):
                 ]
             )
 
-        # Each figure opens its own rows (engine.report.FIGURES): the paid statements, the upcoming ones, and
+        # Each figure opens its own rows (engine.reports.query.FIGURES): the paid statements, the upcoming ones, and
         # the projected quarter's deals.
         yield MetricFigure(
             "Paid", money(view.past_totals), statements("past"), kind="commission", metric="paid", id="paid"

@@ -18,10 +18,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 from textual.widgets.select import InvalidSelectValueError
 
-from engine.countries import country_names
-from engine.points import InputError, Number, fmt2, parse_amount
+from engine.points.calculator import InputError, Number, fmt2, parse_amount
 from engine.rules import RulesError, RuleSet
-from engine.terms import DealType, Track
+from engine.rules.countries import country_names
+from engine.vocabulary import DealType, Track
 from tui.widgets.country import CountryField
 from tui.widgets.fields import FieldRow, calculator_input, currency_select, deal_type_select, parse_other_partners
 from tui.widgets.figures import FigureRow

@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Label, Select
 
 from engine.limits import MAX_PARTNERS
-from engine.points import InputError, check_partners
-from engine.terms import DealType
+from engine.points.calculator import InputError, check_partners
+from engine.vocabulary import DealType
 from tui.widgets.field_input import FieldInput
 from tui.widgets.text_line import TextLine
 

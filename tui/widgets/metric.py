@@ -1,7 +1,7 @@
 """One dashboard number as a focusable line: its label and value; `e` explains it, enter opens its rows (or,
 for a figure with no rows behind it, explains it too).
 
-A figure with a `metric` (a report kind and figure, engine.report.FIGURES) opens the report dialog with the
+A figure with a `metric` (a report kind and figure, engine.reports.query.FIGURES) opens the report dialog with the
 rows behind it; every figure has an explanation (the engine's explain() lines).
 """
 

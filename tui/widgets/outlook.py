@@ -1,6 +1,6 @@
 """The tier outlook on screen: the two recalibrations side by side, what to add by when, and the timeline chart.
 
-The outlook needs a second ledger (engine.outlook), so it is computed in a thread worker after the data is
+The outlook needs a second ledger (engine.tiers.outlook), so it is computed in a thread worker after the data is
 shown; `outlook_of` makes sure the Partner Tier tab, the Dashboard and the calculator share one computation.
 """
 
@@ -15,11 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.outlook import ASSUMPTIONS, Outlook, Plan, Recalibration, shown, signed
+from engine.tiers.outlook import ASSUMPTIONS, Outlook, Plan, Recalibration, shown, signed
 from tui.widgets.tier_chart import ChartData, TierChart
 
 if TYPE_CHECKING:
-    from engine.report import Agency
+    from engine.reports.query import Agency
 
 WARNING_MARK = "⚠ "
 _COMPUTING = threading.Lock()

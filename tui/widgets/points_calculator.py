@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from engine.points import PointsResult, calculate
+from engine.points.calculator import PointsResult, calculate
 from engine.rules import RuleSet
 from tui.widgets.deal_form import DealForm, Problem, Shown, points_text, sum_explanation
 from tui.widgets.fields import FieldRow, TickBox, calculator_input

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 
-from engine.metrics import DateRange, RangePreset, date_range
-from engine.points import InputError
+from engine.figures.ranges import DateRange, RangePreset, date_range
+from engine.points.calculator import InputError
 from tui.widgets.field_input import FieldInput
 from tui.widgets.text_line import TextLine
 
@@ -76,7 +76,7 @@ class RangeSelector(Vertical):
 
     @property
     def query_range(self) -> dict[str, object]:
-        """The range as engine.store.ReportQuery fields: a preset name, or its first and last days."""
+        """The range as engine.storage.store.ReportQuery fields: a preset name, or its first and last days."""
         if self.preset is RangePreset.CUSTOM:
             return {"start": self.period.first_day, "end": self.period.until}
         return {"preset": self.preset.value}

@@ -1,4 +1,4 @@
-"""A VirtualTable of `engine.report.ReportRows`: any figure's rows, whatever its columns.
+"""A VirtualTable of `engine.reports.query.ReportRows`: any figure's rows, whatever its columns.
 
 Figures show half-up to two decimals with thousands separators; column widths follow the header and the
 first rows. When the rows add up to their figure, the last line is the total, equal to the figure.
@@ -12,8 +12,8 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
-from engine.points import fmt2
-from engine.report import ReportRows
+from engine.points.calculator import fmt2
+from engine.reports.query import ReportRows
 from tui.widgets.virtual_table import Column, VirtualTable
 
 # Widths are measured on this many rows: enough to be representative, cheap at any row count.

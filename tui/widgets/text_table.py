@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from textual.content import Content
 
-from engine.points import Number, fmt2
+from engine.points.calculator import Number, fmt2
 from tui.widgets.virtual_table import Column, fit
 
 

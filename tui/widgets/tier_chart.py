@@ -15,7 +15,7 @@ from textual.app import RenderResult
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
-from engine.points import Number, exact, fmt2
+from engine.points.calculator import Number, exact, fmt2
 
 # Room above the highest bar or line, so that a requirement line at the top stays visible.
 HEADROOM = 1.15

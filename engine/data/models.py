@@ -1,0 +1,209 @@
+"""The agency's data as validated, frozen models: one per row of the data files (see DATA.md).
+
+Field names are the column names of the files, so the same word is used in the file, the engine, the
+screen and the README. Money is `Decimal` in the row's own currency; points are never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.vocabulary import DealType, Tier, Track
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class Relationship(StrEnum):
+    SOLD = "sold"
+    MANAGED = "managed"
+    BOTH = "both"
+
+    @property
+    def is_managed(self) -> bool:
+        return self is not Relationship.SOLD
+
+
+class DealStage(StrEnum):
+    OPEN = "open"
+    CLOSED_WON = "closed won"
+    CLOSED_LOST = "closed lost"
+
+
+class CommissionStatus(StrEnum):
+    PAID = "paid"
+    SCHEDULED = "scheduled"
+
+
+class Contact(_Row):
+    """A HubSpot contact of the agency (the Partner Development Manager and others)."""
+
+    name: str
+    role: str
+    email: str
+    helps_with: str = ""
+
+
+class ThresholdOverride(_Row):
+    """The agency's own tier threshold for one tier; unset values keep the rule set's."""
+
+    total: Decimal | None = Field(default=None, ge=0)
+    track_minimum: Decimal | None = Field(default=None, ge=0)
+    managed_minimum: Decimal | None = Field(default=None, ge=0)
+
+
+class Partner(_Row):
+    """partner.toml: the agency itself."""
+
+    name: str
+    home_currency: str = "USD"
+    # Rule set for tier thresholds and today's figures; None: the one in force on the day.
+    rules: str | None = None
+    credited_tier: Tier = Tier.PARTNER
+    credited_since: date | None = None
+    certified_until: date | None = None  # Solutions Partner Certification valid until; None: none held
+    thresholds: dict[Tier, ThresholdOverride] = Field(default_factory=dict)
+    team: tuple[Contact, ...] = ()
+
+
+class Client(_Row):
+    """clients.csv: one row per client."""
+
+    id: str
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    currency: str  # ISO 4217
+    relationship: Relationship
+    deal_type: DealType
+    partners: int = Field(default=1, ge=0)  # partners managing the client, this agency included
+    mrr: Decimal = Field(ge=0)  # current monthly recurring revenue, client currency
+    products: tuple[str, ...] = ()
+    tool_usage: Decimal | None = Field(default=None, ge=0, le=100)  # percent
+    renewal_date: date | None = None
+    renewal_manager: str = ""
+    last_active_employee: str = ""
+    renewal_mrr_change: Decimal = Decimal(0)  # projected MRR change at renewal, client currency
+    crm_url: str = ""
+
+    @property
+    def managed_share_divisor(self) -> int:
+        """Managed points are split evenly over the partners managing the client."""
+        return max(self.partners, 1)
+
+
+# The event's `date` field shadows the type inside its class body, so the type goes by another name there.
+Day = date
+
+
+class MrrEvent(_Row):
+    """mrr_events.csv: the points ledger's input. Points are derived from it, never stored."""
+
+    date: Day
+    client_id: str
+    track: Track
+    deal_type: DealType | None = None  # for sold events; managed events may leave it empty
+    product_line: str = ""
+    mrr_change: Decimal  # signed, client currency
+    # When the product line was first sold, if before the earliest event in the file (decides the
+    # legacy upsell rate for lines first sold before 2024-02-27).
+    first_sold: Day | None = None
+    source: str = ""  # where the event came from, e.g. the client-list snapshot an import derived it from
+    line: int = 0  # line in mrr_events.csv, so every figure can name its rows
+
+
+class Deal(_Row):
+    """deals.csv: shared-selling deals with HubSpot."""
+
+    id: str
+    client_id: str
+    name: str = ""
+    created: date
+    closed: date | None = None
+    stage: DealStage
+    partner_sourced: bool
+    amount: Decimal = Field(ge=0)  # monthly net revenue of the deal, `currency`
+    currency: str
+
+
+class CommissionStatement(_Row):
+    """commissions.csv: one statement per period."""
+
+    period: str  # e.g. 2026-Q1
+    amount: Decimal
+    currency: str
+    status: CommissionStatus
+    paid_on: date | None = None  # paid, or expected for scheduled statements
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class LoadProblem(_Row):
+    """One thing wrong with the data folder, as `file:line: column: message`."""
+
+    file: str
+    line: int = 0  # 0: the file as a whole
+    column: str = ""
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        column = f" {self.column}:" if self.column else ""
+        return f"{where}:{column} {self.message}"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything loaded from one data folder. Frozen: the UI and the figures only ever read it."""
+
+    partner: Partner
+    clients: tuple[Client, ...]
+    events: tuple[MrrEvent, ...]
+    deals: tuple[Deal, ...] = ()
+    commissions: tuple[CommissionStatement, ...] = ()
+    problems: tuple[LoadProblem, ...] = ()
+    source: str = ""  # the folder it came from
+    skipped: dict[str, int] = field(default_factory=dict)  # file -> rows skipped as invalid
+    # Problems found, listed in `problems` or not (a folder with thousands lists the first of each kind);
+    # None: those in `problems`.
+    error_total: int | None = None
+    warning_total: int | None = None
+
+    @cached_property
+    def clients_by_id(self) -> dict[str, Client]:
+        return {client.id: client for client in self.clients}
+
+    @cached_property
+    def events_by_client(self) -> dict[str, tuple[MrrEvent, ...]]:
+        grouped: dict[str, list[MrrEvent]] = {}
+        for event in self.events:
+            grouped.setdefault(event.client_id, []).append(event)
+        return {client_id: tuple(events) for client_id, events in grouped.items()}
+
+    @property
+    def errors(self) -> tuple[LoadProblem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[LoadProblem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def error_count(self) -> int:
+        """Errors found, listed or not."""
+        return self.error_total if self.error_total is not None else len(self.errors)
+
+    @property
+    def warning_count(self) -> int:
+        """Warnings found, listed or not."""
+        return self.warning_total if self.warning_total is not None else len(self.warnings)

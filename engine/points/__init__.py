@@ -1,0 +1,1 @@
+"""Points: the calculator (a deal's points) and the ledger (every MRR event priced, claw-backs, expiry)."""

@@ -1,0 +1,1 @@
+"""The user's own files: paths, settings, the SQLite store, exports."""

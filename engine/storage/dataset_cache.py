@@ -1,0 +1,127 @@
+"""A cache of loaded data folders, so a large agency starts faster the second time; never stale.
+
+The loaded Dataset is kept (pickled) in the user's cache folder (platformdirs, or PARTNER_DASH_CACHE_DIR),
+one file per data folder. It is used only if nothing it was made from has changed since:
+- every file in the data folder (its name, size, modification time in ns and inode; the full content of
+  files under SMALL_FILE bytes, such as partner.toml), and no file added or removed;
+- the rule book it was priced with, and the engine code that parsed it (its modules' size and time).
+A folder with a file modified in the last RECENT_SECONDS is not cached: a change within the file system's
+clock granularity could otherwise keep the same fingerprint. Folders smaller than MIN_FOLDER_BYTES are not
+cached at all: they load faster than a cache can be checked.
+
+Reading a cached 100,000-client folder costs about a quarter of parsing it. The file is as trusted as the
+user's own cache folder (it is theirs alone); one that cannot be read is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import os
+import pickle
+import time
+from pathlib import Path
+
+import platformdirs
+
+from engine.data.models import Dataset
+from engine.rules import RuleBook
+from engine.storage.paths import APP_NAME
+
+CACHE_DIR_ENV = "PARTNER_DASH_CACHE_DIR"
+FORMAT = b"partner-dash dataset cache 1\n"
+SMALL_FILE = 64 * 1024
+RECENT_SECONDS = 2.0
+MIN_FOLDER_BYTES = 4 * 1024 * 1024
+
+
+def cache_dir() -> Path:
+    value = os.environ.get(CACHE_DIR_ENV, "").strip()
+    base = Path(value).expanduser() if value else platformdirs.user_cache_path(APP_NAME, appauthor=False)
+    return base / "datasets"
+
+
+def _code_fingerprint() -> bytes:
+    engine = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(engine.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(engine)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.digest()
+
+
+class DatasetCache:
+    """The cache entry of one data folder as it is now: `load()` it, or `save()` what was loaded from it.
+
+    The fingerprint is taken when this is made, before the folder is parsed: a file changed while it is
+    parsed makes a fingerprint that no later look at the folder matches.
+    """
+
+    def __init__(
+        self, folder: Path, rules: RuleBook, *, directory: Path | None = None, min_bytes: int | None = None
+    ) -> None:
+        self.folder = Path(folder).resolve()
+        name = hashlib.sha256(str(self.folder).encode()).hexdigest()[:32]
+        self.path = (directory or cache_dir()) / f"{name}.pickle"
+        self.fingerprint = self._fingerprint(rules, MIN_FOLDER_BYTES if min_bytes is None else min_bytes)
+
+    def _fingerprint(self, rules: RuleBook, min_bytes: int) -> bytes | None:
+        digest = hashlib.sha256(FORMAT)
+        digest.update(str(self.folder).encode() + b"\0")
+        digest.update(_code_fingerprint())
+        digest.update(rules.model_dump_json().encode())
+        total = 0
+        now = time.time_ns()
+        try:
+            entries = sorted(os.scandir(self.folder), key=lambda entry: entry.name)
+            for entry in entries:
+                stat = entry.stat()
+                if now - stat.st_mtime_ns < RECENT_SECONDS * 1e9 or stat.st_mtime_ns > now:
+                    return None
+                total += stat.st_size
+                digest.update(f"{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
+                if entry.is_file() and stat.st_size < SMALL_FILE:
+                    digest.update(hashlib.sha256(Path(entry.path).read_bytes()).digest())
+        except OSError:
+            return None
+        return digest.digest() if total >= min_bytes else None
+
+    def load(self) -> Dataset | None:
+        """The cached dataset, if the folder is as it was when it was saved; None otherwise."""
+        if self.fingerprint is None:
+            return None
+        try:
+            with self.path.open("rb") as file:
+                if file.read(len(FORMAT)) != FORMAT or file.read(len(self.fingerprint)) != self.fingerprint:
+                    return None
+                # As the loader does: millions of new objects, none of them garbage, would set off one collection
+                # after another (a third of the time).
+                was_enabled = gc.isenabled()
+                gc.disable()
+                try:
+                    dataset = pickle.load(file)
+                finally:
+                    if was_enabled:
+                        gc.enable()
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        return dataset if isinstance(dataset, Dataset) else None
+
+    def save(self, dataset: Dataset) -> bool:
+        """Keep `dataset` (loaded from the folder as fingerprinted) for the next start; False if not kept."""
+        if self.fingerprint is None:
+            return False
+        # Without what its cached properties computed since: they are recomputed as needed.
+        fresh = dataclasses.replace(dataset)
+        temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with temp.open("wb") as file:
+                file.write(FORMAT + self.fingerprint)
+                pickle.dump(fresh, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            temp.unlink(missing_ok=True)
+            return False
+        return True

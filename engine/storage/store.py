@@ -1,0 +1,557 @@
+"""Static lists, saved reports and export history: one SQLite database in the user data folder (SPEC §6).
+
+The schema is versioned (PRAGMA user_version) and grows by appending to `MIGRATIONS`. Every change runs in
+its own `BEGIN IMMEDIATE` transaction with a busy timeout, so two app instances writing at once queue
+behind each other instead of losing writes. A database this code cannot use (not a database, failing
+`integrity_check`, unreadable, or written by a newer version) is moved aside, never reset or deleted, and
+`Store.notices` says where it went.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.atomic import aside_path
+from engine.reports.saved import ReportQuery
+from engine.storage import paths
+from engine.text import printable
+
+
+def _custom_ranges_name_their_first_day(connection: sqlite3.Connection) -> None:
+    # Schema 3 stored a saved report's fixed range as (start, end] with start the day before the first one
+    # counted; from schema 4 `start` is the first day counted, so the same report keeps asking the same days.
+    rows = connection.execute("SELECT id, query FROM saved_report").fetchall()
+    for report_id, text in rows:
+        try:
+            query = json.loads(text)
+            start = date.fromisoformat(query["start"]) if isinstance(query, dict) and query.get("start") else None
+        except (ValueError, TypeError):
+            continue  # left as it is; opening the report says what is wrong with it
+        if start is not None:
+            query["start"] = (start + timedelta(days=1)).isoformat()
+            connection.execute("UPDATE saved_report SET query = ? WHERE id = ?", (json.dumps(query), report_id))
+
+
+# Each migration is a list of statements (not a script: executescript would commit mid-migration), or a
+# function of the connection for a change of data that SQL cannot say simply.
+Migration = tuple[str | Callable[[sqlite3.Connection], None], ...]
+MIGRATIONS: tuple[Migration, ...] = (
+    # 1: static lists, a snapshot of client ids kept in the order they were added.
+    (
+        """CREATE TABLE static_list (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE static_list_client (
+            list_id INTEGER NOT NULL REFERENCES static_list(id) ON DELETE CASCADE,
+            client_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (list_id, client_id)
+        ) WITHOUT ROWID""",
+    ),
+    # 2: saved reports: a query that is re-run on the current data when the report is opened.
+    (
+        """CREATE TABLE saved_report (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            details TEXT NOT NULL DEFAULT '',
+            query TEXT NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+    ),
+    # 3: export history.
+    (
+        """CREATE TABLE export_history (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            format TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            exported TEXT NOT NULL
+        )""",
+    ),
+    # 4: a saved fixed range names its first day, not the day before it.
+    (_custom_ranges_name_their_first_day,),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Long enough to wait out another instance's write (each is one short transaction), short enough that a
+# stuck lock is reported rather than hanging the app.
+BUSY_TIMEOUT_SECONDS = 30.0
+MAX_NAME_LENGTH = 200
+# Errors that mean the file itself is unusable, as opposed to busy, read-only or a full disk.
+_DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN}
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class StoreError(Exception):
+    """Something the store cannot do, in words a user can act on."""
+
+
+class NameTaken(StoreError):
+    pass
+
+
+class NotFound(StoreError):
+    pass
+
+
+class _Unusable(Exception):
+    def __init__(self, label: str, reason: str) -> None:
+        self.label = label
+        super().__init__(reason)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """The database at `path` (default: the user data folder), opened on first use.
+
+    `clock` gives the time stamped on lists, reports and exports (tests pass a fixed one). One Store may be
+    shared by threads: each call takes the store's lock.
+    """
+
+    def __init__(self, path: Path | None = None, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.path = path if path is not None else paths.database_file()
+        self.notices: list[str] = []
+        self._clock = clock
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> datetime:
+        return self._clock().replace(microsecond=0)
+
+    def open(self) -> sqlite3.Connection:
+        """The connection, opening (and if needed recovering and migrating) the database first."""
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._open()
+            return self._connection
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    @contextlib.contextmanager
+    def transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction: IMMEDIATE for a change (takes the write lock before reading), else a snapshot."""
+        with self._lock:
+            connection = self.open()
+            try:
+                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the database {self.path}: {exc.strerror}") from exc
+        identity = _identity(self.path)
+        try:
+            return _connect(self.path)
+        except _Unusable as unusable:
+            reason, label = str(unusable), unusable.label
+        # Another instance that found the same bad file may have set it aside and started a new one since:
+        # that new one must not be moved too.
+        if _identity(self.path) == identity:
+            aside = self._set_aside(label, reason)
+            self.notices.append(
+                f"{reason}. It was moved to {aside} and a new, empty database was started at {self.path}."
+            )
+        try:
+            return _connect(self.path)
+        except _Unusable as again:
+            raise StoreError(str(again)) from None
+
+    def _set_aside(self, label: str, reason: str) -> Path:
+        aside = aside_path(self.path, label, self.now())
+        try:
+            os.rename(self.path, aside)
+            for suffix in _COMPANIONS:
+                companion = self.path.with_name(self.path.name + suffix)
+                if companion.exists():
+                    os.rename(companion, aside.with_name(aside.name + suffix))
+        except OSError as exc:
+            raise StoreError(f"{reason}, and it could not be moved aside to {aside}: {exc.strerror}") from exc
+        return aside
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:  # not there, or not reachable (a symbolic link loop): sqlite says why when it opens it
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A checked, migrated connection; `_Unusable` when the file at `path` cannot be used as it is."""
+    existed = path.exists()
+    connection: sqlite3.Connection | None = None
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
+        version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise _Unusable(
+                "newer",
+                f"The database {path} was written by a newer version of Partner Dashboard "
+                f"(schema {version}; this version knows up to {SCHEMA_VERSION})",
+            )
+        if existed:
+            report = [row[0] for row in connection.execute("PRAGMA integrity_check(1)")]
+            if report != ["ok"]:
+                # SQLite heads its report with "*** in database main ***"; the line after it says what is wrong.
+                found = [line for text in report for line in text.splitlines() if not line.startswith("***")]
+                raise _Unusable("damaged", f"The database {path} is damaged ({'; '.join(found)})")
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        _migrate(connection)
+    except sqlite3.DatabaseError as exc:
+        if connection is not None:
+            connection.close()
+        if existed and exc.sqlite_errorcode & 0xFF in _DAMAGE_CODES:
+            raise _Unusable("damaged", f"The database {path} cannot be read ({exc})") from exc
+        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+    except BaseException:
+        if connection is not None:
+            connection.close()
+        raise
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    if connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another instance may have migrated since.
+        current: int = connection.execute("PRAGMA user_version").fetchone()[0]
+        for statements in MIGRATIONS[current:]:
+            for statement in statements:
+                if isinstance(statement, str):
+                    connection.execute(statement)
+                else:
+                    statement(connection)
+        connection.execute(f"PRAGMA user_version = {max(current, SCHEMA_VERSION)}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _stamp(when: datetime) -> str:
+    return when.isoformat()
+
+
+# What a time stamp the store cannot read (the file edited by hand, or damaged) shows as.
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _when(value: object) -> datetime:
+    """A stored time stamp; an unreadable one is UNKNOWN_TIME rather than an error that hides every list."""
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else UNKNOWN_TIME
+    except ValueError:
+        return UNKNOWN_TIME
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _clean_name(name: str, what: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise StoreError(f"give the {what} a name")
+    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+        raise StoreError(f"a {what} name cannot contain control characters such as line breaks")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise StoreError(f"a {what} name can be at most {MAX_NAME_LENGTH} characters")
+    return cleaned
+
+
+def _unique(client_ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(client_ids))
+
+
+# --- static lists ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaticList:
+    """A named snapshot of client ids, in the order they were added."""
+
+    id: int
+    name: str
+    created: datetime
+    client_ids: tuple[str, ...]
+
+
+def _check_list_name_free(connection: sqlite3.Connection, name: str, keep_id: int | None = None) -> None:
+    row = connection.execute("SELECT id, name FROM static_list WHERE name = ?", (name,)).fetchone()
+    if row is not None and row[0] != keep_id:
+        raise NameTaken(f"a static list named {row[1]!r} already exists")
+
+
+def _list_row(connection: sqlite3.Connection, list_id: int) -> tuple[int, str, str]:
+    row: tuple[int, str, str] | None = connection.execute(
+        "SELECT id, name, created FROM static_list WHERE id = ?", (list_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"there is no static list with id {list_id} (it may have been deleted)")
+    return row
+
+
+def _read_list(connection: sqlite3.Connection, list_id: int) -> StaticList:
+    list_id, name, created = _list_row(connection, list_id)
+    rows = connection.execute(
+        "SELECT client_id FROM static_list_client WHERE list_id = ? ORDER BY position", (list_id,)
+    )
+    return StaticList(list_id, printable(str(name)), _when(created), tuple(printable(str(row[0])) for row in rows))
+
+
+def _append_clients(connection: sqlite3.Connection, list_id: int, client_ids: Iterable[str]) -> int:
+    existing = {
+        row[0] for row in connection.execute("SELECT client_id FROM static_list_client WHERE list_id = ?", (list_id,))
+    }
+    new = [client_id for client_id in _unique(client_ids) if client_id not in existing]
+    start: int = connection.execute(
+        "SELECT coalesce(max(position), 0) FROM static_list_client WHERE list_id = ?", (list_id,)
+    ).fetchone()[0]
+    connection.executemany(
+        "INSERT INTO static_list_client (list_id, client_id, position) VALUES (?, ?, ?)",
+        [(list_id, client_id, start + offset) for offset, client_id in enumerate(new, start=1)],
+    )
+    return len(new)
+
+
+def static_lists(store: Store) -> list[StaticList]:
+    """Every static list, by name."""
+    with store.transaction(write=False) as connection:
+        ids = [row[0] for row in connection.execute("SELECT id FROM static_list ORDER BY name, id")]
+        return [_read_list(connection, list_id) for list_id in ids]
+
+
+def get_list(store: Store, list_id: int) -> StaticList:
+    with store.transaction(write=False) as connection:
+        return _read_list(connection, list_id)
+
+
+def find_list(store: Store, name: str) -> StaticList:
+    """The list with this name (case does not matter)."""
+    with store.transaction(write=False) as connection:
+        row = connection.execute("SELECT id FROM static_list WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            raise NotFound(f"there is no static list named {name.strip()!r}")
+        return _read_list(connection, row[0])
+
+
+def create_list(store: Store, name: str, client_ids: Iterable[str] = ()) -> StaticList:
+    """A new static list holding these clients (duplicates dropped, first occurrence kept)."""
+    name = _clean_name(name, "list")
+    with store.transaction(write=True) as connection:
+        _check_list_name_free(connection, name)
+        cursor = connection.execute(
+            "INSERT INTO static_list (name, created) VALUES (?, ?)", (name, _stamp(store.now()))
+        )
+        list_id = cursor.lastrowid
+        assert list_id is not None
+        _append_clients(connection, list_id, client_ids)
+        return _read_list(connection, list_id)
+
+
+def add_to_list(store: Store, list_id: int, client_ids: Iterable[str]) -> int:
+    """Append the clients not already in the list; returns how many were added."""
+    with store.transaction(write=True) as connection:
+        _list_row(connection, list_id)
+        return _append_clients(connection, list_id, client_ids)
+
+
+def remove_from_list(store: Store, list_id: int, client_ids: Iterable[str]) -> int:
+    """Remove these clients from the list; returns how many were in it."""
+    with store.transaction(write=True) as connection:
+        _list_row(connection, list_id)
+        cursor = connection.executemany(
+            "DELETE FROM static_list_client WHERE list_id = ? AND client_id = ?",
+            [(list_id, client_id) for client_id in _unique(client_ids)],
+        )
+        return cursor.rowcount
+
+
+def rename_list(store: Store, list_id: int, name: str) -> StaticList:
+    name = _clean_name(name, "list")
+    with store.transaction(write=True) as connection:
+        _list_row(connection, list_id)
+        _check_list_name_free(connection, name, keep_id=list_id)
+        connection.execute("UPDATE static_list SET name = ? WHERE id = ?", (name, list_id))
+        return _read_list(connection, list_id)
+
+
+def delete_list(store: Store, list_id: int) -> None:
+    with store.transaction(write=True) as connection:
+        _list_row(connection, list_id)
+        connection.execute("DELETE FROM static_list WHERE id = ?", (list_id,))
+
+
+# --- saved reports --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedReport:
+    id: int
+    name: str
+    details: str
+    query: ReportQuery
+    pinned: bool
+    created: datetime
+    updated: datetime
+
+
+_REPORT_COLUMNS = "id, name, details, query, pinned, created, updated"
+
+
+def _read_report(connection: sqlite3.Connection, report_id: int) -> SavedReport:
+    row = connection.execute(f"SELECT {_REPORT_COLUMNS} FROM saved_report WHERE id = ?", (report_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"there is no saved report with id {report_id} (it may have been deleted)")
+    return _report(row)
+
+
+def _report(row: tuple[int, str, str, str, int, str, str]) -> SavedReport:
+    report_id, name, details, query, pinned, created, updated = row
+    try:
+        parsed = ReportQuery.model_validate_json(query)
+    except ValidationError as exc:
+        raise StoreError(f"the saved report {name!r} has a query this version cannot read: {exc}") from exc
+    return SavedReport(
+        report_id, printable(str(name)), printable(str(details)), parsed, bool(pinned), _when(created), _when(updated)
+    )
+
+
+def _check_report_name_free(connection: sqlite3.Connection, name: str, keep_id: int | None = None) -> None:
+    row = connection.execute("SELECT id, name FROM saved_report WHERE name = ?", (name,)).fetchone()
+    if row is not None and row[0] != keep_id:
+        raise NameTaken(f"a saved report named {row[1]!r} already exists")
+
+
+def saved_reports(store: Store) -> list[SavedReport]:
+    """Every saved report, by name (the pinned ones are those with `pinned`)."""
+    with store.transaction(write=False) as connection:
+        rows = connection.execute(f"SELECT {_REPORT_COLUMNS} FROM saved_report ORDER BY name, id").fetchall()
+    return [_report(row) for row in rows]
+
+
+def get_report(store: Store, report_id: int) -> SavedReport:
+    with store.transaction(write=False) as connection:
+        return _read_report(connection, report_id)
+
+
+def save_report(store: Store, name: str, query: ReportQuery, details: str = "", *, pinned: bool = False) -> SavedReport:
+    """Save a report ("Save"; with pinned=True "Save & add" to the dashboard)."""
+    name = _clean_name(name, "report")
+    with store.transaction(write=True) as connection:
+        _check_report_name_free(connection, name)
+        now = _stamp(store.now())
+        cursor = connection.execute(
+            "INSERT INTO saved_report (name, details, query, pinned, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
+            (name, details.strip(), query.model_dump_json(), int(pinned), now, now),
+        )
+        assert cursor.lastrowid is not None
+        return _read_report(connection, cursor.lastrowid)
+
+
+def update_report(
+    store: Store,
+    report_id: int,
+    *,
+    name: str | None = None,
+    details: str | None = None,
+    pinned: bool | None = None,
+) -> SavedReport:
+    """Rename a report, change its details, or pin/unpin it; what is not given stays."""
+    new_name = _clean_name(name, "report") if name is not None else None
+    with store.transaction(write=True) as connection:
+        current = _read_report(connection, report_id)
+        if new_name is not None:
+            _check_report_name_free(connection, new_name, keep_id=report_id)
+        connection.execute(
+            "UPDATE saved_report SET name = ?, details = ?, pinned = ?, updated = ? WHERE id = ?",
+            (
+                new_name if new_name is not None else current.name,
+                details.strip() if details is not None else current.details,
+                int(pinned if pinned is not None else current.pinned),
+                _stamp(store.now()),
+                report_id,
+            ),
+        )
+        return _read_report(connection, report_id)
+
+
+def delete_report(store: Store, report_id: int) -> None:
+    with store.transaction(write=True) as connection:
+        _read_report(connection, report_id)
+        connection.execute("DELETE FROM saved_report WHERE id = ?", (report_id,))
+
+
+# --- export history -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    id: int
+    path: Path
+    kind: str
+    format: str
+    rows: int
+    exported: datetime
+
+
+def record_export(store: Store, path: Path, kind: str, fmt: str, rows: int) -> ExportRecord:
+    with store.transaction(write=True) as connection:
+        exported = store.now()
+        cursor = connection.execute(
+            "INSERT INTO export_history (path, kind, format, rows, exported) VALUES (?, ?, ?, ?, ?)",
+            (str(path), kind, fmt, rows, _stamp(exported)),
+        )
+        assert cursor.lastrowid is not None
+        return ExportRecord(cursor.lastrowid, path, kind, fmt, rows, exported)
+
+
+def export_history(store: Store, limit: int = 100) -> list[ExportRecord]:
+    """The latest exports, newest first."""
+    with store.transaction(write=False) as connection:
+        rows = connection.execute(
+            "SELECT id, path, kind, format, rows, exported FROM export_history ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+    return [
+        ExportRecord(row_id, Path(printable(str(path))), kind, fmt, count, _when(exported))
+        for row_id, path, kind, fmt, count, exported in rows
+    ]

@@ -1,0 +1,1 @@
+"""HubSpot's CRM API (Partner Clients) read into a client-list snapshot."""

@@ -1,0 +1,1 @@
+"""Tiers: standing on a day, recalibration, the outlook, what a deal would do to them."""
