@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from engine.data.loader import load_dataset
 from engine.figures.breakdown import client_detail
 from engine.points.ledger import build_ledger
 from engine.rules import shipped_rulebook
+from tests.cli_runner import run_cli as run
 
 HEADER = "Record ID,Company name,Country/Region,Currency,Monthly recurring revenue,Relationship,Deal type\n"
 OCTOBER = HEADER + (
@@ -26,10 +25,6 @@ NOVEMBER = HEADER + (
     "103,Gamma,USA,USD,600,sold,sourced\n"
     "104,Delta,India,USD,300,both,sourced\n"
 )
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 def export(tmp_path: Path, name: str, text: str) -> str:

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from typing import Any
 
+from tests.cli_runner import run_cli as run
+
 TWO_DECIMALS = re.compile(r"-?\d+\.\d\d")
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 def strings_of(value: Any) -> list[str]:
