@@ -109,6 +109,10 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         background: $surface;
         color: $foreground;
         scrollbar-size-vertical: 1;
+        /* The vertical scrollbar's column is always kept: the columns' widths (and so whether a horizontal
+           scrollbar is needed) never depend on whether the rows, which may arrive from a thread a frame later,
+           overflow. Without it the table settled differently depending on when its rows came in. */
+        scrollbar-gutter: stable;
         & > .virtual-table--header {
             background: $panel;
             color: $foreground;
