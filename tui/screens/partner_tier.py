@@ -297,6 +297,7 @@ class PartnerTierTab(TabBody):
         points = progress_over_time(agency.ledger)
         self.query_one("#chart-progress", TierChart).show(progress_chart(points, overview))
         self.outlook = None
+        self.query_one(OutlookSection).reset()
         self.run_worker(
             lambda: (agency, outlook_of(agency)), name="tier-outlook", group="outlook", thread=True, exclusive=True
         )

@@ -84,6 +84,11 @@ class OutlookSection(Vertical):
         yield Static(Content("Assumed: " + " ".join(ASSUMPTIONS)), id="outlook-assumptions", classes="tier-note")
 
     def on_mount(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to "working out": new data has come in and its outlook is not ready yet."""
+        self.query_one("#outlook-status").display = True
         for id in ("outlook-threat", "outlook-recalibrations", "chart-outlook", "outlook-assumptions"):
             self.query_one(f"#{id}").display = False
 
