@@ -29,6 +29,7 @@ from tui import background
 from tui.background import Steps, off_thread, settled
 from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
+from tui.messages import OpenClient
 from tui.screens.main import TABS, MainScreen
 from tui.user_files import UserFiles
 from tui.user_files_commands import UserFilesCommands
@@ -303,6 +304,9 @@ class PartnerDashApp(UserFilesCommands, App[None]):
             self.push_screen(
                 LoadProblemsScreen(dataset.source, summary, problem_lines(dataset.problems, dataset.skipped))
             )
+
+    def on_open_client(self, message: OpenClient) -> None:
+        self.open_client(message.client_id)
 
     def open_client(self, client_id: str) -> None:
         """The client's record (facts, points and their history, deals, CRM link) over the current screen."""

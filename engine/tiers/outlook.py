@@ -66,10 +66,8 @@ def exact(value: Decimal | Fraction | int) -> Fraction:
 
 
 def shown(value: Decimal | Fraction | int) -> str:
-    """Half-up to 2 places, ties away from zero; an exact zero is 0.00."""
-    cents = exact(value) * 100
-    whole = (2 * abs(cents.numerator) + cents.denominator) // (2 * cents.denominator)
-    return fmt2(Decimal(-whole if cents.numerator < 0 else whole).scaleb(-2))
+    """Half-up to 2 places, ties away from zero; an exact zero is 0.00 (the one formatter, fmt2)."""
+    return fmt2(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from engine.importing.client_list import (
 from engine.importing.snapshots import MAPPING_FILE, ImportPlan, apply_import, plan_import
 from engine.points.calculator import round_points
 from engine.rules import RuleBook, load_rulebook, shipped_rulebook
+from engine.text import printable
 from engine.vocabulary import Track
 from tui.screens.ask import ASK_CSS
 from tui.widgets.key_bar import KeyBar
@@ -50,11 +51,6 @@ if TYPE_CHECKING:
     from tui.app import PartnerDashApp
 
 EVENTS_SHOWN = 8
-
-
-def printable(text: str) -> str:
-    """Control characters from a file (a header, a client's name) made visible, never acted on."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def remembered_mapping(folder: Path | None) -> ColumnMapping:

@@ -18,6 +18,7 @@ from textual.widgets import Label, Static
 from engine.points.calculator import fmt2
 from engine.reports.query import ReportRows
 from engine.storage.store import StaticList, delete_list, get_list, remove_from_list, rename_list, static_lists
+from tui.messages import OpenClient
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
@@ -255,11 +256,10 @@ class ListClientsScreen(SortableTable, _ListActions):
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         client_id = self.found.client_ids[event.row_index]
-        open_client = getattr(self.app, "open_client", None)
         if self._rows.rows[event.row_index]["client"] == MISSING:
             self.notify(f"{client_id} is no longer in the data.", severity="warning", markup=False)
-        elif open_client is not None:
-            open_client(client_id)
+        else:
+            self.post_message(OpenClient(client_id))
 
     def action_mark(self) -> None:
         index = self.query_one(VirtualTable).cursor_row_index

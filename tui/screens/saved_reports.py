@@ -17,6 +17,7 @@ from textual.widgets import Label, Static
 from engine.points.calculator import InputError
 from engine.reports.query import ReportRows, query_rows
 from engine.storage.store import SavedReport, delete_report, saved_reports, update_report
+from tui.messages import OpenClient
 from tui.report_actions import start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
@@ -78,9 +79,8 @@ class ReportRowsScreen(SortableTable, Screen[None]):
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         client_id = self.rows.rows[event.row_index].get("client_id")
-        open_client = getattr(self.app, "open_client", None)
-        if client_id and open_client is not None:
-            open_client(str(client_id))
+        if client_id:
+            self.post_message(OpenClient(str(client_id)))
 
     def action_act(self, action: str) -> None:
         start_action(self.app, action, self.report.query, self.rows, self.report.name)

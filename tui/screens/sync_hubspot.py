@@ -24,11 +24,11 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from engine.importing.client_list import ClientListError, parse_clients
 from engine.importing.snapshots import ImportPlan, apply_import, plan_import
 from engine.sync.hubspot import DEFAULT_BASE_URL, HubSpotClient, SyncError, partner_clients_table
+from engine.text import printable
 from tui.screens.import_list import (
     DataJobScreen,
     currencies,
     field_row,
-    printable,
     remembered_mapping,
     rulebook,
     rules_file_of,

@@ -29,6 +29,7 @@ from engine.reports.query import FIGURES, Agency, ReportInputs, figure_title, ge
 from engine.tiers.standing import Progression, tier_above
 from engine.vocabulary import Tier
 from tui.background import off_thread
+from tui.messages import OpenClient
 from tui.screens.commission import money
 from tui.widgets.metric import MetricFigure
 from tui.widgets.range_selector import RangeSelector
@@ -461,6 +462,4 @@ class RenewalsPanel(ComputedPanel[tuple[Renewal, ...]]):
     @on(VirtualTable.RowSelected, "#renewals")
     def _open_client(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
-        open_client: Callable[[str], object] | None = getattr(self.app, "open_client", None)
-        if open_client is not None:
-            open_client(self.renewals[event.row_index].client_id)
+        self.post_message(OpenClient(self.renewals[event.row_index].client_id))
