@@ -115,11 +115,11 @@ class PartnerDashApp(UserFilesCommands, App[None]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown at the right end of the footer by the footer itself.
-        Binding("ctrl+p", "command_palette", "Commands", id="command-palette", show=False, priority=True),
-        Binding("question_mark,f1", "show_keys", "Keys", id="show-keys"),
-        Binding("l", "show_lists", "Lists", id="show-lists"),
-        Binding("p", "show_load_problems", "Load problems", id="show-load-problems"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.command-palette", show=False, priority=True),
+        Binding("question_mark,f1", "show_keys", "Keys", id="app.show-keys"),
+        Binding("l", "show_lists", "Lists", id="app.show-lists"),
+        Binding("p", "show_load_problems", "Load problems", id="app.show-load-problems"),
+        Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
     def __init__(

@@ -24,7 +24,7 @@ def run_keys(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     print_table([("ID", "KEYS", "WHAT IT DOES", "WHERE"), *((b.id, b.keys, b.description, b.where) for b in bindings)])
-    print('\nChange one in the settings file (partner-dash locate) under [keys], e.g.  show-lists = "ctrl+l"')
+    print('\nChange one in the settings file (partner-dash locate) under [keys], e.g.  "app.show-lists" = "ctrl+l"')
     return EXIT_OK
 
 

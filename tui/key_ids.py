@@ -18,6 +18,49 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 
 PACKAGES = ("tui.screens", "tui.widgets")
+
+# Binding ids are `where.what` (ARCHITECTURE.md, glossary). Ids this app used before are still read from the
+# settings' [keys] table, for the id they became (with a note saying so): old id -> new id.
+RENAMED_IDS: dict[str, str] = {
+    "command-palette": "app.command-palette",
+    "show-keys": "app.show-keys",
+    "show-lists": "app.show-lists",
+    "show-load-problems": "app.show-load-problems",
+    "quit": "app.quit",
+    "toggle-calculator": "main.toggle-calculator",
+    "focus-filter": "main.focus-filter",
+    "close-calculator": "main.close-calculator",
+    "close-client": "client.close",
+    "open-crm": "client.open-crm",
+    "explain-client": "client.explain",
+    "close-explain": "explain.close",
+    "close-load-problems": "load-problems.close",
+    "quit-from-load-problems": "load-problems.quit",
+    "explain-tier": "partner-tier.explain",
+    "close-keys": "keys.close",
+    "explain": "figure.explain",
+    "metric.open": "figure.open",
+    "metric.explain": "figure.explain",
+    "metric.next": "figure.next",
+    "metric.previous": "figure.previous",
+    "country-next": "country.next",
+    "country-previous": "country.previous",
+    "country-pick": "country.pick",
+    "country-close-list": "country.close-list",
+    "tab-dashboard": "main.tab-dashboard",
+    "tab-points-breakdown": "main.tab-points-breakdown",
+    "tab-partner-tier": "main.tab-partner-tier",
+    "tab-hubspot-team": "main.tab-hubspot-team",
+}
+
+
+def current_ids(keys: dict[str, str]) -> dict[str, str]:
+    """The [keys] table with every renamed id read as its new one (an entry under the new id wins)."""
+    current = {RENAMED_IDS.get(binding, binding): key for binding, key in keys.items() if binding in RENAMED_IDS}
+    current.update((binding, key) for binding, key in keys.items() if binding not in RENAMED_IDS)
+    return current
+
+
 MODULES = ("tui.app",)
 
 

@@ -96,7 +96,9 @@ class UserFiles:
                 theme = self.config.theme
                 _warn(app, [f"The theme {theme!r} in the settings is not one this app has; using {app.theme}."])
         if self.config.keys:
-            app.set_keymap(self.config.keys)
+            from tui.key_ids import current_ids
+
+            app.set_keymap(current_ids(self.config.keys))
             # Which ids exist is known only by importing every screen: after the first frame, not before it.
             app.call_after_refresh(self._check_key_ids, app)
         app.theme_changed_signal.subscribe(app, self._remember_theme)
@@ -104,9 +106,9 @@ class UserFiles:
     def _check_key_ids(self, app: App[Any]) -> None:
         def check() -> list[LoadProblem]:
             # Imports every screen module (about 0.1 s): in a thread, not between the user's keys.
-            from tui.key_ids import known_ids
+            from tui.key_ids import RENAMED_IDS, known_ids
 
-            return unknown_key_problems(self.config, known_ids(), self.config_path)
+            return unknown_key_problems(self.config, known_ids(), self.config_path, RENAMED_IDS)
 
         run_in_thread(app, check, lambda problems: _warn(app, [str(problem) for problem in problems]))
 

@@ -55,7 +55,7 @@ def _print_points(result: PointsResult) -> None:
     rules = result.rules
     market = "growth market" if result.growth_market else "standard market"
     print(f"Rule set {rules.id} ({rules.name}; from {rules.applies_from})")
-    print(f"Client market: {result.country}, {market}")
+    print(f"Client country: {result.country}, {market}")
     rows: list[tuple[str, ...]] = [("Sold points", number_text(result.sold_points), result.sold.rule)]
     if result.managed is not None:
         rows.append(("Managed points", number_text(result.managed_points), result.managed.rule))
@@ -110,7 +110,7 @@ def run_convert(args: argparse.Namespace) -> int:
         print_json(payload)
         return EXIT_OK
     market = "growth market" if conversion.growth_market else "standard market"
-    print(f"Rule set {rules.id}; client market {conversion.country}, {market}; currency {conversion.currency}")
+    print(f"Rule set {rules.id}; client country {conversion.country}, {market}; currency {conversion.currency}")
     print_table(
         [
             ("", "points", f"monthly value ({conversion.currency})"),

@@ -56,23 +56,23 @@ def _print_text(kind: str, inputs: ReportInputs) -> None:
         _print_summary(inputs)
     elif kind == "changes":
         changes = point_changes(inputs.ledger, inputs.range)
-        _print_headlines(f"Tier point changes, {changes.period.describe()}", changes.headlines)
+        _print_headlines(f"Tier point changes, {changes.dates.describe()}", changes.headlines)
     elif kind == "selling":
         selling = shared_selling(inputs.dataset, inputs.range)
-        _print_headlines(f"Shared selling, {selling.period.describe()}", selling.headlines)
+        _print_headlines(f"Shared selling, {selling.dates.describe()}", selling.headlines)
     elif kind == "breakdown":
         table, indices = breakdown_rows(inputs)
         rows = table.rows(indices)
         print(f"Points breakdown on {inputs.today}: {table.showing(indices)}")
         print_table(
-            [("client", "name", "sold", "managed", "combined", "deal type", "market", "country", "MRR")]
+            [("client", "name", "sold", "managed", "total", "deal type", "market", "country", "MRR")]
             + [
                 (
                     r.client_id,
                     r.name,
                     number_text(r.sold),
                     number_text(r.managed),
-                    number_text(r.combined),
+                    number_text(r.total),
                     r.deal_type.value,
                     r.market_type.value,
                     r.country,
@@ -247,14 +247,18 @@ def report_inputs(args: argparse.Namespace) -> ReportInputs:
     if start is not None and args.range is not None:
         raise BadInput("use either --range or --from/--to, not both")
     if start is not None:
-        period = date_range(RangePreset.CUSTOM, today, start, end)
+        dates = date_range(RangePreset.CUSTOM, today, start, end)
     else:
-        period = date_range(args.range or RangePreset.LAST_30_DAYS, today)
+        dates = date_range(args.range or RangePreset.LAST_30_DAYS, today)
+    if args.sort == "combined" and args.kind == "breakdown":
+        # The breakdown's "combined" column is "total" (the glossary); scripts that say combined keep working.
+        print("partner-dash: note: --sort combined is now --sort total", file=sys.stderr)
+        args.sort = "total"
     if args.sort is not None and args.kind == "breakdown" and args.sort not in COLUMNS:
         raise BadInput(f"--sort: unknown column {args.sort!r} (use one of {', '.join(COLUMNS)})")
     return ReportInputs(
         agency=Agency(dataset=_load(getattr(args, "data", None), book), book=book, today=today, rule_set=named),
-        period=period,
+        dates=dates,
         deal_type=args.deal_type,
         market_type=args.market_type,
         search=args.search or "",
@@ -309,7 +313,7 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         "--sort",
         metavar="COL",
         help=(
-            f"breakdown: one of {', '.join(COLUMNS)} (default combined, descending); "
+            f"breakdown: one of {', '.join(COLUMNS)} (default total, descending); "
             f"renewals: one of {', '.join(RenewalSort)} (mrr_change compares in US$)"
         ),
     )

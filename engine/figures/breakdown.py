@@ -1,4 +1,4 @@
-"""The Points Breakdown: one row per client (sold, managed and combined points today, deal type, market
+"""The Points Breakdown: one row per client (sold, managed and total points today, deal type, market
 type, country, MRR) that a screen can filter and sort again on every keystroke, and one client's detail.
 
 Columns are plain lists built once; each sort order is computed the first time it is asked for and kept,
@@ -27,7 +27,7 @@ from engine.rules import RuleSet
 from engine.rules.countries import country_names
 from engine.vocabulary import DealType, MarketType, Track
 
-COLUMNS = ("client_id", "name", "sold", "managed", "combined", "deal_type", "market_type", "country", "mrr")
+COLUMNS = ("client_id", "name", "sold", "managed", "total", "deal_type", "market_type", "country", "mrr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +45,13 @@ class BreakdownRow:
     mrr_usd: Fraction | None = None  # the MRR in US$ at today's program rate (None: no rate for the currency)
 
     @property
-    def combined(self) -> Fraction:
+    def total(self) -> Fraction:
         return self.sold + self.managed
 
     def describe(self) -> str:
         return (
             f"{self.name} ({self.client_id}), {self.country} {self.market_type} market, {self.deal_type}: sold "
-            f"{fmt2(self.sold)} + managed {fmt2(self.managed)} = {fmt2(self.combined)} points"
+            f"{fmt2(self.sold)} + managed {fmt2(self.managed)} = {fmt2(self.total)} points"
         )
 
     def record(self) -> dict[str, object]:
@@ -60,7 +60,7 @@ class BreakdownRow:
             "name": self.name,
             "sold": self.sold,
             "managed": self.managed,
-            "combined": self.combined,
+            "total": self.total,
             "deal_type": self.deal_type,
             "market_type": self.market_type,
             "country": self.country,
@@ -79,7 +79,7 @@ class BreakdownTotals:
     managed: Fraction
 
     @property
-    def combined(self) -> Fraction:
+    def total(self) -> Fraction:
         return self.sold + self.managed
 
 
@@ -121,9 +121,7 @@ class Breakdown:
         self.ledger = ledger
         self._sold = ledger.client_sold
         self._managed = ledger.client_managed
-        self._combined = [
-            sold + managed for sold, managed in zip(ledger.client_sold, ledger.client_managed, strict=True)
-        ]
+        self._total = [sold + managed for sold, managed in zip(ledger.client_sold, ledger.client_managed, strict=True)]
         # MRR compares in US$ at today's program rates (as renewals do); no rate: sorts below every amount.
         per_100 = {c: rules.currency_per_100_usd.get(c) for c in {client.currency for client in clients}}
         self._mrr_usd: list[Fraction | None] = [
@@ -135,7 +133,7 @@ class Breakdown:
         self._haystack: list[str] | None = None
 
     def __len__(self) -> int:
-        return len(self._combined)
+        return len(self._total)
 
     def row(self, index: int) -> BreakdownRow:
         client = self.ledger.clients[index]
@@ -163,7 +161,7 @@ class Breakdown:
             "name": lambda i: clients[i].name.casefold(),
             "sold": self._sold.__getitem__,
             "managed": self._managed.__getitem__,
-            "combined": self._combined.__getitem__,
+            "total": self._total.__getitem__,
             "deal_type": lambda i: self._deal_type[i].value,
             "market_type": lambda i: self._market[i].value,
             "country": lambda i: clients[i].country,
@@ -200,7 +198,7 @@ class Breakdown:
         deal_type: DealType | None = None,
         market_type: MarketType | None = None,
         text: str = "",
-        sort: str = "combined",
+        sort: str = "total",
         descending: bool = True,
     ) -> list[int]:
         """Indices of the rows matching every filter (text: id, name or country, any case), sorted."""
@@ -278,7 +276,7 @@ class ClientDetail:
         return min((item.expires for item in self.active), default=None)
 
     @property
-    def combined_points(self) -> Fraction:
+    def total_points(self) -> Fraction:
         return self.active_points + self.managed_points
 
     def explain(self) -> list[str]:

@@ -104,7 +104,7 @@ class ManagedChange:
 
 @dataclass(frozen=True, slots=True)
 class PointChanges:
-    period: DateRange
+    dates: DateRange
     new_sold: Headline
     lost_sold: Headline
     new_managed: Headline
@@ -118,7 +118,7 @@ class PointChanges:
 _SALE_KIND = {"new sale": ChangeKind.NEW_SALE, "upsell": ChangeKind.UPSELL, "downgrade": ChangeKind.DOWNGRADE}
 
 
-def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
+def point_changes(ledger: Ledger, dates: DateRange) -> PointChanges:
     """New and lost sold and managed points in (after, until] (FIGURES.md "Tier point changes").
 
     Lost sold points: the claw-backs dated in the range (SPEC D3: each reverses part of a still-counting sale)
@@ -126,11 +126,11 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
     Every row is a loss of zero or more; new - lost is exactly the change in sold points over the range."""
     points = ledger.sold.points
     reverses = ledger.sold.reverses
-    dated = ledger.sold_range(period.after, period.until)
+    dated = ledger.sold_range(dates.after, dates.until)
     new = [i for i in dated if points[i] > 0]
     clawed = [i for i in dated if points[i] < 0]
     left_at_expiry: dict[int, Fraction] = {}  # sale -> its points less its claw-backs, when it expires
-    for i in ledger.expiring(period.after, period.until):
+    for i in ledger.expiring(dates.after, dates.until):
         if points[i]:
             sale = reverses[i] if reverses[i] >= 0 else i
             left_at_expiry[sale] = left_at_expiry.get(sale, ZERO) + points[i]
@@ -152,8 +152,8 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
         ]
         return sorted(changes, key=lambda change: change.day)
 
-    before = ledger.managed_points_by_client(period.after)
-    after = ledger.managed_points_by_client(period.until)
+    before = ledger.managed_points_by_client(dates.after)
+    after = ledger.managed_points_by_client(dates.until)
     gained = [ci for ci in after if after[ci] > before[ci]]
     dropped = [ci for ci in after if after[ci] < before[ci]]
 
@@ -168,8 +168,8 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
                         client=client.name,
                         points_before=before[ci],
                         points_after=after[ci],
-                        mrr_before=ledger.managed_mrr(client.id, period.after),
-                        mrr_after=ledger.managed_mrr(client.id, period.until),
+                        mrr_before=ledger.managed_mrr(client.id, dates.after),
+                        mrr_after=ledger.managed_mrr(client.id, dates.until),
                         currency=client.currency,
                     )
                 )
@@ -177,15 +177,15 @@ def point_changes(ledger: Ledger, period: DateRange) -> PointChanges:
 
         return build
 
-    rules_before = ledger.rules_for(period.after)
-    rules_after = ledger.rules_for(period.until)
+    rules_before = ledger.rules_for(dates.after)
+    rules_after = ledger.rules_for(dates.until)
     managed_rule = (
         "Per client: managed points on the range's last day minus on the day before it, each at that day's "
         f"managed MRR under the rules in force that day ({rules_before.id} -> {rules_after.id})"
     )
-    where = period.describe()
+    where = dates.describe()
     return PointChanges(
-        period=period,
+        dates=dates,
         new_sold=Headline(
             name="New sold points",
             value=new_points,

@@ -51,7 +51,7 @@ class DealRow:
 
 @dataclass(frozen=True, slots=True)
 class SharedSelling:
-    period: DateRange
+    dates: DateRange
     created: Headline
     sourced_in_flight: Headline
     closed_won: Headline
@@ -91,28 +91,28 @@ def in_flight(deal: Deal, day: date) -> bool:
     return deal.closed > day if deal.closed is not None else deal.stage is DealStage.OPEN
 
 
-def shared_selling(dataset: Dataset, period: DateRange) -> SharedSelling:
+def shared_selling(dataset: Dataset, dates: DateRange) -> SharedSelling:
     """HubSpot deals created, partner-sourced deals in flight, and deals closed won (FIGURES.md)."""
     deals = sorted(dataset.deals, key=lambda d: (d.created, d.id))
-    where = period.describe()
+    where = dates.describe()
     return SharedSelling(
-        period=period,
+        dates=dates,
         created=_deal_headline(
             dataset,
             "HubSpot deals created",
             f"{where}: deals created in the range",
-            [d for d in deals if d.created in period],
+            [d for d in deals if d.created in dates],
         ),
         sourced_in_flight=_deal_headline(
             dataset,
             "Sourced in-flight deals",
-            f"Partner-sourced deals in flight on {period.until}: created on or before it and not closed by then",
-            [d for d in deals if d.partner_sourced and in_flight(d, period.until)],
+            f"Partner-sourced deals in flight on {dates.until}: created on or before it and not closed by then",
+            [d for d in deals if d.partner_sourced and in_flight(d, dates.until)],
         ),
         closed_won=_deal_headline(
             dataset,
             "Closed-won HubSpot deals",
             f"{where}: deals closed won in the range",
-            [d for d in deals if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed in period],
+            [d for d in deals if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed in dates],
         ),
     )

@@ -103,7 +103,7 @@ class ReportInputs:
     """A report's question: the agency, and the screen's date range and filters."""
 
     agency: Agency
-    period: DateRange | None = None
+    dates: DateRange | None = None
     deal_type: DealType | None = None
     market_type: MarketType | None = None
     search: str = ""
@@ -138,7 +138,7 @@ class ReportInputs:
 
     @property
     def range(self) -> DateRange:
-        return self.period or date_range(RangePreset.LAST_30_DAYS, self.today)
+        return self.dates or date_range(RangePreset.LAST_30_DAYS, self.today)
 
 
 # --- JSON payloads -------------------------------------------------------------------------------------
@@ -158,8 +158,8 @@ def _money(amounts: dict[str, Decimal]) -> dict[str, str]:
     return {currency: fmt2(amount) for currency, amount in amounts.items()}
 
 
-def _period(period: DateRange) -> dict[str, str]:
-    return {"label": period.label, "from": period.first_day.isoformat(), "to": period.until.isoformat()}
+def _range_json(dates: DateRange) -> dict[str, str]:
+    return {"label": dates.label, "from": dates.first_day.isoformat(), "to": dates.until.isoformat()}
 
 
 def _headline(figure: Headline, rows: bool = True) -> dict[str, Any]:
@@ -238,7 +238,7 @@ def _summary(inputs: ReportInputs) -> dict[str, Any]:
 def _changes(inputs: ReportInputs) -> dict[str, Any]:
     changes = point_changes(inputs.ledger, inputs.range)
     return {
-        "range": _period(changes.period),
+        "range": _range_json(changes.dates),
         "new_sold": _headline(changes.new_sold),
         "lost_sold": _headline(changes.lost_sold),
         "new_managed": _headline(changes.new_managed),
@@ -249,7 +249,7 @@ def _changes(inputs: ReportInputs) -> dict[str, Any]:
 def breakdown_rows(inputs: ReportInputs) -> tuple[Breakdown, list[int]]:
     table = inputs.agency.breakdown
     descending = inputs.descending if inputs.sort else True
-    indices = table.query(inputs.deal_type, inputs.market_type, inputs.search, inputs.sort or "combined", descending)
+    indices = table.query(inputs.deal_type, inputs.market_type, inputs.search, inputs.sort or "total", descending)
     return table, indices
 
 
@@ -259,7 +259,7 @@ def _breakdown(inputs: ReportInputs) -> dict[str, Any]:
     return {
         "showing": len(indices),
         "of": len(table),
-        "totals": {"sold": fmt2(totals.sold), "managed": fmt2(totals.managed), "combined": fmt2(totals.combined)},
+        "totals": {"sold": fmt2(totals.sold), "managed": fmt2(totals.managed), "total": fmt2(totals.total)},
         "rows": [row.as_json() for row in table.rows(indices)],
     }
 
@@ -267,7 +267,7 @@ def _breakdown(inputs: ReportInputs) -> dict[str, Any]:
 def _selling(inputs: ReportInputs) -> dict[str, Any]:
     selling = shared_selling(inputs.dataset, inputs.range)
     return {
-        "range": _period(selling.period),
+        "range": _range_json(selling.dates),
         "created": _headline(selling.created),
         "sourced_in_flight": _headline(selling.sourced_in_flight),
         "closed_won": _headline(selling.closed_won),
@@ -329,7 +329,7 @@ def _client(inputs: ReportInputs) -> dict[str, Any]:
         "next_expiry": detail.next_expiry.isoformat() if detail.next_expiry else None,
         "managed_mrr": fmt2(detail.managed_mrr),
         "managed_points": fmt2(detail.managed_points),
-        "combined_points": fmt2(detail.combined_points),
+        "total_points": fmt2(detail.total_points),
         "sales": [item.as_json() for item in detail.sales],
         "managed_history": [json_record(_step_record(s)) for s in detail.managed_history],
         "history": [point.as_json() for point in detail.history],
@@ -667,15 +667,11 @@ def report_rows(kind: str, inputs: ReportInputs, figure: str | None = None) -> R
 
 def inputs_for(agency: Agency, query: ReportQuery) -> ReportInputs:
     """The report question a saved or dialog `query` asks of `agency` (a preset range resolved on its day)."""
-    period: DateRange | None = None
+    dates: DateRange | None = None
     if query.preset is not None:
-        try:
-            preset = RangePreset(query.preset.replace("_", "-"))
-        except ValueError:
-            raise InputError("preset", f"unknown date range {query.preset!r}") from None
-        period = date_range(preset, agency.today)
+        dates = date_range(query.preset, agency.today)
     elif query.start is not None and query.end is not None:
-        period = date_range(RangePreset.CUSTOM, agency.today, query.start, query.end)
+        dates = date_range(RangePreset.CUSTOM, agency.today, query.start, query.end)
     filters = query.filters
     try:
         deal_type = DealType.parse(filters["deal_type"]) if filters.get("deal_type") else None
@@ -685,7 +681,7 @@ def inputs_for(agency: Agency, query: ReportQuery) -> ReportInputs:
         raise InputError("filters", str(exc)) from None
     return ReportInputs(
         agency=agency,
-        period=period,
+        dates=dates,
         deal_type=deal_type,
         market_type=market_type,
         search=filters.get("search", ""),
@@ -698,4 +694,4 @@ def inputs_for(agency: Agency, query: ReportQuery) -> ReportInputs:
 
 def query_rows(agency: Agency, query: ReportQuery) -> ReportRows:
     """The rows behind `query`'s figure, on `agency`'s current data: what a saved report shows when opened."""
-    return report_rows(query.kind, inputs_for(agency, query), query.metric or None)
+    return report_rows(query.kind, inputs_for(agency, query), query.figure or None)

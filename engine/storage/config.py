@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,6 +99,11 @@ class _Lines:
             elif assignment := _ASSIGNMENT.match(stripped):
                 self.index.setdefault(table + _key_path(assignment.group(1)), number)
 
+    def line_of_binding(self, binding: str) -> int:
+        """The line of a [keys] entry, written quoted (`"lists.close" = ...`) or as a dotted key (`lists.close`)."""
+        quoted = self.index.get(("keys", binding))
+        return quoted if quoted is not None else self.line_of(("keys", *binding.split(".")))
+
     def line_of(self, key: tuple[str, ...]) -> int:
         """The line that sets `key` (or, failing that, the nearest enclosing table); 0 if it cannot be found."""
         for length in range(len(key), 0, -1):
@@ -154,15 +160,26 @@ def _unparsable(
 MAX_KEY_BINDINGS = 500
 
 
+def _flattened(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """The [keys] entries by binding id: a dotted id written bare (`lists.close = "x"`) is a nested table to TOML,
+    and the same id as written quoted (`"lists.close" = "x"`). The depth is bounded by the TOML reader."""
+    for key, item in table.items():
+        binding = f"{prefix}{key}"
+        if isinstance(item, dict) and item:
+            yield from _flattened(item, f"{binding}.")
+        else:
+            yield binding, item
+
+
 def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProblem]) -> Any:
     """The usable entries of the [keys] table; each unusable one is reported and dropped (checked here, as
     Config checks them, without a model validation per entry: a table of thousands stays quick)."""
     if not isinstance(value, dict):
         return value  # reported by validation as a whole
     usable = {}
-    for number, (binding, key) in enumerate(value.items()):
+    for number, (binding, key) in enumerate(_flattened(value)):
         if number == MAX_KEY_BINDINGS:
-            line = lines.line_of(("keys", binding))
+            line = lines.line_of_binding(binding)
             message = f"{len(value):,} key bindings: only the first {MAX_KEY_BINDINGS} are read"
             problems.append(_problem(path, line, "keys", message, Severity.WARNING))
             break
@@ -173,7 +190,7 @@ def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProb
         else:
             usable[binding] = key
             continue
-        line = lines.line_of(("keys", binding))
+        line = lines.line_of_binding(binding)
         message = f"{reason} (got {shorten(repr(key), 60)}); using the default key"
         problems.append(_problem(path, line, f"keys.{binding}", message))
     return usable
@@ -245,9 +262,13 @@ def load_config(path: Path | None = None) -> tuple[Config, list[LoadProblem]]:
     return _settings(path, raw.decode("utf-8-sig"), document)
 
 
-def unknown_key_problems(config: Config, known_ids: set[str], path: Path | None = None) -> list[LoadProblem]:
+def unknown_key_problems(
+    config: Config, known_ids: set[str], path: Path | None = None, renamed: Mapping[str, str] | None = None
+) -> list[LoadProblem]:
     """A warning for each entry of the [keys] table that names no binding (`known_ids`: what the app defines,
-    which only the app knows); the entry is ignored, so the user should hear why their key does nothing."""
+    which only the app knows); the entry is ignored, so the user should hear why their key does nothing. An id
+    in `renamed` (old id -> new id, also the app's to know) still works, with a note to use its new name."""
+    renamed = renamed or {}
     unknown = [binding for binding in config.keys if binding not in known_ids]
     if not unknown:
         return []
@@ -256,16 +277,16 @@ def unknown_key_problems(config: Config, known_ids: set[str], path: Path | None 
         lines = _Lines(read_bounded(path, MAX_TOML_BYTES).decode("utf-8-sig").splitlines())
     except (OSError, UnicodeDecodeError):
         lines = _Lines([])
+
+    def reason(binding: str) -> str:
+        if binding in renamed:
+            return f"this id is now {renamed[binding]}: the key is used for it; write the new id to keep it"
+        return "no key has this id; ignored (`partner-dash keys` lists the ids)"
+
     return _bounded(
         path,
         [
-            _problem(
-                path,
-                lines.line_of(("keys", binding)),
-                f"keys.{binding}",
-                "no key has this id; ignored (`partner-dash keys` lists the ids)",
-                Severity.WARNING,
-            )
+            _problem(path, lines.line_of_binding(binding), f"keys.{binding}", reason(binding), Severity.WARNING)
             for binding in unknown
         ],
     )

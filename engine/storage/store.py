@@ -43,6 +43,30 @@ def _custom_ranges_name_their_first_day(connection: sqlite3.Connection) -> None:
             connection.execute("UPDATE saved_report SET query = ? WHERE id = ?", (json.dumps(query), report_id))
 
 
+def _queries_use_the_glossary(connection: sqlite3.Connection) -> None:
+    # Schema 5 speaks the glossary (ARCHITECTURE.md): a stored query's `metric` is its `figure`, presets are
+    # spelled as the app and CLI spell them ("last-90-days", not "last_90_days"), and the breakdown's
+    # "combined" column is "total".
+    rows = connection.execute("SELECT id, query FROM saved_report").fetchall()
+    for report_id, text in rows:
+        try:
+            query = json.loads(text)
+        except ValueError:
+            continue  # left as it is; opening the report says what is wrong with it
+        if not isinstance(query, dict):
+            continue
+        renamed = dict(query)
+        if "metric" in renamed:
+            renamed.setdefault("figure", renamed.pop("metric"))
+        if isinstance(renamed.get("preset"), str):
+            renamed["preset"] = renamed["preset"].replace("_", "-")
+        filters = renamed.get("filters")
+        if isinstance(filters, dict) and filters.get("sort") == "combined":
+            renamed["filters"] = {**filters, "sort": "total"}
+        if renamed != query:
+            connection.execute("UPDATE saved_report SET query = ? WHERE id = ?", (json.dumps(renamed), report_id))
+
+
 # Each migration is a list of statements (not a script: executescript would commit mid-migration), or a
 # function of the connection for a change of data that SQL cannot say simply.
 Migration = tuple[str | Callable[[sqlite3.Connection], None], ...]
@@ -86,6 +110,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # 4: a saved fixed range names its first day, not the day before it.
     (_custom_ranges_name_their_first_day,),
+    # 5: stored queries use the glossary's words (figure, not metric; "last-90-days"; "total").
+    (_queries_use_the_glossary,),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

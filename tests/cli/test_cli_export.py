@@ -52,7 +52,7 @@ def test_every_figure_of_every_kind_has_rows_with_columns(inputs: ReportInputs) 
 def test_figures_come_back_as_numbers_and_ids_stay_text(inputs: ReportInputs) -> None:
     table = report_rows("breakdown", inputs)
     row = table.rows[0]
-    assert isinstance(row["combined"], Fraction) and isinstance(row["client_id"], str)
+    assert isinstance(row["total"], Fraction) and isinstance(row["client_id"], str)
 
 
 def test_unknown_figure_is_a_clear_error(inputs: ReportInputs) -> None:

@@ -117,7 +117,15 @@ def test_breakdown_filters_sorts_and_counts(tmp_path: Path) -> None:
     found = report(folder, "breakdown", "--search", "[B]CO")
     assert [r["name"] for r in found["rows"]] == ["Sourced [b]Co[/b]"]
     assert report(folder, "breakdown", "--market-type", "growth")["showing"] == 0
-    assert report(folder, "breakdown")["totals"] == {"sold": "120.00", "managed": "60.00", "combined": "180.00"}
+    assert report(folder, "breakdown")["totals"] == {"sold": "120.00", "managed": "60.00", "total": "180.00"}
+
+
+def test_the_old_name_of_the_total_column_still_sorts_with_a_note(tmp_path: Path) -> None:
+    folder = agency(tmp_path)
+    done = run("report", "breakdown", "--data", str(folder), "--today", TODAY, "--sort", "combined", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "partner-dash: note: --sort combined is now --sort total\n"
+    assert json.loads(done.stdout)["rows"] == report(folder, "breakdown", "--sort", "total")["rows"]
 
 
 def test_tier_get_to_and_projection(tmp_path: Path) -> None:

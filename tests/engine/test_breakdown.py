@@ -21,7 +21,7 @@ from engine.vocabulary import DealType, MarketType
     st.text(alphabet="c01 ", max_size=4),
     st.sampled_from([None, *DealType]),
     st.sampled_from([None, *MarketType]),
-    st.sampled_from(["combined", "name", "mrr", "country"]),
+    st.sampled_from(["total", "name", "mrr", "country"]),
     st.booleans(),
 )
 def test_narrowing_by_a_longer_search_is_the_query_for_it(
@@ -66,7 +66,7 @@ def test_totals_are_exact_sums_of_thirds_and_sevenths() -> None:
         1, 7
     )  # each figure as priced, added without rounding
     assert table.totals([2]).sold == D("0.0005")
-    assert table.totals([]).combined == 0
+    assert table.totals([]).total == 0
 
 
 @settings(max_examples=60, deadline=None)

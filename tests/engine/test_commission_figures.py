@@ -29,8 +29,8 @@ def agency() -> Agency:
 
 
 def test_paid_and_upcoming_list_only_their_own_statements(agency: Agency) -> None:
-    paid = query_rows(agency, ReportQuery(kind="commission", metric="paid")).rows
-    upcoming = query_rows(agency, ReportQuery(kind="commission", metric="upcoming")).rows
+    paid = query_rows(agency, ReportQuery(kind="commission", figure="paid")).rows
+    upcoming = query_rows(agency, ReportQuery(kind="commission", figure="upcoming")).rows
     assert paid and upcoming
     assert {row["status"] for row in paid} == {"paid"} and {row["status"] for row in upcoming} == {"scheduled"}
     view = commission(agency.dataset, agency.rules.commission, TODAY)
@@ -40,7 +40,7 @@ def test_paid_and_upcoming_list_only_their_own_statements(agency: Agency) -> Non
 
 
 def test_the_next_quarter_lists_only_that_quarters_deals(agency: Agency) -> None:
-    rows = query_rows(agency, ReportQuery(kind="commission", metric="next_quarter")).rows
+    rows = query_rows(agency, ReportQuery(kind="commission", figure="next_quarter")).rows
     first = commission(agency.dataset, agency.rules.commission, TODAY).projection[0]
     assert {row["period"] for row in rows} == {first.period} == {"2027-Q1"}
     assert [row["deal_id"] for row in rows] == [line.deal.id for line in first.lines]
@@ -49,8 +49,8 @@ def test_the_next_quarter_lists_only_that_quarters_deals(agency: Agency) -> None
 
 
 def test_stored_queries_with_the_old_figure_names_still_run(agency: Agency) -> None:
-    statements = query_rows(agency, ReportQuery(kind="commission", metric="statements")).rows
-    projection = query_rows(agency, ReportQuery(kind="commission", metric="projection")).rows
+    statements = query_rows(agency, ReportQuery(kind="commission", figure="statements")).rows
+    projection = query_rows(agency, ReportQuery(kind="commission", figure="projection")).rows
     assert {row["status"] for row in statements} == {"paid", "scheduled"}
     assert {row["period"] for row in projection} == {"2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"}
     assert FIGURES["commission"][0] == "statements"  # still the default of `export commission`

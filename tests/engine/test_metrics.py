@@ -315,14 +315,14 @@ def breakdown() -> Breakdown:
 def test_breakdown_rows_and_totals() -> None:
     table = breakdown()
     rows = {row.client_id: row for row in table.rows(table.query())}
-    assert [(r.sold, r.managed, r.combined) for r in rows.values()] == [(60, 0, 60), (50, 0, 50), (0, 6, 6), (0, 1, 1)]
+    assert [(r.sold, r.managed, r.total) for r in rows.values()] == [(60, 0, 60), (50, 0, 50), (0, 6, 6), (0, 1, 1)]
     assert rows["C2"].market_type is MarketType.GROWTH and rows["C3"].market_type is MarketType.STANDARD
     assert rows["C4"].as_json() == {
         "client_id": "C4",
         "name": "Gamma",
         "sold": "0.00",
         "managed": "6.00",
-        "combined": "6.00",
+        "total": "6.00",
         "deal_type": "assisted",
         "market_type": "growth",
         "country": "BR",
@@ -331,7 +331,7 @@ def test_breakdown_rows_and_totals() -> None:
         "mrr_usd": "900.00",
     }
     totals = table.totals(table.query())
-    assert (totals.sold, totals.managed, totals.combined) == (110, 7, 117)
+    assert (totals.sold, totals.managed, totals.total) == (110, 7, 117)
 
 
 def test_breakdown_filters_and_search() -> None:
@@ -374,7 +374,7 @@ def test_breakdown_filters_partition_the_table(agency: tuple[list[Client], list[
     total = table.totals(table.query())
     assert (total.sold, total.managed) == (table.ledger.totals_today.sold, table.ledger.totals_today.managed)
     parts = [table.totals(table.query(deal_type=t)) for t in DealType]
-    assert exact_sum(part.combined for part in parts) == total.combined
+    assert exact_sum(part.total for part in parts) == total.total
 
 
 # --- client detail -------------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def test_client_detail_active_and_expired_points() -> None:
     assert [i.date for i in detail.active] == [date(2024, 10, 1), date(2025, 3, 1)]
     assert [i.date for i in detail.expired] == [date(2024, 5, 1)]
     assert (detail.active_points, detail.expired_points, detail.next_expiry) == (30, 50, date(2025, 10, 1))
-    assert (detail.managed_mrr, detail.managed_points, detail.combined_points) == (600, 3, 33)
+    assert (detail.managed_mrr, detail.managed_points, detail.total_points) == (600, 3, 33)
     assert [d.id for d in detail.deals] == ["D1"]
     assert len(detail.history) == 24 and detail.history[-1].day == date(2025, 6, 1)
     april = detail.history[-3]  # 2025-04-30: all three sales active

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.figures.ranges import RangePreset, date_range
@@ -21,9 +22,9 @@ def agency() -> Agency:
 
 
 def test_a_preset_query_gives_the_same_rows_as_the_report(agency: Agency) -> None:
-    query = ReportQuery(kind="changes", metric="lost_sold", preset="last_90_days")
+    query = ReportQuery(kind="changes", figure="lost_sold", preset="last-90-days")
     direct = report_rows(
-        "changes", ReportInputs(agency, period=date_range(RangePreset.LAST_90_DAYS, TODAY)), "lost_sold"
+        "changes", ReportInputs(agency, dates=date_range(RangePreset.LAST_90_DAYS, TODAY)), "lost_sold"
     )
     assert query_rows(agency, query) == direct
 
@@ -42,8 +43,8 @@ def test_a_fixed_range_and_filters(agency: Agency) -> None:
 
 
 def test_a_query_that_no_longer_fits_is_a_clear_error(agency: Agency) -> None:
-    with pytest.raises(InputError, match="unknown date range"):
-        query_rows(agency, ReportQuery(kind="changes", preset="last_decade"))
+    with pytest.raises(ValidationError, match="preset"):
+        ReportQuery.model_validate_json('{"kind": "changes", "preset": "last-decade"}')
     with pytest.raises(InputError, match="emerging"):
         query_rows(agency, ReportQuery(kind="breakdown", filters={"market_type": "emerging"}))
 

@@ -60,7 +60,7 @@ def test_an_exact_zero_shows_as_zero_not_minus_zero() -> None:
     agency = Agency(data, BOOK, date(2025, 9, 1))
     assert agency.ledger.totals_today.sold == 0
     row = build_report("breakdown", ReportInputs(agency))["rows"][0]
-    assert (row["sold"], row["combined"]) == ("0.00", "0.00")
+    assert (row["sold"], row["total"]) == ("0.00", "0.00")
     assert "-0.00" not in str(build_report("client", ReportInputs(agency, client="C1")))
 
 
@@ -83,8 +83,8 @@ def test_equal_clients_keep_the_order_of_clients_csv() -> None:
         [managed(date(2025, 8, 1), "Z1", "300"), managed(date(2025, 8, 1), "A2", "100")],
     )
     table = Breakdown(ledger(data, date(2025, 9, 1)))
-    assert [table.row(i).client_id for i in table.query(sort="combined", descending=True)] == ["Z1", "A2", "B3"]
-    assert [table.row(i).client_id for i in table.query(sort="combined", descending=False)] == ["B3", "Z1", "A2"]
+    assert [table.row(i).client_id for i in table.query(sort="total", descending=True)] == ["Z1", "A2", "B3"]
+    assert [table.row(i).client_id for i in table.query(sort="total", descending=False)] == ["B3", "Z1", "A2"]
 
 
 # --- D2 recalibration looks -----------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def test_client_detail_shows_nothing_dated_after_today() -> None:
 
 
 def test_rows_end_with_a_total_equal_to_the_figure(sample: Agency) -> None:
-    inputs = ReportInputs(sample, period=date_range("last-90-days", SAMPLE_TODAY))
+    inputs = ReportInputs(sample, dates=date_range("last-90-days", SAMPLE_TODAY))
     rows = report_rows("changes", inputs, "lost_sold")
     figure = point_changes(sample.ledger, inputs.range).lost_sold.value
     assert rows.total == figure and rows.total_column == "points"

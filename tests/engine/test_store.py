@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.figures.ranges import RangePreset
 from engine.reports.saved import ReportQuery
 from engine.storage import paths, store
 from engine.storage.store import (
@@ -75,7 +76,7 @@ def test_opening_is_lazy(db: Path) -> None:
 def test_everything_survives_a_restart(db: Path) -> None:
     query = ReportQuery(
         kind="point_changes",
-        metric="new_sold",
+        figure="new_sold",
         start=date(2026, 1, 1),
         end=date(2026, 3, 31),
         filters={"deal_type": "sourced"},
@@ -162,10 +163,10 @@ def test_rename_and_delete(db: Path) -> None:
 
 
 def test_saved_reports_rename_pin_and_delete(db: Path) -> None:
-    query = ReportQuery(kind="shared_selling", metric="closed_won", preset="this_quarter")
+    query = ReportQuery(kind="shared_selling", figure="closed_won", preset="this-quarter")
     with Store(db, clock=fixed_clock) as opened:
         report = save_report(opened, "Closed won", query)
-        other = save_report(opened, "Created", query.model_copy(update={"metric": "created"}))
+        other = save_report(opened, "Created", query.model_copy(update={"figure": "created"}))
         assert report.pinned is False
         with pytest.raises(NameTaken, match="a saved report named 'Closed won' already exists"):
             save_report(opened, "closed WON", query)
@@ -192,7 +193,7 @@ def test_saved_reports_rename_pin_and_delete(db: Path) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"preset": "last_30_days", "start": date(2026, 1, 1), "end": date(2026, 2, 1)}, "not both"),
+        ({"preset": "last-30-days", "start": date(2026, 1, 1), "end": date(2026, 2, 1)}, "not both"),
         ({"start": date(2026, 1, 1)}, "both a start and an end"),
         ({"start": date(2026, 2, 1), "end": date(2026, 1, 1)}, "starts \\(2026-02-01\\) after it ends"),
         ({"kind": ""}, "at least 1 character"),
@@ -263,10 +264,39 @@ def test_a_saved_fixed_range_from_schema_3_keeps_asking_the_same_days(db: Path) 
     connection = sqlite3.connect(db)
     queries = dict(connection.execute("SELECT name, query FROM saved_report").fetchall())
     connection.close()
-    summer = ReportQuery(kind="changes", metric="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30))
+    summer = ReportQuery(kind="changes", figure="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30))
     assert ReportQuery.model_validate_json(queries["Summer"]) == summer
     assert ReportQuery.model_validate_json(queries["Preset"]) == ReportQuery(kind="changes", preset="last-30-days")
     assert queries["Broken"] == "not json"  # left for opening it to report, not lost
+    assert user_version(db) == SCHEMA_VERSION
+
+
+def test_saved_queries_from_schema_4_speak_the_glossary(db: Path) -> None:
+    # Schema 5: `metric` became `figure`, presets are spelled "last-90-days", the breakdown's "combined" is "total".
+    make_old_database(db, 4)
+    connection = sqlite3.connect(db)
+    connection.executemany(
+        "INSERT INTO saved_report (name, query, created, updated) VALUES (?, ?, 'x', 'x')",
+        [
+            ("Lost", '{"kind":"changes","metric":"lost_sold","preset":"last_90_days"}'),
+            ("Top", '{"kind":"breakdown","filters":{"sort":"combined","descending":"yes"}}'),
+            ("New", '{"kind":"changes","figure":"new_sold","preset":"this-quarter"}'),
+            ("Odd", "[1, 2]"),
+        ],
+    )
+    connection.commit()
+    connection.close()
+    with Store(db) as opened:
+        assert [list.name for list in static_lists(opened)] == ["From v1"]  # opens, and so migrates, the file
+        assert opened.notices == []
+    connection = sqlite3.connect(db)
+    stored = dict(connection.execute("SELECT name, query FROM saved_report").fetchall())
+    connection.close()
+    reports = {name: ReportQuery.model_validate_json(stored[name]) for name in ("Lost", "Top", "New")}
+    assert reports["Lost"] == ReportQuery(kind="changes", figure="lost_sold", preset=RangePreset.LAST_90_DAYS)
+    assert reports["Top"] == ReportQuery(kind="breakdown", filters={"sort": "total", "descending": "yes"})
+    assert reports["New"] == ReportQuery(kind="changes", figure="new_sold", preset=RangePreset.THIS_QUARTER)
+    assert stored["Odd"] == "[1, 2]"  # left for opening it to report, not lost
     assert user_version(db) == SCHEMA_VERSION
 
 

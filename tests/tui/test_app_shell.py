@@ -226,14 +226,14 @@ async def test_theme_from_the_palette() -> None:
 
 
 async def test_once_loaded_the_first_figure_has_the_focus() -> None:
-    from tui.widgets.metric import MetricFigure
+    from tui.widgets.dashboard_figure import DashboardFigure
 
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_loaded()
         await pilot.pause()
         await pilot.pause()
-        assert isinstance(app.focused, MetricFigure) and app.focused.id == "credited-tier"
+        assert isinstance(app.focused, DashboardFigure) and app.focused.id == "credited-tier"
         await pilot.press("down")
         assert app.focused.id == "performance-tier"
 
@@ -292,7 +292,7 @@ async def test_c_right_after_a_tab_key_keeps_the_cursor_in_the_calculator() -> N
 
 async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:
     # Textual shows the pane of a focused widget two messages later; a switch in between must stand.
-    from tui.widgets.metric import MetricFigure
+    from tui.widgets.dashboard_figure import DashboardFigure
 
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -300,7 +300,7 @@ async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        figures = screen.query(MetricFigure)
+        figures = screen.query(DashboardFigure)
         for _ in range(3):
             screen.set_focus(figures[1])  # at once; the pane hears of it two messages later
             screen.action_show_tab("points-breakdown")

@@ -1,4 +1,4 @@
-"""The calculator's client-market field takes the names people use (UK, USA, Turkey), not only ISO's."""
+"""The calculator's client-country field takes the names people use (UK, USA, Turkey), not only ISO's."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ async def test_another_name_for_a_country_prices_the_deal(typed: str, market: st
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
-        field = app.query_one("#market", CountryField)
+        field = app.query_one("#country", CountryField)
         await focus(pilot, field.input)
         await pilot.press("ctrl+u", *typed)
         assert note(app, "country") == market
@@ -37,7 +37,7 @@ async def test_uk_is_the_united_kingdom_first_and_enter_picks_it() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
-        field = app.query_one("#market", CountryField)
+        field = app.query_one("#country", CountryField)
         await focus(pilot, field.input)
         await pilot.press("ctrl+u", *"uk")
         assert field.code == "GB"
@@ -54,10 +54,10 @@ async def test_one_matching_country_is_named_in_the_singular() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
-        field = app.query_one("#market", CountryField)
+        field = app.query_one("#country", CountryField)
         await focus(pilot, field.input)
         await pilot.press("ctrl+u", *"ukr")
-        assert note(app, "country") == "client market: 'ukr' matches UA Ukraine; pick it with Enter"
+        assert note(app, "country") == "client country: 'ukr' matches UA Ukraine; pick it with Enter"
         assert figures(app) == ("", "", "")
         await pilot.press("enter")
         assert note(app, "country") == "Ukraine: standard market"

@@ -77,7 +77,7 @@ async def test_each_value_explains_itself_from_points_to_a_monthly_amount() -> N
         # Split over this partner and one other, in a growth market: twice the points per US$100, half of them ours.
         await focus(pilot, app.query_one("#conv-other-partners"))
         await pilot.press("backspace", "1")
-        await focus(pilot, app.query_one("#conv-market", CountryField).input)
+        await focus(pilot, app.query_one("#conv-country", CountryField).input)
         await pilot.press("ctrl+u", *"IN")
         assert figures(app, CONV) == ("440.00 EUR/month", "880.00 EUR/month", "")
         assert await explain(pilot, "#conv-managed-points") == [
@@ -115,13 +115,13 @@ async def test_currency_to_points_keeps_the_points_total_and_says_the_values_are
         assert app.query_one("#conv-sold", Input).placeholder == "tier points"
 
 
-async def test_ctrl_t_switches_to_the_currency_tab_which_takes_the_points_tabs_market_and_currency() -> None:
+async def test_ctrl_t_switches_to_the_currency_tab_which_takes_the_points_tabs_country_and_currency() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         sidebar = app.query_one(CalculatorSidebar)
         # India and EUR on the Points tab.
-        market = sidebar.points.market
+        market = sidebar.points.country
         market.input.value = ""
         await focus(pilot, market.input)
         await pilot.press(*"IN")
@@ -134,7 +134,7 @@ async def test_ctrl_t_switches_to_the_currency_tab_which_takes_the_points_tabs_m
         await pilot.pause()
         assert sidebar.active_form is sidebar.conversion
         assert app.focused is sidebar.conversion.first_field
-        assert sidebar.conversion.market.code == "IN"
+        assert sidebar.conversion.country.code == "IN"
         assert sidebar.conversion.currency == "EUR"
         shown = {item.key: item.description for item in app.query_one(KeyBar).items}
         assert shown["ctrl+t"] == "Points tab"

@@ -108,7 +108,7 @@ async def test_currency_country_and_deal_type_change_the_figures() -> None:
         assert figures(app) == ("56.82", "11.36", "68.18")
 
         # Country by name: India is a growth market, x2 on sold and managed points.
-        await focus(pilot, app.query_one("#market").input)
+        await focus(pilot, app.query_one("#country").input)
         await pilot.press("ctrl+u", *"India")
         assert figures(app) == ("113.64", "22.73", "136.36")
         assert "GROWTH MARKET, x2 on sold and managed points" in note(app, "country")
@@ -127,7 +127,7 @@ async def test_country_search_by_part_of_a_name_and_pick_with_arrows() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
-        market = app.query_one("#market")
+        market = app.query_one("#country")
         await focus(pilot, market.input)
         await pilot.press("ctrl+u", *"ind")
         # "ind" is no country yet: a prompt to pick, and no figures.
@@ -171,9 +171,9 @@ async def test_invalid_input_shows_a_message_by_the_field_and_blanks_every_figur
         assert note(app, "sold amount") == ""
         assert figures(app) == ("10.00", "0.00", "10.00")
 
-        await focus(pilot, app.query_one("#market").input)
+        await focus(pilot, app.query_one("#country").input)
         await pilot.press("ctrl+u", *"zz")
-        assert note(app, "country") == "client market: no country matches 'zz'"
+        assert note(app, "country") == "client country: no country matches 'zz'"
         assert figures(app) == ("", "", "")
 
 
@@ -368,7 +368,7 @@ async def test_escape_closes_the_country_list_first_then_the_calculator() -> Non
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
-        market = app.query_one("#market")
+        market = app.query_one("#country")
         await focus(pilot, market.input)
         await pilot.press("ctrl+u", *"ger")
         assert market.matches_shown

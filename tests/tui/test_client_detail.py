@@ -76,7 +76,7 @@ async def test_facts_points_history_and_deals_of_a_client(opened: list[str]) -> 
             "Active sold": "50.00 points in 1 sale(s), the next expires 2027-03-01",
             "Expired sold": "20.00 points in 1 sale(s)",
             "Managed": "5.00 points on managed MRR 500.00 USD",
-            "Combined": "55.00 points today",
+            "Total": "55.00 points today",
         }
         active = lines_of(screen, "client-active")
         assert active[2] == "2026-03-01 new sale Marketing Hub sourced +1,000.00 50.00 2027-03-01"
@@ -168,7 +168,7 @@ async def test_a_sample_client_with_managed_history_and_partners() -> None:
         assert managed == ["2024-05-26 +14,000.00 14,000.00 JPY", "2025-01-15 -3,100.00 10,900.00 JPY"]
 
 
-# `/`, Enter to the table, Enter on its first row (the most combined points): Oakridge Labs, an active sale.
+# `/`, Enter to the table, Enter on its first row (the most total points): Oakridge Labs, an active sale.
 
 
 def test_snapshot_80x24(snap_compare: object) -> None:

@@ -19,7 +19,7 @@ from tui.app import AppOptions, PartnerDashApp
 from tui.screens.commission import CommissionScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.report_dialog import ReportDialog
-from tui.widgets.metric import MetricFigure
+from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.virtual_table import VirtualTable
 
 TODAY = date(2026, 11, 26)
@@ -37,7 +37,7 @@ async def loaded(size: tuple[int, int]) -> AsyncIterator[tuple[PartnerDashApp, P
 
 
 async def open_view(app: PartnerDashApp, pilot: Pilot[None]) -> CommissionScreen:
-    app.main.dashboard.query_one("#paid", MetricFigure).focus()
+    app.main.dashboard.query_one("#paid", DashboardFigure).focus()
     await pilot.press("v")
     await pilot.pause()
     assert isinstance(app.screen, CommissionScreen)
@@ -73,14 +73,14 @@ async def test_paid_upcoming_and_projected_each_open_their_own_rows() -> None:
     async with loaded((100, 40)) as (app, pilot):
         assert app.agency is not None
         inputs = ReportInputs(app.agency)
-        for figure_id, metric in (("paid", "paid"), ("upcoming", "upcoming"), ("projected", "next_quarter")):
-            app.main.dashboard.query_one(f"#{figure_id}", MetricFigure).focus()
+        for figure_id, figure in (("paid", "paid"), ("upcoming", "upcoming"), ("projected", "next_quarter")):
+            app.main.dashboard.query_one(f"#{figure_id}", DashboardFigure).focus()
             await pilot.press("enter")
             await pilot.pause()
             dialog = app.screen
             assert isinstance(dialog, ReportDialog), figure_id
-            assert dialog.report_query == ReportQuery(kind="commission", metric=metric)
-            assert dialog.rows == report_rows("commission", inputs, metric)
+            assert dialog.report_query == ReportQuery(kind="commission", figure=figure)
+            assert dialog.rows == report_rows("commission", inputs, figure)
             await pilot.press("escape")
             await pilot.pause()
         paid = report_rows("commission", inputs, "paid").rows
@@ -91,7 +91,7 @@ async def test_paid_upcoming_and_projected_each_open_their_own_rows() -> None:
 
 async def test_the_projected_figure_explains_its_own_quarter_with_the_rate() -> None:
     async with loaded((100, 40)) as (app, pilot):
-        app.main.dashboard.query_one("#projected", MetricFigure).focus()
+        app.main.dashboard.query_one("#projected", DashboardFigure).focus()
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)

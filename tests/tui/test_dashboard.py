@@ -24,8 +24,8 @@ from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.commission import CommissionScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.report_dialog import ReportDialog
+from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.dashboard_panels import RangePanel, RenewalsPanel
-from tui.widgets.metric import MetricFigure
 from tui.widgets.virtual_table import VirtualTable
 
 TODAY = date(2026, 11, 26)
@@ -51,8 +51,8 @@ def hand_made_agency_at(tier: Tier) -> Agency:
     return Agency(dataclasses.replace(agency.dataset, partner=partner), agency.book, agency.today)
 
 
-def figure(app: PartnerDashApp, figure_id: str) -> MetricFigure:
-    return app.main.dashboard.query_one(f"#{figure_id}", MetricFigure)
+def figure(app: PartnerDashApp, figure_id: str) -> DashboardFigure:
+    return app.main.dashboard.query_one(f"#{figure_id}", DashboardFigure)
 
 
 def table_column(table: VirtualTable, column: int) -> list[str]:
@@ -91,16 +91,14 @@ async def test_points_needed_for_the_next_tier_counts_the_minimums_too() -> None
 async def test_a_point_change_number_opens_the_dialog_with_the_clients_behind_it() -> None:
     async with dashboard(RecordingApp()) as (app, pilot):
         assert isinstance(app, RecordingApp) and app.agency is not None
-        expected = report_rows(
-            "changes", ReportInputs(app.agency, period=date_range("last-30-days", TODAY)), "new_sold"
-        )
+        expected = report_rows("changes", ReportInputs(app.agency, dates=date_range("last-30-days", TODAY)), "new_sold")
         assert expected.rows, "the sample has new sold points in the last 30 days"
         figure(app, "changes-new_sold").focus()
         await pilot.press("enter")
         dialog = app.screen
         assert isinstance(dialog, ReportDialog)
         assert dialog.rows == expected
-        assert dialog.report_query == ReportQuery(kind="changes", metric="new_sold", preset="last-30-days")
+        assert dialog.report_query == ReportQuery(kind="changes", figure="new_sold", preset="last-30-days")
         table = dialog.query_one("#report-rows", VirtualTable)
         clients = table_column(table, expected.columns.index("client"))
         assert clients[:-1] == [row["client"] for row in expected.rows]
@@ -159,7 +157,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         summer = point_changes(
             app.agency.ledger, date_range(RangePreset.CUSTOM, TODAY, date(2026, 7, 1), date(2026, 9, 30))
         )
-        assert summer.period.after == date(2026, 6, 30)
+        assert summer.dates.after == date(2026, 6, 30)
         assert figure(app, "changes-new_sold").value == summer.new_sold.shown
         assert panel.selector.query_range == {"start": date(2026, 7, 1), "end": date(2026, 9, 30)}
         # The range is shown as typed, once (not "2026-06-30 to …: 2026-07-01 to …").
@@ -184,7 +182,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         await pilot.press("enter")
         assert isinstance(app.screen, ReportDialog)
         assert app.screen.report_query == ReportQuery(
-            kind="changes", metric="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30)
+            kind="changes", figure="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30)
         )
         assert len(app.screen.rows.rows) == summer.new_sold.count
 
@@ -305,7 +303,7 @@ async def test_enter_on_a_figure_without_rows_explains_it_as_the_keys_list_says(
     from tui.key_ids import key_bindings
 
     keys = {item.id: item.keys for item in key_bindings()}
-    assert "enter" in keys["metric.explain"].split(",")
+    assert "enter" in keys["figure.explain"].split(",")
     async with dashboard() as (app, pilot):
         assert app.agency is not None
         credited = figure(app, "credited-tier")
@@ -391,7 +389,7 @@ async def test_escape_leaves_a_custom_date_for_its_range_selector_and_digits_swi
 
 async def test_after_a_tab_switch_the_first_figure_is_focused() -> None:
     async with dashboard() as (app, pilot):
-        first = app.main.dashboard.query(MetricFigure).first()
+        first = app.main.dashboard.query(DashboardFigure).first()
         app.main.dashboard.query_one(".range-preset", Select).focus()
         await pilot.pause()
         app.main.dashboard.focus_first()

@@ -24,8 +24,8 @@ from engine.points.ledger import Ledger
 from engine.rules import RuleSet
 from tui.app import AppOptions, PartnerDashApp
 from tui.background import Steps, off_thread
+from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.dashboard_panels import PENDING
-from tui.widgets.metric import MetricFigure
 
 TODAY = date(2026, 11, 26)
 # Only a bound on how long a broken build may hang the test run: every test releases its gate itself.
@@ -65,10 +65,10 @@ async def test_figures_show_a_placeholder_until_the_thread_computes_them_and_key
     async with app.run_test(size=(100, 40)) as pilot:
         await app.wait_until_loaded()
         await pilot.pause()
-        retention = app.main.dashboard.query_one("#summary-retention", MetricFigure)
+        retention = app.main.dashboard.query_one("#summary-retention", DashboardFigure)
         assert retention.value == PENDING
         # The figures the load computed are there already.
-        assert app.main.dashboard.query_one("#credited-tier", MetricFigure).value != PENDING
+        assert app.main.dashboard.query_one("#credited-tier", DashboardFigure).value != PENDING
         assert seen and seen[0] is not threading.main_thread()
         await pilot.press("2")
         await pilot.pause()

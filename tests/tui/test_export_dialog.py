@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
+from engine.figures.ranges import RangePreset
 from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage import paths
@@ -30,7 +31,7 @@ from tui.screens.ask import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.lists import MISSING
 
-NEW_SOLD_QUERY = ReportQuery(kind="changes", metric="new_sold", preset="last_30_days")
+NEW_SOLD_QUERY = ReportQuery(kind="changes", figure="new_sold", preset=RangePreset.LAST_30_DAYS)
 HEADER = ["client_id", "client", "date", "kind", "points", "sold_on", "rule_set", "line"]
 # The sample's new sold points in the 30 days to 2026-11-26, hand-checked against its MRR events file.
 NEW_SOLD_ROWS = [

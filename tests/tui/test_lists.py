@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from engine.figures.ranges import RangePreset
 from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage import paths
@@ -35,8 +36,8 @@ from tui.widgets.saved_reports_panel import SavedReportsPanel
 from tui.widgets.table_sort import sort_key
 from tui.widgets.virtual_table import VirtualTable
 
-NEW_SOLD_QUERY = ReportQuery(kind="changes", metric="new_sold", preset="last_30_days")
-NEW_MANAGED_QUERY = ReportQuery(kind="changes", metric="new_managed", preset="last_30_days")
+NEW_SOLD_QUERY = ReportQuery(kind="changes", figure="new_sold", preset=RangePreset.LAST_30_DAYS)
+NEW_MANAGED_QUERY = ReportQuery(kind="changes", figure="new_managed", preset=RangePreset.LAST_30_DAYS)
 
 
 def saved_lists() -> list[tuple[str, tuple[str, ...]]]:

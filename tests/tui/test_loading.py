@@ -158,5 +158,5 @@ async def test_a_folder_that_fails_on_a_reload_leaves_the_data_shown_and_says_so
         await pilot.press("escape")
         await pilot.pause()
         # The Dashboard still has its figures, not the error.
-        assert app.screen.query("MetricFigure")
+        assert app.screen.query("DashboardFigure")
         assert "could not be loaded" not in shown(app.screen)

@@ -24,7 +24,7 @@ def summary(tab: PointsBreakdownTab) -> str:
     return str(tab.query_one("#breakdown-summary", Static).visual)
 
 
-async def test_the_table_shows_every_client_by_combined_points_with_its_cells() -> None:
+async def test_the_table_shows_every_client_by_total_points_with_its_cells() -> None:
     agency = hand_made_agency()
     tab = PointsBreakdownTab()
     async with showing(tab, agency, (100, 24)):
@@ -33,7 +33,7 @@ async def test_the_table_shows_every_client_by_combined_points_with_its_cells() 
         assert drawn_row(tab, 0) == "[bold]Acme[/bold] 50.00 5.00 55.00 sourced standard US 1,500.00 USD"
         assert drawn_row(tab, 1) == "Cobalt Ltd 0.00 20.00 20.00 sourced standard GB 2,000.00 USD"
         assert drawn_row(tab, 2) == "Bharat Foods 12.00 0.00 12.00 assisted growth IN 200.00 USD"
-        assert summary(tab) == "Showing 3 of 3 clients · sold 62.00 · managed 25.00 · combined 87.00"
+        assert summary(tab) == "Showing 3 of 3 clients · sold 62.00 · managed 25.00 · total 87.00"
 
 
 async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -> None:
@@ -65,7 +65,7 @@ async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -
         await pilot.press(*"istle")
         assert [breakdown.row(i).name for i in shown(tab)] == ["Thistle Travel", "Thistle Motors", "Thistle Travel"]
         assert shown(tab) == breakdown.query(text="thistle")
-        assert summary(tab) == "Showing 3 of 150 clients · sold 6.60 · managed 1.14 · combined 7.74"
+        assert summary(tab) == "Showing 3 of 150 clients · sold 6.60 · managed 1.14 · total 7.74"
         market.value = "standard"
         deal.value = "sourced"
         await pilot.pause()
@@ -73,7 +73,7 @@ async def test_each_selector_and_the_text_narrow_the_rows_as_the_engine_does() -
         assert shown(tab) == combined and len(combined) == 3
         await pilot.press(*"zzz")
         assert shown(tab) == []
-        assert summary(tab) == "Showing 0 of 150 clients · sold 0.00 · managed 0.00 · combined 0.00"
+        assert summary(tab) == "Showing 0 of 150 clients · sold 0.00 · managed 0.00 · total 0.00"
         # Backspace reuses earlier results; a selector change starts afresh: still exactly the engine's rows.
         await pilot.press("backspace", "backspace", "backspace", "backspace")
         assert shown(tab) == breakdown.query(DealType.SOURCED, MarketType.STANDARD, "thistl")
@@ -98,7 +98,7 @@ async def test_sorting_by_any_column_from_the_keyboard() -> None:
         await pilot.press("s")
         assert shown(tab) == breakdown.query(sort="name", descending=True)
         # Right moves the column cursor one column on; s sorts by the column under it.
-        for column in ["sold", "managed", "combined", "deal_type", "market_type", "country", "mrr"]:
+        for column in ["sold", "managed", "total", "deal_type", "market_type", "country", "mrr"]:
             await pilot.press("right", "s")
             assert tab.sort == (column, False)
             assert shown(tab) == breakdown.query(sort=column, descending=False), column
@@ -225,11 +225,11 @@ async def test_names_take_the_spare_width_and_mrr_stays_in_sight_at_80_columns()
         assert keys == [column.key for column in COLUMNS]
         # The client column, not MRR, has the width the others leave.
         assert widths[0] > COLUMNS[0].width and widths[-1] == COLUMNS[-1].width
-        assert "Combined ▼" in header_line(tab.table)
+        assert "Total ▼" in header_line(tab.table)
     tab = PointsBreakdownTab()
     async with showing(tab, sample_agency(), SMALL) as pilot:
         await pilot.pause()
         header = header_line(tab.table)
-        assert "MRR" in header and "Combined ▼" in header and "Country" in header
+        assert "MRR" in header and "Total ▼" in header and "Country" in header
         # The market and deal type (both filters above the table) gave way.
         assert "Market" not in header and "Deal" not in header

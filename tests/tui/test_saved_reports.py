@@ -8,6 +8,7 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from engine.figures.ranges import RangePreset
 from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage.store import Store, save_report, saved_reports
@@ -20,7 +21,7 @@ from tui.screens.saved_reports import ReportRowsScreen, SavedReportsScreen
 from tui.widgets.saved_reports_panel import SavedReportsPanel
 from tui.widgets.virtual_table import VirtualTable
 
-LOST_SOLD = ReportQuery(kind="changes", metric="lost_sold", preset="last_30_days")
+LOST_SOLD = ReportQuery(kind="changes", figure="lost_sold", preset=RangePreset.LAST_30_DAYS)
 # The sample's lost sold points in the 30 days to each day, hand-checked against its MRR events file
 # (Crescent Dental lost two sales in November; Fairway Partners' two December sales were churned in June, so
 # their claw-backs took the points then and their expiry loses nothing more: SPEC D3).

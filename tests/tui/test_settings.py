@@ -160,8 +160,14 @@ async def test_the_data_folder_given_with_data_stays_until_a_restart(tmp_path: P
     assert load_config()[0].data_folder == folder
 
 
-async def test_key_overrides_by_binding_id() -> None:
-    write_config('[keys]\nshow-lists = "ctrl+l"\n')
+@pytest.mark.parametrize(
+    "table",
+    ['"app.show-lists" = "ctrl+l"', 'app.show-lists = "ctrl+l"', '[keys.app]\nshow-lists = "ctrl+l"'],
+    ids=["quoted", "dotted", "table"],
+)
+async def test_key_overrides_by_binding_id(table: str) -> None:
+    # `app.show-lists` written bare is a nested table to TOML: it is the same binding id.
+    write_config(f"[keys]\n{table}\n")
     app = sample_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
@@ -174,13 +180,32 @@ async def test_key_overrides_by_binding_id() -> None:
 
 
 async def test_a_key_override_with_an_unknown_id_is_named_by_line_and_the_others_apply() -> None:
-    path = write_config('[keys]\nshow-lists = "ctrl+l"\nshow-listz = "ctrl+k"\n')
+    path = write_config('[keys]\napp.show-lists = "ctrl+l"\nshow-listz = "ctrl+k"\n')
     app = sample_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await settled(pilot)
         said = notifications(app)
         assert said == [f"{path}:3: keys.show-listz: no key has this id; ignored (`partner-dash keys` lists the ids)"]
+        await pilot.press("ctrl+l")
+        await settled(pilot)
+        assert isinstance(app.screen, ListsScreen)
+
+
+async def test_an_old_binding_id_still_works_with_a_note_naming_its_new_id() -> None:
+    # Before the glossary renames the id was `show-lists`; a settings file that says so keeps working.
+    path = write_config('[keys]\nshow-lists = "ctrl+l"\n')
+    app = sample_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await settled(pilot)
+        assert notifications(app) == [
+            f"{path}:2: keys.show-lists: this id is now app.show-lists: the key is used for it; "
+            "write the new id to keep it"
+        ]
+        await pilot.press("l")
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen)
         await pilot.press("ctrl+l")
         await settled(pilot)
         assert isinstance(app.screen, ListsScreen)

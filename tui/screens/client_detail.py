@@ -109,7 +109,7 @@ def points_summary(detail: ClientDetail) -> list[Fact]:
             "Managed",
             f"{points_text(detail.managed_points)} points on managed MRR {money_text(detail.managed_mrr, currency)}",
         ),
-        ("Combined", f"{points_text(detail.combined_points)} points today"),
+        ("Total", f"{points_text(detail.total_points)} points today"),
     ]
 
 
@@ -153,9 +153,9 @@ FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 class ClientDetailScreen(ModalScreen[None]):
     HELP_SECTION = "Client detail"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close", id="close-client"),
-        Binding("o", "open_crm", "Open CRM record", id="open-crm"),
-        Binding("e", "explain", "Explain points", id="explain-client"),
+        Binding("escape", "dismiss", "Close", id="client.close"),
+        Binding("o", "open_crm", "Open CRM record", id="client.open-crm"),
+        Binding("e", "explain", "Explain points", id="client.explain"),
     ]
 
     def __init__(self, agency: Agency, client_id: str) -> None:

@@ -133,7 +133,7 @@ class CommissionScreen(Screen[None]):
 
         figure = "statements" if event.table.id == "commission-statements" else "projection"
         title = "Commission statements" if figure == "statements" else "Commission projection, next four quarters"
-        self.app.push_screen(ReportDialog(self.agency, ReportQuery(kind="commission", metric=figure), title))
+        self.app.push_screen(ReportDialog(self.agency, ReportQuery(kind="commission", figure=figure), title))
 
     def action_explain(self) -> None:
         from tui.screens.explain import ExplainScreen

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from engine.data.loader import DataFolderError
     from engine.reports.query import Agency
     from engine.reports.saved import ReportQuery
-    from tui.widgets.metric import MetricFigure
+    from tui.widgets.dashboard_figure import DashboardFigure
 
 # From this many columns the panels sit side by side.
 WIDE = 120
@@ -153,9 +153,9 @@ class DashboardTab(TabBody, can_focus=False):
                     await panel.remove()
 
     def first_focus(self) -> Widget:
-        from tui.widgets.metric import MetricFigure
+        from tui.widgets.dashboard_figure import DashboardFigure
 
-        figures = self.query(MetricFigure)
+        figures = self.query(DashboardFigure)
         return figures.first() if figures else super().first_focus()
 
     def leave_field(self, field: Input) -> None:
@@ -176,21 +176,21 @@ class DashboardTab(TabBody, can_focus=False):
         lines += [Content(""), Content("Press p for every problem found; the points calculator (c) still works.")]
         self.query_one("#dashboard-status", Static).update(Content("\n").join(lines))
 
-    def query_for(self, figure: MetricFigure) -> ReportQuery:
+    def query_for(self, figure: DashboardFigure) -> ReportQuery:
         """The report question behind `figure`: its kind and figure, and its panel's date range if it has one."""
         from engine.reports.saved import ReportQuery
         from tui.widgets.dashboard_panels import RangePanel
 
         assert figure.kind is not None
         ranges = [panel for panel in figure.ancestors if isinstance(panel, RangePanel)]
-        period = ranges[0].selector.query_range if ranges else {}
-        return ReportQuery(kind=figure.kind, metric=figure.metric or "", **period)
+        dates = ranges[0].selector.query_range if ranges else {}
+        return ReportQuery(kind=figure.kind, figure=figure.figure or "", **dates)
 
-    def on_metric_figure_opened(self, event: MetricFigure.Opened) -> None:
+    def on_dashboard_figure_opened(self, event: DashboardFigure.Opened) -> None:
         event.stop()
         self.open_report(self.query_for(event.figure), self.title_for(event.figure))
 
-    def title_for(self, figure: MetricFigure) -> str:
+    def title_for(self, figure: DashboardFigure) -> str:
         """The figure's name with its panel's: "Commission · Paid"."""
         from tui.widgets.dashboard_panels import Panel
 
@@ -232,7 +232,7 @@ class DashboardTab(TabBody, can_focus=False):
                 )
 
     def _open_figure(self, figure_id: str) -> None:
-        from tui.widgets.metric import MetricFigure
+        from tui.widgets.dashboard_figure import DashboardFigure
 
-        figure = self.query_one(f"#{figure_id}", MetricFigure)
+        figure = self.query_one(f"#{figure_id}", DashboardFigure)
         self.open_report(self.query_for(figure), self.title_for(figure))

@@ -19,7 +19,7 @@ from tui.widgets.key_bar import KeyBar
 
 
 class ExplainScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,e,enter", "dismiss", "Close", id="close-explain")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,e,enter", "dismiss", "Close", id="explain.close")]
 
     def __init__(self, title: str, lines: Sequence[str]) -> None:
         super().__init__(classes="dialog-screen")

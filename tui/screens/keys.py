@@ -74,7 +74,7 @@ def key_rows(screen: Screen[object]) -> list[KeyRow]:
 
 class KeysScreen(ModalScreen[None]):
     HELP_SECTION = "Keys dialog"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1", "dismiss", "Close", id="close-keys")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,f1", "dismiss", "Close", id="keys.close")]
 
     def __init__(self, rows: list[KeyRow]) -> None:
         super().__init__(classes="dialog-screen")

@@ -41,9 +41,9 @@ def problem_lines(problems: Sequence[LoadProblem], skipped: Mapping[str, int]) -
 
 class LoadProblemsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "dismiss", "Close", id="close-load-problems"),
+        Binding("escape,enter", "dismiss", "Close", id="load-problems.close"),
         # It opens by itself when a folder loads with errors: quitting from it must not need a close first.
-        Binding("q", "app.quit", "Quit", id="quit-from-load-problems"),
+        Binding("q", "app.quit", "Quit", id="load-problems.quit"),
     ]
 
     def __init__(self, source: str, summary: str, lines: Sequence[Content]) -> None:

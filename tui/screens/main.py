@@ -70,14 +70,14 @@ class MainTabs(TabbedContent):
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(tab.key, f"switch_tab('{tab.id}')", tab.label, id=f"tab-{tab.id}", group=_TABS_GROUP)
+            Binding(tab.key, f"switch_tab('{tab.id}')", tab.label, id=f"main.tab-{tab.id}", group=_TABS_GROUP)
             for tab in TABS
         ),
         # A priority key, taken as it arrives: keys typed right behind it then find the cursor in the calculator
         # (not in the widget that had it, where they were lost or switched tabs). In a text field it is typed.
-        Binding("c", "toggle_calculator", "Calculator", id="toggle-calculator", priority=True),
-        Binding("slash", "focus_filter", "Filter", id="focus-filter"),
-        Binding("escape", "close_calculator", "Close calculator", id="close-calculator"),
+        Binding("c", "toggle_calculator", "Calculator", id="main.toggle-calculator", priority=True),
+        Binding("slash", "focus_filter", "Filter", id="main.focus-filter"),
+        Binding("escape", "close_calculator", "Close calculator", id="main.close-calculator"),
     ]
 
     def __init__(self) -> None:

@@ -228,7 +228,9 @@ def _section(title: str) -> Static:
 class PartnerTierTab(TabBody):
     HELP_SECTION = "Partner Tier"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "explain", "Explain tier", id="explain-tier", tooltip="How the tier figures were worked out"),
+        Binding(
+            "e", "explain", "Explain tier", id="partner-tier.explain", tooltip="How the tier figures were worked out"
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -46,13 +46,13 @@ COLUMNS = (
     Column("name", "Client", 18, stretch=True),
     Column("sold", "Sold", 9, "right"),
     Column("managed", "Managed", 9, "right"),
-    Column("combined", "Combined", 10, "right"),  # room for the sort arrow beside the label
+    Column("total", "Total", 10, "right"),  # room for the sort arrow beside the label
     Column("deal_type", "Deal", 8, drop=2),
     Column("market_type", "Market", 8, drop=3),
     Column("country", "Country", 7),
     Column("mrr", "MRR", 16, "right"),
 )
-DEFAULT_SORT = ("combined", True)
+DEFAULT_SORT = ("total", True)
 SEARCHES_KEPT = 16
 
 
@@ -98,7 +98,7 @@ def cell_texts(breakdown: Breakdown, index: int) -> tuple[str, ...]:
         row.name,
         points_text(row.sold),
         points_text(row.managed),
-        points_text(row.combined),
+        points_text(row.total),
         row.deal_type.value,
         row.market_type.value,
         row.country,
@@ -197,7 +197,7 @@ class PointsBreakdownTab(TabBody):
         totals = breakdown.totals(rows)
         summary = (
             f"Showing {len(rows):,} of {len(breakdown):,} clients · sold {points_text(totals.sold)} · "
-            f"managed {points_text(totals.managed)} · combined {points_text(totals.combined)}"
+            f"managed {points_text(totals.managed)} · total {points_text(totals.total)}"
         )
         if summary != self._summary:
             self._summary = summary

@@ -36,11 +36,11 @@ def describe_range(agency: Agency, query: ReportQuery) -> str:
     """The query's date range as the figures use it, or "" when the figure has none."""
     if query.preset is None and query.start is None:
         return ""
-    period = inputs_for(agency, query).range
-    if (query.kind, query.metric) == ("selling", "sourced_in_flight"):
+    dates = inputs_for(agency, query).range
+    if (query.kind, query.figure) == ("selling", "sourced_in_flight"):
         # Not deals of the range: every partner-sourced deal still open that was created by its end.
-        return f"open deals created by {period.until}"
-    return period.describe()
+        return f"open deals created by {dates.until}"
+    return dates.describe()
 
 
 class ReportDialog(ModalScreen[None]):

@@ -25,7 +25,7 @@ def describe_query(query: ReportQuery) -> str:
     """What a saved report re-runs, in one line: figure, date range, filters."""
     from engine.reports.query import figure_title
 
-    parts = [figure_title(query.kind, query.metric)]
+    parts = [figure_title(query.kind, query.figure)]
     if query.preset is not None:
         parts.append(query.preset.replace("_", " ").replace("-", " ").capitalize())
     elif query.start is not None and query.end is not None:

@@ -89,7 +89,7 @@ class CalculatorSidebar(Vertical):
         self.refresh_bindings()
 
     def _take_deal(self, form: DealForm) -> None:
-        """The shown form takes the other one's deal type, market and currency: one deal, two questions."""
+        """The shown form takes the other one's deal type, country and currency: one deal, two questions."""
         other = self.points if form is self.conversion else self.conversion
         form.take_deal(other)
 

@@ -1,4 +1,4 @@
-"""The client-market field: type a country's name, another name for it (UK, USA, Turkey) or its ISO code; pick
+"""The client-country field: type a country's name, another name for it (UK, USA, Turkey) or its ISO code; pick
 from the matches with the arrow keys."""
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ class CountryInput(FieldInput):
     """The text part of the country field; up, down and enter drive the list of matches under it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move_match(1)", "Next match", show=False, id="country-next"),
-        Binding("up", "move_match(-1)", "Previous match", show=False, id="country-previous"),
-        Binding("enter", "pick_match", "Pick country", id="country-pick"),
-        Binding("escape", "close_matches", "Close the list", id="country-close-list"),
+        Binding("down", "move_match(1)", "Next match", show=False, id="country.next"),
+        Binding("up", "move_match(-1)", "Previous match", show=False, id="country.previous"),
+        Binding("enter", "pick_match", "Pick country", id="country.pick"),
+        Binding("escape", "close_matches", "Close the list", id="country.close-list"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -90,14 +90,14 @@ class CountryField(Vertical):
         """Why the text is not a country (only meaningful while `code` is None)."""
         text = self.text.strip()
         if not text:
-            return "client market: type a country name or ISO code"
+            return "client country: type a country name or ISO code"
         found = search_countries(text)
         if not found:
-            return f"client market: no country matches {text!r}"
+            return f"client country: no country matches {text!r}"
         if len(found) == 1:
             code, name = found[0]
-            return f"client market: {text!r} matches {code} {name}; pick it with Enter"
-        return f"client market: {len(found)} countries match {text!r}; pick one with ↓ and Enter"
+            return f"client country: {text!r} matches {code} {name}; pick it with Enter"
+        return f"client country: {len(found)} countries match {text!r}; pick one with ↓ and Enter"
 
     @property
     def code(self) -> str | None:

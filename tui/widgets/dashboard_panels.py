@@ -1,5 +1,5 @@
 """The Dashboard's panels (F-DASH-1 … 6), each showing what engine.reports.query.Agency computes; nothing is
-recomputed here. Numbers are MetricFigure lines: `e` explains one, enter opens the rows behind it.
+recomputed here. Numbers are DashboardFigure lines: `e` explains one, enter opens the rows behind it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from engine.vocabulary import Tier
 from tui.background import off_thread
 from tui.messages import OpenClient
 from tui.screens.commission import money
-from tui.widgets.metric import MetricFigure
+from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.range_selector import RangeSelector
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -98,12 +98,12 @@ class ProgressPanel(ComputedPanel[ProgramProgress]):
         overview = self.agency.overview
         standing = overview.standing
         performance = str(standing.performance_tier) + (" · Elite eligible" if standing.elite_eligible else "")
-        yield MetricFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
-        yield MetricFigure("Tier performance", performance, overview.explain, id="performance-tier")
-        yield MetricFigure("Total points", points(standing.totals.total), overview.explain, id="total-points")
+        yield DashboardFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
+        yield DashboardFigure("Tier performance", performance, overview.explain, id="performance-tier")
+        yield DashboardFigure("Total points", points(standing.totals.total), overview.explain, id="total-points")
         following = overview.insights.next
         if following is not None:
-            yield MetricFigure(
+            yield DashboardFigure(
                 f"Points needed for {following.tier}",
                 following.points_needed_shown(),
                 lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
@@ -112,8 +112,8 @@ class ProgressPanel(ComputedPanel[ProgramProgress]):
         # The 12-month program figures arrive from a thread (show_computed).
         for figure in FIGURES["summary"]:
             label = figure_title("summary", figure)
-            yield MetricFigure(
-                label, PENDING, list, kind="summary", metric=figure, id=f"summary-{figure.replace('_', '-')}"
+            yield DashboardFigure(
+                label, PENDING, list, kind="summary", figure=figure, id=f"summary-{figure.replace('_', '-')}"
             )
         if overview.certification_warning:
             yield Static(Content(overview.certification_warning), classes="dashboard-warning")
@@ -128,7 +128,7 @@ class ProgressPanel(ComputedPanel[ProgramProgress]):
             shown = headline.shown
             if figure == "retention" and result.average_monthly_retention is None:
                 shown = "no managed MRR"
-            widget = self.query_one(f"#summary-{figure.replace('_', '-')}", MetricFigure)
+            widget = self.query_one(f"#summary-{figure.replace('_', '-')}", DashboardFigure)
             widget.explain = headline.explain
             widget.show(shown)
 
@@ -167,9 +167,9 @@ class ProgressionPanel(Panel):
             compact=True,
             id="get-to",
         )
-        yield MetricFigure("Points needed", "", list, id="get-to-needed")
+        yield DashboardFigure("Points needed", "", list, id="get-to-needed")
         for row in ("total", "track", "managed"):
-            yield MetricFigure(row, "", list, id=f"get-to-{row}")
+            yield DashboardFigure(row, "", list, id=f"get-to-{row}")
         yield Static("", id="get-to-note", classes="dashboard-note")
 
     def on_mount(self) -> None:
@@ -196,14 +196,14 @@ class ProgressionPanel(Panel):
                 "The Points Breakdown tab lists them by client.",
             ]
 
-        needed = self.query_one("#get-to-needed", MetricFigure)
+        needed = self.query_one("#get-to-needed", DashboardFigure)
         keeping = tier is self.agency.overview.credited_tier
         needed.label = f"Points needed to keep {tier}" if keeping else f"Points needed for {tier}"
         needed.explain = lambda: [*step.points_needed_explain(), "", *explain()]
         needed.show(points(step.points_needed))
         needed.refresh()
         for row, requirement in zip(("total", "track", "managed"), step.requirements, strict=True):
-            figure = self.query_one(f"#get-to-{row}", MetricFigure)
+            figure = self.query_one(f"#get-to-{row}", DashboardFigure)
             figure.label = requirement.name
             figure.explain = explain
             missing = "met" if requirement.met else f"missing {points(requirement.missing)}"
@@ -240,31 +240,31 @@ class RangePanel(ComputedPanel[Sequence[Headline]]):
 
     def compose(self) -> ComposeResult:
         yield self.selector
-        yield Label(Content(self.selector.period.describe()), classes="range-shown")
+        yield Label(Content(self.selector.dates.describe()), classes="range-shown")
         # The figures arrive from a thread (show_computed).
         for figure, label in self.labels:
-            yield MetricFigure(label, PENDING, list, kind=self.kind, metric=figure, id=f"{self.kind}-{figure}")
+            yield DashboardFigure(label, PENDING, list, kind=self.kind, figure=figure, id=f"{self.kind}-{figure}")
 
     @property
-    def period(self) -> DateRange:
-        return self.selector.period
+    def dates(self) -> DateRange:
+        return self.selector.dates
 
     def computation(self) -> Callable[[], Sequence[Headline]]:
-        figures, period = self.figures, self.selector.period
-        return lambda: figures(period)
+        figures, dates = self.figures, self.selector.dates
+        return lambda: figures(dates)
 
     def show_computed(self, result: Sequence[Headline]) -> None:
         for (figure, _), headline in zip(self.labels, result, strict=True):
-            shown = self.query_one(f"#{self.kind}-{figure}", MetricFigure)
+            shown = self.query_one(f"#{self.kind}-{figure}", DashboardFigure)
             shown.explain = headline.explain
             shown.show(headline.shown)
 
     @on(RangeSelector.Changed)
     def _range_changed(self, event: RangeSelector.Changed) -> None:
         event.stop()
-        self.query_one(".range-shown", Label).update(Content(event.period.describe()))
+        self.query_one(".range-shown", Label).update(Content(event.dates.describe()))
         for figure, _ in self.labels:
-            self.query_one(f"#{self.kind}-{figure}", MetricFigure).show(PENDING)
+            self.query_one(f"#{self.kind}-{figure}", DashboardFigure).show(PENDING)
         self.refill()
 
 
@@ -279,10 +279,10 @@ RANGE_FIGURES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 def range_panel(agency: Agency, kind: str) -> RangePanel:
     """The point changes ("changes") or shared selling ("selling") panel."""
 
-    def figures(period: DateRange) -> Sequence[Headline]:
+    def figures(dates: DateRange) -> Sequence[Headline]:
         if kind == "changes":
-            return point_changes(agency.ledger, period).headlines
-        return shared_selling(agency.dataset, period).headlines
+            return point_changes(agency.ledger, dates).headlines
+        return shared_selling(agency.dataset, dates).headlines
 
     title, labels = RANGE_FIGURES[kind]
     return RangePanel(title, kind, labels, figures, agency.today, id=f"{kind}-panel")
@@ -327,25 +327,25 @@ class CommissionPanel(Panel):
 
         # Each figure opens its own rows (engine.reports.query.FIGURES): the paid statements, the upcoming ones, and
         # the projected quarter's deals.
-        yield MetricFigure(
-            "Paid", money(view.past_totals), statements("past"), kind="commission", metric="paid", id="paid"
+        yield DashboardFigure(
+            "Paid", money(view.past_totals), statements("past"), kind="commission", figure="paid", id="paid"
         )
-        yield MetricFigure(
+        yield DashboardFigure(
             "Upcoming",
             money(view.upcoming_totals),
             statements("upcoming"),
             kind="commission",
-            metric="upcoming",
+            figure="upcoming",
             id="upcoming",
         )
         if view.projection:
             quarter = view.projection[0]
-            yield MetricFigure(
+            yield DashboardFigure(
                 f"Projected {quarter.period} (payable {quarter.payable_on})",
                 money(quarter.amounts),
                 lambda: [view.rule_line(), *quarter.explain()],
                 kind="commission",
-                metric="next_quarter",
+                figure="next_quarter",
                 id="projected",
             )
         yield Static(Content("v: statements and the four-quarter projection"), classes="dashboard-note")

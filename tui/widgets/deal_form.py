@@ -1,4 +1,4 @@
-"""What both calculator tabs share: the deal's market, currency, deal type and other partners, three result
+"""What both calculator tabs share: the deal's country, currency, deal type and other partners, three result
 figures, and the loop that re-asks the engine on every change.
 
 A form reads its fields, collects every problem at once (field name -> message, the names the engine uses in
@@ -63,9 +63,9 @@ class DealForm(VerticalScroll, can_focus=False):
     ) -> None:
         super().__init__(id=id, classes="deal-form")
         self.rules = rules
-        self.market = CountryField(id=f"{prefix}market")
+        self.country = CountryField(id=f"{prefix}country")
         self.deal_type_row = FieldRow("Deal type", deal_type_select(f"{prefix}deal-type"), field="deal type")
-        self.market_row = FieldRow("Client market", self.market, field="country")
+        self.country_row = FieldRow("Client country", self.country, field="country")
         self.currency_row = FieldRow(
             "Client currency", currency_select(currencies, default_currency, f"{prefix}currency"), field="currency"
         )
@@ -85,7 +85,7 @@ class DealForm(VerticalScroll, can_focus=False):
 
     def common_fields(self) -> ComposeResult:
         yield self.deal_type_row
-        yield self.market_row
+        yield self.country_row
         yield self.currency_row
 
     def results(self) -> ComposeResult:
@@ -120,12 +120,12 @@ class DealForm(VerticalScroll, can_focus=False):
         raise NotImplementedError
 
     def take_deal(self, other: DealForm) -> None:
-        """Take `other`'s deal type, market and currency (a valid market only; a currency this form offers)."""
+        """Take `other`'s deal type, country and currency (a valid country only; a currency this form offers)."""
         deal_type = other.deal_type_row.query_one(Select)
         self.deal_type_row.query_one(Select).value = deal_type.value
-        code = other.market.code
-        if code is not None and code != self.market.code:
-            self.market.pick(code)
+        code = other.country.code
+        if code is not None and code != self.country.code:
+            self.country.pick(code)
         currency = self.currency_row.query_one(Select)
         if currency.value != other.currency:
             # Both tabs offer the same currencies; should one ever not, this form keeps its own.
@@ -155,10 +155,10 @@ class DealForm(VerticalScroll, can_focus=False):
             return Decimal(0)
 
     def read_country(self, problems: dict[str, Problem]) -> str:
-        if self.market.code is None:
-            problems["country"] = Problem(self.market.problem(), hint=self.market.has_matches)
+        if self.country.code is None:
+            problems["country"] = Problem(self.country.problem(), hint=self.country.has_matches)
             return ""
-        return self.market.code
+        return self.country.code
 
     def read_other_partners(self, problems: dict[str, Problem]) -> int:
         try:
@@ -205,8 +205,8 @@ class DealForm(VerticalScroll, can_focus=False):
         for field, row in rows.items():
             problem = problems.get(field)
             if problem is None:
-                if row is self.market_row and self.market.code is not None:
-                    row.show_info(self.market_description(self.market.code))
+                if row is self.country_row and self.country.code is not None:
+                    row.show_info(self.country_description(self.country.code))
                 else:
                     row.clear_note()
             elif problem.hint:
@@ -216,16 +216,16 @@ class DealForm(VerticalScroll, can_focus=False):
         stray = [problem.message for field, problem in problems.items() if field not in rows]
         self.message.show("\n".join(stray))
 
-    # --- the market --------------------------------------------------------------------------------------
+    # --- the country -------------------------------------------------------------------------------------
 
-    def market_description(self, code: str) -> str:
+    def country_description(self, code: str) -> str:
         name = country_names()[code]
         if not self.rules.is_growth_market(code):
             return f"{name}: standard market"
         return f"{name}: GROWTH MARKET, x{self.rules.growth_market.multiplier} on {self._growth_tracks()} points"
 
     def market_heading(self) -> str:
-        code = self.market.code or ""
+        code = self.country.code or ""
         if self.rules.is_growth_market(code):
             return f"▲ Growth market {code}: x{self.rules.growth_market.multiplier} {self._growth_tracks()}"
         return f"Standard market {code}"

@@ -26,7 +26,7 @@ class FigureRow(LeafWidget, can_focus=True):
 
     HELP_SECTION = "Figure"
     COMPONENT_CLASSES: ClassVar[set[str]] = {"figure-row--rule"}
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("e,enter", "explain", "Explain", id="explain")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("e,enter", "explain", "Explain", id="figure.explain")]
 
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="figure-row")

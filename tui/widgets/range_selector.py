@@ -47,10 +47,10 @@ class RangeSelector(Vertical):
     class Changed(Message):
         """A new valid range was chosen."""
 
-        def __init__(self, selector: RangeSelector, period: DateRange) -> None:
+        def __init__(self, selector: RangeSelector, dates: DateRange) -> None:
             super().__init__()
             self.selector = selector
-            self.period = period
+            self.dates = dates
 
         @property
         def control(self) -> RangeSelector:
@@ -60,7 +60,7 @@ class RangeSelector(Vertical):
         super().__init__(id=id)
         self.today = today
         self.preset = RangePreset.LAST_30_DAYS
-        self.period = date_range(self.preset, today)
+        self.dates = date_range(self.preset, today)
         self.message = TextLine(classes="range-message")
 
     def compose(self) -> ComposeResult:
@@ -78,7 +78,7 @@ class RangeSelector(Vertical):
     def query_range(self) -> dict[str, object]:
         """The range as engine.storage.store.ReportQuery fields: a preset name, or its first and last days."""
         if self.preset is RangePreset.CUSTOM:
-            return {"start": self.period.first_day, "end": self.period.until}
+            return {"start": self.dates.first_day, "end": self.dates.until}
         return {"preset": self.preset.value}
 
     @on(Select.Changed, ".range-preset")
@@ -89,8 +89,8 @@ class RangeSelector(Vertical):
         if self.preset is RangePreset.CUSTOM:
             from_field = self.query_one(".range-from", Input)
             if not from_field.value:
-                from_field.value = self.period.first_day.isoformat()
-                self.query_one(".range-to", Input).value = self.period.until.isoformat()
+                from_field.value = self.dates.first_day.isoformat()
+                self.query_one(".range-to", Input).value = self.dates.until.isoformat()
             self._custom_changed()
         else:
             self.message.show("")
@@ -105,16 +105,16 @@ class RangeSelector(Vertical):
             until = parse_day(self.query_one(".range-to", Input).value, "To")
             if until < first:
                 raise InputError("range", f"To ({until}) is before From ({first})")
-            period = date_range(RangePreset.CUSTOM, self.today, first, until)
+            dates = date_range(RangePreset.CUSTOM, self.today, first, until)
         except InputError as error:
-            self.message.show(f"{error} — still showing {self.period.describe()}")
+            self.message.show(f"{error} — still showing {self.dates.describe()}")
             return
         # A range into the future is allowed (what will expire), but it is not history: say so.
         ahead = until > self.today
         self.message.show(f"Days after today ({self.today}) count scheduled expiries only" if ahead else "")
-        self._choose(period)
+        self._choose(dates)
 
-    def _choose(self, period: DateRange) -> None:
-        if period != self.period:
-            self.period = period
-            self.post_message(self.Changed(self, period))
+    def _choose(self, dates: DateRange) -> None:
+        if dates != self.dates:
+            self.dates = dates
+            self.post_message(self.Changed(self, dates))

@@ -1,8 +1,8 @@
 """One dashboard number as a focusable line: its label and value; `e` explains it, enter opens its rows (or,
 for a figure with no rows behind it, explains it too).
 
-A figure with a `metric` (a report kind and figure, engine.reports.query.FIGURES) opens the report dialog with the
-rows behind it; every figure has an explanation (the engine's explain() lines).
+A figure with a `kind` and `figure` (a report kind and one of its figures, engine.reports.query.FIGURES) opens
+the report dialog with the rows behind it; every figure has an explanation (the engine's explain() lines).
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from tui.widgets.leaf import LeafWidget
 Explain = Callable[[], Sequence[str]]
 
 
-class MetricFigure(LeafWidget, can_focus=True):
+class DashboardFigure(LeafWidget, can_focus=True):
     HELP_SECTION = "Figure"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Show rows", id="metric.open", tooltip="The rows behind this number"),
+        Binding("enter", "open", "Show rows", id="figure.open", tooltip="The rows behind this number"),
         # Enter on a figure without rows (no ›) explains it: the binding above is disabled there.
-        Binding("e,enter", "explain", "Explain", id="metric.explain", tooltip="How this number was computed"),
-        Binding("down", "app.focus_next", "Next", show=False, id="metric.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="metric.previous"),
+        Binding("e,enter", "explain", "Explain", id="figure.explain", tooltip="How this number was computed"),
+        Binding("down", "app.focus_next", "Next", show=False, id="figure.next"),
+        Binding("up", "app.focus_previous", "Previous", show=False, id="figure.previous"),
     ]
     DEFAULT_CSS = """
-    MetricFigure {
+    DashboardFigure {
         height: auto;
         width: 1fr;
         &:focus { background: $block-cursor-background; color: $block-cursor-foreground; }
@@ -41,12 +41,12 @@ class MetricFigure(LeafWidget, can_focus=True):
     class Opened(Message):
         """Enter or a click on a figure that has rows."""
 
-        def __init__(self, figure: MetricFigure) -> None:
+        def __init__(self, figure: DashboardFigure) -> None:
             super().__init__()
             self.figure = figure
 
         @property
-        def control(self) -> MetricFigure:
+        def control(self) -> DashboardFigure:
             return self.figure
 
     def __init__(
@@ -56,7 +56,7 @@ class MetricFigure(LeafWidget, can_focus=True):
         explain: Explain,
         *,
         kind: str | None = None,
-        metric: str | None = None,
+        figure: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -64,7 +64,7 @@ class MetricFigure(LeafWidget, can_focus=True):
         self.value = value
         self.explain = explain
         self.kind = kind
-        self.metric = metric
+        self.figure = figure
 
     def _marker(self) -> str:
         return " ›" if self.kind is not None else ""
