@@ -10,9 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button, Input
 
 from tui.app import AppOptions, PartnerDashApp
+from tui.framework import LeafWidget
 from tui.screens.main import MainScreen
 from tui.widgets.key_bar import KeyBar, typed_character
-from tui.widgets.leaf import LeafWidget
 from tui.widgets.text_line import TextLine
 
 

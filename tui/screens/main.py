@@ -17,6 +17,7 @@ from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from tui.background import settled
+from tui.framework import MainTabs
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
 from tui.widgets.key_bar import KeyBar
@@ -49,22 +50,6 @@ TABS = (
 )
 
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
-
-
-class MainTabs(TabbedContent):
-    """TabbedContent that ignores a stale "a widget in this pane took focus" note.
-
-    Textual shows the pane of whatever widget is focused, two messages after the focus moved. A tab key pressed in
-    between (the figures take focus as the data arrives, and the user presses 3) was undone by that late note:
-    the old tab came back, with nothing focused. The note is acted on only if that pane still holds the focus.
-    """
-
-    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
-        # Textual calls each class's handler in turn; prevent_default keeps TabbedContent's from running.
-        focused = self.screen.focused
-        if focused is None or event.tab_pane not in focused.ancestors:
-            event.prevent_default()
-            event.stop()
 
 
 class MainScreen(Screen[None]):

@@ -20,8 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.framework import ScrollbarsOnResize
 
 CellText = Callable[[int], Sequence[str]]
 Align = Literal["left", "right"]
@@ -66,7 +67,7 @@ def fit(text: str, width: int, align: Align = "left") -> str:
     return padding + text if align == "right" else text + padding
 
 
-class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
+class VirtualTable(ScrollbarsOnResize, can_focus=True, inherit_bindings=False):
     """Rows of `cell_text(row_index)` for each index in a view, with a fixed header and a row cursor.
 
     Sorting and opening are the owner's decisions: the widget posts `SortRequested` and `RowSelected`.
@@ -210,7 +211,6 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._header: tuple[tuple[int, tuple[str, bool] | None, int], Strip] | None = None
         self._base_style = Style()
         self._viewport_width = 0
-        self._sizes_seen: tuple[Size, Size, Size] | None = None
         self._update_virtual_size()
 
     @property
@@ -283,17 +283,6 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             return view.index(row_index)
         except ValueError:
             return position
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual's ScrollView compares the layout's virtual size (its content area) with the table's own (all
-        # the rows); they never match, so every layout pass anywhere on the screen (a calculator keystroke that
-        # rewraps a line, over this tab) redrew both scrollbars a frame later: +20 ms a key in bench/ui.py.
-        # Only a change of the table's size, its container or its rows needs the scrollbars updated.
-        seen = (size, container_size, self.virtual_size)
-        if seen == self._sizes_seen:
-            return False
-        self._sizes_seen = seen
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _update_virtual_size(self) -> None:
         # The header and either the rows or the empty-state line.
