@@ -160,7 +160,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
     @property
     def main(self) -> MainScreen:
         if self._main is None:
-            self._main = MainScreen()
+            self._main = MainScreen(lambda: self.rules)
         return self._main
 
     def on_mount(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,8 +66,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "close_calculator", "Close calculator", id="close-calculator"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Callable[[], RuleSet]) -> None:
+        """`rules()`: the calculator's rule set (resolved when the calculator is first built)."""
         super().__init__(id="main")
+        self._rules = rules
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
@@ -148,8 +151,7 @@ class MainScreen(Screen[None]):
         if self.calculator is None:
             from tui.widgets.calculator import CalculatorSidebar
 
-            rules: RuleSet = getattr(self.app, "rules")  # noqa: B009 -- the app resolves its rule set on first use
-            self.calculator = CalculatorSidebar(rules)
+            self.calculator = CalculatorSidebar(self._rules())
             self._calculator_mounted = self.query_one("#body").mount(self.calculator)
             if self.agency is not None:
                 self.call_after_refresh(self._give_what_if, self.agency)
