@@ -45,7 +45,7 @@ def saved_lists() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def rows_of(table: VirtualTable) -> list[list[str]]:
-    return [list(table._cell_text(index)) for index in table.view]
+    return [list(table.cell_text(index)) for index in table.view]
 
 
 async def test_create_a_list_then_add_to_it_and_see_it_after_a_restart() -> None:

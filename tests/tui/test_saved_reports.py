@@ -35,7 +35,7 @@ def stored() -> list[tuple[str, str, bool, ReportQuery]]:
 
 def client_column(screen: ReportRowsScreen) -> list[str]:
     table = screen.query_one(VirtualTable)
-    return [table._cell_text(index)[0] for index in table.view]
+    return [table.cell_text(index)[0] for index in table.view]
 
 
 async def test_save_and_add_then_reopen_on_another_day_after_a_restart() -> None:

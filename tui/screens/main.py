@@ -170,9 +170,10 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._check_filter)
         if self.calculator is not None:  # else it is given the what-if line when it is built (ready_calculator)
             self.call_after_refresh(self._give_what_if, agency)
-        self.call_after_refresh(self._focus_on_load)
+        self.call_after_refresh(self.focus_after_load)
 
-    def _focus_on_load(self) -> None:
+    def focus_after_load(self) -> None:
+        """Put the focus on the tab's first figure, unless the user has put it somewhere (run once data is in)."""
         # Textual starts with the focus on the tab bar, where arrows and enter do nothing for the figures. Once they
         # are in, the tab's first figure takes the focus, unless the user has already put it elsewhere (the
         # calculator, opened while the data was loading).
@@ -261,10 +262,11 @@ class MainScreen(Screen[None]):
             # hidden; the first tab shown at start leaves focus where the user puts it (e.g. in the calculator).
             body = self.active_tab_body
             if body is not None and self._switching:
-                self.call_after_refresh(self._focus_tab, body)
+                self.call_after_refresh(self.focus_shown_tab, body)
             self._switching = False
 
-    def _focus_tab(self, body: TabBody) -> None:
+    def focus_shown_tab(self, body: TabBody) -> None:
+        """Put the focus in `body` after a switch by key, if it is still on show and nothing took the focus."""
         # Only if it is still the tab on show (a quick second key may have moved on), and not out of a calculator
         # opened meanwhile (`3` then `c` at once).
         # Nor when a key meanwhile put the cursor in the tab (`3` then `/` at once: the search keeps it).

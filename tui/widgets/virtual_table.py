@@ -233,6 +233,30 @@ class VirtualTable(ScrollbarsOnResize, can_focus=True, inherit_bindings=False):
         """The row index under the cursor, or None when the view is empty."""
         return self._view[self._cursor] if self._view else None
 
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every column, shown or left out at this width, in order."""
+        return self._columns
+
+    def cell_text(self, row_index: int) -> Sequence[str]:
+        """Row `row_index`'s cell texts, one per column, before any cut to the column's width."""
+        return self._cell_text(row_index)
+
+    def column_text(self, key: str) -> list[str]:
+        """Column `key`'s cell texts for the rows in view, top to bottom."""
+        number = [column.key for column in self._columns].index(key)
+        return [self._cell_text(row_index)[number] for row_index in self._view]
+
+    @property
+    def cursor_column(self) -> Column:
+        """The column the column cursor is on (the one a sort asks for)."""
+        return self._columns[self._column_cursor]
+
+    @property
+    def sort(self) -> tuple[str, bool] | None:
+        """The column key the view is marked as sorted by, and whether descending; None: unsorted."""
+        return self._sort
+
     def set_view(self, view: Sequence[int], *, cell_text: CellText | None = None) -> None:
         """Show `view` instead; pass `cell_text` too when the data behind the row indices changed.
 
