@@ -21,6 +21,10 @@ Not overrides, but also where the app steps beside Textual (kept elsewhere, name
 
 - Textual's `Footer` is not used: `tui.widgets.key_bar.KeyBar` draws the same keys from the public
   `Screen.active_bindings` as one widget (the Footer remounts a dozen widgets on every focus change).
+- Leaving mid-mount: Textual tears the screens down at exit even while a widget is still being mounted; a
+  widget whose mount handler looks for its children (Textual's Select, our DealForm) then fails with NoMatches.
+  The app builds its other tabs and the calculator after the first frame, so a test leaves the app only once
+  `PartnerDashApp.wait_until_loaded()` has returned (the tabs and calculator built), never by a timed pause.
 - The app (never the engine) moves the loaded data out of the garbage collector's sight once every figure is
   computed (`PartnerDashApp._freeze_when_settled`, `gc.freeze`).
 """
