@@ -11,6 +11,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 
+import pytest
 import textual
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
@@ -268,3 +269,19 @@ async def test_a_focus_note_from_the_pane_holding_the_focus_still_shows_it() -> 
         await pilot.pause()
         await pilot.pause()
         assert tabs.active == "b"
+
+
+# --- Leaving mid-mount: a test that ends while the calculator is being built -----------------------------------
+
+
+@pytest.mark.parametrize("pauses", range(4))
+async def test_leaving_the_app_while_the_calculator_is_being_built(pauses: int) -> None:
+    from tui.app import PartnerDashApp
+
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")  # builds the calculator (its Selects among it) if it is not built yet
+        for _ in range(pauses):
+            await pilot.pause(0)
+    # Textual re-raises at the end of run_test what failed in the app: nothing did.
+    assert app.return_code in (0, None)

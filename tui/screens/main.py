@@ -78,6 +78,7 @@ class MainScreen(Screen[None]):
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
         self._preparing: Worker[None] | None = None  # building the other tabs (prepare_tabs)
         self._prepare_now = asyncio.Event()  # a key asked for one of them: no more waiting for the figures
+        self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
@@ -127,7 +128,18 @@ class MainScreen(Screen[None]):
 
     @property
     def _app_closing(self) -> bool:
-        return not self.is_attached or not self.app.is_running
+        return self._building_stopped or not self.is_attached or not self.app.is_running
+
+    async def stop_building(self) -> None:
+        """Start building nothing more, and return once what is being built (other tabs, calculator) is mounted.
+
+        For leaving the app: Textual tearing down a widget in the middle of its mount fails in the widget's mount
+        handler (tui/framework.py, "Leaving mid-mount").
+        """
+        self._building_stopped = True
+        await self.tabs_prepared()
+        if self._calculator_mounted is not None:
+            await self._calculator_mounted
 
     async def _build_tabs(self) -> None:
         # Not when the app is already closing (a quick q).
