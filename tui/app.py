@@ -10,7 +10,8 @@ import asyncio
 import dataclasses
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -35,6 +36,9 @@ from tui.user_files import UserFiles
 from tui.user_files_commands import UserFilesCommands
 
 if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.pilot import Pilot
+
     from engine.data.loader import DataFolderError
     from engine.reports.query import Agency
     from engine.rules import RuleSet
@@ -154,13 +158,32 @@ class PartnerDashApp(UserFilesCommands, App[None]):
             self._rules = self.options.rule_set()
         return self._rules
 
+    @asynccontextmanager
+    async def run_test(
+        self,
+        *,
+        headless: bool = True,
+        size: tuple[int, int] | None = (80, 24),
+        tooltips: bool = False,
+        notifications: bool = False,
+        message_hook: Callable[[Message], None] | None = None,
+    ) -> AsyncGenerator[Pilot[None], None]:
+        """Textual's, leaving the app only once nothing is half-mounted (tui/framework.py, "Leaving mid-mount"):
+        a test may end right after start, while the other tabs or the calculator are still being built."""
+        async with super().run_test(
+            headless=headless, size=size, tooltips=tooltips, notifications=notifications, message_hook=message_hook
+        ) as pilot:
+            yield pilot
+            if self.is_running and self._main is not None:
+                await self._main.stop_building()
+
     def get_default_screen(self) -> MainScreen:
         return self.main
 
     @property
     def main(self) -> MainScreen:
         if self._main is None:
-            self._main = MainScreen()
+            self._main = MainScreen(lambda: self.rules)
         return self._main
 
     def on_mount(self) -> None:

@@ -7,8 +7,9 @@ says what happened in a notification.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from textual.app import App
 
@@ -17,20 +18,29 @@ if TYPE_CHECKING:
     from engine.reports.saved import ReportQuery
     from engine.storage.store import SavedReport
 
-ACTIONS = ("use_in_lists", "export", "save_report")
+
+class ReportAction(StrEnum):
+    """What can be done with the rows behind a number. The value is the name a key binding gives it
+    (`act('export')`): `ReportAction(name)` at that edge, typed from there on."""
+
+    USE_IN_LISTS = "use_in_lists"
+    EXPORT = "export"
+    SAVE_REPORT = "save_report"
 
 
-def start_action(app: App[Any], action: str, query: ReportQuery | None, rows: ReportRows, name: str = "") -> None:
+def start_action(
+    app: App[Any], action: ReportAction, query: ReportQuery | None, rows: ReportRows, name: str = ""
+) -> None:
     """Open the dialog for `action` over the current screen. `name` suggests the export's file name."""
-    if action == "use_in_lists":
+    if action is ReportAction.USE_IN_LISTS:
         from tui.screens.list_dialog import ListDialog
 
         app.push_screen(ListDialog(rows), lambda message: _said(app, message))
-    elif action == "export":
+    elif action is ReportAction.EXPORT:
         from tui.screens.export_dialog import ExportDialog
 
         app.push_screen(ExportDialog(rows, name), lambda path: _exported(app, path))
-    elif action == "save_report":
+    elif action is ReportAction.SAVE_REPORT:
         if query is None:
             app.notify("These rows come from a list, not a query: there is nothing to re-run.", severity="warning")
             return
@@ -38,7 +48,7 @@ def start_action(app: App[Any], action: str, query: ReportQuery | None, rows: Re
 
         app.push_screen(SaveReportDialog(query), lambda report: _saved(app, report))
     else:
-        raise ValueError(f"unknown report action {action!r} (use one of {', '.join(ACTIONS)})")
+        assert_never(action)
 
 
 def _said(app: App[Any], message: str | None) -> None:

@@ -12,7 +12,8 @@ import contextlib
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from weakref import WeakKeyDictionary
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -149,19 +150,38 @@ def _notify_error(node: DOMNode, exc: Exception) -> None:
     node.app.notify(str(exc), title="Error", severity="error", timeout=NOTICE_SECONDS, markup=False)
 
 
+@runtime_checkable
+class HoldsUserFiles(Protocol):
+    """An app that holds the user's files (PartnerDashApp)."""
+
+    user_files: UserFiles
+
+
+@runtime_checkable
+class HoldsAgency(Protocol):
+    """An app that holds the loaded data (PartnerDashApp; None while it is loading)."""
+
+    agency: Agency | None
+
+
+# User files loaded for an app that does not hold its own (a test app hosting one screen).
+_LOADED_FOR: WeakKeyDictionary[App[Any], UserFiles] = WeakKeyDictionary()
+
+
 def user_files(node: DOMNode) -> UserFiles:
     """The app's user files (the app creates them; a test app without them gets them loaded on first use)."""
-    found = getattr(node.app, "user_files", None)
-    if not isinstance(found, UserFiles):
-        found = UserFiles.load()
-        node.app.user_files = found  # type: ignore[attr-defined]
-    return found
+    app = node.app
+    if isinstance(app, HoldsUserFiles):
+        return app.user_files
+    if app not in _LOADED_FOR:
+        _LOADED_FOR[app] = UserFiles.load()
+    return _LOADED_FOR[app]
 
 
 def current_agency(node: DOMNode) -> Agency | None:
-    """The loaded data, or None while it is loading."""
-    agency: Agency | None = getattr(node.app, "agency", None)
-    return agency
+    """The loaded data, or None while it is loading (or on an app that holds none)."""
+    app = node.app
+    return app.agency if isinstance(app, HoldsAgency) else None
 
 
 def _warn(app: App[Any], messages: list[str]) -> None:

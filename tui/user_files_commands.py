@@ -17,19 +17,25 @@ from tui.report_actions import start_action
 if TYPE_CHECKING:
     from engine.reports.query import ReportRows
     from engine.reports.saved import ReportQuery
+    from engine.storage.config import Config
+    from tui.report_actions import ReportAction
     from tui.user_files import UserFiles
 
 
 class _ActionRequest:
     """The fields of ReportDialog.ActionRequested this side reads."""
 
-    action: str
+    action: ReportAction
     query: ReportQuery
     rows: ReportRows
 
 
 class UserFilesCommands:
     user_files: UserFiles
+
+    def apply_settings(self, old: Config, new: Config) -> str:
+        """Put saved settings to use at once where the app can; says what happens to the others."""
+        raise NotImplementedError  # PartnerDashApp's
 
     @property
     def _app(self) -> App[Any]:
@@ -51,7 +57,7 @@ class UserFilesCommands:
     def action_show_settings(self) -> None:
         from tui.screens.settings import SettingsScreen
 
-        self._app.push_screen(SettingsScreen())
+        self._app.push_screen(SettingsScreen(self.apply_settings))
 
     def user_files_palette_commands(self) -> Iterator[PaletteCommand]:
         yield PaletteCommand(

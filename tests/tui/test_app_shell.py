@@ -66,6 +66,7 @@ async def test_number_keys_switch_tabs() -> None:
 async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
+        # Right after start, the data and the other tabs still coming.
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, KeysScreen)
@@ -260,7 +261,7 @@ async def test_the_data_arriving_just_after_c_leaves_the_cursor_in_the_calculato
         await pilot.pause()
         assert isinstance(app.focused, Tabs)
         sidebar.is_open = True  # what `c` does; the field's focus is still pending
-        screen._focus_on_load()
+        screen.focus_after_load()
         await pilot.pause()
         await pilot.pause()
         assert app.focused is app.query_one("#amount", Input)
@@ -284,7 +285,7 @@ async def test_c_right_after_a_tab_key_keeps_the_cursor_in_the_calculator() -> N
     async with calculator_ready() as (app, pilot, screen, sidebar):
         await pilot.press("3")
         sidebar.is_open = True  # `c`, before the tab switch's focus move (a frame later) has run
-        screen._focus_tab(screen.active_tab_body)  # type: ignore[arg-type]
+        screen.focus_shown_tab(screen.active_tab_body)  # type: ignore[arg-type]
         await pilot.pause()
         assert screen.tabs.active == "points-breakdown"
         assert app.focused is app.query_one("#amount", Input)

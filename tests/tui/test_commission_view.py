@@ -51,16 +51,15 @@ def shown_text(widget: Widget) -> str:
 
 
 def column(table: VirtualTable, key: str) -> list[str]:
-    number = [c.key for c in table._columns].index(key)
-    return [table._cell_text(index)[number] for index in table.view]
+    return table.column_text(key)
 
 
 async def sort_by(pilot: Pilot[None], table: VirtualTable, key: str, times: int = 1) -> None:
     table.focus()
-    target = [c.key for c in table._columns].index(key)
-    steps = target - table._column_cursor
+    keys = [c.key for c in table.columns]
+    steps = keys.index(key) - keys.index(table.cursor_column.key)
     await pilot.press(*(["right"] * steps if steps > 0 else ["left"] * -steps))
-    assert table._columns[table._column_cursor].key == key
+    assert table.cursor_column.key == key
     for _ in range(times):
         await pilot.press("s")
         await pilot.pause()
@@ -95,7 +94,7 @@ async def test_the_projected_figure_explains_its_own_quarter_with_the_rate() -> 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
-        lines = list(app.screen._lines)
+        lines = list(app.screen.lines)
         assert any(line.startswith("2027-Q1 (") for line in lines)
         assert not any(line.startswith("2027-Q2 (") for line in lines)
         assert any(" x 20% = " in line for line in lines) and not any("x rate" in line for line in lines)
@@ -129,7 +128,7 @@ async def test_each_quarter_shows_its_us_dollar_total_at_the_program_rates() -> 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
-        explain = list(app.screen._lines)
+        explain = list(app.screen.lines)
         assert "  In US$ (rule set 2025-07 program rates): US$7,433.92" in explain
         assert any("56 USD/month x 3 month(s) x 20% = 33.60 USD" in line for line in explain)
 
@@ -156,7 +155,7 @@ async def test_s_sorts_the_statements_by_amount_and_status() -> None:
         amounts = [Decimal(text.replace(",", "")) for text in column(table, "amount")]
         await sort_by(pilot, table, "amount", times=2)  # again: descending
         assert [Decimal(text.replace(",", "")) for text in column(table, "amount")] == sorted(amounts, reverse=True)
-        assert table._sort == ("amount", True)
+        assert table.sort == ("amount", True)
         await sort_by(pilot, table, "status", times=2)
         assert column(table, "status") == ["scheduled"] + ["paid"] * (len(amounts) - 1)
 

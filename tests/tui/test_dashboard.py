@@ -56,7 +56,7 @@ def figure(app: PartnerDashApp, figure_id: str) -> DashboardFigure:
 
 
 def table_column(table: VirtualTable, column: int) -> list[str]:
-    return [table._cell_text(index)[column] for index in table.view]
+    return [table.cell_text(index)[column] for index in table.view]
 
 
 async def figures_in(app: PartnerDashApp, pilot: Pilot[None]) -> None:
@@ -236,12 +236,12 @@ async def test_explain_shows_how_a_figure_was_computed() -> None:
         figure(app, "changes-lost_sold").focus()
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
-        assert list(app.screen._lines) == point_changes(app.agency.ledger, period).lost_sold.explain()
+        assert list(app.screen.lines) == point_changes(app.agency.ledger, period).lost_sold.explain()
         await pilot.press("escape")
         figure(app, "total-points").focus()
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
-        assert list(app.screen._lines) == app.agency.overview.explain()
+        assert list(app.screen.lines) == app.agency.overview.explain()
 
 
 async def offered_targets(pilot: Pilot[None], select: Select[Tier]) -> list[str]:
@@ -353,7 +353,7 @@ async def test_v_opens_the_commission_view_with_the_statements_and_four_quarters
         assert quarters[0].startswith("2027-Q1 (payable 2027-05-15): ")
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
-        assert list(app.screen._lines) == screen.view.explain()
+        assert list(app.screen.lines) == screen.view.explain()
 
 
 async def test_the_palette_offers_the_dashboard_numbers_once_loaded() -> None:

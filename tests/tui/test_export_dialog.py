@@ -26,7 +26,7 @@ from tests.tui.user_files_helpers import (
     steady,
     text_of,
 )
-from tui.report_actions import start_action
+from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.lists import MISSING
@@ -50,7 +50,7 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 async def open_export(pilot: object, app: object) -> ExportDialog:
-    start_action(app, "export", NEW_SOLD_QUERY, query_rows(app.agency, NEW_SOLD_QUERY))  # type: ignore[arg-type, attr-defined]
+    start_action(app, ReportAction.EXPORT, NEW_SOLD_QUERY, query_rows(app.agency, NEW_SOLD_QUERY))  # type: ignore[arg-type, attr-defined]
     await settled(pilot)  # type: ignore[arg-type]
     dialog = app.screen  # type: ignore[attr-defined]
     assert isinstance(dialog, ExportDialog)

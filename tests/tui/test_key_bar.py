@@ -12,8 +12,6 @@ from textual.widgets import Button, Input
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.main import MainScreen
 from tui.widgets.key_bar import KeyBar, typed_character
-from tui.widgets.leaf import LeafWidget
-from tui.widgets.text_line import TextLine
 
 
 def descriptions(bar: KeyBar) -> list[str]:
@@ -172,47 +170,3 @@ async def test_the_main_screen_has_the_bar_instead_of_textual_footer() -> None:
         assert isinstance(app.screen, MainScreen)
         assert not app.screen.query(Footer)
         assert app.screen.query_one(KeyBar).region.y == 23
-
-
-class Lines(App[None]):
-    def __init__(self, line_class: type[TextLine]) -> None:
-        super().__init__()
-        self.line = line_class()
-
-    def compose(self) -> ComposeResult:
-        yield self.line
-
-
-async def layout_passes_for_a_new_shape(line_class: type[TextLine]) -> int:
-    app = Lines(line_class)
-    async with app.run_test(size=(20, 10)) as pilot:
-        app.line.show("one line")
-        await pilot.pause()
-        passes = 0
-        screen = app.screen
-        original = screen._refresh_layout
-
-        def counting(*args: object, **kwargs: object) -> None:
-            nonlocal passes
-            passes += 1
-            original(*args, **kwargs)  # type: ignore[arg-type]
-
-        screen._refresh_layout = counting  # type: ignore[method-assign]
-        app.line.show("now the text wraps to more lines than one")
-        await pilot.pause()
-        await pilot.pause()
-        assert app.line.size.height == 3, app.line.size
-        return passes
-
-
-class PlainTextLine(TextLine):
-    """TextLine as it would be on Textual's plain Widget behaviour (the second layout pass)."""
-
-    def _size_updated(self, size, virtual_size, container_size, layout=True):  # type: ignore[no-untyped-def]
-        return super(LeafWidget, self)._size_updated(size, virtual_size, container_size, layout)
-
-
-async def test_a_new_shape_costs_one_layout_pass_not_two() -> None:
-    assert await layout_passes_for_a_new_shape(TextLine) == 1
-    # The same widget with Textual's default asks for a second pass: what LeafWidget saves.
-    assert await layout_passes_for_a_new_shape(PlainTextLine) == 2

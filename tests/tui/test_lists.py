@@ -24,7 +24,7 @@ from tests.tui.user_files_helpers import (
     steady,
     text_of,
 )
-from tui.report_actions import start_action
+from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.list_dialog import ListDialog
@@ -46,7 +46,7 @@ def saved_lists() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def rows_of(table: VirtualTable) -> list[list[str]]:
-    return [list(table._cell_text(index)) for index in table.view]
+    return [list(table.cell_text(index)) for index in table.view]
 
 
 async def test_create_a_list_then_add_to_it_and_see_it_after_a_restart() -> None:
@@ -54,7 +54,7 @@ async def test_create_a_list_then_add_to_it_and_see_it_after_a_restart() -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert app.agency is not None
-        start_action(app, "use_in_lists", NEW_SOLD_QUERY, query_rows(app.agency, NEW_SOLD_QUERY))
+        start_action(app, ReportAction.USE_IN_LISTS, NEW_SOLD_QUERY, query_rows(app.agency, NEW_SOLD_QUERY))
         await settled(pilot)
         assert isinstance(app.screen, ListDialog)
         assert "4 clients from these rows." in text_of(app.screen, "#list-summary")
@@ -65,7 +65,7 @@ async def test_create_a_list_then_add_to_it_and_see_it_after_a_restart() -> None
         assert saved_lists() == [("Q4 wins", NEW_SOLD)]
 
         # The new-managed clients C0106 and C0031 are already in it; C0087 and C0019 are added after them.
-        start_action(app, "use_in_lists", NEW_MANAGED_QUERY, query_rows(app.agency, NEW_MANAGED_QUERY))
+        start_action(app, ReportAction.USE_IN_LISTS, NEW_MANAGED_QUERY, query_rows(app.agency, NEW_MANAGED_QUERY))
         await settled(pilot)
         # From the name field back to the choice, down to "Add to an existing static list", and its first list.
         await pilot.press("shift+tab", "down", "enter")
@@ -101,7 +101,7 @@ async def test_a_taken_name_is_said_in_the_dialog() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert app.agency is not None
-        start_action(app, "use_in_lists", NEW_SOLD_QUERY, query_rows(app.agency, NEW_SOLD_QUERY))
+        start_action(app, ReportAction.USE_IN_LISTS, NEW_SOLD_QUERY, query_rows(app.agency, NEW_SOLD_QUERY))
         await settled(pilot)
         await pilot.press(*"q4 WINS", "enter")
         await settled(pilot)

@@ -64,8 +64,7 @@ def panel_of(pilot: Pilot[None]) -> RenewalsPanel:
 
 
 def column(panel: RenewalsPanel, key: str) -> list[str]:
-    number = [c.key for c in RENEWAL_COLUMNS].index(key)
-    return [panel.table._cell_text(index)[number].strip() for index in panel.table.view]
+    return [text.strip() for text in panel.table.column_text(key)]
 
 
 def shown_ids(panel: RenewalsPanel) -> list[str]:

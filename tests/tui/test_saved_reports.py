@@ -13,7 +13,7 @@ from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage.store import Store, save_report, saved_reports
 from tests.tui.user_files_helpers import fixed_clock, loaded, notifications, sample_app, settled, steady, text_of
-from tui.report_actions import start_action
+from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.save_report_dialog import SaveReportDialog
@@ -36,7 +36,7 @@ def stored() -> list[tuple[str, str, bool, ReportQuery]]:
 
 def client_column(screen: ReportRowsScreen) -> list[str]:
     table = screen.query_one(VirtualTable)
-    return [table._cell_text(index)[0] for index in table.view]
+    return [table.cell_text(index)[0] for index in table.view]
 
 
 async def test_save_and_add_then_reopen_on_another_day_after_a_restart() -> None:
@@ -44,7 +44,7 @@ async def test_save_and_add_then_reopen_on_another_day_after_a_restart() -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert app.agency is not None
-        start_action(app, "save_report", LOST_SOLD, query_rows(app.agency, LOST_SOLD))
+        start_action(app, ReportAction.SAVE_REPORT, LOST_SOLD, query_rows(app.agency, LOST_SOLD))
         await settled(pilot)
         assert isinstance(app.screen, SaveReportDialog)
         await pilot.press(*"Lost sold [30d]", "tab", *"For the Monday call", "tab", "tab", "enter")
@@ -77,7 +77,7 @@ async def test_plain_save_is_not_pinned_and_a_taken_name_is_said_inline() -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert app.agency is not None
-        start_action(app, "save_report", LOST_SOLD, query_rows(app.agency, LOST_SOLD))
+        start_action(app, ReportAction.SAVE_REPORT, LOST_SOLD, query_rows(app.agency, LOST_SOLD))
         await settled(pilot)
         await pilot.press(*"LOST SOLD", "enter")
         await settled(pilot)
@@ -104,7 +104,7 @@ async def test_the_dashboard_panel_lists_pinned_reports_and_opens_them() -> None
         assert [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)] == [
             "No pinned reports. In a figure's report dialog, Save as report → Save & add pins one here."
         ]
-        start_action(app, "save_report", LOST_SOLD, query_rows(app.agency, LOST_SOLD))  # type: ignore[arg-type]
+        start_action(app, ReportAction.SAVE_REPORT, LOST_SOLD, query_rows(app.agency, LOST_SOLD))  # type: ignore[arg-type]
         await settled(pilot)
         app.screen.query_one("#report-name", Input).value = "Losses"
         app.screen.query_one("#report-save-pin").focus()

@@ -8,6 +8,7 @@ from textual.widgets import Button, Label, Static
 
 import tui.screens.team as team_module
 from engine.data.models import Contact
+from tests.tui.user_files_helpers import notifications, noting
 from tui.screens.team import NO_TEAM, ContactCard, TeamTab
 from tui.widgets.text_line import TextLine
 
@@ -90,14 +91,14 @@ async def test_when_the_mail_client_fails_the_address_is_copied(
     monkeypatch.setattr(team_module, "open_link", lambda url: opened.append(url) or False)
     tab = TeamTab()
     async with showing(tab, hand_made_agency(TEAM)) as pilot:
-        app = pilot.app
+        app = noting(pilot.app)
         card = tab.query(ContactCard).first()
         await press_send(pilot, card)
         assert opened == ["mailto:rachel.adeyemi@hubspot.example"]
         assert app.clipboard == "rachel.adeyemi@hubspot.example"
         message = "The mail client could not be opened: rachel.adeyemi@hubspot.example is copied to the clipboard."
         assert note(card) == message
-        assert [n.message for n in app._notifications] == ["rachel.adeyemi@hubspot.example copied to the clipboard"]
+        assert notifications(app) == ["rachel.adeyemi@hubspot.example copied to the clipboard"]
 
 
 async def test_without_a_display_nothing_is_opened_and_the_address_is_copied(

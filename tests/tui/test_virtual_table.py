@@ -295,7 +295,7 @@ async def test_the_cursor_row_is_marked_differently_when_the_table_loses_focus()
     async with app.run_test(size=(80, 24)) as pilot:
 
         def cursor_style() -> object:
-            return app.table.render_lines(Region(0, 1, 79, 1))[0]._segments[0].style
+            return next(iter(app.table.render_lines(Region(0, 1, 79, 1))[0])).style
 
         focused = cursor_style()
         app.query_one(Input).focus()

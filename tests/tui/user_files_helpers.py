@@ -4,7 +4,10 @@ way to wait for the thread workers that read and write the store."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -12,12 +15,14 @@ from tui.app import AppOptions, PartnerDashApp
 
 TODAY = date(2026, 11, 26)
 # The sample's new sold points in the 30 days to TODAY, hand-checked against its MRR events file.
+AnyApp = TypeVar("AnyApp", bound=App[Any])
+
 NEW_SOLD = ("C0114", "C0031", "C0122", "C0106")
 NEW_SOLD_NAMES = ("Sparrow Pet Care", "Meridian Coffee Co.", "Glacier Legal", "Kōyō Labs")
 
 
 def sample_app(today: date = TODAY) -> PartnerDashApp:
-    return PartnerDashApp(AppOptions(today=today))
+    return noting(PartnerDashApp(AppOptions(today=today)))
 
 
 async def loaded(pilot: Pilot[object]) -> None:
@@ -37,8 +42,25 @@ def text_of(node: object, selector: str) -> str:
     return str(node.query_one(selector, Static).visual)  # type: ignore[attr-defined]
 
 
-def notifications(app: object) -> list[str]:
-    return [notification.message for notification in app._notifications]  # type: ignore[attr-defined]
+_SAID: WeakKeyDictionary[App[Any], list[str]] = WeakKeyDictionary()
+
+
+def noting(app: AnyApp) -> AnyApp:
+    """`app`, keeping the message of every notification it is asked for (through its public `notify`)."""
+    said = _SAID.setdefault(app, [])
+    notify = app.notify
+
+    def keep(message: str, **options: Any) -> None:
+        said.append(message)
+        notify(message, **options)
+
+    app.notify = keep  # type: ignore[method-assign]
+    return app
+
+
+def notifications(app: App[Any]) -> list[str]:
+    """The messages of the notifications `app` was asked for since `noting(app)`, oldest first."""
+    return _SAID[app]
 
 
 # Snapshots show the folders and the days lists were made: both are fixed so the pictures are the same on

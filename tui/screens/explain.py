@@ -26,6 +26,11 @@ class ExplainScreen(ModalScreen[None]):
         self._title = title
         self._lines = tuple(lines)
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The explanation's lines, as shown."""
+        return self._lines
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="explain-dialog"):
             yield Label(Content(self._title), classes="dialog-title")

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual import on
 from textual.app import ComposeResult
@@ -48,7 +48,7 @@ from tui.screens.ask import ASK_CSS
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from tui.app import PartnerDashApp
+    from tui.app import AppOptions, PartnerDashApp
 
 EVENTS_SHOWN = 8
 
@@ -63,10 +63,16 @@ def remembered_mapping(folder: Path | None) -> ColumnMapping:
         return ColumnMapping()
 
 
+@runtime_checkable
+class HoldsOptions(Protocol):
+    """An app started with command-line options (PartnerDashApp)."""
+
+    options: AppOptions
+
+
 def rules_file_of(app: object) -> Path | None:
-    options = getattr(app, "options", None)
-    rules_file: Path | None = getattr(options, "rules_file", None)
-    return rules_file
+    """The rules file the app was started with (None: the shipped rules, or an app without options)."""
+    return app.options.rules_file if isinstance(app, HoldsOptions) else None
 
 
 def rulebook(rules_file: Path | None) -> RuleBook:

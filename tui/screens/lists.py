@@ -19,7 +19,7 @@ from engine.points.calculator import fmt2
 from engine.reports.query import ReportRows
 from engine.storage.store import StaticList, delete_list, get_list, remove_from_list, rename_list, static_lists
 from tui.messages import OpenClient
-from tui.report_actions import start_action
+from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
 from tui.screens.saved_reports import SCREEN_CSS
@@ -83,7 +83,7 @@ class _ListActions(Screen[None]):
     def action_export(self) -> None:
         found = self.selected
         if found is not None:
-            start_action(self.app, "export", None, list_rows(found, self.clients_by_id()), found.name)
+            start_action(self.app, ReportAction.EXPORT, None, list_rows(found, self.clients_by_id()), found.name)
 
 
 def list_rows(found: StaticList, clients: dict[str, Client] | None) -> ReportRows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,6 +18,7 @@ from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from tui.background import settled
+from tui.framework import MainTabs
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
 from tui.widgets.key_bar import KeyBar
@@ -51,22 +53,6 @@ TABS = (
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
 
 
-class MainTabs(TabbedContent):
-    """TabbedContent that ignores a stale "a widget in this pane took focus" note.
-
-    Textual shows the pane of whatever widget is focused, two messages after the focus moved. A tab key pressed in
-    between (the figures take focus as the data arrives, and the user presses 3) was undone by that late note:
-    the old tab came back, with nothing focused. The note is acted on only if that pane still holds the focus.
-    """
-
-    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
-        # Textual calls each class's handler in turn; prevent_default keeps TabbedContent's from running.
-        focused = self.screen.focused
-        if focused is None or event.tab_pane not in focused.ancestors:
-            event.prevent_default()
-            event.stop()
-
-
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -80,8 +66,10 @@ class MainScreen(Screen[None]):
         Binding("escape", "close_calculator", "Close calculator", id="main.close-calculator"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Callable[[], RuleSet]) -> None:
+        """`rules()`: the calculator's rule set (resolved when the calculator is first built)."""
         super().__init__(id="main")
+        self._rules = rules
         self.calculator: CalculatorSidebar | None = None
         self._calculator_mounted: AwaitMount | None = None
         self._had_filter = False
@@ -90,6 +78,7 @@ class MainScreen(Screen[None]):
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
         self._preparing: Worker[None] | None = None  # building the other tabs (prepare_tabs)
         self._prepare_now = asyncio.Event()  # a key asked for one of them: no more waiting for the figures
+        self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
@@ -139,7 +128,18 @@ class MainScreen(Screen[None]):
 
     @property
     def _app_closing(self) -> bool:
-        return not self.is_attached or not self.app.is_running
+        return self._building_stopped or not self.is_attached or not self.app.is_running
+
+    async def stop_building(self) -> None:
+        """Start building nothing more, and return once what is being built (other tabs, calculator) is mounted.
+
+        For leaving the app: Textual tearing down a widget in the middle of its mount fails in the widget's mount
+        handler (tui/framework.py, "Leaving mid-mount").
+        """
+        self._building_stopped = True
+        await self.tabs_prepared()
+        if self._calculator_mounted is not None:
+            await self._calculator_mounted
 
     async def _build_tabs(self) -> None:
         # Not when the app is already closing (a quick q).
@@ -163,8 +163,7 @@ class MainScreen(Screen[None]):
         if self.calculator is None:
             from tui.widgets.calculator import CalculatorSidebar
 
-            rules: RuleSet = getattr(self.app, "rules")  # noqa: B009 -- the app resolves its rule set on first use
-            self.calculator = CalculatorSidebar(rules)
+            self.calculator = CalculatorSidebar(self._rules())
             self._calculator_mounted = self.query_one("#body").mount(self.calculator)
             if self.agency is not None:
                 self.call_after_refresh(self._give_what_if, self.agency)
@@ -183,9 +182,10 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._check_filter)
         if self.calculator is not None:  # else it is given the what-if line when it is built (ready_calculator)
             self.call_after_refresh(self._give_what_if, agency)
-        self.call_after_refresh(self._focus_on_load)
+        self.call_after_refresh(self.focus_after_load)
 
-    def _focus_on_load(self) -> None:
+    def focus_after_load(self) -> None:
+        """Put the focus on the tab's first figure, unless the user has put it somewhere (run once data is in)."""
         # Textual starts with the focus on the tab bar, where arrows and enter do nothing for the figures. Once they
         # are in, the tab's first figure takes the focus, unless the user has already put it elsewhere (the
         # calculator, opened while the data was loading).
@@ -274,10 +274,11 @@ class MainScreen(Screen[None]):
             # hidden; the first tab shown at start leaves focus where the user puts it (e.g. in the calculator).
             body = self.active_tab_body
             if body is not None and self._switching:
-                self.call_after_refresh(self._focus_tab, body)
+                self.call_after_refresh(self.focus_shown_tab, body)
             self._switching = False
 
-    def _focus_tab(self, body: TabBody) -> None:
+    def focus_shown_tab(self, body: TabBody) -> None:
+        """Put the focus in `body` after a switch by key, if it is still on show and nothing took the focus."""
         # Only if it is still the tab on show (a quick second key may have moved on), and not out of a calculator
         # opened meanwhile (`3` then `c` at once).
         # Nor when a key meanwhile put the cursor in the tab (`3` then `/` at once: the search keeps it).

@@ -22,13 +22,14 @@ from engine.points.calculator import InputError
 from engine.reports.query import Agency, ReportRows, inputs_for, query_rows
 from engine.reports.saved import ReportQuery
 from tui.background import off_thread
+from tui.report_actions import ReportAction
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table, shown_lines
 
 ACTIONS = (
-    ("use_in_lists", "Use in lists"),
-    ("export", "Export unsummarized data"),
-    ("save_report", "Save as report"),
+    (ReportAction.USE_IN_LISTS, "Use in lists"),
+    (ReportAction.EXPORT, "Export unsummarized data"),
+    (ReportAction.SAVE_REPORT, "Save as report"),
 )
 
 
@@ -54,7 +55,7 @@ class ReportDialog(ModalScreen[None]):
     class ActionRequested(Message):
         """One of the dialog's three actions, for the rows shown and the query that produced them."""
 
-        def __init__(self, action: str, query: ReportQuery, rows: ReportRows) -> None:
+        def __init__(self, action: ReportAction, query: ReportQuery, rows: ReportRows) -> None:
             super().__init__()
             self.action = action
             self.query = query
@@ -133,4 +134,4 @@ class ReportDialog(ModalScreen[None]):
 
     def action_act(self, action: str) -> None:
         if self.rows is not None:
-            self.post_message(self.ActionRequested(action, self.report_query, self.rows))
+            self.post_message(self.ActionRequested(ReportAction(action), self.report_query, self.rows))

@@ -18,7 +18,7 @@ from engine.points.calculator import InputError
 from engine.reports.query import ReportRows, query_rows
 from engine.storage.store import SavedReport, delete_report, saved_reports, update_report
 from tui.messages import OpenClient
-from tui.report_actions import start_action
+from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen, NameScreen
 from tui.screens.list_dialog import plural
 from tui.screens.save_report_dialog import describe_query
@@ -83,7 +83,7 @@ class ReportRowsScreen(SortableTable, Screen[None]):
             self.post_message(OpenClient(str(client_id)))
 
     def action_act(self, action: str) -> None:
-        start_action(self.app, action, self.report.query, self.rows, self.report.name)
+        start_action(self.app, ReportAction(action), self.report.query, self.rows, self.report.name)
 
 
 class SavedReportsScreen(SortableTable, Screen[None]):

@@ -73,9 +73,11 @@ class SettingsScreen(ModalScreen[None]):
         Binding("ctrl+s", "save", "Save", id="settings.save"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, apply: Callable[[Config, Config], str]) -> None:
+        """`apply(old, new)` puts saved settings to use in the running app and says what happens to them."""
         # Centred like every other dialog (dialogs.tcss).
         super().__init__(classes="dialog-screen")
+        self._apply = apply
 
     def compose(self) -> ComposeResult:
         config = user_files(self).config
@@ -141,8 +143,7 @@ class SettingsScreen(ModalScreen[None]):
             if not written:
                 self._say("Nothing changed; nothing was written.")
                 return
-            apply: Callable[[Config, Config], str] | None = getattr(self.app, "apply_settings", None)
-            note = apply(before, config) if apply is not None else ""
+            note = self._apply(before, config)
             self._say(f"Saved. {note}".strip())
 
         files.save(self, config, done)

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from engine.rules.countries import country_names, resolve_country, search_countries
-from tui.widgets.field_input import FieldInput
+from tui.framework import FieldInput
 
 # Enough to scan by eye; typing more narrows the list.
 MAX_MATCHES = 30

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 
-from tui.widgets.leaf import LeafWidget
+from tui.framework import LeafWidget
 
 Explain = Callable[[], Sequence[str]]
 

@@ -18,7 +18,7 @@ from textual.widgets import Checkbox, Label, Select
 from engine.limits import MAX_PARTNERS
 from engine.points.calculator import InputError, check_partners
 from engine.vocabulary import DealType
-from tui.widgets.field_input import FieldInput
+from tui.framework import FieldInput
 from tui.widgets.text_line import TextLine
 
 ERROR_MARK = "✗ "

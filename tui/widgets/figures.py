@@ -15,8 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
 
+from tui.framework import LeafWidget
 from tui.screens.explain import ExplainScreen
-from tui.widgets.leaf import LeafWidget
 
 RULE_INDENT = "  "
 

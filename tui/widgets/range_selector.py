@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select
 
 from engine.figures.ranges import DateRange, RangePreset, date_range
 from engine.points.calculator import InputError
-from tui.widgets.field_input import FieldInput
+from tui.framework import FieldInput
 from tui.widgets.text_line import TextLine
 
 PRESETS = (RangePreset.LAST_30_DAYS, RangePreset.LAST_90_DAYS, RangePreset.THIS_QUARTER, RangePreset.LAST_12_MONTHS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from tui.widgets.leaf import LeafWidget
+from tui.framework import LeafWidget
 
 
 class TextLine(LeafWidget):

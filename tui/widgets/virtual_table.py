@@ -20,8 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.framework import ScrollbarsOnResize
 
 CellText = Callable[[int], Sequence[str]]
 Align = Literal["left", "right"]
@@ -66,7 +67,7 @@ def fit(text: str, width: int, align: Align = "left") -> str:
     return padding + text if align == "right" else text + padding
 
 
-class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
+class VirtualTable(ScrollbarsOnResize, can_focus=True, inherit_bindings=False):
     """Rows of `cell_text(row_index)` for each index in a view, with a fixed header and a row cursor.
 
     Sorting and opening are the owner's decisions: the widget posts `SortRequested` and `RowSelected`.
@@ -210,7 +211,6 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._header: tuple[tuple[int, tuple[str, bool] | None, int], Strip] | None = None
         self._base_style = Style()
         self._viewport_width = 0
-        self._sizes_seen: tuple[Size, Size, Size] | None = None
         self._update_virtual_size()
 
     @property
@@ -232,6 +232,30 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     def cursor_row_index(self) -> int | None:
         """The row index under the cursor, or None when the view is empty."""
         return self._view[self._cursor] if self._view else None
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every column, shown or left out at this width, in order."""
+        return self._columns
+
+    def cell_text(self, row_index: int) -> Sequence[str]:
+        """Row `row_index`'s cell texts, one per column, before any cut to the column's width."""
+        return self._cell_text(row_index)
+
+    def column_text(self, key: str) -> list[str]:
+        """Column `key`'s cell texts for the rows in view, top to bottom."""
+        number = [column.key for column in self._columns].index(key)
+        return [self._cell_text(row_index)[number] for row_index in self._view]
+
+    @property
+    def cursor_column(self) -> Column:
+        """The column the column cursor is on (the one a sort asks for)."""
+        return self._columns[self._column_cursor]
+
+    @property
+    def sort(self) -> tuple[str, bool] | None:
+        """The column key the view is marked as sorted by, and whether descending; None: unsorted."""
+        return self._sort
 
     def set_view(self, view: Sequence[int], *, cell_text: CellText | None = None) -> None:
         """Show `view` instead; pass `cell_text` too when the data behind the row indices changed.
@@ -283,17 +307,6 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             return view.index(row_index)
         except ValueError:
             return position
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual's ScrollView compares the layout's virtual size (its content area) with the table's own (all
-        # the rows); they never match, so every layout pass anywhere on the screen (a calculator keystroke that
-        # rewraps a line, over this tab) redrew both scrollbars a frame later: +20 ms a key in bench/ui.py.
-        # Only a change of the table's size, its container or its rows needs the scrollbars updated.
-        seen = (size, container_size, self.virtual_size)
-        if seen == self._sizes_seen:
-            return False
-        self._sizes_seen = seen
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _update_virtual_size(self) -> None:
         # The header and either the rows or the empty-state line.
