@@ -192,7 +192,12 @@ def run_sample(args: argparse.Namespace) -> int:
     with Progress(f"Generating {_plural(args.clients, 'client')}") as progress:
         if args.snapshots is None:
             # Written as it is generated (engine.data.sample.write_sample): no model of it is held.
-            counts = _write_sample(lambda folder: write_sample(folder, args.clients, args.seed, today, name), out)
+            def written(folder: Path) -> SampleCounts:
+                return write_sample(
+                    folder, args.clients, args.seed, today, name, drawn=lambda: progress.phase(f"Writing {out}")
+                )
+
+            counts = _write_sample(written, out)
         else:
             # The monthly client lists are made from the agency's models.
             agency = generate(args.clients, args.seed, today, name)

@@ -246,10 +246,18 @@ class _Rows:
             self.won.append((created, closed, values["amount"], values["currency"]))
 
 
-def write_sample(folder: Path, clients: int, seed: int, today: date, name: str = AGENCY_NAME) -> SampleCounts:
+def write_sample(
+    folder: Path,
+    clients: int,
+    seed: int,
+    today: date,
+    name: str = AGENCY_NAME,
+    drawn: Callable[[], object] | None = None,
+) -> SampleCounts:
     """Write the agency `generate(clients, seed, today, name)` would give into `folder`, byte for byte as its
     `write_agency` does, without holding it as models: clients.csv is written as the clients are drawn; each
-    event and deal is kept as its line of CSV text until the draw is over, then written in date order."""
+    event and deal is kept as its line of CSV text until the draw is over, then written in date order (`drawn`
+    is called then: the rest is writing)."""
     _check(clients)
     folder.mkdir(parents=True, exist_ok=True)
     with replacing(folder / "clients.csv") as temp, temp.open("w", encoding="utf-8", newline="") as file:
@@ -257,6 +265,8 @@ def write_sample(folder: Path, clients: int, seed: int, today: date, name: str =
         builder = Builder(random.Random(seed), today, rows)
         for index in range(clients):
             builder.add_client(index, clients)
+    if drawn is not None:
+        drawn()
     rows.deals.sort(key=lambda item: item[0])
     rows.won.sort(key=lambda item: item[0])
     width = _deal_id_width(len(rows.deals))

@@ -160,8 +160,8 @@ def test_sample_on_a_full_disk_is_one_line_and_leaves_nothing(
 ) -> None:
     written = engine.cli.data.write_sample
 
-    def fill_the_disk(folder: Path, *args: Any) -> SampleCounts:
-        written(folder, *args)  # the files are there in the temp folder, then the disk is full
+    def fill_the_disk(folder: Path, *args: Any, **kwargs: Any) -> SampleCounts:
+        written(folder, *args, **kwargs)  # the files are there in the temp folder, then the disk is full
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(engine.cli.data, "write_sample", fill_the_disk)

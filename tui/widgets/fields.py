@@ -34,7 +34,9 @@ class FieldRow(Vertical):
         self.field = field
         self.control = control
         self._label = Label(Content(label), classes="field-label")
-        self._note = TextLine(classes="field-note")
+        # Kept once shown (blank when there is nothing to say): a keystroke that fixes or breaks the input then
+        # repaints the line instead of moving everything below it (a layout pass of the whole screen).
+        self._note = TextLine(classes="field-note", keep_height=True)
         self._kind = ""
 
     def compose(self) -> ComposeResult:
