@@ -26,6 +26,7 @@ class PointsCalculator(DealForm):
             "Sold amount",
             calculator_input(placeholder="monthly, client currency", id="amount"),
             field="sold amount",
+            keep_note_height=True,
         )
         self.manage = TickBox("Will you also manage this client?", value=False, compact=True, id="manage")
         # Never shorter once shown: a keystroke that shortens or empties it costs a repaint, not a layout pass.
