@@ -8,7 +8,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,15 @@ from engine.cli import BadInput, Parser, add_rules_options, count_arg, day_arg, 
 from engine.cli.progress import Progress
 from engine.data.loader import DataFolderError, load_dataset
 from engine.data.models import Dataset, LoadProblem, Severity
-from engine.data.sample import AGENCY_NAME, MAX_CLIENTS, MIN_CLIENTS, generate
+from engine.data.sample import (
+    AGENCY_NAME,
+    MAX_CLIENTS,
+    MIN_CLIENTS,
+    GeneratedAgency,
+    SampleCounts,
+    generate,
+    write_sample,
+)
 from engine.limits import reason
 
 EXIT_CLEAN = 0
@@ -133,8 +144,8 @@ def _check_out(out: Path, force: bool) -> None:
         )
 
 
-def _write_sample(agency: Any, out: Path) -> list[Path]:
-    """Write the agency into a temp folder beside `out`, then move each file into place: a full disk or an
+def _write_sample(write: Callable[[Path], SampleCounts], out: Path) -> SampleCounts:
+    """`write` the agency into a temp folder beside `out`, then move each file into place: a full disk or an
     error on the way leaves `out` as it was (and no temp folder behind)."""
     parent = out.absolute().parent
     try:
@@ -146,8 +157,8 @@ def _write_sample(agency: Any, out: Path) -> list[Path]:
     except OSError as exc:
         raise BadInput(f"cannot write the sample to {out}: {reason(exc)}") from None
     try:
-        written = agency.write_agency(temp)
-        digests = {path.name: _digest(path) for path in written}
+        counts = write(temp)
+        digests = {path.name: _digest(path) for path in counts.paths}
         with replacing(temp / MANIFEST) as manifest:
             manifest.write_text(json.dumps(digests, indent=1), encoding="utf-8")
         if not out.exists():
@@ -159,7 +170,15 @@ def _write_sample(agency: Any, out: Path) -> list[Path]:
         raise BadInput(f"cannot write the sample to {out}: {reason(exc)}; nothing was changed there") from None
     finally:
         shutil.rmtree(temp, ignore_errors=True)
-    return [out / path.name for path in written]
+    return replace(counts, paths=[out / path.name for path in counts.paths])
+
+
+def _counted(agency: GeneratedAgency, folder: Path) -> SampleCounts:
+    paths = agency.write_agency(folder)
+    return SampleCounts(
+        paths, len(agency.partner.team), len(agency.clients), len(agency.events), len(agency.deals),
+        len(agency.commissions),
+    )  # fmt: skip
 
 
 def run_sample(args: argparse.Namespace) -> int:
@@ -169,21 +188,32 @@ def run_sample(args: argparse.Namespace) -> int:
     _check_out(out, args.force)
     today = args.sample_today or args.today or date.today()
     name = _agency_name(args.name)
+    agency = None
     with Progress(f"Generating {_plural(args.clients, 'client')}") as progress:
-        agency = generate(args.clients, args.seed, today, name)
-        progress.phase(f"Writing {out}")
-        written = _write_sample(agency, out)
+        if args.snapshots is None:
+            # Written as it is generated (engine.data.sample.write_sample): no model of it is held.
+            def written(folder: Path) -> SampleCounts:
+                return write_sample(
+                    folder, args.clients, args.seed, today, name, drawn=lambda: progress.phase(f"Writing {out}")
+                )
+
+            counts = _write_sample(written, out)
+        else:
+            # The monthly client lists are made from the agency's models.
+            agency = generate(args.clients, args.seed, today, name)
+            progress.phase(f"Writing {out}")
+            counts = _write_sample(partial(_counted, agency), out)
     rows = {
-        "partner.toml": _plural(len(agency.partner.team), "HubSpot contact"),
-        "clients.csv": _plural(len(agency.clients), "client"),
-        "mrr_events.csv": _plural(len(agency.events), "MRR event"),
-        "deals.csv": _plural(len(agency.deals), "deal"),
-        "commissions.csv": _plural(len(agency.commissions), "commission statement"),
+        "partner.toml": _plural(counts.contacts, "HubSpot contact"),
+        "clients.csv": _plural(counts.clients, "client"),
+        "mrr_events.csv": _plural(counts.events, "MRR event"),
+        "deals.csv": _plural(counts.deals, "deal"),
+        "commissions.csv": _plural(counts.commissions, "commission statement"),
     }
-    print(f"Wrote {agency.partner.name!r}, a synthetic agency as of {today} (seed {args.seed}), to {out}:")
-    for path in written:
+    print(f"Wrote {name!r}, a synthetic agency as of {today} (seed {args.seed}), to {out}:")
+    for path in counts.paths:
         print(f"  {path.name:<16} {rows[path.name]}")
-    if args.snapshots is not None:
+    if agency is not None and args.snapshots is not None:
         _write_snapshots(agency, today, args.snapshots)
     return EXIT_CLEAN
 

@@ -8,11 +8,13 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import engine.cli.data
 from engine import cli
-from engine.data.sample import GeneratedAgency
+from engine.data.sample import SampleCounts
 from engine.storage import paths
 from engine.storage.store import Store, create_list
 from engine.text import printable
@@ -156,13 +158,13 @@ def test_a_fifo_as_clients_csv_does_not_hang_validate(tmp_path: Path) -> None:
 def test_sample_on_a_full_disk_is_one_line_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    written = GeneratedAgency.write_agency
+    written = engine.cli.data.write_sample
 
-    def fill_the_disk(self: GeneratedAgency, folder: Path) -> list[Path]:
-        written(self, folder)  # the files are there in the temp folder, then the disk is full
+    def fill_the_disk(folder: Path, *args: Any, **kwargs: Any) -> SampleCounts:
+        written(folder, *args, **kwargs)  # the files are there in the temp folder, then the disk is full
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(GeneratedAgency, "write_agency", fill_the_disk)
+    monkeypatch.setattr(engine.cli.data, "write_sample", fill_the_disk)
     out = tmp_path / "agency"
     code = cli.main(["sample", "--clients", "10", "--out", str(out)])
     assert code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from datetime import date
@@ -14,7 +15,7 @@ import pytest
 
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import CommissionStatus, Dataset, DealStage, Relationship
-from engine.data.sample import MARKUP_NAME, GeneratedAgency, generate
+from engine.data.sample import MARKUP_NAME, GeneratedAgency, generate, write_sample
 from engine.dates import add_months
 from engine.points.calculator import managed_points, sold_points
 from engine.rules import shipped_rulebook
@@ -36,6 +37,30 @@ def test_the_same_arguments_write_the_same_bytes(tmp_path: Path) -> None:
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
     assert generate(40, 4, TODAY).clients != generate(40, 3, TODAY).clients
     assert generate(40, 3, date(2026, 6, 1)).events != generate(40, 3, TODAY).events
+
+
+# sha256 of each file of generate(300, 8, TODAY, "Müller & Co"), as written before the sample was streamed to
+# disk (engine.data.sample.write_sample): the same arguments must keep giving the same agency.
+WRITTEN_BEFORE_STREAMING = {
+    "partner.toml": "f81716193a23df9ed3e7b0bc0cc1a5f298a900ba1d8c39e220fb2fe810fd484d",
+    "clients.csv": "5ddaca2f88ad14eae4d0c842e4b36dbde3b86cf6bc64176b5ff824c034fc4d7f",
+    "mrr_events.csv": "43189547cd5925696cd8ce84d02dc21667876b28e2fee3102dffd2ca7cbb6579",
+    "deals.csv": "9caea4105f594f885c2d21ab60aa682ae7bbf321a8a67812294277e94862b353",
+    "commissions.csv": "e82c0a28c928023afb7dba8f32b53aef61e8a1a0461a06291dd7c1b2f3830846",
+}
+
+
+def test_streaming_writes_the_bytes_the_models_write_and_the_earlier_version_wrote(tmp_path: Path) -> None:
+    models = generate(300, 8, TODAY, "Müller & Co").write_agency(tmp_path / "models")
+    counts = write_sample(tmp_path / "streamed", 300, 8, TODAY, "Müller & Co")
+    assert [p.name for p in counts.paths] == [p.name for p in models]
+    for path in models:
+        assert (tmp_path / "streamed" / path.name).read_bytes() == path.read_bytes(), path.name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == WRITTEN_BEFORE_STREAMING[path.name], path.name
+    assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == sorted(WRITTEN_BEFORE_STREAMING)
+    agency = load_dataset(tmp_path / "streamed")
+    assert (counts.clients, counts.events, counts.deals) == (len(agency.clients), len(agency.events), len(agency.deals))
+    assert (counts.contacts, counts.commissions) == (len(agency.partner.team), len(agency.commissions))
 
 
 def test_the_global_random_state_is_left_alone() -> None:

@@ -364,6 +364,31 @@ async def test_the_what_if_line_shows_only_with_a_source_and_valid_inputs() -> N
         assert form.what_if_line.text == "" and not form.what_if_line.display
 
 
+async def test_the_what_if_line_keeps_its_place_while_the_amount_is_emptied_and_typed_again() -> None:
+    # Its height is fixed once shown, as are the figures' and the amount's note: a key that empties the amount or
+    # fills it again repaints them, moving nothing (Textual laid the whole screen out again on one key in three).
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.press("c", *"100")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.query_one(PointsCalculator)
+        line, sold = form.what_if_line, app.query_one("#sold-points", FigureRow)
+        shown, below = line.region, sold.region
+        assert line.text.startswith("With this deal: ") and shown.height >= 2
+        await pilot.press("backspace", "backspace", "backspace")
+        await pilot.pause()
+        assert line.text == "" and figures(app) == ("", "", "")
+        assert note(app, "sold amount") == "sold amount: enter a number"
+        assert (line.region, sold.region) == (shown, below)
+        await pilot.press("1")
+        await pilot.pause()
+        assert line.text.startswith("With this deal: ") and figures(app)[-1] == "0.05"
+        assert note(app, "sold amount") == ""
+        assert (line.region, sold.region) == (shown, below)
+
+
 async def test_escape_closes_the_country_list_first_then_the_calculator() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:

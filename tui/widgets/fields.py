@@ -29,12 +29,24 @@ WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 class FieldRow(Vertical):
     """A label, its control, and the line under them: what is wrong with the input, or what it was read as."""
 
-    def __init__(self, label: str, control: Widget, *, field: str, id: str | None = None, classes: str = "") -> None:
+    def __init__(
+        self,
+        label: str,
+        control: Widget,
+        *,
+        field: str,
+        id: str | None = None,
+        classes: str = "",
+        keep_note_height: bool = False,
+    ) -> None:
         super().__init__(id=id, classes=f"field-row {classes}".strip())
         self.field = field
         self.control = control
         self._label = Label(Content(label), classes="field-label")
-        self._note = TextLine(classes="field-note")
+        # With `keep_note_height` (a number typed key by key), the note keeps its line once shown, blank when
+        # there is nothing to say: a key that empties or fills the field repaints it instead of moving everything
+        # below (a layout pass of the whole screen).
+        self._note = TextLine(classes="field-note", keep_height=keep_note_height)
         self._kind = ""
 
     def compose(self) -> ComposeResult:

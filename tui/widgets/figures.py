@@ -34,6 +34,7 @@ class FigureRow(LeafWidget, can_focus=True):
         self._value = ""
         self._rule = ""
         self._explanation: tuple[str, ...] = ()
+        self._blank = 0  # lines kept under a blank figure: those its rule had
 
     @property
     def label(self) -> str:
@@ -56,8 +57,15 @@ class FigureRow(LeafWidget, can_focus=True):
         could_explain = bool(self._explanation)
         self._explanation = tuple(explanation)
         if rule != self._rule:
+            width, before = self.content_size.width, self.content_size.height
             self._value, self._rule = value, rule
-            self.refresh(layout=True)
+            # Blank while the inputs are invalid, it keeps the lines its rule had: nothing below it moves, and a
+            # key that blanks or fills it again costs a repaint rather than a layout of the whole screen.
+            self._blank = 0 if rule else max(0, before - 1)
+            if width > 0 and self._height(width) == before:
+                self.refresh()
+            else:
+                self.refresh(layout=True)
         elif value != self._value:
             self._value = value
             self.refresh()
@@ -74,8 +82,11 @@ class FigureRow(LeafWidget, can_focus=True):
         wrap = max(8, width - len(RULE_INDENT))
         return [RULE_INDENT + line for line in textwrap.wrap(self._rule, wrap)]
 
+    def _height(self, width: int) -> int:
+        return 1 + (len(self._rule_lines(width)) if self._rule else self._blank)
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1 + len(self._rule_lines(width))
+        return self._height(width)
 
     def render(self) -> Content:
         width = self.content_size.width
@@ -83,6 +94,7 @@ class FigureRow(LeafWidget, can_focus=True):
         head = Content.assemble((self._label, "bold"), " " * gap, (self._value, "bold"))
         rule_style = self.get_visual_style("figure-row--rule", partial=True)
         lines = [head, *(Content.styled(line, rule_style) for line in self._rule_lines(width))]
+        lines += [Content("")] * (0 if self._rule else self._blank)
         return Content("\n").join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -26,9 +26,11 @@ class PointsCalculator(DealForm):
             "Sold amount",
             calculator_input(placeholder="monthly, client currency", id="amount"),
             field="sold amount",
+            keep_note_height=True,
         )
         self.manage = TickBox("Will you also manage this client?", value=False, compact=True, id="manage")
-        self.what_if_line = TextLine(classes="what-if")
+        # Never shorter once shown: a keystroke that shortens or empties it costs a repaint, not a layout pass.
+        self.what_if_line = TextLine(classes="what-if", keep_height=True)
         self.what_if: WhatIf | None = None
         self.result: PointsResult | None = None
 
@@ -49,6 +51,8 @@ class PointsCalculator(DealForm):
     def set_what_if(self, what_if: WhatIf | None) -> None:
         """The what-if line's source: set once the agency's totals are known (the dashboard's data)."""
         self.what_if = what_if
+        if what_if is None:
+            self.what_if_line.reset()
         self.recompute()
 
     def evaluate(self, problems: dict[str, Problem]) -> tuple[Shown, Shown, Shown] | None:
@@ -92,5 +96,6 @@ class PointsCalculator(DealForm):
     def after_recompute(self, shown: tuple[Shown, Shown, Shown] | None) -> None:
         line = self.what_if(self.result) if self.what_if is not None and self.result is not None else ""
         self.what_if_line.show(line)
-        # The separator under the total moves below the what-if line while it is shown (calculator.tcss).
-        self.set_class(bool(line), "-with-what-if")
+        # The separator under the total moves below the what-if line while it is shown (calculator.tcss): once
+        # shown it keeps its place, blank while the fields are not valid.
+        self.set_class(self.what_if_line.display, "-with-what-if")
