@@ -8,7 +8,7 @@ other modules.
 
 The edges:
 
-- `LeafWidget` (base of TextLine, MetricFigure, FigureRow): `Widget._size_updated`, to record a leaf widget's
+- `LeafWidget` (base of TextLine, DashboardFigure, FigureRow): `Widget._size_updated`, to record a leaf widget's
   new size without a second full-screen layout pass.
 - `ScrollbarsOnResize` (base of `VirtualTable`): `ScrollView._size_updated`, to skip redrawing scrollbars after
   every layout pass anywhere on the screen.
