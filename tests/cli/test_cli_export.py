@@ -25,7 +25,7 @@ def inputs() -> ReportInputs:
     dataset = load_dataset(sample_data_dir(), book)
     return ReportInputs(
         agency=Agency(dataset=dataset, book=book, today=TODAY),
-        period=date_range(RangePreset.LAST_90_DAYS, TODAY),
+        dates=date_range(RangePreset.LAST_90_DAYS, TODAY),
         client=dataset.clients[0].id,
     )
 
