@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.storage.exports import FORMATS, Cell, write_export
-from engine.storage.store import Store, add_to_list, create_list, get_list
+from engine.storage.lists import add_to_list, create_list, get_list
+from engine.storage.store import Store
 
 COLUMNS = ["client_id", "name", "country", "date", "kind", "mrr", "points", "products"]
 ROWS = 50_000

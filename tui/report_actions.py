@@ -16,7 +16,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from engine.reports.query import ReportRows
     from engine.reports.saved import ReportQuery
-    from engine.storage.store import SavedReport
+    from engine.storage.saved_reports import SavedReport
 
 
 class ReportAction(StrEnum):

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from engine.cli import EXIT_OK, BadInput, Parser, count_arg, print_json, print_table
 from engine.storage import paths
 from engine.storage.config import load_config
-from engine.storage.store import Store, StoreError, delete_list, export_history, find_list, static_lists
+from engine.storage.history import export_history
+from engine.storage.lists import delete_list, find_list, static_lists
+from engine.storage.store import Store, StoreError
 
 
 def run_locate(args: argparse.Namespace) -> int:

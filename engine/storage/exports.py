@@ -29,7 +29,8 @@ from pathlib import Path
 
 from engine.atomic import TEMP_SUFFIX, replacing
 from engine.points.calculator import InputError, round_points
-from engine.storage.store import Store, record_export
+from engine.storage.history import record_export
+from engine.storage.store import Store
 
 Cell = str | int | bool | Decimal | Fraction | date | Enum | Sequence[str] | None
 EXACT_PLACES = 10

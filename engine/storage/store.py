@@ -1,4 +1,5 @@
-"""Static lists, saved reports and export history: one SQLite database in the user data folder (SPEC §6).
+"""The user's database: one SQLite file in the user data folder (SPEC §6) that keeps static lists
+(engine.storage.lists), saved reports (engine.storage.saved_reports) and export history (engine.storage.history).
 
 The schema is versioned (PRAGMA user_version) and grows by appending to `MIGRATIONS`. Every change runs in
 its own `BEGIN IMMEDIATE` transaction with a busy timeout, so two app instances writing at once queue
@@ -16,16 +17,11 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from engine.atomic import aside_path
-from engine.reports.saved import ReportQuery
 from engine.storage import paths
-from engine.text import printable
 
 
 def _custom_ranges_name_their_first_day(connection: sqlite3.Connection) -> None:
@@ -296,7 +292,7 @@ def _migrate(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-def _stamp(when: datetime) -> str:
+def stamp(when: datetime) -> str:
     return when.isoformat()
 
 
@@ -304,7 +300,7 @@ def _stamp(when: datetime) -> str:
 UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _when(value: object) -> datetime:
+def stored_time(value: object) -> datetime:
     """A stored time stamp; an unreadable one is UNKNOWN_TIME rather than an error that hides every list."""
     try:
         when = datetime.fromisoformat(value) if isinstance(value, str) else UNKNOWN_TIME
@@ -313,7 +309,7 @@ def _when(value: object) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _clean_name(name: str, what: str) -> str:
+def clean_name(name: str, what: str) -> str:
     cleaned = name.strip()
     if not cleaned:
         raise StoreError(f"give the {what} a name")
@@ -324,260 +320,5 @@ def _clean_name(name: str, what: str) -> str:
     return cleaned
 
 
-def _unique(client_ids: Iterable[str]) -> list[str]:
+def unique_ids(client_ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(client_ids))
-
-
-# --- static lists ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StaticList:
-    """A named snapshot of client ids, in the order they were added."""
-
-    id: int
-    name: str
-    created: datetime
-    client_ids: tuple[str, ...]
-
-
-def _check_list_name_free(connection: sqlite3.Connection, name: str, keep_id: int | None = None) -> None:
-    row = connection.execute("SELECT id, name FROM static_list WHERE name = ?", (name,)).fetchone()
-    if row is not None and row[0] != keep_id:
-        raise NameTaken(f"a static list named {row[1]!r} already exists")
-
-
-def _list_row(connection: sqlite3.Connection, list_id: int) -> tuple[int, str, str]:
-    row: tuple[int, str, str] | None = connection.execute(
-        "SELECT id, name, created FROM static_list WHERE id = ?", (list_id,)
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"there is no static list with id {list_id} (it may have been deleted)")
-    return row
-
-
-def _read_list(connection: sqlite3.Connection, list_id: int) -> StaticList:
-    list_id, name, created = _list_row(connection, list_id)
-    rows = connection.execute(
-        "SELECT client_id FROM static_list_client WHERE list_id = ? ORDER BY position", (list_id,)
-    )
-    return StaticList(list_id, printable(str(name)), _when(created), tuple(printable(str(row[0])) for row in rows))
-
-
-def _append_clients(connection: sqlite3.Connection, list_id: int, client_ids: Iterable[str]) -> int:
-    existing = {
-        row[0] for row in connection.execute("SELECT client_id FROM static_list_client WHERE list_id = ?", (list_id,))
-    }
-    new = [client_id for client_id in _unique(client_ids) if client_id not in existing]
-    start: int = connection.execute(
-        "SELECT coalesce(max(position), 0) FROM static_list_client WHERE list_id = ?", (list_id,)
-    ).fetchone()[0]
-    connection.executemany(
-        "INSERT INTO static_list_client (list_id, client_id, position) VALUES (?, ?, ?)",
-        [(list_id, client_id, start + offset) for offset, client_id in enumerate(new, start=1)],
-    )
-    return len(new)
-
-
-def static_lists(store: Store) -> list[StaticList]:
-    """Every static list, by name."""
-    with store.transaction(write=False) as connection:
-        ids = [row[0] for row in connection.execute("SELECT id FROM static_list ORDER BY name, id")]
-        return [_read_list(connection, list_id) for list_id in ids]
-
-
-def get_list(store: Store, list_id: int) -> StaticList:
-    with store.transaction(write=False) as connection:
-        return _read_list(connection, list_id)
-
-
-def find_list(store: Store, name: str) -> StaticList:
-    """The list with this name (case does not matter)."""
-    with store.transaction(write=False) as connection:
-        row = connection.execute("SELECT id FROM static_list WHERE name = ?", (name.strip(),)).fetchone()
-        if row is None:
-            raise NotFound(f"there is no static list named {name.strip()!r}")
-        return _read_list(connection, row[0])
-
-
-def create_list(store: Store, name: str, client_ids: Iterable[str] = ()) -> StaticList:
-    """A new static list holding these clients (duplicates dropped, first occurrence kept)."""
-    name = _clean_name(name, "list")
-    with store.transaction(write=True) as connection:
-        _check_list_name_free(connection, name)
-        cursor = connection.execute(
-            "INSERT INTO static_list (name, created) VALUES (?, ?)", (name, _stamp(store.now()))
-        )
-        list_id = cursor.lastrowid
-        assert list_id is not None
-        _append_clients(connection, list_id, client_ids)
-        return _read_list(connection, list_id)
-
-
-def add_to_list(store: Store, list_id: int, client_ids: Iterable[str]) -> int:
-    """Append the clients not already in the list; returns how many were added."""
-    with store.transaction(write=True) as connection:
-        _list_row(connection, list_id)
-        return _append_clients(connection, list_id, client_ids)
-
-
-def remove_from_list(store: Store, list_id: int, client_ids: Iterable[str]) -> int:
-    """Remove these clients from the list; returns how many were in it."""
-    with store.transaction(write=True) as connection:
-        _list_row(connection, list_id)
-        cursor = connection.executemany(
-            "DELETE FROM static_list_client WHERE list_id = ? AND client_id = ?",
-            [(list_id, client_id) for client_id in _unique(client_ids)],
-        )
-        return cursor.rowcount
-
-
-def rename_list(store: Store, list_id: int, name: str) -> StaticList:
-    name = _clean_name(name, "list")
-    with store.transaction(write=True) as connection:
-        _list_row(connection, list_id)
-        _check_list_name_free(connection, name, keep_id=list_id)
-        connection.execute("UPDATE static_list SET name = ? WHERE id = ?", (name, list_id))
-        return _read_list(connection, list_id)
-
-
-def delete_list(store: Store, list_id: int) -> None:
-    with store.transaction(write=True) as connection:
-        _list_row(connection, list_id)
-        connection.execute("DELETE FROM static_list WHERE id = ?", (list_id,))
-
-
-# --- saved reports --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SavedReport:
-    id: int
-    name: str
-    details: str
-    query: ReportQuery
-    pinned: bool
-    created: datetime
-    updated: datetime
-
-
-_REPORT_COLUMNS = "id, name, details, query, pinned, created, updated"
-
-
-def _read_report(connection: sqlite3.Connection, report_id: int) -> SavedReport:
-    row = connection.execute(f"SELECT {_REPORT_COLUMNS} FROM saved_report WHERE id = ?", (report_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"there is no saved report with id {report_id} (it may have been deleted)")
-    return _report(row)
-
-
-def _report(row: tuple[int, str, str, str, int, str, str]) -> SavedReport:
-    report_id, name, details, query, pinned, created, updated = row
-    try:
-        parsed = ReportQuery.model_validate_json(query)
-    except ValidationError as exc:
-        raise StoreError(f"the saved report {name!r} has a query this version cannot read: {exc}") from exc
-    return SavedReport(
-        report_id, printable(str(name)), printable(str(details)), parsed, bool(pinned), _when(created), _when(updated)
-    )
-
-
-def _check_report_name_free(connection: sqlite3.Connection, name: str, keep_id: int | None = None) -> None:
-    row = connection.execute("SELECT id, name FROM saved_report WHERE name = ?", (name,)).fetchone()
-    if row is not None and row[0] != keep_id:
-        raise NameTaken(f"a saved report named {row[1]!r} already exists")
-
-
-def saved_reports(store: Store) -> list[SavedReport]:
-    """Every saved report, by name (the pinned ones are those with `pinned`)."""
-    with store.transaction(write=False) as connection:
-        rows = connection.execute(f"SELECT {_REPORT_COLUMNS} FROM saved_report ORDER BY name, id").fetchall()
-    return [_report(row) for row in rows]
-
-
-def get_report(store: Store, report_id: int) -> SavedReport:
-    with store.transaction(write=False) as connection:
-        return _read_report(connection, report_id)
-
-
-def save_report(store: Store, name: str, query: ReportQuery, details: str = "", *, pinned: bool = False) -> SavedReport:
-    """Save a report ("Save"; with pinned=True "Save & add" to the dashboard)."""
-    name = _clean_name(name, "report")
-    with store.transaction(write=True) as connection:
-        _check_report_name_free(connection, name)
-        now = _stamp(store.now())
-        cursor = connection.execute(
-            "INSERT INTO saved_report (name, details, query, pinned, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-            (name, details.strip(), query.model_dump_json(), int(pinned), now, now),
-        )
-        assert cursor.lastrowid is not None
-        return _read_report(connection, cursor.lastrowid)
-
-
-def update_report(
-    store: Store,
-    report_id: int,
-    *,
-    name: str | None = None,
-    details: str | None = None,
-    pinned: bool | None = None,
-) -> SavedReport:
-    """Rename a report, change its details, or pin/unpin it; what is not given stays."""
-    new_name = _clean_name(name, "report") if name is not None else None
-    with store.transaction(write=True) as connection:
-        current = _read_report(connection, report_id)
-        if new_name is not None:
-            _check_report_name_free(connection, new_name, keep_id=report_id)
-        connection.execute(
-            "UPDATE saved_report SET name = ?, details = ?, pinned = ?, updated = ? WHERE id = ?",
-            (
-                new_name if new_name is not None else current.name,
-                details.strip() if details is not None else current.details,
-                int(pinned if pinned is not None else current.pinned),
-                _stamp(store.now()),
-                report_id,
-            ),
-        )
-        return _read_report(connection, report_id)
-
-
-def delete_report(store: Store, report_id: int) -> None:
-    with store.transaction(write=True) as connection:
-        _read_report(connection, report_id)
-        connection.execute("DELETE FROM saved_report WHERE id = ?", (report_id,))
-
-
-# --- export history -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportRecord:
-    id: int
-    path: Path
-    kind: str
-    format: str
-    rows: int
-    exported: datetime
-
-
-def record_export(store: Store, path: Path, kind: str, fmt: str, rows: int) -> ExportRecord:
-    with store.transaction(write=True) as connection:
-        exported = store.now()
-        cursor = connection.execute(
-            "INSERT INTO export_history (path, kind, format, rows, exported) VALUES (?, ?, ?, ?, ?)",
-            (str(path), kind, fmt, rows, _stamp(exported)),
-        )
-        assert cursor.lastrowid is not None
-        return ExportRecord(cursor.lastrowid, path, kind, fmt, rows, exported)
-
-
-def export_history(store: Store, limit: int = 100) -> list[ExportRecord]:
-    """The latest exports, newest first."""
-    with store.transaction(write=False) as connection:
-        rows = connection.execute(
-            "SELECT id, path, kind, format, rows, exported FROM export_history ORDER BY id DESC LIMIT ?", (limit,)
-        ).fetchall()
-    return [
-        ExportRecord(row_id, Path(printable(str(path))), kind, fmt, count, _when(exported))
-        for row_id, path, kind, fmt, count, exported in rows
-    ]

@@ -16,7 +16,8 @@ import engine.cli.data
 from engine import cli
 from engine.data.sample import SampleCounts
 from engine.storage import paths
-from engine.storage.store import Store, create_list
+from engine.storage.lists import create_list
+from engine.storage.store import Store
 from engine.text import printable
 
 # ESC, BEL, the C1 CSI (UTF-8 C2 9B), DEL, and any other C0 byte but tab and line feed.

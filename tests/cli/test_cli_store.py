@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.storage import paths
-from engine.storage.store import Store, create_list, static_lists
+from engine.storage.lists import create_list, static_lists
+from engine.storage.store import Store
 from tests.cli_runner import run_cli as run
 
 

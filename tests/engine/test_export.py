@@ -19,7 +19,8 @@ import pytest
 
 from engine.points.calculator import InputError
 from engine.storage.exports import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
-from engine.storage.store import Store, export_history
+from engine.storage.history import export_history
+from engine.storage.store import Store
 from engine.vocabulary import DealType
 
 COLUMNS = ["client", "points", "day", "sourced", "partners", "products", "deal_type"]

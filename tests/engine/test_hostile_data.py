@@ -26,7 +26,8 @@ from engine.points.calculator import InputError, parse_amount
 from engine.rules import RulesError, load_rulebook
 from engine.storage.config import load_config, unknown_key_problems
 from engine.storage.exports import STALE_TEMP_SECONDS, ExportError, write_export
-from engine.storage.store import UNKNOWN_TIME, Store, StoreError, create_list, static_lists
+from engine.storage.lists import create_list, static_lists
+from engine.storage.store import UNKNOWN_TIME, Store, StoreError
 from engine.text import printable, printable_output
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

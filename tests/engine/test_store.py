@@ -17,29 +17,19 @@ import pytest
 from engine.figures.ranges import RangePreset
 from engine.reports.saved import ReportQuery
 from engine.storage import paths, store
-from engine.storage.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    NameTaken,
-    NotFound,
-    Store,
-    StoreError,
+from engine.storage.history import export_history, record_export
+from engine.storage.lists import (
     add_to_list,
     create_list,
     delete_list,
-    delete_report,
-    export_history,
     find_list,
     get_list,
-    get_report,
-    record_export,
     remove_from_list,
     rename_list,
-    save_report,
-    saved_reports,
     static_lists,
-    update_report,
 )
+from engine.storage.saved_reports import delete_report, get_report, save_report, saved_reports, update_report
+from engine.storage.store import MIGRATIONS, SCHEMA_VERSION, NameTaken, NotFound, Store, StoreError
 
 NOON = datetime(2026, 3, 14, 12, 0, 5, tzinfo=UTC)
 
@@ -427,7 +417,8 @@ def test_a_busy_database_is_reported_not_moved_aside(db: Path, monkeypatch: pyte
 WRITER = """
 import sys, time
 from pathlib import Path
-from engine.storage.store import Store, add_to_list, create_list, find_list
+from engine.storage.lists import add_to_list, create_list, find_list
+from engine.storage.store import Store
 db, tag, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.001)

@@ -15,7 +15,9 @@ from engine.figures.ranges import RangePreset
 from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage import paths
-from engine.storage.store import Store, create_list, export_history
+from engine.storage.history import export_history
+from engine.storage.lists import create_list
+from engine.storage.store import Store
 from tests.tui.user_files_helpers import (
     SNAPSHOT_EXPORT_DIR,
     fixed_clock,

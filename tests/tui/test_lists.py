@@ -12,7 +12,9 @@ from engine.figures.ranges import RangePreset
 from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage import paths
-from engine.storage.store import Store, create_list, saved_reports, static_lists
+from engine.storage.lists import create_list, static_lists
+from engine.storage.saved_reports import saved_reports
+from engine.storage.store import Store
 from tests.tui.user_files_helpers import (
     NEW_SOLD,
     NEW_SOLD_NAMES,

@@ -11,7 +11,8 @@ from textual.widgets import Input, OptionList
 from engine.figures.ranges import RangePreset
 from engine.reports.query import query_rows
 from engine.reports.saved import ReportQuery
-from engine.storage.store import Store, save_report, saved_reports
+from engine.storage.saved_reports import save_report, saved_reports
+from engine.storage.store import Store
 from tests.tui.user_files_helpers import fixed_clock, loaded, notifications, sample_app, settled, steady, text_of
 from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen, NameScreen

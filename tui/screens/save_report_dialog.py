@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from engine.reports.saved import ReportQuery
-from engine.storage.store import SavedReport, save_report
+from engine.storage.saved_reports import SavedReport, save_report
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files
 from tui.widgets.key_bar import KeyBar

@@ -16,7 +16,7 @@ from textual.widgets import Label, Static
 
 from engine.points.calculator import InputError
 from engine.reports.query import ReportRows, query_rows
-from engine.storage.store import SavedReport, delete_report, saved_reports, update_report
+from engine.storage.saved_reports import SavedReport, delete_report, saved_reports, update_report
 from tui.messages import OpenClient
 from tui.report_actions import ReportAction, start_action
 from tui.screens.ask import ConfirmScreen, NameScreen

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from engine.storage.store import SavedReport, saved_reports
+from engine.storage.saved_reports import SavedReport, saved_reports
 from tui.screens.save_report_dialog import describe_query
 from tui.user_files import run_in_thread, user_files
 
