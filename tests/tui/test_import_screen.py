@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -28,8 +29,18 @@ async def palette(pilot: Pilot[object], words: str) -> None:
     await pilot.pause()
 
 
+async def paste(pilot: Pilot[object], text: str) -> None:
+    """Paste `text` into the focused field, as a terminal delivers a pasted path (one event, not a key per
+    character: a temporary folder's path is a hundred keys)."""
+    focused = pilot.app.focused
+    assert focused is not None
+    focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 async def replace_text(pilot: Pilot[object], text: str) -> None:
-    await pilot.press("end", "ctrl+u", *text)
+    await pilot.press("end", "ctrl+u")
+    await paste(pilot, text)
 
 
 async def test_import_a_list_choose_a_column_preview_and_the_data_reloads(tmp_path: Path) -> None:
@@ -42,7 +53,8 @@ async def test_import_a_list_choose_a_column_preview_and_the_data_reloads(tmp_pa
         await palette(pilot, "import a client")
         screen = app.screen
         assert isinstance(screen, ImportScreen)
-        await pilot.press(*str(export), "tab")
+        await paste(pilot, str(export))
+        await pilot.press("tab")
         await replace_text(pilot, str(folder))
         await pilot.press("tab")
         await replace_text(pilot, "2026-10-01")
@@ -72,7 +84,8 @@ async def test_import_a_list_choose_a_column_preview_and_the_data_reloads(tmp_pa
         assert [c.name for c in app.agency.dataset.clients] == ["Acme [b]Ltd[/b]", "Beta GmbH", "Gamma"]
         # The remembered mapping matches the column at the next import.
         await palette(pilot, "import a client")
-        await pilot.press(*str(export), "enter")
+        await paste(pilot, str(export))
+        await pilot.press("enter")
         await settled(pilot)
         assert "every required field has a column" in text_of(app.screen, ".data-status")
 
@@ -85,7 +98,10 @@ async def test_a_bad_list_shows_its_problems_and_writes_nothing(tmp_path: Path) 
     async with app.run_test(size=(100, 40)) as pilot:
         await loaded(pilot)
         await palette(pilot, "import a client")
-        await pilot.press(*str(export), "tab", *str(folder), "ctrl+r")
+        await paste(pilot, str(export))
+        await pilot.press("tab")
+        await paste(pilot, str(folder))
+        await pilot.press("ctrl+r")
         await settled(pilot)
         await pilot.press("ctrl+r")
         await settled(pilot)
@@ -113,7 +129,7 @@ async def test_sync_from_hubspot_reads_the_list_and_shows_the_folder(tmp_path: P
             await palette(pilot, "sync from hub")
             screen = app.screen
             assert isinstance(screen, SyncScreen)
-            await pilot.press(*str(folder))
+            await paste(pilot, str(folder))
             await pilot.press("tab", "tab")
             await replace_text(pilot, fake.base_url)
             await pilot.press("ctrl+s")
@@ -137,7 +153,8 @@ async def test_escape_cancels_a_sync_waiting_on_a_rate_limit_and_writes_nothing(
             await loaded(pilot)
             await palette(pilot, "sync from hub")
             screen = app.screen
-            await pilot.press(*str(folder), "tab", "tab")
+            await paste(pilot, str(folder))
+            await pilot.press("tab", "tab")
             await replace_text(pilot, fake.base_url)
             await pilot.press("ctrl+s")
             for _ in range(200):  # until the worker reports the wait (a condition, not a timing)
