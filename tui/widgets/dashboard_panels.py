@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import ClassVar, Generic, TypeVar
 
 from textual import on
@@ -17,6 +18,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Label, Select, Static
 
+from engine.data.models import CommissionStatement
 from engine.figures.changes import point_changes
 from engine.figures.commission import Commission, commission
 from engine.figures.figure import Headline
@@ -303,8 +305,23 @@ class PendingPanel(Panel):
         yield Static(Content(PENDING))
 
 
+def in_one_sum(view: Commission, totals: dict[str, Decimal]) -> str:
+    """Amounts in one currency as given; in several, their US$ total at the program rates (when every currency
+    has one), so the figure is one number that compares."""
+    usd = view.in_usd(totals) if len(totals) > 1 else None
+    return usd.shown if usd is not None and usd.total is not None else money(totals)
+
+
+def statement_shown(view: Commission, statement: CommissionStatement) -> str:
+    """ "7,322.82 USD", or "6,600.00 EUR (US$7,500.00)" for another currency with a program rate."""
+    shown = f"{points(statement.amount)} {statement.currency}"
+    usd = view.statement_usd(statement)
+    return shown if statement.currency == "USD" or usd is None else f"{shown} (US${points(usd)})"
+
+
 class CommissionPanel(Panel):
-    """F-DASH-5: past (paid) and upcoming (scheduled) payments, and the next quarter's projection."""
+    """F-DASH-5, what is next first: the next scheduled statement, the next quarter's projection in US$ (each
+    currency's amount after it), then the paid statements."""
 
     def __init__(self, agency: Agency, view: Commission | None = None) -> None:
         super().__init__("Commission", id="commission-panel")
@@ -315,39 +332,69 @@ class CommissionPanel(Panel):
         view = self.view
 
         def statements(which: str) -> Callable[[], list[str]]:
-            chosen = view.past if which == "past" else view.upcoming
-            return lambda: (
-                [f"{which.capitalize()} statements, as given in commissions.csv:"]
-                + [
-                    f"{s.period}: {points(s.amount)} {s.currency} ({s.status}"
-                    + (f", paid {s.paid_on})" if s.paid_on else ")")
-                    for s in chosen
-                ]
-            )
+            chosen, totals = (view.past, view.past_totals) if which == "past" else (view.upcoming, view.upcoming_totals)
 
-        # Each figure opens its own rows (engine.reports.query.FIGURES): the paid statements, the upcoming ones, and
-        # the projected quarter's deals.
-        yield MetricFigure(
-            "Paid", money(view.past_totals), statements("past"), kind="commission", metric="paid", id="paid"
-        )
-        yield MetricFigure(
-            "Upcoming",
-            money(view.upcoming_totals),
-            statements("upcoming"),
-            kind="commission",
-            metric="upcoming",
-            id="upcoming",
-        )
+            def explain() -> list[str]:
+                lines = [f"{which.capitalize()} statements, as given in commissions.csv:"]
+                for s in chosen:
+                    lines.append(
+                        f"{s.period}: {points(s.amount)} {s.currency} ({s.status}"
+                        + (f", paid {s.paid_on})" if s.paid_on else ")")
+                    )
+                usd = view.in_usd(totals)
+                return lines + ([f"In US$ (rule set {usd.rule_set} program rates): {usd.shown}"] if usd else [])
+
+            return explain
+
+        # Each figure opens its own rows (engine.reports.query.FIGURES): the upcoming statements, the projected
+        # quarter's deals, and the paid statements.
+        following = view.next_statement
+        if following is None:
+            yield MetricFigure(
+                "Next statement",
+                "none scheduled",
+                statements("upcoming"),
+                kind="commission",
+                metric="upcoming",
+                id="upcoming",
+            )
+        else:
+            when = f", scheduled {following.paid_on}" if following.paid_on else ", not yet dated"
+            yield MetricFigure(
+                f"Next statement {following.period}{when}",
+                statement_shown(view, following),
+                statements("upcoming"),
+                kind="commission",
+                metric="upcoming",
+                id="upcoming",
+            )
+            if len(view.upcoming) > 1:
+                yield MetricFigure(
+                    f"All {len(view.upcoming)} upcoming statements",
+                    in_one_sum(view, view.upcoming_totals),
+                    statements("upcoming"),
+                    kind="commission",
+                    metric="upcoming",
+                    id="upcoming-all",
+                )
         if view.projection:
             quarter = view.projection[0]
+            usd = quarter.usd
             yield MetricFigure(
-                f"Projected {quarter.period} (payable {quarter.payable_on})",
-                money(quarter.amounts),
+                f"Projected {quarter.period}, payable {quarter.payable_on}",
+                usd.shown if usd is not None and usd.total is not None else money(quarter.amounts),
                 lambda: [view.rule_line(), *quarter.explain()],
                 kind="commission",
                 metric="next_quarter",
                 id="projected",
             )
+            if usd is not None and usd.total is not None and quarter.amounts:
+                yield Static(
+                    Content(f"from {money(quarter.amounts)}"), classes="dashboard-note", id="projected-currencies"
+                )
+        yield MetricFigure(
+            "Paid", in_one_sum(view, view.past_totals), statements("past"), kind="commission", metric="paid", id="paid"
+        )
         yield Static(Content("v: statements and the four-quarter projection"), classes="dashboard-note")
 
 
