@@ -27,6 +27,7 @@ from engine.figures.ranges import DateRange
 from engine.figures.renewals import Renewal, RenewalSort, upcoming_renewals
 from engine.figures.selling import shared_selling
 from engine.points.calculator import Number, fmt2
+from engine.reports.columns import column_title
 from engine.reports.query import FIGURES, Agency, ReportInputs, figure_title, get_to
 from engine.tiers.standing import Progression, tier_above
 from engine.vocabulary import Tier
@@ -399,16 +400,17 @@ class CommissionPanel(Panel):
 
 
 RENEWAL_COLUMNS = (
-    # The client takes the spare width and stays put when the table scrolls sideways.
-    Column("client", "Client", 24, stretch=True),
-    Column("days", "Days", 7, "right"),
-    Column("mrr_change", "MRR change", 16, "right"),
+    # Titled as the rows' export is (engine.reports.columns). The client takes the spare width and stays put when
+    # the table scrolls sideways.
+    Column("client", column_title("client"), 24, stretch=True),
+    Column("days", column_title("days"), 7, "right"),
+    Column("mrr_change", column_title("mrr_change"), 16, "right"),
     # On a narrow terminal these give way first (products, then the US$ value the MRR sort compares, then who
     # was last active), so the renewal manager is in sight at 100 columns.
-    Column("products", "Products", 24, drop=3),
-    Column("last_active_employee", "Last active", 16, drop=1),
-    Column("renewal_manager", "Renewal manager", 17),  # room for the sort arrow
-    Column("mrr_change_usd", "US$ change", 12, drop=2),
+    Column("products", column_title("products"), 24, drop=3),
+    Column("last_active_employee", column_title("last_active_employee"), 16, drop=1),
+    Column("renewal_manager", column_title("renewal_manager"), 17),  # room for the sort arrow
+    Column("mrr_change_usd", column_title("mrr_change_usd"), 12, drop=2),
 )
 
 
