@@ -33,7 +33,8 @@ class Command:
     help: str
     options: tuple[Option, ...]
     positional_path: str  # "dir"/"file" when a positional argument is a path, else ""
-    positional_choices: tuple[str, ...]  # the values a positional argument accepts (report KIND)
+    positional_choices: tuple[str, ...]  # the values a positional argument accepts (report KIND, lists ACTION)
+    positional_label: str = "kind"  # what zsh calls that argument
 
 
 def _path_kind(action: argparse.Action) -> str:
@@ -55,14 +56,27 @@ def _option(action: argparse.Action) -> Option:
     )
 
 
-def _command(name: str, parser: argparse.ArgumentParser, help: str) -> Command:
+def _options(parser: argparse.ArgumentParser) -> list[Option]:
     # argparse has no public walk over a parser's arguments; its actions are what every completion tool reads.
+    return [_option(a) for a in parser._actions if a.option_strings and a.help is not argparse.SUPPRESS]
+
+
+def _command(name: str, parser: argparse.ArgumentParser, help: str) -> Command:
     actions = parser._actions
-    options = tuple(_option(a) for a in actions if a.option_strings and a.help is not argparse.SUPPRESS)
+    options = _options(parser)
     positionals = [a for a in actions if not a.option_strings and not isinstance(a, argparse._SubParsersAction)]
     path = next((_path_kind(a) for a in positionals if _path_kind(a)), "")
-    choices = tuple(str(c) for a in positionals if a.choices for c in a.choices)
-    return Command(name, " ".join(help.split()), options, path, choices)
+    choices = [str(c) for a in positionals if a.choices for c in a.choices]
+    label = next((a.dest for a in positionals if a.choices), "kind")
+    # A subcommand's own actions (`lists list|show|delete`) complete as its first argument, and their options with
+    # its own. (The program's subcommands are Commands of their own: `commands`.)
+    for action in actions if name else ():
+        if isinstance(action, argparse._SubParsersAction):
+            label = str(action.dest)
+            for nested in action.choices.values():
+                choices.append(nested.prog.split()[-1])
+                options += [o for o in _options(nested) if o.flags not in {known.flags for known in options}]
+    return Command(name, " ".join(help.split()), tuple(options), path, tuple(choices), label)
 
 
 def commands(parser: argparse.ArgumentParser) -> list[Command]:
@@ -171,7 +185,7 @@ def zsh_script(found: list[Command]) -> str:
     for command in subs:
         specs = [spec for option in command.options for spec in _zsh_spec(option)]
         if command.positional_choices:
-            specs.append(f"'1:kind:({' '.join(command.positional_choices)})'")
+            specs.append(f"'1:{command.positional_label}:({' '.join(command.positional_choices)})'")
         elif command.positional_path == "dir":
             specs.append("'1:folder:_files -/'")
         lines.append(f"                {command.name}) _arguments {' '.join(specs)} ;;")

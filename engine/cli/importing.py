@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.cli import EXIT_BAD_INPUT, EXIT_OK, Parser, day_arg, print_json
+from engine.cli.progress import Progress
 from engine.importing.client_list import (
     ClientList,
     ClientListError,
@@ -94,17 +95,25 @@ def _fail(problems: tuple[str, ...] | list[str], as_json: bool, prog: str) -> in
     return EXIT_BAD_INPUT
 
 
-def run_listed(
-    args: argparse.Namespace, prog: str, read: Callable[[RuleBook, ColumnMapping], ClientList], as_of: date
-) -> int:
-    """Read a list, plan its import, write it (unless --dry-run) and say what happened."""
+Read = Callable[[RuleBook, ColumnMapping, Progress], ClientList]
+
+
+def run_listed(args: argparse.Namespace, prog: str, reading: str, read: Read, as_of: date) -> int:
+    """Read a list, plan its import, write it (unless --dry-run) and say what happened.
+
+    Each step is shown on stderr while it runs, at a terminal only (engine.cli.progress): `reading` names the first.
+    """
     into: Path = args.into
     try:
-        book = _rulebook(args.rules_file)
-        listed = read(book, _mapping(args.mapping, into))
-        plan = plan_import(into, listed, as_of, book)
-        if not args.dry_run and not plan.changes_nothing:
-            apply_import(plan)
+        # The line is cleared when the work ends, however it ends, before any result or problem is printed.
+        with Progress(reading) as progress:
+            book = _rulebook(args.rules_file)
+            listed = read(book, _mapping(args.mapping, into), progress)
+            progress.phase(f"Comparing {len(listed.clients):,} clients with the latest snapshot in {into}")
+            plan = plan_import(into, listed, as_of, book)
+            if not args.dry_run and not plan.changes_nothing:
+                progress.phase(f"Writing {len(plan.events):,} MRR events and the snapshot into {into}")
+                apply_import(plan)
     except ClientListError as exc:
         return _fail(exc.problems, args.json, prog)
     except RulesError as exc:
@@ -121,10 +130,10 @@ def run_listed(
 def run_import(args: argparse.Namespace) -> int:
     path: Path = args.file
 
-    def read(book: RuleBook, mapping: ColumnMapping) -> ClientList:
+    def read(book: RuleBook, mapping: ColumnMapping, progress: Progress) -> ClientList:
         return read_client_list(path, mapping, _currencies(book), args.sheet)
 
-    return run_listed(args, "partner-dash import", read, args.as_of or date.today())
+    return run_listed(args, "partner-dash import", f"Reading {path}", read, args.as_of or date.today())
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -142,21 +151,26 @@ def run_sync(args: argparse.Namespace) -> int:
             prog,
         )
 
-    def waiting(text: str) -> None:
-        # Only the waits are said (on stderr): a daily cron job stays quiet unless something is slow or wrong.
-        if not text.startswith("Reading"):
-            print(f"{prog}: {text}", file=sys.stderr)
+    def read(book: RuleBook, mapping: ColumnMapping, progress: Progress) -> ClientList:
+        def said(text: str) -> None:
+            # The pages read are progress (at a terminal only); a wait is always said, on a line of its own: a daily
+            # cron job stays quiet unless something is slow or wrong.
+            if text.startswith("Reading"):
+                progress.phase(text)
+            else:
+                progress.close()
+                print(f"{prog}: {text}", file=sys.stderr)
 
-    def read(book: RuleBook, mapping: ColumnMapping) -> ClientList:
         try:
             client = HubSpotClient(args.base_url or DEFAULT_BASE_URL, token, token_env=args.token_env)
-            client.progress = waiting
+            client.progress = said
             table = partner_clients_table(client, mapping)
         except SyncError as exc:
             raise ClientListError([str(exc)]) from None
+        progress.phase(f"Checking {len(table.rows):,} Partner Clients records")
         return parse_clients(table, mapping, _currencies(book))
 
-    return run_listed(args, prog, read, args.as_of or date.today())
+    return run_listed(args, prog, "Connecting to HubSpot", read, args.as_of or date.today())
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -158,6 +158,16 @@ class Commission:
     rates: RuleSet | None = None  # the program rates amounts are converted to US$ at
 
     @property
+    def next_statement(self) -> CommissionStatement | None:
+        """The upcoming statement paid first: the earliest payment date (an undated one after every dated one),
+        then the earliest period; None when nothing is upcoming."""
+        return min(
+            self.upcoming,
+            key=lambda s: (s.paid_on is None, s.paid_on or date.min, s.period, s.currency),
+            default=None,
+        )
+
+    @property
     def past_totals(self) -> dict[str, Decimal]:
         return amounts_by_currency((s.currency, s.amount) for s in self.past)
 

@@ -4,6 +4,8 @@
   characters, no names Windows reserves, not too long, with the format's extension.
 - An existing file is never replaced unless the caller says so (`ExportExists` carries the path, so a UI
   can ask first).
+- CSV and XLSX headers are the columns' titles, the words the screen's tables use ("Client ID", "Sold on",
+  "US$": engine.reports.columns); JSON keeps the machine names (`client_id`) as its keys.
 - Text cells that a spreadsheet would run as a formula get a leading `'`. Only text: numbers stay numbers.
 - Amounts from the data files (Decimal) are rounded half-up to two places. Computed figures (exact
   rationals) are written exactly, or half-up to ten places when they do not end (1/3), so that rows add up
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from engine.atomic import TEMP_SUFFIX, replacing
 from engine.points.calculator import InputError, round_points
+from engine.reports.columns import column_titles
 from engine.storage.history import record_export
 from engine.storage.store import Store
 
@@ -170,8 +173,14 @@ def _json_value(value: object) -> object:
     raise TypeError(f"cannot export a {type(value).__name__}")
 
 
+def export_header(columns: Sequence[str], fmt: str) -> list[str]:
+    """The header of an export of `columns`: for CSV and XLSX their titles, the words the screen's tables use
+    (engine.reports.columns.column_titles); for JSON the machine names themselves, its records' keys."""
+    return list(columns) if _check_format(fmt) == "json" else column_titles(columns)
+
+
 # --- writers --------------------------------------------------------------------------------------------
-# Each writes the header and the rows to `path` and returns the number of rows written.
+# Each writes the header (export_header) and the rows to `path` and returns the number of rows written.
 
 
 def _checked(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterable[Sequence[Cell]]:
@@ -283,7 +292,7 @@ def write_export(
     remove_stale_temps(folder)
     try:
         with replacing(path, overwrite=overwrite) as temp:
-            count = _WRITERS[fmt](temp, columns, rows)
+            count = _WRITERS[fmt](temp, export_header(columns, fmt), rows)
     except FileExistsError:
         raise ExportExists(path) from None
     except OSError as exc:

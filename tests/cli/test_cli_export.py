@@ -2,6 +2,7 @@
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -12,6 +13,7 @@ import pytest
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.figures.ranges import RangePreset, date_range
 from engine.points.calculator import fmt2
+from engine.reports.columns import COLUMN_TITLES, column_title, column_titles
 from engine.reports.query import FIGURES, Agency, ReportInputs, build_report, report_rows
 from engine.rules import shipped_rulebook
 from tests.cli_runner import run_cli as run
@@ -88,9 +90,9 @@ def test_export_writes_the_rows_and_refuses_to_overwrite(tmp_path: Path) -> None
     *rows, total = rows
     assert len(rows) == result["rows"] > 0
     # The last line reconciles the rows with the figure.
-    assert total["client_id"] == "Total" and sum(Decimal(row["points"]) for row in rows) == Decimal(total["points"])
+    assert total["Client ID"] == "Total" and sum(Decimal(row["Points"]) for row in rows) == Decimal(total["Points"])
     # A negative figure stays a number, not a neutralised formula.
-    assert any(row["change"].startswith("-") for row in rows)
+    assert any(row["Change"].startswith("-") for row in rows)
     again = run(*args)
     assert again.returncode == 2 and "already exists" in again.stderr
     assert run(*args, "--overwrite").returncode == 0
@@ -121,3 +123,48 @@ def test_export_xlsx_and_json(tmp_path: Path) -> None:
 def test_export_bad_figure_exits_2_with_one_line(tmp_path: Path) -> None:
     done = run("export", "selling", "--figure", "nope", "--format", "csv", "--name", "x", "--out", str(tmp_path))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "nope" in done.stderr
+
+
+# --- headers: the screen's words in spreadsheets, machine names in JSON ----------------------------------------
+
+
+def export_sourced_dollars(tmp_path: Path, fmt: str) -> Path:
+    args = ["export", "summary", "--figure", "sourced_dollars", "--today", "2026-11-26", "--format", fmt]
+    done = run(*args, "--name", "sourced", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    return tmp_path / f"sourced.{fmt}"
+
+
+def test_csv_and_xlsx_exports_have_readable_headers_and_json_keeps_the_machine_names(
+    tmp_path: Path, inputs: ReportInputs
+) -> None:
+    import openpyxl  # type: ignore[import-untyped]
+
+    machine = list(report_rows("summary", inputs, "sourced_dollars").columns)
+    assert machine[:2] == ["client_id", "client"] and {"usd", "counted"} <= set(machine)
+    readable = [column_title(key) for key in machine]
+    assert readable[:2] == ["Client ID", "Client"] and {"US$", "Counted", "Rule set"} <= set(readable)
+    with export_sourced_dollars(tmp_path, "csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.reader(handle)) == readable
+    sheet = openpyxl.load_workbook(export_sourced_dollars(tmp_path, "xlsx")).active
+    assert [cell.value for cell in next(sheet.iter_rows())] == readable
+    records = json.loads(export_sourced_dollars(tmp_path, "json").read_text(encoding="utf-8"))
+    assert records and all(list(record) == machine for record in records)
+
+
+def test_every_column_of_every_report_has_a_title_and_no_two_share_one(inputs: ReportInputs) -> None:
+    # A client with sales, so the client report's sales rows have columns too.
+    inputs = replace(inputs, client=str(report_rows("summary", inputs, "sourced_dollars").rows[0]["client_id"]))
+    assert report_rows("client", inputs, "sales").rows
+    for kind, figures in FIGURES.items():
+        for figure in figures:
+            columns = report_rows(kind, inputs, figure).columns
+            untitled = [key for key in columns if key not in COLUMN_TITLES]
+            assert not untitled, f"{kind}/{figure}: give these a title in engine.reports.columns: {untitled}"
+            titles = column_titles(columns)
+            assert len(set(titles)) == len(titles) and titles == [COLUMN_TITLES[key] for key in columns]
+
+
+def test_a_title_two_columns_would_share_names_each_column() -> None:
+    assert column_titles(["id", "deal_id", "sold_on"]) == ["Deal ID (id)", "Deal ID (deal_id)", "Sold on"]
+    assert column_title("new_key_usd") == "New key US$"

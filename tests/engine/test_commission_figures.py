@@ -116,3 +116,28 @@ def test_each_line_multiplies_by_the_rules_rate_not_the_word_rate() -> None:
     eighth = commission(data, CommissionRule(rate=D("0.125")), TODAY).projection[0].lines[0]
     assert eighth.describe().endswith("56 USD/month x 3 month(s) x 12.5% = 21.00 USD")
     assert not any("x rate" in text for text in commission(data, CommissionRule(), TODAY).explain())
+
+
+# --- what is next -------------------------------------------------------------------------------------------
+
+
+def statement(
+    period: str, paid_on: date | None, status: CommissionStatus = CommissionStatus.SCHEDULED
+) -> CommissionStatement:
+    return CommissionStatement(period=period, amount=D(1), currency="USD", status=status, paid_on=paid_on)
+
+
+def test_the_next_statement_is_the_upcoming_one_paid_first_undated_last() -> None:
+    statements = [
+        statement("2026-Q3", date(2026, 11, 14), CommissionStatus.PAID),
+        statement("2027-Q1", None),
+        statement("2027-Q2", date(2027, 8, 14)),
+        statement("2026-Q4", date(2027, 2, 14)),
+    ]
+    view = commission(dataset([client("C1")], commissions=statements), CommissionRule(), TODAY)
+    assert view.next_statement is not None and view.next_statement.period == "2026-Q4"
+    undated = commission(dataset([client("C1")], commissions=[statements[1]]), CommissionRule(), TODAY)
+    assert undated.next_statement is not None and undated.next_statement.period == "2027-Q1"
+    assert (
+        commission(dataset([client("C1")], commissions=statements[:1]), CommissionRule(), TODAY).next_statement is None
+    )

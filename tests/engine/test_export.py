@@ -24,6 +24,8 @@ from engine.storage.store import Store
 from engine.vocabulary import DealType
 
 COLUMNS = ["client", "points", "day", "sourced", "partners", "products", "deal_type"]
+# The header of a CSV or XLSX export: each column's title (engine.reports.columns); JSON keeps COLUMNS.
+TITLES = ["Client", "Points", "Day", "Sourced", "Partners", "Products", "Deal type"]
 ROWS: list[list[Cell]] = [
     ["Acme", Decimal("12.345"), date(2026, 3, 1), True, 2, ("Marketing Hub", "Sales Hub"), DealType.SOURCED],
     ["Beta", Decimal("-7.5"), None, False, -1, (), DealType.ASSISTED],
@@ -117,7 +119,7 @@ def test_csv_contents(tmp_path: Path) -> None:
     path = write_export(COLUMNS, ROWS, tmp_path, "points", "csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # so Excel reads it as UTF-8
     assert read_csv(path) == [
-        COLUMNS,
+        TITLES,
         ["Acme", "12.35", "2026-03-01", "yes", "2", "Marketing Hub;Sales Hub", "sourced"],
         ["Beta", "-7.50", "", "no", "-1", "", "assisted"],
         ["Gamma", "0.00", "2026-01-31", "no", "0", "CMS Hub", "sourced"],
@@ -127,7 +129,7 @@ def test_csv_contents(tmp_path: Path) -> None:
 def test_xlsx_contents(tmp_path: Path) -> None:
     path = write_export(COLUMNS, ROWS, tmp_path, "points", "xlsx")
     rows = read_xlsx(path)
-    assert rows[0] == tuple(COLUMNS)
+    assert rows[0] == tuple(TITLES)
     acme, beta, gamma = rows[1:]
     assert acme[0] == "Acme"
     assert Decimal(str(acme[1])) == Decimal("12.35")
@@ -177,9 +179,9 @@ def test_json_contents(tmp_path: Path) -> None:
 def test_no_rows_is_a_valid_file(tmp_path: Path, fmt: str) -> None:
     path = write_export(["client", "points"], [], tmp_path, "empty", fmt)
     if fmt == "csv":
-        assert read_csv(path) == [["client", "points"]]
+        assert read_csv(path) == [["Client", "Points"]]
     elif fmt == "xlsx":
-        assert read_xlsx(path) == [("client", "points")]
+        assert read_xlsx(path) == [("Client", "Points")]
     else:
         assert json.loads(path.read_text()) == []
 
@@ -190,7 +192,7 @@ def test_no_rows_is_a_valid_file(tmp_path: Path, fmt: str) -> None:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_formula_text_is_neutralised_in_csv(tmp_path: Path, text: str) -> None:
     path = write_export([text, "n"], [[text, Decimal("-3")], [(text, "x"), -4]], tmp_path, "f", "csv")
-    assert read_csv(path) == [["'" + text, "n"], ["'" + text, "-3.00"], ["'" + text + ";x", "-4"]]
+    assert read_csv(path) == [["'" + text, "N"], ["'" + text, "-3.00"], ["'" + text + ";x", "-4"]]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -198,7 +200,7 @@ def test_formula_text_is_neutralised_in_xlsx(tmp_path: Path, text: str) -> None:
     path = write_export([text, "n"], [[text, Decimal("-3")], [(text, "x"), -4]], tmp_path, "f", "xlsx")
     # XML reads a carriage return back as a line feed; what matters is the quote in front.
     shown = "'" + text.replace("\r", "\n")
-    assert read_xlsx(path) == [(shown, "n"), (shown, -3), (shown + ";x", -4)]
+    assert read_xlsx(path) == [(shown, "N"), (shown, -3), (shown + ";x", -4)]
     sheet = openpyxl.load_workbook(path).active
     assert sheet is not None
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

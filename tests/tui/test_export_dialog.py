@@ -34,7 +34,8 @@ from tui.screens.export_dialog import ExportDialog
 from tui.screens.lists import MISSING
 
 NEW_SOLD_QUERY = ReportQuery(kind="changes", figure="new_sold", preset=RangePreset.LAST_30_DAYS)
-HEADER = ["client_id", "client", "date", "kind", "points", "sold_on", "rule_set", "line"]
+# The columns' titles, as the screen's tables say them (engine.reports.columns), not their machine names.
+HEADER = ["Client ID", "Client", "Date", "Kind", "Points", "Sold on", "Rule set", "File line"]
 # The sample's new sold points in the 30 days to 2026-11-26, hand-checked against its MRR events file.
 NEW_SOLD_ROWS = [
     ["C0114", "Sparrow Pet Care", "2026-10-29", "upsell", "0.85", "2026-10-29", "2025-07", "360"],
@@ -165,7 +166,7 @@ async def test_a_static_list_exports_its_clients_from_the_lists_view() -> None:
         await pilot.press("enter")
         await settled(pilot)
     rows = read_csv(paths.default_export_dir() / "Follow up.csv")
-    assert rows[0] == ["client_id", "client", "country", "currency", "deal_type", "mrr"]
+    assert rows[0] == ["Client ID", "Client", "Country", "Currency", "Deal type", "MRR"]
     assert rows[1][:2] == ["C0106", "Kōyō Labs"]
     assert rows[2] == ["C9999", MISSING, "", "", "", ""]
 

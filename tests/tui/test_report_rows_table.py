@@ -7,7 +7,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from engine.reports.query import ReportRows
-from tui.widgets.report_rows_table import cell_text, row_cells, shown_lines
+from engine.storage.exports import export_header
+from tui.widgets.report_rows_table import cell_text, row_cells, rows_columns, shown_lines
 
 
 def test_figures_have_two_decimals_and_thousands_separators() -> None:
@@ -47,3 +48,14 @@ def test_the_dialog_ends_with_a_total_equal_to_the_figure() -> None:
         ["Total", "1.00"],
     ]
     assert list(rows.cells())[-1] == ["Total", Fraction(1)]
+
+
+def test_the_columns_are_titled_as_an_export_of_them_is() -> None:
+    rows = ReportRows(
+        kind="changes",
+        figure="new_sold",
+        columns=("client_id", "sold_on", "usd", "counted"),
+        rows=({"client_id": "C1", "sold_on": date(2026, 1, 2), "usd": Fraction(1), "counted": Fraction(12)},),
+    )
+    labels = [column.label for column in rows_columns(rows)]
+    assert labels == ["Client ID", "Sold on", "US$", "Counted"] == export_header(rows.columns, "csv")

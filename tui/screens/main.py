@@ -21,6 +21,7 @@ from tui.background import settled
 from tui.framework import MainTabs
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
+from tui.widgets.agency_header import AgencyHeader
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -82,13 +83,20 @@ class MainScreen(Screen[None]):
         self.agency: Agency | None = None
 
     def compose(self) -> ComposeResult:
-        with Container(id="body"), self._tabs:
-            for tab in TABS:
-                with TabPane(tab.label, id=tab.id):
-                    if tab.id == "dashboard":
-                        self._bodies[tab.id] = DashboardTab(id="dashboard-body")
-                        yield self._bodies[tab.id]
+        with Container(id="body"):
+            with self._tabs:
+                for tab in TABS:
+                    with TabPane(tab.label, id=tab.id):
+                        if tab.id == "dashboard":
+                            self._bodies[tab.id] = DashboardTab(id="dashboard-body")
+                            yield self._bodies[tab.id]
+            # Over the tab bar's right end; the calculator, mounted after it on the same layer, covers it.
+            yield AgencyHeader("#tabs", id="agency-header")
         yield KeyBar()
+
+    def on_resize(self) -> None:
+        # The header sits between the last tab and the right edge: it is fitted again once the tabs are laid out.
+        self.call_after_refresh(self.query_one(AgencyHeader).fit)
 
     # The other tabs and the calculator are most of the start-up work (their modules pull in the engine and the
     # charts): they are built once the Dashboard's panels are on screen (their figures still being computed in
@@ -174,6 +182,7 @@ class MainScreen(Screen[None]):
     def show_agency(self, agency: Agency) -> None:
         """The loaded data, to every tab (and to the calculator's what-if line)."""
         self.agency = agency
+        self.query_one(AgencyHeader).show_folder(agency.dataset.partner.name, agency.dataset.source)
         self.dashboard.show_agency(agency)
         if len(self._bodies) == len(TABS):
             for tab in TABS[1:]:
@@ -240,6 +249,7 @@ class MainScreen(Screen[None]):
         )
 
     def show_load_error(self, error: DataFolderError) -> None:
+        self.query_one(AgencyHeader).show_folder("", error.folder)
         self.dashboard.show_load_error(error)
         self.prepare_tabs()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import ClassVar, Generic, TypeVar
 
 from textual import on
@@ -17,6 +18,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Label, Select, Static
 
+from engine.data.models import CommissionStatement
 from engine.figures.changes import point_changes
 from engine.figures.commission import Commission, commission
 from engine.figures.figure import Headline
@@ -25,6 +27,7 @@ from engine.figures.ranges import DateRange
 from engine.figures.renewals import Renewal, RenewalSort, upcoming_renewals
 from engine.figures.selling import shared_selling
 from engine.points.calculator import Number, fmt2
+from engine.reports.columns import column_title
 from engine.reports.query import FIGURES, Agency, ReportInputs, figure_title, get_to
 from engine.tiers.standing import Progression, tier_above
 from engine.vocabulary import Tier
@@ -303,8 +306,23 @@ class PendingPanel(Panel):
         yield Static(Content(PENDING))
 
 
+def in_one_sum(view: Commission, totals: dict[str, Decimal]) -> str:
+    """Amounts in one currency as given; in several, their US$ total at the program rates (when every currency
+    has one), so the figure is one number that compares."""
+    usd = view.in_usd(totals) if len(totals) > 1 else None
+    return usd.shown if usd is not None and usd.total is not None else money(totals)
+
+
+def statement_shown(view: Commission, statement: CommissionStatement) -> str:
+    """ "7,322.82 USD", or "6,600.00 EUR (US$7,500.00)" for another currency with a program rate."""
+    shown = f"{points(statement.amount)} {statement.currency}"
+    usd = view.statement_usd(statement)
+    return shown if statement.currency == "USD" or usd is None else f"{shown} (US${points(usd)})"
+
+
 class CommissionPanel(Panel):
-    """F-DASH-5: past (paid) and upcoming (scheduled) payments, and the next quarter's projection."""
+    """F-DASH-5, what is next first: the next scheduled statement, the next quarter's projection in US$ (each
+    currency's amount after it), then the paid statements."""
 
     def __init__(self, agency: Agency, view: Commission | None = None) -> None:
         super().__init__("Commission", id="commission-panel")
@@ -315,53 +333,84 @@ class CommissionPanel(Panel):
         view = self.view
 
         def statements(which: str) -> Callable[[], list[str]]:
-            chosen = view.past if which == "past" else view.upcoming
-            return lambda: (
-                [f"{which.capitalize()} statements, as given in commissions.csv:"]
-                + [
-                    f"{s.period}: {points(s.amount)} {s.currency} ({s.status}"
-                    + (f", paid {s.paid_on})" if s.paid_on else ")")
-                    for s in chosen
-                ]
-            )
+            chosen, totals = (view.past, view.past_totals) if which == "past" else (view.upcoming, view.upcoming_totals)
 
-        # Each figure opens its own rows (engine.reports.query.FIGURES): the paid statements, the upcoming ones, and
-        # the projected quarter's deals.
-        yield DashboardFigure(
-            "Paid", money(view.past_totals), statements("past"), kind="commission", figure="paid", id="paid"
-        )
-        yield DashboardFigure(
-            "Upcoming",
-            money(view.upcoming_totals),
-            statements("upcoming"),
-            kind="commission",
-            figure="upcoming",
-            id="upcoming",
-        )
+            def explain() -> list[str]:
+                lines = [f"{which.capitalize()} statements, as given in commissions.csv:"]
+                for s in chosen:
+                    lines.append(
+                        f"{s.period}: {points(s.amount)} {s.currency} ({s.status}"
+                        + (f", paid {s.paid_on})" if s.paid_on else ")")
+                    )
+                usd = view.in_usd(totals)
+                return lines + ([f"In US$ (rule set {usd.rule_set} program rates): {usd.shown}"] if usd else [])
+
+            return explain
+
+        # Each figure opens its own rows (engine.reports.query.FIGURES): the upcoming statements, the projected
+        # quarter's deals, and the paid statements.
+        following = view.next_statement
+        if following is None:
+            yield DashboardFigure(
+                "Next statement",
+                "none scheduled",
+                statements("upcoming"),
+                kind="commission",
+                figure="upcoming",
+                id="upcoming",
+            )
+        else:
+            when = f", scheduled {following.paid_on}" if following.paid_on else ", not yet dated"
+            yield DashboardFigure(
+                f"Next statement {following.period}{when}",
+                statement_shown(view, following),
+                statements("upcoming"),
+                kind="commission",
+                figure="upcoming",
+                id="upcoming",
+            )
+            if len(view.upcoming) > 1:
+                yield DashboardFigure(
+                    f"All {len(view.upcoming)} upcoming statements",
+                    in_one_sum(view, view.upcoming_totals),
+                    statements("upcoming"),
+                    kind="commission",
+                    figure="upcoming",
+                    id="upcoming-all",
+                )
         if view.projection:
             quarter = view.projection[0]
+            usd = quarter.usd
             yield DashboardFigure(
-                f"Projected {quarter.period} (payable {quarter.payable_on})",
-                money(quarter.amounts),
+                f"Projected {quarter.period}, payable {quarter.payable_on}",
+                usd.shown if usd is not None and usd.total is not None else money(quarter.amounts),
                 lambda: [view.rule_line(), *quarter.explain()],
                 kind="commission",
                 figure="next_quarter",
                 id="projected",
             )
+            if usd is not None and usd.total is not None and quarter.amounts:
+                yield Static(
+                    Content(f"from {money(quarter.amounts)}"), classes="dashboard-note", id="projected-currencies"
+                )
+        yield DashboardFigure(
+            "Paid", in_one_sum(view, view.past_totals), statements("past"), kind="commission", figure="paid", id="paid"
+        )
         yield Static(Content("v: statements and the four-quarter projection"), classes="dashboard-note")
 
 
 RENEWAL_COLUMNS = (
-    # The client takes the spare width and stays put when the table scrolls sideways.
-    Column("client", "Client", 24, stretch=True),
-    Column("days", "Days", 7, "right"),
-    Column("mrr_change", "MRR change", 16, "right"),
+    # Titled as the rows' export is (engine.reports.columns). The client takes the spare width and stays put when
+    # the table scrolls sideways.
+    Column("client", column_title("client"), 24, stretch=True),
+    Column("days", column_title("days"), 7, "right"),
+    Column("mrr_change", column_title("mrr_change"), 16, "right"),
     # On a narrow terminal these give way first (products, then the US$ value the MRR sort compares, then who
     # was last active), so the renewal manager is in sight at 100 columns.
-    Column("products", "Products", 24, drop=3),
-    Column("last_active_employee", "Last active", 16, drop=1),
-    Column("renewal_manager", "Renewal manager", 17),  # room for the sort arrow
-    Column("mrr_change_usd", "US$ change", 12, drop=2),
+    Column("products", column_title("products"), 24, drop=3),
+    Column("last_active_employee", column_title("last_active_employee"), 16, drop=1),
+    Column("renewal_manager", column_title("renewal_manager"), 17),  # room for the sort arrow
+    Column("mrr_change_usd", column_title("mrr_change_usd"), 12, drop=2),
 )
 
 

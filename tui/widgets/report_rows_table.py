@@ -13,6 +13,7 @@ from enum import Enum
 from fractions import Fraction
 
 from engine.points.calculator import fmt2
+from engine.reports.columns import column_title
 from engine.reports.query import ReportRows
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -36,7 +37,8 @@ def cell_text(value: object) -> str:
 
 
 def rows_columns(rows: ReportRows) -> list[Column]:
-    """A column per key, as wide as the header and the first rows need; figures right-aligned."""
+    """A column per key, titled as in an export, as wide as the title and the first rows need; figures
+    right-aligned."""
     sample = rows.rows[:SAMPLE_ROWS]
     columns = []
     for key in rows.columns or ("rows",):
@@ -45,9 +47,8 @@ def rows_columns(rows: ReportRows) -> list[Column]:
             isinstance(value, Decimal | Fraction | int) and not isinstance(value, bool) for value in present
         )
         widest = max((len(cell_text(value)) for value in present), default=0)
-        width = max(4, min(MAX_WIDTH, max(widest, len(key))))
-        label = key.replace("_", " ")
-        label = label.removesuffix(" usd") + " US$" if key.endswith("_usd") else label  # "amount US$"
+        label = column_title(key)  # the words an export's header uses
+        width = max(4, min(MAX_WIDTH, max(widest, len(label))))
         columns.append(Column(key, label, width, "right" if numeric else "left"))
     return columns
 
