@@ -43,7 +43,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from engine.data.loader import load_dataset
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
 from tui.app import STYLES
 from tui.screens.points_breakdown import PointsBreakdownTab

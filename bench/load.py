@@ -21,7 +21,8 @@ from pathlib import Path
 
 from engine.data.loader import load_dataset
 from engine.data.sample import SAMPLE_FILES, generate
-from engine.reports.query import Agency, ReportInputs, build_report
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import build_report
 from engine.rules import shipped_rulebook
 
 CACHE = Path("/tmp/partner-dash-bench")

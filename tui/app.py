@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from textual.pilot import Pilot
 
     from engine.data.loader import DataFolderError
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
     from engine.rules import RuleSet
     from engine.storage.config import Config
     from engine.storage.dataset_cache import DatasetCache
@@ -84,7 +84,7 @@ def load_agency(
     parsed afresh that could be cached is added to `unsaved`, for the app to save once the figures are shown.
     """
     from engine.data.loader import DataFolderError, load_dataset, sample_data_dir
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
     from engine.storage.dataset_cache import DatasetCache
 
     book, named = resolve_rules(options.rules, options.rules_file)
@@ -234,7 +234,7 @@ class PartnerDashApp(UserFilesCommands, App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "load-agency" or event.state != WorkerState.SUCCESS:
             return
-        from engine.reports.query import Agency
+        from engine.reports.inputs import Agency
 
         result = event.worker.result
         if isinstance(result, Agency):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 from textual.app import App
 
 if TYPE_CHECKING:
-    from engine.reports.query import ReportRows
+    from engine.reports.rows import ReportRows
     from engine.reports.saved import ReportQuery
     from engine.storage.saved_reports import SavedReport
 

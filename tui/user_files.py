@@ -28,7 +28,7 @@ from engine.storage.config import Config, ConfigError, load_config, save_config,
 from engine.storage.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
     from tui.app import AppOptions
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from tui.commands import PaletteCommand
 from tui.report_actions import start_action
 
 if TYPE_CHECKING:
-    from engine.reports.query import ReportRows
+    from engine.reports.rows import ReportRows
     from engine.reports.saved import ReportQuery
     from engine.storage.config import Config
     from tui.report_actions import ReportAction

@@ -1,6 +1,6 @@
 """`partner-dash export KIND`: the rows behind a figure, written to a CSV, XLSX or JSON file.
 
-The same query as `report` (engine.reports.query.report_rows), written by engine.storage.exports.write_export: sanitised
+The same query as `report` (engine.reports.rows.report_rows), written by engine.storage.exports.write_export: sanitised
 name, never overwriting without --overwrite, atomic, formula-safe, recorded in the export history.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from engine.cli import Parser, print_json
 from engine.cli.progress import Progress
 from engine.cli.report import add_report_options, report_inputs
-from engine.reports.query import FIGURES, report_rows
+from engine.reports.rows import FIGURES, report_rows
 from engine.storage.config import load_config
 from engine.storage.exports import FORMATS, write_export
 from engine.storage.store import Store

@@ -1,6 +1,6 @@
 """`partner-dash report KIND`: the dashboard's figures from the command line, as JSON or plain tables.
 
-The figures come from engine.reports.query (shared with exports, saved reports and the app); this module parses
+The figures come from engine.reports (shared with exports, saved reports and the app); this module parses
 the options and prints.
 """
 
@@ -32,7 +32,8 @@ from engine.figures.progress import median_tool_usage, program_progress, progres
 from engine.figures.ranges import RangePreset, date_range
 from engine.figures.renewals import RenewalSort
 from engine.figures.selling import shared_selling
-from engine.reports.query import KINDS, Agency, ReportInputs, breakdown_rows, build_report, get_to
+from engine.reports.inputs import KINDS, Agency, ReportInputs
+from engine.reports.payloads import breakdown_rows, build_report, get_to
 from engine.rules import RuleBook
 from engine.vocabulary import MarketType, Tier
 

@@ -1,6 +1,6 @@
 """The words for a row's columns: one title per machine name, for the screen's tables and the exports.
 
-Rows (engine.reports.query.ReportRows) are keyed by machine names (`client_id`, `sold_on`, `usd`): JSON, `--json`
+Rows (engine.reports.rows.ReportRows) are keyed by machine names (`client_id`, `sold_on`, `usd`): JSON, `--json`
 and the stored queries keep them. A person reads the title instead: the report tables on screen and the header
 line of a CSV or XLSX export both come from `column_title`, so a file says what the screen says.
 """

@@ -1,5 +1,5 @@
 """What a saved report re-runs: a figure, its date range and filters (stored by engine.storage.store, run by
-engine.reports.query)."""
+engine.reports)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`partner-dash export` and the rows behind figures (engine.reports.query.report_rows)."""
+"""`partner-dash export` and the rows behind figures (engine.reports.rows.report_rows)."""
 
 import csv
 import json
@@ -14,7 +14,9 @@ from engine.data.loader import load_dataset, sample_data_dir
 from engine.figures.ranges import RangePreset, date_range
 from engine.points.calculator import fmt2
 from engine.reports.columns import COLUMN_TITLES, column_title, column_titles
-from engine.reports.query import FIGURES, Agency, ReportInputs, build_report, report_rows
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import build_report
+from engine.reports.rows import FIGURES, report_rows
 from engine.rules import shipped_rulebook
 from tests.cli_runner import run_cli as run
 

@@ -10,7 +10,9 @@ from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import CommissionStatement, CommissionStatus, Deal, DealStage
 from engine.figures.commission import commission, in_usd
 from engine.points.calculator import fmt2
-from engine.reports.query import FIGURES, Agency, ReportInputs, build_report, query_rows, report_rows
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import build_report
+from engine.reports.rows import FIGURES, query_rows, report_rows
 from engine.reports.saved import ReportQuery
 from engine.rules import CommissionRule, shipped_rulebook
 from tests.engine.factories import client, dataset, deal

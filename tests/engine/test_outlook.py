@@ -11,7 +11,7 @@ import pytest
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import Client, Dataset, MrrEvent, Relationship
 from engine.points.calculator import calculate
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
 from engine.tiers.outlook import Outlook, outlook, shown
 from engine.tiers.what_if import outlook_line

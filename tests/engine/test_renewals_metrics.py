@@ -12,7 +12,8 @@ import pytest
 from engine.data.models import Client
 from engine.figures.renewals import RenewalSort, upcoming_renewals
 from engine.points.calculator import InputError
-from engine.reports.query import Agency, ReportInputs, build_report
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import build_report
 from engine.rules import load_rulebook, shipped_rulebook
 from tests.engine.factories import client, dataset
 

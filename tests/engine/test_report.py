@@ -8,7 +8,8 @@ from pydantic import ValidationError
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.figures.ranges import RangePreset, date_range
 from engine.points.calculator import InputError
-from engine.reports.query import Agency, ReportInputs, inputs_for, query_rows, report_rows
+from engine.reports.inputs import Agency, ReportInputs, inputs_for
+from engine.reports.rows import query_rows, report_rows
 from engine.reports.saved import ReportQuery
 from engine.rules import shipped_rulebook
 
@@ -50,7 +51,7 @@ def test_a_query_that_no_longer_fits_is_a_clear_error(agency: Agency) -> None:
 
 
 def test_every_figure_has_a_name_a_person_would_use() -> None:
-    from engine.reports.query import FIGURE_TITLES, FIGURES, figure_title
+    from engine.reports.rows import FIGURE_TITLES, FIGURES, figure_title
 
     assert {(kind, figure) for kind, figures in FIGURES.items() for figure in figures} == set(FIGURE_TITLES)
     assert figure_title("changes", "new_sold") == "New sold points"

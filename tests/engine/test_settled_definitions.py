@@ -16,7 +16,9 @@ from engine.figures.commission import commission
 from engine.figures.ranges import DateRange, date_range
 from engine.figures.selling import shared_selling
 from engine.points.calculator import fmt2
-from engine.reports.query import Agency, ReportInputs, build_report, report_rows
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import build_report
+from engine.reports.rows import report_rows
 from engine.rules import CommissionRule, shipped_rulebook
 from engine.tiers.standing import effective_thresholds, project_tier, tier_overview
 from engine.vocabulary import DealType, Tier

@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import Client, Contact, Dataset, Deal, DealStage, MrrEvent, Partner, Relationship
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
 from engine.vocabulary import DealType, Tier, Track
 from tui.app import STYLES, AppOptions, PartnerDashApp

@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from engine.figures.commission import commission, usd_value
-from engine.reports.query import ReportInputs, report_rows
+from engine.reports.inputs import ReportInputs
+from engine.reports.rows import report_rows
 from engine.reports.saved import ReportQuery
 from tui.app import AppOptions, PartnerDashApp
 from tui.screens.commission import CommissionScreen

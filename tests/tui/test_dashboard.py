@@ -15,7 +15,9 @@ from engine.figures.ranges import RangePreset, date_range
 from engine.figures.renewals import RenewalSort, upcoming_renewals
 from engine.figures.selling import shared_selling
 from engine.points.calculator import fmt2
-from engine.reports.query import Agency, ReportInputs, get_to, report_rows
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import get_to
+from engine.reports.rows import report_rows
 from engine.reports.saved import ReportQuery
 from engine.vocabulary import Tier
 from tests.tui.tab_data import hand_made_agency

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
 from engine.figures.ranges import RangePreset
-from engine.reports.query import query_rows
+from engine.reports.rows import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage import paths
 from engine.storage.history import export_history

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from engine.figures.ranges import RangePreset
-from engine.reports.query import query_rows
+from engine.reports.rows import query_rows
 from engine.reports.saved import ReportQuery
 from engine.storage import paths
 from engine.storage.lists import create_list, static_lists

@@ -12,7 +12,7 @@ from pathlib import Path
 from textual.widgets import LoadingIndicator, Static
 
 from engine.data.loader import load_dataset, sample_data_dir
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from tui.app import AppOptions, PartnerDashApp, load_agency
 from tui.screens.load_problems import LoadProblemsScreen
 from tui.screens.main import MainScreen

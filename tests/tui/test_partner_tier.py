@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from engine.data.models import ThresholdOverride
 from engine.figures.progress import progress_over_time
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from engine.vocabulary import Tier
 from tui.screens.explain import ExplainScreen
 from tui.screens.partner_tier import PartnerTierTab

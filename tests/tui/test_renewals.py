@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from engine.data.models import Client
 from engine.figures.renewals import RenewalSort, upcoming_renewals
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
 from tests.engine.factories import client, dataset
 from tests.tui.tab_data import sample_agency

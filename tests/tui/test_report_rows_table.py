@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from engine.reports.query import ReportRows
+from engine.reports.rows import ReportRows
 from engine.storage.exports import export_header
 from tui.widgets.report_rows_table import cell_text, row_cells, rows_columns, shown_lines
 

@@ -9,7 +9,7 @@ from datetime import date
 from tab_data import D, hand_made_agency, sample_agency, showing
 from textual.widgets import Static
 
-from engine.reports.query import Agency
+from engine.reports.inputs import Agency
 from engine.tiers.outlook import shown
 from engine.vocabulary import Tier
 from tui.app import AppOptions, PartnerDashApp

@@ -36,7 +36,7 @@ from tui.widgets.text_table import money_text, points_text, signed_text, text_ta
 from tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
 
 SALE_COLUMNS = (
     Column("date", "Date", 10),

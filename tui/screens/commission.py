@@ -21,7 +21,8 @@ from textual.widgets import Label, Static
 
 from engine.figures.commission import Commission, QuarterProjection, commission, percent, usd_value
 from engine.points.calculator import fmt2
-from engine.reports.query import Agency, ReportInputs, ReportRows, report_rows
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.rows import ReportRows, report_rows
 from engine.reports.saved import ReportQuery
 from engine.rules import RuleSet
 from tui.widgets.key_bar import KeyBar

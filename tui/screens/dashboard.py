@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
     from engine.data.loader import DataFolderError
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
     from engine.reports.saved import ReportQuery
     from tui.widgets.dashboard_figure import DashboardFigure
 

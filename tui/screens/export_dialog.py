@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
-from engine.reports.query import ReportRows, figure_title
+from engine.reports.rows import ReportRows, figure_title
 from engine.storage.exports import FORMATS, Cell, ExportError, ExportExists, export_file_name, write_export
 from tui.screens.ask import ASK_CSS, ConfirmScreen
 from tui.screens.list_dialog import plural

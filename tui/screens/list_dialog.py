@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from engine.reports.query import ReportRows
+from engine.reports.rows import ReportRows
 from engine.storage.lists import StaticList, add_to_list, create_list, static_lists
 from tui.screens.ask import ASK_CSS
 from tui.user_files import run_in_thread, user_files

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from engine.points.calculator import fmt2
-from engine.reports.query import ReportRows
+from engine.reports.rows import ReportRows
 from engine.storage.lists import StaticList, delete_list, get_list, remove_from_list, rename_list, static_lists
 from tui.messages import OpenClient
 from tui.report_actions import ReportAction, start_action

@@ -26,7 +26,7 @@ from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from engine.data.loader import DataFolderError
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
     from engine.rules import RuleSet
     from tui.widgets.calculator import CalculatorSidebar
 

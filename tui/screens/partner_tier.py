@@ -34,7 +34,7 @@ from tui.widgets.virtual_table import Column
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
 
 WARNING_MARK = "⚠ "
 PROJECTED_MARK = "*"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from engine.figures.breakdown import Breakdown
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
 
 ALL = "all"
 DEAL_CHOICES: list[tuple[str, str]] = [

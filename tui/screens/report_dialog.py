@@ -1,7 +1,7 @@
 """The report dialog (F-DLG): the rows behind one number, and its three actions.
 
 Built from an engine.storage.store.ReportQuery and the agency, so a saved report reopens it exactly: the rows are
-engine.reports.query.query_rows(agency, query), computed in a thread once the dialog is up. The actions are posted
+engine.reports.rows.query_rows(agency, query), computed in a thread once the dialog is up. The actions are posted
 as `ActionRequested`, which bubbles to the app (lists, exports and saved reports handle it there).
 """
 
@@ -19,7 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from engine.points.calculator import InputError
-from engine.reports.query import Agency, ReportRows, inputs_for, query_rows
+from engine.reports.inputs import Agency, inputs_for
+from engine.reports.rows import ReportRows, query_rows
 from engine.reports.saved import ReportQuery
 from tui.background import off_thread
 from tui.report_actions import ReportAction

@@ -23,7 +23,7 @@ from tui.widgets.key_bar import KeyBar
 
 def describe_query(query: ReportQuery) -> str:
     """What a saved report re-runs, in one line: figure, date range, filters."""
-    from engine.reports.query import figure_title
+    from engine.reports.rows import figure_title
 
     parts = [figure_title(query.kind, query.figure)]
     if query.preset is not None:

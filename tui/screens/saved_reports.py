@@ -1,6 +1,6 @@
 """Saved reports: browse, open, rename, pin and delete them (F-DLG, issue 6).
 
-Opening a report re-runs its query (engine.reports.query.query_rows) on the data loaded now, so a report saved
+Opening a report re-runs its query (engine.reports.rows.query_rows) on the data loaded now, so a report saved
 last month shows this month's rows. The store is read and written in thread workers.
 """
 
@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from engine.points.calculator import InputError
-from engine.reports.query import ReportRows, query_rows
+from engine.reports.rows import ReportRows, query_rows
 from engine.storage.saved_reports import SavedReport, delete_report, saved_reports, update_report
 from tui.messages import OpenClient
 from tui.report_actions import ReportAction, start_action

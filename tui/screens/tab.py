@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
 
 FILTER_CLASS = "tab-filter"
 
@@ -28,7 +28,7 @@ class TabBody(VerticalScroll):
     def show_agency(self, agency: Agency) -> None:
         """Called on the UI thread when the agency's data is loaded (and again when it is reloaded).
 
-        The tab shows what `agency` (engine.reports.query.Agency) computes; it keeps only view state of its own.
+        The tab shows what `agency` (engine.reports.inputs.Agency) computes; it keeps only view state of its own.
         """
 
     def focus_first(self) -> None:

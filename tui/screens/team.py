@@ -26,7 +26,7 @@ from tui.screens.tab import TabBody
 from tui.widgets.text_line import TextLine
 
 if TYPE_CHECKING:
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
 
 NO_TEAM = (
     "No HubSpot contacts in partner.toml. Add a [[team]] table per contact (name, role, email, helps_with): "

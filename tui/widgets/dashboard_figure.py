@@ -1,7 +1,7 @@
 """One dashboard number as a focusable line: its label and value; `e` explains it, enter opens its rows (or,
 for a figure with no rows behind it, explains it too).
 
-A figure with a `kind` and `figure` (a report kind and one of its figures, engine.reports.query.FIGURES) opens
+A figure with a `kind` and `figure` (a report kind and one of its figures, engine.reports.rows.FIGURES) opens
 the report dialog with the rows behind it; every figure has an explanation (the engine's explain() lines).
 """
 

@@ -1,4 +1,4 @@
-"""The Dashboard's panels (F-DASH-1 … 6), each showing what engine.reports.query.Agency computes; nothing is
+"""The Dashboard's panels (F-DASH-1 … 6), each showing what engine.reports.inputs.Agency computes; nothing is
 recomputed here. Numbers are DashboardFigure lines: `e` explains one, enter opens the rows behind it.
 """
 
@@ -28,7 +28,9 @@ from engine.figures.renewals import Renewal, RenewalSort, upcoming_renewals
 from engine.figures.selling import shared_selling
 from engine.points.calculator import Number, fmt2
 from engine.reports.columns import column_title
-from engine.reports.query import FIGURES, Agency, ReportInputs, figure_title, get_to
+from engine.reports.inputs import Agency, ReportInputs
+from engine.reports.payloads import get_to
+from engine.reports.rows import FIGURES, figure_title
 from engine.tiers.standing import Progression, tier_above
 from engine.vocabulary import Tier
 from tui.background import off_thread
@@ -272,7 +274,7 @@ class RangePanel(ComputedPanel[Sequence[Headline]]):
 
 
 # The numbers with a date range: report kind -> panel title and (figure, label) per number, as the engine names
-# them (engine.reports.query.FIGURE_TITLES).
+# them (engine.reports.rows.FIGURE_TITLES).
 RANGE_FIGURES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     kind: (title, tuple((figure, figure_title(kind, figure)) for figure in FIGURES[kind]))
     for kind, title in (("changes", "Tier point changes"), ("selling", "Shared selling"))
@@ -347,7 +349,7 @@ class CommissionPanel(Panel):
 
             return explain
 
-        # Each figure opens its own rows (engine.reports.query.FIGURES): the upcoming statements, the projected
+        # Each figure opens its own rows (engine.reports.rows.FIGURES): the upcoming statements, the projected
         # quarter's deals, and the paid statements.
         following = view.next_statement
         if following is None:

@@ -19,7 +19,7 @@ from engine.tiers.outlook import ASSUMPTIONS, Outlook, Plan, Recalibration, show
 from tui.widgets.tier_chart import ChartData, TierChart
 
 if TYPE_CHECKING:
-    from engine.reports.query import Agency
+    from engine.reports.inputs import Agency
 
 WARNING_MARK = "⚠ "
 _COMPUTING = threading.Lock()

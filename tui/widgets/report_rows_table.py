@@ -1,4 +1,4 @@
-"""A VirtualTable of `engine.reports.query.ReportRows`: any figure's rows, whatever its columns.
+"""A VirtualTable of `engine.reports.rows.ReportRows`: any figure's rows, whatever its columns.
 
 Figures show half-up to two decimals with thousands separators; column widths follow the header and the
 first rows. When the rows add up to their figure, the last line is the total, equal to the figure.
@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from engine.points.calculator import fmt2
 from engine.reports.columns import column_title
-from engine.reports.query import ReportRows
+from engine.reports.rows import ReportRows
 from tui.widgets.virtual_table import Column, VirtualTable
 
 # Widths are measured on this many rows: enough to be representative, cheap at any row count.
