@@ -142,7 +142,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
                 text-style: $block-cursor-text-style;
             }
             & > .virtual-table--header-cursor {
-                background: $primary;
+                background: $block-cursor-background;
                 color: $block-cursor-foreground;
             }
         }
