@@ -112,18 +112,23 @@ def _is_ansi(theme: Theme) -> bool:
     )
 
 
+def variables(theme: Theme) -> dict[str, str]:
+    """The CSS variables a theme gives the app (as App.get_css_variables: generated, then the theme's own)."""
+    return {**theme.to_color_system().generate(), **theme.variables}
+
+
 def readable_theme(theme: Theme) -> Theme:
     """The theme with its text colours raised to AA on the backgrounds the app draws them on."""
     if _is_ansi(theme):
         return theme
-    generated = theme.to_color_system().generate()
+    generated = variables(theme)
     background = Color.parse(generated["background"])
     grounds = [_opaque(generated[name], background) for name in GROUNDS]
     # The foreground first: the blurred cursor's and other colours derive from it.
     foreground = readable(Color.parse(generated["foreground"]), grounds, FOREGROUND_CONTRAST)
     if foreground != Color.parse(generated["foreground"]):
         theme = dataclasses.replace(theme, foreground=foreground.hex)
-        generated = theme.to_color_system().generate()
+        generated = variables(theme)
     changes: dict[str, str] = {}
 
     def lift(name: str, on: Sequence[Color]) -> None:
@@ -158,12 +163,8 @@ def readable_theme(theme: Theme) -> Theme:
     lift("block-cursor-foreground", [cursor])
     blurred = _opaque(generated["block-cursor-blurred-background"], Color.parse(generated["surface"]))
     lift("block-cursor-blurred-foreground", [blurred])
-    # A focused primary button: drawn in whichever of the foreground and the background stands out more from
-    # $primary (its unfocused colour), with the other for its label.
-    primary = _opaque(generated["primary"], background)
-    fore = Color.parse(generated["foreground"])
-    pair = (fore, background) if contrast(fore, primary) >= contrast(background, primary) else (background, fore)
-    changes["primary-focus-background"], changes["primary-focus-foreground"] = pair[0].hex, pair[1].hex
+    if not changes:
+        return theme
     return dataclasses.replace(theme, variables={**theme.variables, **changes})
 
 
@@ -176,14 +177,6 @@ class ReadableThemes(App[Any]):
         # Before Textual's own set-up, which asks for the current theme.
         self._readable_themes: dict[str, tuple[Theme, Theme]] = {}  # name -> (as registered, made readable)
         super().__init__(*args, **kwargs)
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        # The variables readable_theme adds, for a theme it leaves alone (ANSI).
-        return {
-            **super().get_theme_variable_defaults(),
-            "primary-focus-background": "ansi_default",
-            "primary-focus-foreground": "ansi_default",
-        }
 
     def get_theme(self, theme_name: str) -> Theme | None:
         theme = super().get_theme(theme_name)

@@ -18,7 +18,7 @@ from textual.geometry import Region
 _CELL_WIDTH = 20 * 0.61
 _LINE_HEIGHT = 20 * 1.22
 
-_STYLE = re.compile(r"\.(terminal-[\w-]+-r\d+) \{ ([^}]*)\}")
+_STYLE = re.compile(r"\.(terminal-(?:[\w-]+-)?r\d+) \{ ([^}]*)\}")
 _FILL = re.compile(r"fill: (#[0-9a-fA-F]{6})")
 _RECT = re.compile(
     r'<rect fill="(#[0-9a-fA-F]{6})" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+" '
