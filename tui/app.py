@@ -32,6 +32,7 @@ from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
 from tui.messages import OpenClient
 from tui.screens.main import TABS, MainScreen
+from tui.themes import ReadableThemes
 from tui.user_files import UserFiles
 from tui.user_files_commands import UserFilesCommands
 
@@ -113,7 +114,7 @@ def load_agency(
     return agency
 
 
-class PartnerDashApp(UserFilesCommands, App[None]):
+class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
     TITLE = "Partner Dashboard"
     CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PaletteProvider}

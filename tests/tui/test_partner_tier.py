@@ -80,7 +80,7 @@ async def test_a_gold_agency_below_its_thresholds_with_a_certification_about_to_
 async def test_the_track_charts_show_today_and_the_recalibration_against_the_tier_lines() -> None:
     tab = PartnerTierTab()
     async with showing(tab, hand_made_agency(), (100, 40)):
-        gold, platinum = "success", "warning"
+        gold, platinum = "success", "error"
         assert chart(tab, "chart-track") == ChartData(
             "Sourced",
             "bar",
@@ -107,12 +107,12 @@ async def test_the_charts_data_are_the_engines_figures() -> None:
         assert data.kind == "line" and len(data.x_labels) == len(progress) == 24
         assert data.x_labels[0] == "Dec 24" and data.x_labels[-1] == "Nov 26"
         assert data.series == (
-            Series("Sold", tuple(p.sold for p in progress), "primary"),
-            Series("Managed", tuple(p.managed for p in progress), "secondary"),
-            Series("Total", tuple(p.total for p in progress), "accent"),
+            Series("Sold", tuple(p.sold for p in progress), "primary", "•"),
+            Series("Managed", tuple(p.managed for p in progress), "accent", "+"),
+            Series("Total", tuple(p.total for p in progress), "foreground", "braille"),
         )
         # Gold is credited; Platinum is the next tier: their total-points lines, nothing higher.
-        assert data.levels == (Level("Gold", D(160), "success"), Level("Platinum", D(420), "warning"))
+        assert data.levels == (Level("Gold", D(160), "success"), Level("Platinum", D(420), "error"))
         standing, last = overview.standing, overview.projection.snapshots[-1]
         assert chart(tab, "chart-track").series[0].values == (standing.totals.sourced, last.totals.sourced)
         assert chart(tab, "chart-managed").series[0].values == (standing.totals.managed, last.totals.managed)

@@ -51,7 +51,7 @@ async def test_the_two_recalibrations_side_by_side_on_the_sample() -> None:
         total = data.series[2]
         assert total.label == "Total"
         assert [shown(value) for value in total.values] == [shown(point.totals.total) for point in outlook.timeline]
-        assert data.levels == (Level("Gold", D(160), "success"), Level("Platinum", D(420), "warning"))
+        assert data.levels == (Level("Gold", D(160), "success"), Level("Platinum", D(420), "error"))
 
 
 async def test_no_warning_when_the_outlook_keeps_the_tier_and_e_explains_it() -> None:

@@ -58,6 +58,15 @@ SNAPSHOT_COLUMNS = (
 
 # --- what the charts show ------------------------------------------------------------------------------
 
+# Each line's theme colour and mark: three hues apart in every theme (Sold and Managed were two blues, primary
+# and secondary), and three marks apart for whoever does not tell the colours apart (the legend shows each).
+SOLD = ("primary", "•")
+MANAGED = ("accent", "+")
+TOTAL = ("foreground", "braille")
+# The tier lines: the credited tier's and the next one's, neither the colour of a line of points.
+CREDITED_TIER = "success"
+NEXT_TIER = "error"
+
 
 Track = Callable[[Progression], Requirement]
 
@@ -67,9 +76,9 @@ def _levels(overview: TierOverview, track: Track) -> tuple[Level, ...]:
     insights = overview.insights
     levels = []
     if insights.keep is not None:
-        levels.append(Level(str(insights.keep.tier), track(insights.keep).required, "success"))
+        levels.append(Level(str(insights.keep.tier), track(insights.keep).required, CREDITED_TIER))
     if insights.next is not None:
-        levels.append(Level(str(insights.next.tier), track(insights.next).required, "warning"))
+        levels.append(Level(str(insights.next.tier), track(insights.next).required, NEXT_TIER))
     return tuple(levels)
 
 
@@ -97,7 +106,7 @@ def tier_lines(thresholds: Thresholds, credited: Tier, up_to: Tier) -> tuple[Lev
     for tier in (*PERFORMANCE_TIERS, Tier.ELITE):
         level = thresholds.get(tier)
         if level is not None and tier.rank <= up_to.rank:
-            levels.append(Level(str(tier), level.total, "success" if tier is credited else "warning"))
+            levels.append(Level(str(tier), level.total, CREDITED_TIER if tier is credited else NEXT_TIER))
     return tuple(levels)
 
 
@@ -109,9 +118,9 @@ def progress_chart(points: Sequence[ProgressPoint], overview: TierOverview) -> C
         kind="line",
         x_labels=tuple(f"{point.day:%b %y}" for point in points),
         series=(
-            Series("Sold", tuple(point.sold for point in points), "primary"),
-            Series("Managed", tuple(point.managed for point in points), "secondary"),
-            Series("Total", tuple(point.total for point in points), "accent"),
+            Series("Sold", tuple(point.sold for point in points), *SOLD),
+            Series("Managed", tuple(point.managed for point in points), *MANAGED),
+            Series("Total", tuple(point.total for point in points), *TOTAL),
         ),
         levels=tier_lines(overview.thresholds, overview.credited_tier, up_to),
         label_every=MONTH_LABEL_EVERY,
@@ -133,9 +142,9 @@ def outlook_chart(outlook: Outlook, overview: TierOverview) -> ChartData:
         kind="line",
         x_labels=tuple("Today" if i == 0 else f"{point.day:%b %y}" for i, point in enumerate(points)),
         series=(
-            Series("Sold", values(lambda t: t.sold), "primary"),
-            Series("Managed", values(lambda t: t.managed), "secondary"),
-            Series("Total", values(lambda t: t.total), "accent"),
+            Series("Sold", values(lambda t: t.sold), *SOLD),
+            Series("Managed", values(lambda t: t.managed), *MANAGED),
+            Series("Total", values(lambda t: t.total), *TOTAL),
         ),
         levels=tier_lines(overview.thresholds, overview.credited_tier, up_to),
         label_every=OUTLOOK_LABEL_EVERY,

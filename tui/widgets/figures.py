@@ -92,7 +92,9 @@ class FigureRow(LeafWidget, can_focus=True):
         width = self.content_size.width
         gap = max(1, width - len(self._label) - len(self._value))
         head = Content.assemble((self._label, "bold"), " " * gap, (self._value, "bold"))
-        rule_style = self.get_visual_style("figure-row--rule", partial=True)
+        # The whole style (not partial): $text-muted is contrast-automatic ("auto 60%"), so it needs the background
+        # it is drawn on; a partial style resolves it against no background at all (white, on a light theme too).
+        rule_style = self.get_visual_style("figure-row--rule")
         lines = [head, *(Content.styled(line, rule_style) for line in self._rule_lines(width))]
         lines += [Content("")] * (0 if self._rule else self._blank)
         return Content("\n").join(lines)

@@ -23,6 +23,8 @@ class SavedReportsPanel(Vertical):
     SavedReportsPanel { height: auto; }
     SavedReportsPanel .panel-title { text-style: bold; }
     SavedReportsPanel OptionList { height: auto; max-height: 8; }
+    /* "No pinned reports" is a (disabled) option that is a message to read: not Textual's faint $text-disabled. */
+    SavedReportsPanel OptionList > .option-list--option-disabled { color: $text-muted; text-style: italic; }
     """
 
     def __init__(self, *, id: str | None = "saved-reports-panel", classes: str | None = None) -> None:

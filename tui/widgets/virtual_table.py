@@ -143,7 +143,7 @@ class VirtualTable(ScrollbarsOnResize, can_focus=True, inherit_bindings=False):
                 text-style: $block-cursor-text-style;
             }
             & > .virtual-table--header-cursor {
-                background: $primary;
+                background: $block-cursor-background;
                 color: $block-cursor-foreground;
             }
         }
