@@ -640,15 +640,13 @@ def _renewal_effects(
     """Each renewal's effect on the client's points on `on`: with it (and every renewal before) minus without."""
     index = base.client_index
     clients = {index[client.id] for client, _ in renewals}
-    before = projected.sold_before(on, clients)
-    after = projected.sold_after(on, clients)
+    change = projected.sold_change(on, clients)
     managed_after = projected.managed_after(on)
     effects = []
     for client, events in renewals:
         ci = index[client.id]
         managed_before = base.managed_value(ci, base.client_managed_mrr[ci], on)
-        sold_before, sourced_before = before.get(ci, (ZERO, ZERO))
-        sold_after, sourced_after = after.get(ci, (ZERO, ZERO))
+        sold, sourced = change.get(ci, (ZERO, ZERO))
         assert client.renewal_date is not None
         effects.append(
             RenewalEffect(
@@ -657,8 +655,8 @@ def _renewal_effects(
                 mrr_change=client.renewal_mrr_change,
                 tracks=tuple(event.track for event in events),
                 effect_on=on,
-                sold=sold_after - sold_before,
-                sourced=sourced_after - sourced_before,
+                sold=sold,
+                sourced=sourced,
                 managed=exact(managed_after.get(ci, ZERO)) - managed_before,
             )
         )

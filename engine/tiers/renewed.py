@@ -16,15 +16,16 @@ line from the earliest first_sold of the whole file, engine.points.ledger.build)
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from engine.data.models import Client, MrrEvent
+from engine.data.models import Client, MrrEvent, Relationship
 from engine.data.rows import builder
-from engine.points.ledger import Ledger, PointTotals, build_ledger
+from engine.points.ledger import Ledger, PointTotals, SoldColumns, build_ledger
 from engine.rules import RuleBook
 from engine.vocabulary import Track
 
@@ -78,13 +79,13 @@ def renewal_events(base: Ledger, until: date) -> tuple[Renewals, list[MrrEvent]]
         change = client.renewal_mrr_change
         assert day is not None
         events: list[MrrEvent] = []
-        relationship = client.relationship.value
+        relationship = client.relationship
         # The values are the client's own, already checked: the events are made without checking them again.
-        if relationship in ("sold", "both"):
+        if relationship is not Relationship.MANAGED:
             line = latest_line.get(client.id, RENEWAL_LINE)
             events.append(_event(day, client.id, Track.SOLD, line, change))
         managed = base.client_managed_mrr[ci]
-        if relationship in ("managed", "both") and managed > 0:
+        if relationship is not Relationship.SOLD and managed > 0:
             events.append(_event(day, client.id, Track.MANAGED, "", max(change, -managed)))
         result.append((client, events))
     return result, known
@@ -115,13 +116,22 @@ class Renewed:
             managed=everyone.managed - before.managed + after.managed,
         )
 
-    def sold_before(self, day: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
-        """Sold and sourced points on `day` of each of `clients` from the sales dated by today (no renewal)."""
-        return sold_by_client(self.ledger if self.derived else self.base, day, self.base.today, clients)
-
-    def sold_after(self, day: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
-        """The same with the renewals dated by `day` applied."""
-        return sold_by_client(self.ledger, day, day, clients)
+    def sold_change(self, day: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
+        """What the renewals dated by `day` change of each of `clients`' sold and sourced points on `day`."""
+        if not self.derived:
+            before = sold_by_client(self.base, day, self.base.today, clients)
+            after = sold_by_client(self.ledger, day, day, clients)
+            return {
+                ci: (
+                    after.get(ci, (ZERO, ZERO))[0] - before.get(ci, (ZERO, ZERO))[0],
+                    after.get(ci, (ZERO, ZERO))[1] - before.get(ci, (ZERO, ZERO))[1],
+                )
+                for ci in clients
+            }
+        # Derived: the renewing clients' sales dated by today are priced alike with and without the renewals, so
+        # the change is the renewals' own items (dated after today) still counting on `day`.
+        sold = self.ledger.sold
+        return _sums(sold, self.ledger.sold_range(self.base.today, day), day, clients)
 
     def managed_after(self, day: date) -> dict[int, Fraction]:
         """Managed points on `day` (renewals applied) of the clients with managed events, by client index."""
@@ -130,15 +140,25 @@ class Renewed:
 
 def sold_by_client(ledger: Ledger, day: date, up_to: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
     """Sold and sourced points on `day` of each of `clients` (by index), from sales dated on or before `up_to`."""
-    sold = ledger.sold
-    found: dict[int, tuple[Fraction, Fraction]] = {}
-    for i in ledger.active_on(day):
-        ci = sold.client[i]
-        if ci in clients and sold.date[i] <= up_to:
-            points = Fraction(sold.points[i])
-            before = found.get(ci, (ZERO, ZERO))
-            found[ci] = (before[0] + points, before[1] + (points if sold.sourced[i] else ZERO))
-    return found
+    return _sums(ledger.sold, range(bisect_right(ledger.sold.date, min(day, up_to))), day, clients)
+
+
+def _sums(sold: SoldColumns, indices: range, day: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
+    """Per client of `clients`: the sold and sourced points of the items at `indices` still counting on `day`,
+    added as whole numbers over the points' common denominator."""
+    scaled, denominator = sold.points.scaled, sold.points.denominator
+    client, expires, sourced = sold.client, sold.expires, sold.sourced
+    sums: dict[int, list[int]] = {}
+    for i in indices:
+        ci = client[i]
+        if expires[i] > day and ci in clients:
+            found = sums.get(ci)
+            if found is None:
+                found = sums[ci] = [0, 0]
+            found[0] += scaled[i]
+            if sourced[i]:
+                found[1] += scaled[i]
+    return {ci: (Fraction(a, denominator), Fraction(b, denominator)) for ci, (a, b) in sums.items()}
 
 
 def _future_first_sold(base: Ledger) -> bool:
