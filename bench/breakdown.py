@@ -42,6 +42,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
+from engine.cli.collector import collector_paused
 from engine.data.loader import load_dataset
 from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
@@ -112,9 +113,10 @@ async def timed_change(app: BreakdownBench, pilot: Pilot[None], change: Any) -> 
 
 async def measure(clients: int) -> dict[str, float]:
     book = shipped_rulebook()
-    agency = Agency(load_dataset(agency_folder(clients), book), book, TODAY)
-    # What the app's loader computes in its worker before it calls show_agency.
-    agency.overview  # noqa: B018
+    with collector_paused():  # as the app's load thread does (engine.cli.collector)
+        agency = Agency(load_dataset(agency_folder(clients), book), book, TODAY)
+        # What the app's loader computes in its worker before it calls show_agency.
+        agency.overview  # noqa: B018
     app = BreakdownBench()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+from engine.cli.collector import collector_paused
 from engine.data.loader import load_dataset
 from engine.data.models import Dataset, MrrEvent
 from engine.data.sample import GeneratedAgency, generate
@@ -29,7 +30,7 @@ from engine.figures.changes import point_changes
 from engine.figures.progress import program_progress, progress_over_time
 from engine.figures.ranges import date_range
 from engine.points.ledger import Ledger, build_ledger
-from engine.rules import shipped_rulebook
+from engine.rules import RuleBook, shipped_rulebook
 from engine.tiers.standing import effective_thresholds, tier_overview, today_rules
 from engine.vocabulary import DealType, MarketType, Track
 
@@ -40,7 +41,8 @@ TODAY = date(2026, 11, 26)
 def loaded(agency: GeneratedAgency) -> Dataset:
     with tempfile.TemporaryDirectory() as folder:
         agency.write_agency(Path(folder))
-        return load_dataset(Path(folder))
+        with collector_paused():  # as the app and the CLI load (engine.cli.collector)
+            return load_dataset(Path(folder))
 
 
 def five_events_each(base: GeneratedAgency, seed: int = 7) -> GeneratedAgency:
@@ -80,6 +82,12 @@ def best(label: str, work: Callable[[], T], runs: int = 3) -> T:
     return result
 
 
+def paused(build: Callable[[Dataset, RuleBook, date], Ledger], dataset: Dataset, book: RuleBook, today: date) -> Ledger:
+    """A ledger built as the app and the CLI build it: the collector paused (engine.cli.collector)."""
+    with collector_paused():
+        return build(dataset, book, today)
+
+
 def first_call(label: str, dataset: Dataset, work: Callable[[Ledger], object]) -> None:
     """A figure's first call on a fresh ledger (it builds the ledger's caches it needs), best of three."""
     book = shipped_rulebook()
@@ -95,8 +103,8 @@ def first_call(label: str, dataset: Dataset, work: Callable[[Ledger], object]) -
 def measure(title: str, dataset: Dataset) -> None:
     book = shipped_rulebook()
     print(f"{title}: {len(dataset.clients):,} clients, {len(dataset.events):,} MRR events")
-    best("ledger", lambda: build_ledger(dataset, book, TODAY))
-    best("ledger + breakdown", lambda: Breakdown(build_ledger(dataset, book, TODAY)))
+    best("ledger", lambda: paused(build_ledger, dataset, book, TODAY))
+    best("ledger + breakdown", lambda: Breakdown(paused(build_ledger, dataset, book, TODAY)))
     first_call("breakdown, first sort by name", dataset, lambda ledger: Breakdown(ledger).query(sort="name"))
     table = Breakdown(build_ledger(dataset, book, TODAY))
     table.query()

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.cli import resolve_rules
+from engine.cli.collector import collector_paused
 from engine.text import printable
 from tui import background
 from tui.background import Steps, off_thread, settled
@@ -89,25 +90,27 @@ def load_agency(
     from engine.storage.dataset_cache import DatasetCache
 
     book, named = resolve_rules(options.rules, options.rules_file)
-    try:
-        folder = options.data if options.data is not None else sample_data_dir()
-        cache = DatasetCache(folder, book) if folder.is_dir() else None
-        dataset = cache.load() if cache is not None else None
-        if dataset is None:
-            dataset = load_dataset(folder, book)
-            if cache is not None and cache.fingerprint is not None and unsaved is not None:
-                unsaved.append(cache)
-    except DataFolderError as error:
-        return error
-    agency = Agency(dataset, book, options.today or date.today(), named)
-    if steps is not None:
-        steps.check()
-    agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
-    if steps is not None:
-        steps.check()
-    agency.overview  # noqa: B018
-    if steps is not None:
-        steps.check()
+    # The app owns the pause of the collector (engine.cli.collector): the engine never switches it itself.
+    with collector_paused():
+        try:
+            folder = options.data if options.data is not None else sample_data_dir()
+            cache = DatasetCache(folder, book) if folder.is_dir() else None
+            dataset = cache.load() if cache is not None else None
+            if dataset is None:
+                dataset = load_dataset(folder, book)
+                if cache is not None and cache.fingerprint is not None and unsaved is not None:
+                    unsaved.append(cache)
+        except DataFolderError as error:
+            return error
+        agency = Agency(dataset, book, options.today or date.today(), named)
+        if steps is not None:
+            steps.check()
+        agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
+        if steps is not None:
+            steps.check()
+        agency.overview  # noqa: B018
+        if steps is not None:
+            steps.check()
     # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
     # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_when_settled).
     gc.collect()

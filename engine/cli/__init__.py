@@ -225,6 +225,10 @@ def build_parser(argv: Sequence[str] | None = None, extra_commands: Mapping[str,
     return parser
 
 
+# The commands that load a whole data folder and build its ledger.
+LOADING_COMMANDS = frozenset({"report", "export", "validate"})
+
+
 def _no_app(args: argparse.Namespace) -> int:
     print("partner-dash: error: no command given (the app starts with `partner-dash`; see --help)", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -245,6 +249,13 @@ def main(
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableStream(stdout), PrintableStream(stderr)
     try:
+        if args.command in LOADING_COMMANDS:
+            # A command that loads a data folder and prices it: the collector is paused for it here, at the
+            # process's entry point (engine.cli.collector), never inside the engine.
+            from engine.cli.collector import collector_paused
+
+            with collector_paused():
+                return _run(handler, args)
         return _run(handler, args)
     finally:
         sys.stdout, sys.stderr = stdout, stderr

@@ -4,14 +4,13 @@ Valid rows load; a row with any bad cell is skipped and counted. Only a folder t
 (no folder, no readable partner.toml or clients.csv, clients.csv without its key columns) stops the load,
 with `DataFolderError` giving every reason. The file format is documented in DATA.md.
 
-Speed: see engine.data.rows for how the rows are read and checked. The garbage collector is paused during the
-load: it would otherwise rescan the growing heap of new rows again and again (3-4x slower) although nothing
-loaded here can form a reference cycle.
+Speed: see engine.data.rows for how the rows are read and checked. Nothing loaded here forms a reference cycle,
+but the automatic garbage collector would rescan the growing heap of new rows again and again (3-4x slower): the
+callers that load large folders pause it around the load (engine.cli.collector); library code never switches it.
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from importlib.util import find_spec
 from pathlib import Path
@@ -59,13 +58,7 @@ def load_dataset(folder: Path, rules: RuleBook | None = None) -> Dataset:
         raise DataFolderError(
             folder, [LoadProblem(file=printable(str(folder)), message=f"{reason}: give the agency's data folder")]
         )
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(folder, rules or shipped_rulebook())
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    return _load(folder, rules or shipped_rulebook())
 
 
 def _load(folder: Path, rulebook: RuleBook) -> Dataset:

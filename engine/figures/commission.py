@@ -104,7 +104,13 @@ class CommissionLine:
     months: int  # months of the deal's commission window that start in the quarter
     rate: Decimal  # the rule's share of the monthly amount
     commission: Decimal
-    usd: Fraction | None = None  # the commission at the program rate; None without one
+    per_100_usd: Decimal | None = None  # the program rate of the deal's currency (per US$100); None without one
+
+    @property
+    def usd(self) -> Fraction | None:
+        """The commission at the program rate (worked out when shown: a large agency has many lines)."""
+        per_100 = self.per_100_usd
+        return None if per_100 is None else exact(self.commission) * HUNDRED / exact(per_100)
 
     def describe(self) -> str:
         d = self.deal
@@ -212,11 +218,19 @@ def commission(
     With `rates`, each quarter also adds up in US$ at that rule set's program rates.
     """
     names = {client.id: client.name for client in dataset.clients}
+    first = add_months(quarter_start(today), 3)
+    # A deal closed on or before `ended` has its whole window before the first projected month (add_months keeps
+    # the order of days, and takes `ended`, a first of the month, back to `first`): left out before sorting.
+    ended = add_months(first, -rule.months)
     won = sorted(
-        (d for d in dataset.deals if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed <= today),
+        (
+            d
+            for d in dataset.deals
+            if d.stage is DealStage.CLOSED_WON and d.closed is not None and ended < d.closed <= today
+        ),
         key=lambda d: (d.closed or today, d.id),
     )
-    first = add_months(quarter_start(today), 3)
+    per_100 = rates.currency_per_100_usd if rates is not None else {}
     # The first day of each projected month, in order: one deal's months are the run of them on or after its
     # close date and before its window's end, found by bisection (one pass over the deals, not one per quarter).
     month_starts = [add_months(first, offset) for offset in range(3 * quarters)]
@@ -235,8 +249,8 @@ def commission(
                 line = priced.get(months)
                 if line is None:
                     amount = deal.amount * rule.rate * months
-                    usd = usd_value(amount, deal.currency, rates) if rates is not None else None
-                    line = priced[months] = CommissionLine(deal, client, months, rule.rate, amount, usd)
+                    rate = per_100.get(deal.currency)
+                    line = priced[months] = CommissionLine(deal, client, months, rule.rate, amount, rate)
                 quarter_lines[index].append(line)
     projection = []
     for index, lines in enumerate(quarter_lines):

@@ -76,7 +76,8 @@ class Agency:
 
     @cached_property
     def outlook(self) -> Outlook:
-        """The next two recalibrations projected (engine.tiers.outlook): a second ledger, so built only when asked."""
+        """The next two recalibrations projected (engine.tiers.outlook): the renewing clients' events priced again
+        (engine.tiers.renewed), so computed only when asked."""
         return outlook(self.ledger, self.book, self.thresholds, self.rule_set.id if self.rule_set else None)
 
 

@@ -16,7 +16,6 @@ user's own cache folder (it is theirs alone); one that cannot be read is ignored
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import os
 import pickle
@@ -95,15 +94,9 @@ class DatasetCache:
             with self.path.open("rb") as file:
                 if file.read(len(FORMAT)) != FORMAT or file.read(len(self.fingerprint)) != self.fingerprint:
                     return None
-                # As the loader does: millions of new objects, none of them garbage, would set off one collection
-                # after another (a third of the time).
-                was_enabled = gc.isenabled()
-                gc.disable()
-                try:
-                    dataset = pickle.load(file)
-                finally:
-                    if was_enabled:
-                        gc.enable()
+                # Millions of new objects, none of them garbage: the callers pause the collector around this
+                # (engine.cli.collector), as around the loader.
+                dataset = pickle.load(file)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None
         return dataset if isinstance(dataset, Dataset) else None

@@ -28,8 +28,9 @@ from engine.data.models import Client, MrrEvent, Partner
 from engine.dates import add_months, month_end
 from engine.figures.figure import EXPLAIN_ROWS
 from engine.points.calculator import fmt2
-from engine.points.ledger import Ledger, PointTotals, SoldItem, build_ledger, managed_factor
+from engine.points.ledger import Ledger, PointTotals, SoldItem
 from engine.rules import RuleBook
+from engine.tiers.renewed import Renewed, renewal_events, renewed
 from engine.tiers.standing import (
     Progression,
     Projection,
@@ -48,7 +49,6 @@ from engine.tiers.standing import (
 from engine.vocabulary import Tier, Track
 
 TIMELINE_MONTHS = 12
-RENEWAL_LINE = "renewal"  # the product line of a renewal's sold event when the client has no sold line yet
 ZERO = Fraction(0)
 _Date = date  # Recalibration.date shadows the type inside the class body
 ASSUMPTIONS = (
@@ -634,73 +634,19 @@ def _project_both(
 # --- building it ---------------------------------------------------------------------------------------
 
 
-def _renewal_events(base: Ledger, until: date) -> list[tuple[Client, list[MrrEvent]]]:
-    """Each client's renewal in (today, until] as the events an import would record for its MRR change."""
-    today = base.today
-    latest_line: dict[str, str] = {}  # each client's latest sold product line by today
-    for event in base.dataset.events:
-        if event.track is Track.SOLD and event.date <= today:
-            latest_line[event.client_id] = event.product_line
-    result: list[tuple[Client, list[MrrEvent]]] = []
-    for ci, client in enumerate(base.clients):
-        day = client.renewal_date
-        change = client.renewal_mrr_change
-        if day is None or not today < day <= until or not change:
-            continue
-        events: list[MrrEvent] = []
-        relationship = client.relationship.value
-        if relationship in ("sold", "both"):
-            line = latest_line.get(client.id, RENEWAL_LINE)
-            events.append(
-                MrrEvent(date=day, client_id=client.id, track=Track.SOLD, product_line=line, mrr_change=change)
-            )
-        managed = base.client_managed_mrr[ci]
-        if relationship in ("managed", "both") and managed > 0:
-            events.append(
-                MrrEvent(
-                    date=day,
-                    client_id=client.id,
-                    track=Track.MANAGED,
-                    product_line="",
-                    mrr_change=max(change, -managed),
-                )
-            )
-        result.append((client, events))
-    return result
-
-
-def _sold_by_client(ledger: Ledger, day: date, up_to: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
-    """Sold and sourced points on `day` of each of `clients` (by index), from sales dated on or before `up_to`."""
-    sold = ledger.sold
-    found: dict[int, tuple[Fraction, Fraction]] = {}
-    for i in ledger.active_on(day):
-        ci = sold.client[i]
-        if ci in clients and sold.date[i] <= up_to:
-            points = exact(sold.points[i])
-            before = found.get(ci, (ZERO, ZERO))
-            found[ci] = (before[0] + points, before[1] + (points if sold.sourced[i] else ZERO))
-    return found
-
-
 def _renewal_effects(
-    base: Ledger, projected: Ledger, renewals: Sequence[tuple[Client, list[MrrEvent]]], on: date
+    base: Ledger, projected: Renewed, renewals: Sequence[tuple[Client, list[MrrEvent]]], on: date
 ) -> tuple[RenewalEffect, ...]:
     """Each renewal's effect on the client's points on `on`: with it (and every renewal before) minus without."""
     index = base.client_index
     clients = {index[client.id] for client, _ in renewals}
-    before = _sold_by_client(base, on, base.today, clients)
-    after = _sold_by_client(projected, on, on, clients)
-    managed_after = projected.managed_points_by_client(on)
-    rules = base.rules_for(on)
+    change = projected.sold_change(on, clients)
+    managed_after = projected.managed_after(on)
     effects = []
     for client, events in renewals:
         ci = index[client.id]
-        managed_before = ZERO
-        mrr = base.client_managed_mrr[ci]
-        if mrr:
-            managed_before = exact(mrr) * managed_factor(rules, client)
-        sold_before, sourced_before = before.get(ci, (ZERO, ZERO))
-        sold_after, sourced_after = after.get(ci, (ZERO, ZERO))
+        managed_before = base.managed_value(ci, base.client_managed_mrr[ci], on)
+        sold, sourced = change.get(ci, (ZERO, ZERO))
         assert client.renewal_date is not None
         effects.append(
             RenewalEffect(
@@ -709,8 +655,8 @@ def _renewal_effects(
                 mrr_change=client.renewal_mrr_change,
                 tracks=tuple(event.track for event in events),
                 effect_on=on,
-                sold=sold_after - sold_before,
-                sourced=sourced_after - sourced_before,
+                sold=sold,
+                sourced=sourced,
                 managed=exact(managed_after.get(ci, ZERO)) - managed_before,
             )
         )
@@ -791,20 +737,20 @@ def _plan(
     return plan(note, renew_by, chosen, tuple(needs))
 
 
-def outlook(base: Ledger, book: RuleBook, thresholds: Thresholds, rule_set: str | None = None) -> Outlook:
+def outlook(
+    base: Ledger, book: RuleBook, thresholds: Thresholds, rule_set: str | None = None, *, rebuild: bool = False
+) -> Outlook:
     """The outlook as of `base.today` (see the module docstring); `thresholds` are today's, `rule_set` a pinned
-    rule set id (--rules), else partner.toml's or the one in force on each look's day."""
+    rule set id (--rules), else partner.toml's or the one in force on each look's day. The renewal-applied
+    points are derived from `base` (engine.tiers.renewed), or with `rebuild` priced again from every event."""
     today = base.today
     partner = base.dataset.partner
     r1 = next_recalibration(today)
     r2 = next_recalibration(r1 + timedelta(days=1))
     days = [today] + [month_end(add_months(today, offset)) for offset in range(1, TIMELINE_MONTHS + 1)]
     horizon = max(days[-1], r2)
-    renewals = _renewal_events(base, horizon)
-    known = tuple(event for event in base.dataset.events if event.date <= today)
-    added = sorted((event for _, events in renewals for event in events), key=lambda event: event.date)
-    dataset = replace(base.dataset, events=known + tuple(added))
-    projected = build_ledger(dataset, book, horizon)
+    renewals, known = renewal_events(base, horizon)
+    projected = renewed(base, book, renewals, known, horizon, rebuild=rebuild)
 
     cache: dict[date, Thresholds] = {}
 

@@ -104,7 +104,8 @@ class DashboardTab(TabBody, can_focus=False):
         self._outlook_for(agency)
 
     def _outlook_for(self, agency: Agency) -> None:
-        # The header's outlook warning: worked out in a thread (it builds a second ledger), shown when it is in.
+        # The header's outlook warning: worked out in a thread (it prices the renewing clients' events again),
+        # shown when it is in.
         from tui.widgets.outlook import outlook_of
 
         self.query_one("#dashboard-outlook").display = False

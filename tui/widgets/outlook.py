@@ -1,7 +1,8 @@
 """The tier outlook on screen: the two recalibrations side by side, what to add by when, and the timeline chart.
 
-The outlook needs a second ledger (engine.tiers.outlook), so it is computed in a thread worker after the data is
-shown; `outlook_of` makes sure the Partner Tier tab, the Dashboard and the calculator share one computation.
+The outlook prices the renewing clients' events again (engine.tiers.renewed), so it is computed in a thread worker
+after the data is shown; `outlook_of` makes sure the Partner Tier tab, the Dashboard and the calculator share one
+computation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from engine.cli.collector import collector_paused
 from engine.tiers.outlook import ASSUMPTIONS, Outlook, Plan, Recalibration, shown, signed
 from tui.widgets.tier_chart import ChartData, TierChart
 
@@ -26,8 +28,10 @@ _COMPUTING = threading.Lock()
 
 
 def outlook_of(agency: Agency) -> Outlook:
-    """The agency's outlook, computed once whichever worker asks first (the others wait for it)."""
-    with _COMPUTING:
+    """The agency's outlook, computed once whichever worker asks first (the others wait for it). The app pauses
+    the collector while it prices the renewing clients' events again (engine.cli.collector: the engine leaves it
+    alone; its new objects would otherwise set off full collections of the whole heap)."""
+    with _COMPUTING, collector_paused():
         return agency.outlook
 
 

@@ -240,7 +240,23 @@ class Ledger:
         """Totals on a day after today if nothing new happens: sold items expire, managed MRR stays."""
         if day <= self.today:
             return self.totals(day)
-        return PointTotals(*self._sold_on(self.today, day), managed=self._managed_total(self.today, day))
+        return self.totals_as_of(self.today, day)
+
+    def totals_as_of(self, known: date, day: date) -> PointTotals:
+        """Points on `day` (on or after `known`) of the events dated on or before `known`: the sold items dated
+        by then still counting on `day`, and the managed MRR of `known` priced under the rules in force on `day`."""
+        assert known <= day
+        return PointTotals(*self._sold_on(known, day), managed=self._managed_total(known, day))
+
+    def managed_value(self, ci: int, mrr: Decimal, day: date) -> Fraction:
+        """`mrr` of managed MRR of the client at index `ci`, in points under the rules in force on `day`."""
+        if not mrr:
+            return ZERO
+        rules = self.rules_for(day)
+        factor = self._managed_factors(rules)[ci]
+        if factor is None:  # a client without managed events here
+            return Fraction(mrr) * managed_factor(rules, self.clients[ci])
+        return self._managed_priced(mrr, factor)
 
     @cached_property
     def _scaled(self) -> tuple[int, list[int], list[int]]:
