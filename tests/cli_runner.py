@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -18,3 +20,29 @@ def run_cli(
     return subprocess.run(
         [*CLI, *args], capture_output=True, text=True, timeout=timeout, input=input, env=env, cwd=REPO
     )
+
+
+def on_a_terminal(
+    args: list[str], env: Mapping[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Run with stderr on a terminal (a pseudo-terminal) and stdout on a pipe: the result, and what the terminal
+    was sent."""
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(args, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120, env=env)
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    return done, shown.decode()

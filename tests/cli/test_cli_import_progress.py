@@ -4,7 +4,6 @@ and `export` do (engine.cli.progress); a script reading a pipe gets nothing extr
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import on_a_terminal
 from tests.fake_hubspot import TOKEN, FakeHubSpot, Step, record, serving
 
 LIST = (
@@ -31,32 +31,6 @@ RECORDS = [
 
 def command(*args: str) -> list[str]:
     return [sys.executable, "-m", "engine.cli", *args]
-
-
-def on_a_terminal(
-    args: list[str], env: Mapping[str, str] | None = None
-) -> tuple[subprocess.CompletedProcess[str], str]:
-    """Run with stderr on a terminal (a pseudo-terminal) and stdout on a pipe: the result, and what the terminal
-    was sent."""
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(args, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120, env=env)
-        os.close(follower)
-        follower = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal's other end is closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        if follower != -1:
-            os.close(follower)
-        os.close(leader)
-    return done, shown.decode()
 
 
 def on_a_pipe(args: list[str], env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:

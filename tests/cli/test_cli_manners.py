@@ -5,8 +5,6 @@ separators in text output (JSON keeps plain numbers), shell completion generated
 from __future__ import annotations
 
 import json
-import os
-import pty
 import shutil
 import subprocess
 import sys
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli import number_text
+from tests.cli_runner import on_a_terminal
 
 CALC = ("calc", "--amount", "40000", "--currency", "USD", "--country", "US", "--deal-type", "sourced", "--manage")
 
@@ -64,32 +63,10 @@ def test_sample_is_quiet_on_stderr_when_it_is_not_a_terminal(tmp_path: Path) -> 
 
 
 def test_sample_shows_progress_on_a_terminal_and_keeps_stdout_clean(tmp_path: Path) -> None:
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "engine.cli", "sample", "--clients", "10", "--out", str(tmp_path / "a")],
-            stdout=subprocess.PIPE,
-            stderr=follower,
-            text=True,
-            timeout=120,
-        )
-        os.close(follower)
-        follower = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal's other end is closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        if follower != -1:
-            os.close(follower)
-        os.close(leader)
+    done, progress = on_a_terminal(
+        [sys.executable, "-m", "engine.cli", "sample", "--clients", "10", "--out", str(tmp_path / "a")]
+    )
     assert done.returncode == 0
-    progress = shown.decode()
     assert "Generating 10 clients" in progress
     assert f"Writing {tmp_path / 'a'}" in progress
     # The line is cleared at the end, and none of it went to stdout.
