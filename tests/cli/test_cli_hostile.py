@@ -19,6 +19,7 @@ from engine.storage import paths
 from engine.storage.lists import create_list
 from engine.storage.store import Store
 from engine.text import printable
+from tests.cli_runner import CLI, REPO
 
 # ESC, BEL, the C1 CSI (UTF-8 C2 9B), DEL, and any other C0 byte but tab and line feed.
 RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
@@ -39,7 +40,8 @@ EVENTS = (
 
 
 def run(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["partner-dash", *args], capture_output=True, timeout=120)
+    # Bytes, not text: the tests look at every byte written (control characters), so not run_cli's text mode.
+    return subprocess.run([*CLI, *args], capture_output=True, timeout=120, cwd=REPO)
 
 
 def agency(tmp_path: Path, **files: str) -> Path:
@@ -151,7 +153,7 @@ def test_a_fifo_as_clients_csv_does_not_hang_validate(tmp_path: Path) -> None:
     folder = agency(tmp_path)
     (folder / "clients.csv").unlink()
     os.mkfifo(folder / "clients.csv")
-    done = subprocess.run(["partner-dash", "validate", str(folder)], capture_output=True, timeout=60)
+    done = subprocess.run([*CLI, "validate", str(folder)], capture_output=True, timeout=60, cwd=REPO)
     assert done.returncode == 2
     assert b"clients.csv: cannot be read: not a regular file" in done.stdout
 
