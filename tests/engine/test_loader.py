@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -252,15 +251,6 @@ def test_blank_lines_short_rows_and_quoted_cells_keep_line_numbers(tmp_path: Pat
     assert [c.name for c in data.clients] == ['Alpha, "the first" second line']  # one line on screen
     assert data.clients[0].mrr == D("1250.50")
     assert "error: clients.csv:6: mrr: 'oops' is not a number" in report(data)
-
-
-def test_gc_is_restored_after_a_load_and_after_a_failed_one(tmp_path: Path) -> None:
-    assert gc.isenabled()
-    load(tmp_path)
-    assert gc.isenabled()
-    with pytest.raises(DataFolderError):
-        load_dataset(tmp_path / "nowhere")
-    assert gc.isenabled()
 
 
 def test_the_bundled_sample_loads_clean() -> None:
