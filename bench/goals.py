@@ -62,8 +62,10 @@ def wait_until(test: object, timeout: float = 120) -> float:
 
 
 def figures_in(text: str) -> bool:
-    """The Dashboard shows its figures, none of them still pending."""
-    return FIGURES_TEXT in text and PENDING not in text
+    """The Dashboard shows its figures, none of them still pending (below the tab bar: the header's data folder may
+    itself be shortened with an ellipsis)."""
+    body = text.split("\n", 2)[-1]
+    return FIGURES_TEXT in body and PENDING not in body
 
 
 def app_command(data: Path | None) -> list[str]:
