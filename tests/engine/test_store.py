@@ -234,26 +234,33 @@ def test_an_older_database_is_migrated_and_keeps_its_data(db: Path, version: int
     assert not list(db.parent.glob("*.damaged-*"))
 
 
-def test_a_saved_fixed_range_from_schema_3_keeps_asking_the_same_days(db: Path) -> None:
-    # Schema 3 stored the day before the first day counted; schema 4 stores the first day itself.
-    make_old_database(db, 3)
+def migrated_queries(db: Path, version: int, queries: list[tuple[str, str]]) -> dict[str, str]:
+    """Saved reports' stored query texts as a database of `version` held them, after opening it (which migrates)."""
+    make_old_database(db, version)
     connection = sqlite3.connect(db)
-    connection.executemany(
-        "INSERT INTO saved_report (name, query, created, updated) VALUES (?, ?, 'x', 'x')",
-        [
-            ("Summer", '{"kind":"changes","metric":"new_sold","start":"2026-06-30","end":"2026-09-30"}'),
-            ("Preset", '{"kind":"changes","preset":"last-30-days"}'),
-            ("Broken", "not json"),
-        ],
-    )
+    connection.executemany("INSERT INTO saved_report (name, query, created, updated) VALUES (?, ?, 'x', 'x')", queries)
     connection.commit()
     connection.close()
     with Store(db) as opened:
         assert [list.name for list in static_lists(opened)] == ["From v1"]  # opens, and so migrates, the file
         assert opened.notices == []
     connection = sqlite3.connect(db)
-    queries = dict(connection.execute("SELECT name, query FROM saved_report").fetchall())
+    stored = dict(connection.execute("SELECT name, query FROM saved_report").fetchall())
     connection.close()
+    return stored
+
+
+def test_a_saved_fixed_range_from_schema_3_keeps_asking_the_same_days(db: Path) -> None:
+    # Schema 3 stored the day before the first day counted; schema 4 stores the first day itself.
+    queries = migrated_queries(
+        db,
+        3,
+        [
+            ("Summer", '{"kind":"changes","metric":"new_sold","start":"2026-06-30","end":"2026-09-30"}'),
+            ("Preset", '{"kind":"changes","preset":"last-30-days"}'),
+            ("Broken", "not json"),
+        ],
+    )
     summer = ReportQuery(kind="changes", figure="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30))
     assert ReportQuery.model_validate_json(queries["Summer"]) == summer
     assert ReportQuery.model_validate_json(queries["Preset"]) == ReportQuery(kind="changes", preset="last-30-days")
@@ -263,10 +270,9 @@ def test_a_saved_fixed_range_from_schema_3_keeps_asking_the_same_days(db: Path) 
 
 def test_saved_queries_from_schema_4_speak_the_glossary(db: Path) -> None:
     # Schema 5: `metric` became `figure`, presets are spelled "last-90-days", the breakdown's "combined" is "total".
-    make_old_database(db, 4)
-    connection = sqlite3.connect(db)
-    connection.executemany(
-        "INSERT INTO saved_report (name, query, created, updated) VALUES (?, ?, 'x', 'x')",
+    stored = migrated_queries(
+        db,
+        4,
         [
             ("Lost", '{"kind":"changes","metric":"lost_sold","preset":"last_90_days"}'),
             ("Top", '{"kind":"breakdown","filters":{"sort":"combined","descending":"yes"}}'),
@@ -274,14 +280,6 @@ def test_saved_queries_from_schema_4_speak_the_glossary(db: Path) -> None:
             ("Odd", "[1, 2]"),
         ],
     )
-    connection.commit()
-    connection.close()
-    with Store(db) as opened:
-        assert [list.name for list in static_lists(opened)] == ["From v1"]  # opens, and so migrates, the file
-        assert opened.notices == []
-    connection = sqlite3.connect(db)
-    stored = dict(connection.execute("SELECT name, query FROM saved_report").fetchall())
-    connection.close()
     reports = {name: ReportQuery.model_validate_json(stored[name]) for name in ("Lost", "Top", "New")}
     assert reports["Lost"] == ReportQuery(kind="changes", figure="lost_sold", preset=RangePreset.LAST_90_DAYS)
     assert reports["Top"] == ReportQuery(kind="breakdown", filters={"sort": "total", "descending": "yes"})
