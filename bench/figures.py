@@ -31,7 +31,8 @@ from engine.figures.progress import program_progress, progress_over_time
 from engine.figures.ranges import date_range
 from engine.points.ledger import Ledger, build_ledger
 from engine.rules import RuleBook, shipped_rulebook
-from engine.tiers.standing import effective_thresholds, tier_overview, today_rules
+from engine.tiers.overview import tier_overview
+from engine.tiers.thresholds import effective_thresholds, today_rules
 from engine.vocabulary import DealType, MarketType, Track
 
 T = TypeVar("T")

@@ -15,13 +15,8 @@ from engine.points.ledger import Ledger, build_ledger
 from engine.reports.saved import ReportQuery
 from engine.rules import RuleBook, RuleSet
 from engine.tiers.outlook import Outlook, outlook
-from engine.tiers.standing import (
-    Thresholds,
-    TierOverview,
-    effective_thresholds,
-    tier_overview,
-    today_rules,
-)
+from engine.tiers.overview import TierOverview, tier_overview
+from engine.tiers.thresholds import Thresholds, effective_thresholds, today_rules
 from engine.vocabulary import DealType, MarketType, Tier
 
 KINDS = (

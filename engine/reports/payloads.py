@@ -23,13 +23,8 @@ from engine.figures.selling import shared_selling
 from engine.points.calculator import InputError, fmt2, json_record
 from engine.points.ledger import ManagedStep, PointTotals
 from engine.reports.inputs import KINDS, ReportInputs
-from engine.tiers.standing import (
-    Progression,
-    Thresholds,
-    TierStanding,
-    progression,
-    tier_above,
-)
+from engine.tiers.standing import Progression, TierStanding, progression, tier_above
+from engine.tiers.thresholds import Thresholds
 
 # --- records of typed rows (also the rows behind a figure, engine.reports.rows) ---------------------
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from engine.points.calculator import ZERO, PointsResult, fmt2
 from engine.points.ledger import PointTotals
 from engine.tiers.outlook import Outlook
-from engine.tiers.standing import Progression, Thresholds, TierStanding, judge, progression, tier_above
+from engine.tiers.standing import Progression, TierStanding, judge, progression, tier_above
+from engine.tiers.thresholds import Thresholds
 from engine.vocabulary import DealType, Tier
 
 

@@ -20,7 +20,9 @@ from engine.reports.inputs import Agency, ReportInputs
 from engine.reports.payloads import build_report
 from engine.reports.rows import report_rows
 from engine.rules import CommissionRule, shipped_rulebook
-from engine.tiers.standing import effective_thresholds, project_tier, tier_overview
+from engine.tiers.overview import tier_overview
+from engine.tiers.projection import project_tier
+from engine.tiers.thresholds import effective_thresholds
 from engine.vocabulary import DealType, Tier
 
 BOOK = shipped_rulebook()

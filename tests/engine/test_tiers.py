@@ -10,20 +10,10 @@ from factories import D, client, dataset, ledger, managed, partner, sold
 from engine.data.models import Dataset, Partner, ThresholdOverride
 from engine.points.ledger import Ledger
 from engine.rules import shipped_rulebook
-from engine.tiers.standing import (
-    Progression,
-    Requirement,
-    Thresholds,
-    certification_warning,
-    effective_thresholds,
-    next_recalibration,
-    progression,
-    project_tier,
-    snapshot_days,
-    standing_on,
-    tier_overview,
-    today_rules,
-)
+from engine.tiers.overview import certification_warning, tier_overview
+from engine.tiers.projection import next_recalibration, project_tier, snapshot_days
+from engine.tiers.standing import Progression, Requirement, progression, standing_on
+from engine.tiers.thresholds import Thresholds, effective_thresholds, today_rules
 from engine.vocabulary import DealType, Tier
 
 BOOK = shipped_rulebook()

@@ -13,7 +13,8 @@ from factories import client, dataset, ledger, managed, partner, sold
 from engine.data.models import Dataset, Partner
 from engine.points.calculator import PointsResult, calculate
 from engine.rules import shipped_rulebook
-from engine.tiers.standing import TierStanding, effective_thresholds, standing_on
+from engine.tiers.standing import TierStanding, standing_on
+from engine.tiers.thresholds import effective_thresholds
 from engine.tiers.what_if import what_if, with_totals
 from engine.vocabulary import DealType, Tier
 

@@ -1,5 +1,5 @@
-"""The Partner Tier tab: the figures of engine.tiers.standing in words, tables and charts (the charts' data is the
-engine's), a certification warning, illustrative thresholds labelled, and `e` to explain."""
+"""The Partner Tier tab: the figures of engine.tiers (overview, standing, projection) in words, tables and charts
+(the charts' data is the engine's), a certification warning, illustrative thresholds labelled, and `e` to explain."""
 
 from __future__ import annotations
 

@@ -22,7 +22,9 @@ from textual.worker import Worker, WorkerState
 
 from engine.figures.progress import ProgressPoint, ToolUsage, median_tool_usage, progress_over_time
 from engine.tiers.outlook import Outlook
-from engine.tiers.standing import PERFORMANCE_TIERS, Progression, Requirement, Thresholds, TierOverview, TierStanding
+from engine.tiers.overview import TierOverview
+from engine.tiers.standing import PERFORMANCE_TIERS, Progression, Requirement, TierStanding
+from engine.tiers.thresholds import Thresholds
 from engine.vocabulary import Tier
 from tui.screens.explain import ExplainScreen
 from tui.screens.tab import TabBody

@@ -1,6 +1,6 @@
 """The tier outlook: the next two recalibrations as of a day, the certification, and what to add by when.
 
-Each recalibration is projected by `engine.tiers.standing.project_tier` itself, over the looks of its review period
+Each recalibration is projected by `engine.tiers.projection.project_tier` itself, over the looks of its review period
 with the points the outlook assumes on each look's day (FIGURES.md "Tier outlook"):
 
 - no new sales after today, and no other change of MRR except

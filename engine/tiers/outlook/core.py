@@ -14,21 +14,14 @@ from engine.data.models import Partner
 from engine.dates import add_months, month_end
 from engine.points.ledger import Ledger, PointTotals
 from engine.rules import RuleBook
+from engine.tiers.outlook.looks import project_both
 from engine.tiers.outlook.plans import Plan, plan_for
-from engine.tiers.outlook.projection import project_both
 from engine.tiers.outlook.recalibration import Recalibration
 from engine.tiers.outlook.rows import TimelinePoint, Totals, expiring_months, renewal_effects, shown, signed
+from engine.tiers.projection import next_recalibration, snapshot_days
 from engine.tiers.renewed import renewal_events, renewed
-from engine.tiers.standing import (
-    Thresholds,
-    certified_on,
-    effective_thresholds,
-    judge,
-    next_recalibration,
-    snapshot_days,
-    tier_above,
-    today_rules,
-)
+from engine.tiers.standing import certified_on, judge, tier_above
+from engine.tiers.thresholds import Thresholds, effective_thresholds, today_rules
 from engine.vocabulary import Tier
 
 TIMELINE_MONTHS = 12

@@ -12,14 +12,9 @@ from typing import Any
 from engine.data.models import Partner
 from engine.dates import add_months
 from engine.tiers.outlook.rows import ZERO, exact, shown
-from engine.tiers.standing import (
-    Progression,
-    Projection,
-    Thresholds,
-    TierStanding,
-    certified_on,
-    progression,
-)
+from engine.tiers.projection import Projection
+from engine.tiers.standing import Progression, TierStanding, certified_on, progression
+from engine.tiers.thresholds import Thresholds
 from engine.vocabulary import Tier
 
 

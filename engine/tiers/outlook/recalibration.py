@@ -11,7 +11,8 @@ from typing import Any
 from engine.figures.figure import EXPLAIN_ROWS
 from engine.tiers.outlook.plans import Plan
 from engine.tiers.outlook.rows import ZERO, ExpiringMonth, RenewalEffect, Totals, shown, signed
-from engine.tiers.standing import Projection, TierStanding
+from engine.tiers.projection import Projection
+from engine.tiers.standing import TierStanding
 from engine.vocabulary import Tier
 
 _Date = date  # Recalibration.date shadows the type inside the class body

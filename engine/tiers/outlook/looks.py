@@ -10,7 +10,8 @@ from typing import Any, cast
 
 from engine.data.models import Partner
 from engine.points.ledger import Ledger, PointTotals
-from engine.tiers.standing import Projection, Thresholds, project_tier
+from engine.tiers.projection import Projection, project_tier
+from engine.tiers.thresholds import Thresholds
 
 Adjust = Callable[[date, PointTotals], PointTotals]
 
