@@ -27,7 +27,8 @@ from tui.screens.commission import CommissionScreen
 from tui.screens.explain import ExplainScreen
 from tui.screens.report_dialog import ReportDialog
 from tui.widgets.dashboard_figure import DashboardFigure
-from tui.widgets.dashboard_panels import RangePanel, RenewalsPanel
+from tui.widgets.dashboard_panels import RangePanel
+from tui.widgets.renewals_panel import RenewalsPanel
 from tui.widgets.virtual_table import VirtualTable
 
 TODAY = date(2026, 11, 26)

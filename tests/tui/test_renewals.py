@@ -17,7 +17,7 @@ from tests.engine.factories import client, dataset
 from tests.tui.tab_data import sample_agency
 from tui.app import STYLES
 from tui.screens.explain import ExplainScreen
-from tui.widgets.dashboard_panels import RENEWAL_COLUMNS, RenewalsPanel
+from tui.widgets.renewals_panel import RENEWAL_COLUMNS, RenewalsPanel
 from tui.widgets.virtual_table import VirtualTable
 
 TODAY = date(2026, 11, 26)  # rule set 2025-07: 154 AUD, 1768 ZAR, 88 EUR per US$100

@@ -64,13 +64,8 @@ class DashboardTab(TabBody, can_focus=False):
         return super().check_action(action, parameters)
 
     def show_agency(self, agency: Agency) -> None:
-        from tui.widgets.dashboard_panels import (
-            PendingPanel,
-            ProgressionPanel,
-            ProgressPanel,
-            RenewalsPanel,
-            range_panel,
-        )
+        from tui.widgets.dashboard_panels import PendingPanel, ProgressionPanel, ProgressPanel, range_panel
+        from tui.widgets.renewals_panel import RenewalsPanel
         from tui.widgets.saved_reports_panel import SavedReportsPanel
 
         self.agency = agency
@@ -128,7 +123,8 @@ class DashboardTab(TabBody, can_focus=False):
 
     async def _show_panels(self, agency: Agency, grid: Container, panels: Sequence[Widget]) -> None:
         from tui.background import off_thread
-        from tui.widgets.dashboard_panels import CommissionPanel, ComputedPanel, PendingPanel, commission_view
+        from tui.widgets.commission_panel import CommissionPanel, commission_view
+        from tui.widgets.dashboard_panels import ComputedPanel, PendingPanel
 
         if grid.children:
             # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old

@@ -1,5 +1,7 @@
-"""The Dashboard's panels (F-DASH-1 … 6), each showing what engine.reports.inputs.Agency computes; nothing is
-recomputed here. Numbers are DashboardFigure lines: `e` explains one, enter opens the rows behind it.
+"""The Dashboard's panels (F-DASH-1 … 4; the commission, F-DASH-5, in commission_panel.py, the renewals, F-DASH-6,
+in renewals_panel.py), each showing what engine.reports.inputs.Agency computes; nothing is recomputed here.
+Numbers are DashboardFigure lines: `e` explains one, enter opens the rows behind it. Also the panels' common
+ground: a titled Panel, a ComputedPanel filled off the UI thread, and PENDING until its figures are in.
 """
 
 from __future__ import annotations
@@ -7,38 +9,29 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
-from typing import ClassVar, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Label, Select, Static
 
-from engine.data.models import CommissionStatement
 from engine.figures.changes import point_changes
-from engine.figures.commission import Commission, commission
 from engine.figures.figure import Headline
 from engine.figures.progress import ProgramProgress, program_progress
 from engine.figures.ranges import DateRange
-from engine.figures.renewals import Renewal, RenewalSort, upcoming_renewals
 from engine.figures.selling import shared_selling
 from engine.points.calculator import Number, fmt2
-from engine.reports.columns import column_title
 from engine.reports.inputs import Agency, ReportInputs
 from engine.reports.payloads import get_to
 from engine.reports.rows import FIGURES, figure_title
 from engine.tiers.standing import Progression, tier_above
 from engine.vocabulary import Tier
 from tui.background import off_thread
-from tui.messages import OpenClient
-from tui.screens.commission import money
 from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.range_selector import RangeSelector
-from tui.widgets.virtual_table import Column, VirtualTable
 
 # What a figure shows while the engine computes it (in a thread: tui.background).
 PENDING = "…"
@@ -293,11 +286,6 @@ def range_panel(agency: Agency, kind: str) -> RangePanel:
     return RangePanel(title, kind, labels, figures, agency.today, id=f"{kind}-panel")
 
 
-def commission_view(agency: Agency) -> Commission:
-    """The commission panel's figures: the statements and the four-quarter projection (slow at 100k clients)."""
-    return commission(agency.dataset, agency.rules.commission, agency.today, rates=agency.rules)
-
-
 class PendingPanel(Panel):
     """Where a panel built from figures computed in a thread will go, until they are in (the commission)."""
 
@@ -306,211 +294,3 @@ class PendingPanel(Panel):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(PENDING))
-
-
-def in_one_sum(view: Commission, totals: dict[str, Decimal]) -> str:
-    """Amounts in one currency as given; in several, their US$ total at the program rates (when every currency
-    has one), so the figure is one number that compares."""
-    usd = view.in_usd(totals) if len(totals) > 1 else None
-    return usd.shown if usd is not None and usd.total is not None else money(totals)
-
-
-def statement_shown(view: Commission, statement: CommissionStatement) -> str:
-    """ "7,322.82 USD", or "6,600.00 EUR (US$7,500.00)" for another currency with a program rate."""
-    shown = f"{points(statement.amount)} {statement.currency}"
-    usd = view.statement_usd(statement)
-    return shown if statement.currency == "USD" or usd is None else f"{shown} (US${points(usd)})"
-
-
-class CommissionPanel(Panel):
-    """F-DASH-5, what is next first: the next scheduled statement, the next quarter's projection in US$ (each
-    currency's amount after it), then the paid statements."""
-
-    def __init__(self, agency: Agency, view: Commission | None = None) -> None:
-        super().__init__("Commission", id="commission-panel")
-        # The Dashboard computes the view in a thread and builds the panel once it is in (commission_view).
-        self.view = view if view is not None else commission_view(agency)
-
-    def compose(self) -> ComposeResult:
-        view = self.view
-
-        def statements(which: str) -> Callable[[], list[str]]:
-            chosen, totals = (view.past, view.past_totals) if which == "past" else (view.upcoming, view.upcoming_totals)
-
-            def explain() -> list[str]:
-                lines = [f"{which.capitalize()} statements, as given in commissions.csv:"]
-                for s in chosen:
-                    lines.append(
-                        f"{s.period}: {points(s.amount)} {s.currency} ({s.status}"
-                        + (f", paid {s.paid_on})" if s.paid_on else ")")
-                    )
-                usd = view.in_usd(totals)
-                return lines + ([f"In US$ (rule set {usd.rule_set} program rates): {usd.shown}"] if usd else [])
-
-            return explain
-
-        # Each figure opens its own rows (engine.reports.rows.FIGURES): the upcoming statements, the projected
-        # quarter's deals, and the paid statements.
-        following = view.next_statement
-        if following is None:
-            yield DashboardFigure(
-                "Next statement",
-                "none scheduled",
-                statements("upcoming"),
-                kind="commission",
-                figure="upcoming",
-                id="upcoming",
-            )
-        else:
-            when = f", scheduled {following.paid_on}" if following.paid_on else ", not yet dated"
-            yield DashboardFigure(
-                f"Next statement {following.period}{when}",
-                statement_shown(view, following),
-                statements("upcoming"),
-                kind="commission",
-                figure="upcoming",
-                id="upcoming",
-            )
-            if len(view.upcoming) > 1:
-                yield DashboardFigure(
-                    f"All {len(view.upcoming)} upcoming statements",
-                    in_one_sum(view, view.upcoming_totals),
-                    statements("upcoming"),
-                    kind="commission",
-                    figure="upcoming",
-                    id="upcoming-all",
-                )
-        if view.projection:
-            quarter = view.projection[0]
-            usd = quarter.usd
-            yield DashboardFigure(
-                f"Projected {quarter.period}, payable {quarter.payable_on}",
-                usd.shown if usd is not None and usd.total is not None else money(quarter.amounts),
-                lambda: [view.rule_line(), *quarter.explain()],
-                kind="commission",
-                figure="next_quarter",
-                id="projected",
-            )
-            if usd is not None and usd.total is not None and quarter.amounts:
-                yield Static(
-                    Content(f"from {money(quarter.amounts)}"), classes="dashboard-note", id="projected-currencies"
-                )
-        yield DashboardFigure(
-            "Paid", in_one_sum(view, view.past_totals), statements("past"), kind="commission", figure="paid", id="paid"
-        )
-        yield Static(Content("v: statements and the four-quarter projection"), classes="dashboard-note")
-
-
-RENEWAL_COLUMNS = (
-    # Titled as the rows' export is (engine.reports.columns). The client takes the spare width and stays put when
-    # the table scrolls sideways.
-    Column("client", column_title("client"), 24, stretch=True),
-    Column("days", column_title("days"), 7, "right"),
-    Column("mrr_change", column_title("mrr_change"), 16, "right"),
-    # On a narrow terminal these give way first (products, then the US$ value the MRR sort compares, then who
-    # was last active), so the renewal manager is in sight at 100 columns.
-    Column("products", column_title("products"), 24, drop=3),
-    Column("last_active_employee", column_title("last_active_employee"), 16, drop=1),
-    Column("renewal_manager", column_title("renewal_manager"), 17),  # room for the sort arrow
-    Column("mrr_change_usd", column_title("mrr_change_usd"), 12, drop=2),
-)
-
-
-def renewal_cells(renewal: Renewal) -> list[str]:
-    usd = renewal.mrr_change_usd
-    return [
-        renewal.client,
-        str(renewal.days),
-        f"{fmt2(renewal.mrr_change, grouped=True, signed=True)} {renewal.currency}",
-        "; ".join(renewal.products),
-        renewal.last_active_employee,
-        renewal.renewal_manager,
-        (fmt2(usd, grouped=True, signed=True) if usd is not None else "no rate").rjust(len(RENEWAL_COLUMNS[-1].label)),
-    ]
-
-
-class RenewalsPanel(ComputedPanel[tuple[Renewal, ...]]):
-    """F-DASH-6: clients renewing in the next 120 days, sortable by any column; enter opens the client's record,
-    `e` explains the row's MRR change in US$."""
-
-    HELP_SECTION = "Renewals"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Short descriptions, so the key bar still has room for the dashboard's own keys.
-        Binding(
-            "t", "sort('days')", "Sort by days", id="renewals.sort-days", tooltip="By time to renewal; again to reverse"
-        ),
-        Binding(
-            "m",
-            "sort('mrr_change')",
-            "Sort by MRR change",
-            id="renewals.sort-mrr",
-            tooltip="By the change in US$ at the program rate, so currencies compare; again to reverse",
-        ),
-        Binding("e", "explain", "Explain", id="renewals.explain", tooltip="The MRR change under the cursor in US$"),
-    ]
-    # The engine's sort behind each column; the US$ column is the value the MRR change sort compares.
-    SORT_BY_COLUMN: ClassVar[dict[str, RenewalSort]] = {
-        **{sort.value: sort for sort in RenewalSort},
-        "mrr_change_usd": RenewalSort.MRR_CHANGE,
-    }
-
-    def __init__(self, agency: Agency) -> None:
-        super().__init__("Upcoming HubSpot renewals (next 120 days)", id="renewals-panel")
-        self.agency = agency
-        self.sort = RenewalSort.DAYS
-        self.sort_column = RenewalSort.DAYS.value  # the column marked in the header
-        self.descending = False
-        # Computed in a thread (show_computed); none until then.
-        self.renewals: tuple[Renewal, ...] = ()
-        self.table = VirtualTable(RENEWAL_COLUMNS, self._cells, range(0), id="renewals", empty_text=PENDING)
-
-    def _cells(self, index: int) -> list[str]:
-        return renewal_cells(self.renewals[index])
-
-    def compose(self) -> ComposeResult:
-        yield self.table
-        # One line at 80 columns.
-        yield Static(
-            Content("Sort: t days · m MRR change in US$ · s this column · again: reverse"),
-            classes="dashboard-note",
-        )
-
-    def on_mount(self) -> None:
-        self.table.set_sort(self.sort_column, self.descending)
-
-    def action_sort(self, column: str) -> None:
-        self.sort_by(column, descending=column == self.sort_column and not self.descending)
-
-    def sort_by(self, column: str, *, descending: bool) -> None:
-        """Sort by the table column `column` (a key of RENEWAL_COLUMNS) and mark it in the header."""
-        sort = self.SORT_BY_COLUMN[column]
-        self.sort, self.sort_column, self.descending = sort, column, descending
-        self.table.set_sort(column, descending)
-        self.refill()
-
-    def computation(self) -> Callable[[], tuple[Renewal, ...]]:
-        agency, sort, descending = self.agency, self.sort, self.descending
-        return lambda: upcoming_renewals(agency.dataset, agency.today, sort, descending, book=agency.book)
-
-    def show_computed(self, result: tuple[Renewal, ...]) -> None:
-        self.renewals = result
-        self.table.empty_text = "No renewals in the next 120 days"
-        self.table.set_view(range(len(self.renewals)), cell_text=self._cells)
-
-    def action_explain(self) -> None:
-        from tui.screens.explain import ExplainScreen
-
-        index = self.table.cursor_row_index
-        if index is not None:
-            renewal = self.renewals[index]
-            self.app.push_screen(ExplainScreen(f"Renewal of {renewal.client}", renewal.explain()))
-
-    @on(VirtualTable.SortRequested, "#renewals")
-    def _sort_requested(self, event: VirtualTable.SortRequested) -> None:
-        event.stop()
-        self.sort_by(event.column_key, descending=event.descending)
-
-    @on(VirtualTable.RowSelected, "#renewals")
-    def _open_client(self, event: VirtualTable.RowSelected) -> None:
-        event.stop()
-        self.post_message(OpenClient(self.renewals[event.row_index].client_id))
