@@ -32,7 +32,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.strip import Strip
 
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.table_columns import Column
+from tui.widgets.virtual_table import VirtualTable
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 CURSOR_KEYS = 200

@@ -10,8 +10,8 @@ The edges:
 
 - `LeafWidget` (base of TextLine, DashboardFigure, FigureRow): `Widget._size_updated`, to record a leaf widget's
   new size without a second full-screen layout pass.
-- `ScrollbarsOnResize` (base of `VirtualTable`): `ScrollView._size_updated`, to skip redrawing scrollbars after
-  every layout pass anywhere on the screen.
+- `ScrollbarsOnResize` (base of `VirtualTable`, through `TableRows`): `ScrollView._size_updated`, to skip
+  redrawing scrollbars after every layout pass anywhere on the screen.
 - `FieldInput`: `Input._watch_value`, to keep typing in a fixed-size field from laying the screen out again.
 - `MainTabs`: no private override any more. It stops `TabbedContent`'s own (private) handler of
   `TabPane.Focused` through Textual's public route: a `on_tab_pane_focused` handler that calls

@@ -22,8 +22,9 @@ from textual.widgets import Button, Input, TabbedContent, TabPane
 
 import tui
 from tui.framework import FieldInput, LeafWidget, MainTabs, ScrollbarsOnResize
+from tui.widgets.table_columns import Column
 from tui.widgets.text_line import TextLine
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.virtual_table import VirtualTable
 
 # The overrides of Textual privates, all in tui.framework: (class, method, the Textual class overridden).
 EDGES = {

@@ -9,7 +9,8 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import Input
 
-from tui.widgets.virtual_table import Column, VirtualTable, fit
+from tui.widgets.table_columns import Column, fit
+from tui.widgets.virtual_table import VirtualTable
 
 COUNTRIES = ("Germany", "India", "Brazil")
 COLUMNS = (

@@ -31,9 +31,9 @@ from tui.screens import team
 from tui.screens.explain import ExplainScreen
 from tui.widgets.facts import Fact, fact_grid
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.table_columns import Column
 from tui.widgets.text_line import TextLine
 from tui.widgets.text_table import money_text, points_text, signed_text, text_table
-from tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
     from engine.reports.inputs import Agency

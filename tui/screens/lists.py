@@ -25,8 +25,9 @@ from tui.screens.list_dialog import plural
 from tui.screens.saved_reports import SCREEN_CSS
 from tui.user_files import current_agency, run_in_thread, user_files
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.table_columns import Column
 from tui.widgets.table_sort import SortableTable
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from engine.data.models import Client

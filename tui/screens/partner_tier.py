@@ -29,9 +29,9 @@ from engine.vocabulary import Tier
 from tui.screens.explain import ExplainScreen
 from tui.screens.tab import TabBody
 from tui.widgets.outlook import OutlookSection, explain_lines, outlook_of
+from tui.widgets.table_columns import Column
 from tui.widgets.text_table import points_text, text_table
 from tui.widgets.tier_chart import ChartData, Level, Series, TierChart
-from tui.widgets.virtual_table import Column
 
 if TYPE_CHECKING:
     from textual.widget import Widget

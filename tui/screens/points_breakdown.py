@@ -20,8 +20,9 @@ from textual.worker import get_current_worker
 from engine.vocabulary import DealType, MarketType
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.tab import FILTER_CLASS, TabBody
+from tui.widgets.table_columns import Column
 from tui.widgets.text_table import money_text, points_text
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from textual.widget import Widget

@@ -25,8 +25,9 @@ from tui.screens.save_report_dialog import describe_query
 from tui.user_files import current_agency, run_in_thread, user_files
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.report_rows_table import report_rows_table, row_cells, rows_columns
+from tui.widgets.table_columns import Column
 from tui.widgets.table_sort import SortableTable
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.virtual_table import VirtualTable
 
 SCREEN_CSS = """
 .user-files-screen { padding: 0 1; }

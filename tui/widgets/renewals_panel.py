@@ -19,7 +19,8 @@ from engine.reports.columns import column_title
 from engine.reports.inputs import Agency
 from tui.messages import OpenClient
 from tui.widgets.dashboard_panels import PENDING, ComputedPanel
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.table_columns import Column
+from tui.widgets.virtual_table import VirtualTable
 
 RENEWAL_COLUMNS = (
     # Titled as the rows' export is (engine.reports.columns). The client takes the spare width and stays put when

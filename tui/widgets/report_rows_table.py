@@ -15,7 +15,8 @@ from fractions import Fraction
 from engine.points.calculator import fmt2
 from engine.reports.columns import column_title
 from engine.reports.rows import ReportRows
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.table_columns import Column
+from tui.widgets.virtual_table import VirtualTable
 
 # Widths are measured on this many rows: enough to be representative, cheap at any row count.
 SAMPLE_ROWS = 200

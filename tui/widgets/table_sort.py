@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
-from tui.widgets.virtual_table import Column, VirtualTable
+from tui.widgets.table_columns import Column
+from tui.widgets.virtual_table import VirtualTable
 
 
 def sort_key(text: str) -> tuple[int, Decimal, str]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from textual.content import Content
 
 from engine.points.calculator import Number, fmt2
-from tui.widgets.virtual_table import Column, fit
+from tui.widgets.table_columns import Column, fit
 
 
 def points_text(value: Number) -> str:
