@@ -230,10 +230,10 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         )
 
     async def wait_until_loaded(self) -> None:
-        """Returns once the data is shown (or why it could not be loaded) and every tab is built: for tests and the
-        benchmark. Figures still computed in threads may show a placeholder: see app.workers.wait_for_complete()."""
+        """Returns once the data is shown (or why it could not be loaded): for tests and the benchmark. Figures still
+        computed in threads may show a placeholder: see app.workers.wait_for_complete(). The other tabs and the
+        calculator are built when first shown (MainScreen.ready_tab)."""
         await self._loaded.wait()
-        await self.main.tabs_prepared()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "load-agency" or event.state != WorkerState.SUCCESS:
@@ -260,9 +260,8 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
             self.action_show_load_problems()
 
     async def _save_dataset(self, cache: DatasetCache, agency: Agency) -> None:
-        # For a faster next start; once the figures are shown and the other tabs built, as it takes a while.
+        # For a faster next start; once the figures are shown, as it takes a while.
         await settled(self.main.dashboard.figures_worker)
-        await self.main.tabs_prepared()
         dataset = agency.dataset
         await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
 
@@ -271,10 +270,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         # loaded, that is a 50-80 ms pause about once a second while keys are pressed (bench/ui.py saw it as the
         # slow tenth of tab switches and keystrokes). What is alive once the data is shown stays alive until the
         # next load, so it is set aside from collection; what is made afterwards is collected as usual.
-        # It happens once nothing computes any more: the figures, the other tabs, and every other worker and
-        # thread (one still working for the replaced data holds it; frozen with the rest, it would never be freed).
+        # It happens once nothing computes any more: the figures, and every other worker and thread (one still
+        # working for the replaced data holds it; frozen with the rest, it would never be freed).
         await settled(self.main.dashboard.figures_worker)
-        await self.main.tabs_prepared()
         me = get_current_worker()
         while background.busy() or any(w.is_running for w in self.workers if w is not me and w.name != "save-dataset"):
             await asyncio.sleep(0.02)

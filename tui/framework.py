@@ -23,9 +23,10 @@ Not overrides, but also where the app steps beside Textual (kept elsewhere, name
   `Screen.active_bindings` as one widget (the Footer remounts a dozen widgets on every focus change).
 - Leaving mid-mount: Textual tears the screens down at exit even while a widget is still being mounted; a
   widget whose mount handler looks for its children (Textual's Select, our DealForm) then fails with NoMatches.
-  The app builds its other tabs and the calculator after the first frame, so a test could end in the middle of
-  that: `PartnerDashApp.run_test` stops further building and waits for what is being mounted before Textual's
-  teardown (`MainScreen.stop_building`), on a real condition, never a timed pause.
+  The Dashboard mounts its panels once the data is in, and the other tabs and the calculator are mounted when
+  first asked for, so a test could end in the middle of that: `PartnerDashApp.run_test` stops further building
+  and waits for what is being mounted before Textual's teardown (`MainScreen.stop_building`, which waits for
+  `DashboardTab.panels_mounted` too), on a real condition, never a timed pause.
 - The app (never the engine) moves the loaded data out of the garbage collector's sight once every figure is
   computed (`PartnerDashApp._freeze_when_settled`, `gc.freeze`).
 """

@@ -160,3 +160,40 @@ async def test_a_folder_that_fails_on_a_reload_leaves_the_data_shown_and_says_so
         # The Dashboard still has its figures, not the error.
         assert app.screen.query("DashboardFigure")
         assert "could not be loaded" not in shown(app.screen)
+
+
+async def test_the_other_tabs_and_the_calculator_are_built_when_first_asked_for() -> None:
+    from tui.screens.partner_tier import PartnerTierTab
+    from tui.screens.points_breakdown import PointsBreakdownTab
+    from tui.widgets.calculator import CalculatorSidebar
+
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_until_loaded()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.agency is not None
+        # A start builds the Dashboard only.
+        assert not app.main.query(PartnerTierTab) and not app.main.query(PointsBreakdownTab)
+        assert not app.main.query(CalculatorSidebar)
+        await pilot.press("2")
+        await pilot.pause()
+        # Built on its key, given the data that was already loaded, and the one shown.
+        tier = app.main.query_one(PartnerTierTab)
+        assert f"Partner tier: {app.agency.overview.credited_tier}" in shown(tier)
+        assert app.main.active_tab_body is tier
+        assert not app.main.query(PointsBreakdownTab)
+        await pilot.press("c")
+        await pilot.pause()
+        calculator = app.main.query_one(CalculatorSidebar)
+        assert calculator.is_open and app.focused is not None and calculator in app.focused.ancestors
+
+
+async def test_leaving_as_soon_as_the_data_is_in_waits_for_the_panels_being_mounted() -> None:
+    # The Dashboard's panels are mounted by its figures worker; Textual tearing the screen down in the middle of
+    # that mount fails in Select's mount handler (tui/framework.py, "Leaving mid-mount").
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 30)):
+        await app.wait_until_loaded()
+    assert app.return_code in (0, None)
+

@@ -6,6 +6,7 @@ number opens the report dialog (F-DLG) with the rows behind it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -15,7 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.content import Content
-from textual.widget import Widget
+from textual.css.query import NoMatches
+from textual.widget import AwaitMount, Widget
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
@@ -45,6 +47,7 @@ class DashboardTab(TabBody, can_focus=False):
         super().__init__(id=id)
         self.agency: Agency | None = None
         self.figures_worker: Worker[None] | None = None  # computing the figures of the agency shown
+        self._mounting: AwaitMount | None = None  # the panels being mounted by the figures worker
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
@@ -135,19 +138,32 @@ class DashboardTab(TabBody, can_focus=False):
             if refocus:
                 self.screen.set_focus(None)
             await grid.remove_children()
-            await grid.mount_all(panels)
+            await self._mount(grid.mount_all(panels))
             if refocus:
                 self.first_focus().focus()
         else:
-            await grid.mount_all(panels)
+            await self._mount(grid.mount_all(panels))
         for panel in panels:
             if isinstance(panel, ComputedPanel):
                 await panel.fill()
             elif isinstance(panel, PendingPanel):
                 view = await off_thread(lambda steps: commission_view(agency), "partner-dash-commission")
                 if panel.is_attached:
-                    await grid.mount(CommissionPanel(agency, view), after=panel)
+                    await self._mount(grid.mount(CommissionPanel(agency, view), after=panel))
                     await panel.remove()
+
+    async def _mount(self, mounting: AwaitMount) -> None:
+        self._mounting = mounting
+        try:
+            await mounting
+        finally:
+            self._mounting = None
+
+    async def panels_mounted(self) -> None:
+        """Returns once no panel is in the middle of its mount: for leaving the app (MainScreen.stop_building)."""
+        if self._mounting is not None:
+            with contextlib.suppress(NoMatches):
+                await self._mounting
 
     def first_focus(self) -> Widget:
         from tui.widgets.dashboard_figure import DashboardFigure

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +17,6 @@ from textual.widget import AwaitMount
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
-from tui.background import settled
 from tui.framework import MainTabs
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
@@ -77,8 +76,7 @@ class MainScreen(Screen[None]):
         self._tabs = MainTabs(id="tabs")
         self._bodies: dict[str, TabBody] = {}  # by tab id; the tabs after the Dashboard come after the first frame
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
-        self._preparing: Worker[None] | None = None  # building the other tabs (prepare_tabs)
-        self._prepare_now = asyncio.Event()  # a key asked for one of them: no more waiting for the figures
+        self._building: dict[str, tuple[TabBody, AwaitMount]] = {}  # tabs being built (ready_tab), by tab id
         self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
 
@@ -98,73 +96,64 @@ class MainScreen(Screen[None]):
         # The header sits between the last tab and the right edge: it is fitted again once the tabs are laid out.
         self.call_after_refresh(self.query_one(AgencyHeader).fit)
 
-    # The other tabs and the calculator are most of the start-up work (their modules pull in the engine and the
-    # charts): they are built once the Dashboard's panels are on screen (their figures still being computed in
-    # threads), or the load has failed; at once if a key asks for one of them before (prepare_tabs).
+    # The other tabs and the calculator are built when first needed (a tab's key, `c`, the palette), not at start:
+    # a start builds only the Dashboard, so its figures frame sooner and the screen has a quarter of the widgets to
+    # lay out and style. A tab asked for while it is being built is awaited, not built twice.
 
-    def prepare_tabs(self, after_frame: bool = False) -> None:
-        """Build the other tabs and the calculator: after the next frame (`after_frame`), or now."""
-        if not after_frame:
-            self._prepare_now.set()
-        if self._preparing is None:
-            self._preparing = self.run_worker(self._prepare(after_frame), name="prepare-tabs", group="prepare-tabs")
-
-    async def tabs_prepared(self) -> None:
-        """Returns once the other tabs and the calculator are built (at once if they are)."""
-        await settled(self._preparing)
-
-    async def _prepare(self, after_frame: bool) -> None:
-        if after_frame and not self._prepare_now.is_set():
-            framed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-            def frame_shown() -> None:
-                if not framed.done():
-                    framed.set_result(None)
-
-            self.call_after_refresh(frame_shown)
-            waits: list[asyncio.Future[Any]] = [framed, asyncio.ensure_future(self._prepare_now.wait())]
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            for wait in waits:
-                wait.cancel()
+    async def ready_tab(self, tab_id: str) -> TabBody | None:
+        """The tab's body, built on first use and given the data; None once the app is being left."""
+        body = self._bodies.get(tab_id)
+        if body is not None:
+            return body
+        if self._app_closing:
+            return None
+        building = self._building.get(tab_id)
+        if building is None:
+            tab = next(tab for tab in TABS if tab.id == tab_id)
+            new = tab.body_class()(id=f"{tab.id}-body")
+            building = self._building[tab_id] = (new, self.query_one(f"#{tab.id}", TabPane).mount(new))
+        body, mounted = building
         try:
-            await self._build_tabs()
+            await mounted
         except NoMatches:
-            # The app closed while they were being built (a quick q): the screen's widgets are going.
+            # The app closed while it was being built (a quick q): the screen's widgets are going.
             if self._app_closing:
-                return
+                return None
             raise
+        if self._bodies.get(tab_id) is None:
+            self._bodies[tab_id] = body
+            self._building.pop(tab_id, None)
+            if self.agency is not None:
+                body.show_agency(self.agency)
+            self._check_filter()
+            if self.tabs.active == tab_id:
+                self.call_after_refresh(self.focus_shown_tab, body)
+        return body
 
-    @property
-    def _app_closing(self) -> bool:
-        return self._building_stopped or not self.is_attached or not self.app.is_running
+    async def build_every_tab(self) -> None:
+        """Build every tab and the calculator now (those not built yet): for tests and benches that need them."""
+        for tab in TABS[1:]:
+            await self.ready_tab(tab.id)
+        if not self._app_closing:
+            await self.ready_calculator()
 
     async def stop_building(self) -> None:
-        """Start building nothing more, and return once what is being built (other tabs, calculator) is mounted.
+        """Start building nothing more, and return once what is being built (tabs, calculator) is mounted.
 
         For leaving the app: Textual tearing down a widget in the middle of its mount fails in the widget's mount
         handler (tui/framework.py, "Leaving mid-mount").
         """
         self._building_stopped = True
-        await self.tabs_prepared()
+        await self.dashboard.panels_mounted()
+        for _body, mounted in list(self._building.values()):
+            with contextlib.suppress(NoMatches):
+                await mounted
         if self._calculator_mounted is not None:
             await self._calculator_mounted
 
-    async def _build_tabs(self) -> None:
-        # Not when the app is already closing (a quick q).
-        if self._app_closing:
-            return
-        bodies = [tab.body_class()(id=f"{tab.id}-body") for tab in TABS[1:]]
-        for tab, body in zip(TABS[1:], bodies, strict=True):
-            await self.query_one(f"#{tab.id}", TabPane).mount(body)
-            self._bodies[tab.id] = body
-        if self._app_closing:
-            return
-        # Data that arrived while they were being built is given to them now (no await since the last was added).
-        if self.agency is not None:
-            for body in bodies:
-                body.show_agency(self.agency)
-        self._check_filter()
-        await self.ready_calculator()
+    @property
+    def _app_closing(self) -> bool:
+        return self._building_stopped or not self.is_attached or not self.app.is_running
 
     async def ready_calculator(self) -> CalculatorSidebar:
         """The calculator sidebar, built on first use (whichever comes first: this or a key)."""
@@ -184,10 +173,10 @@ class MainScreen(Screen[None]):
         self.agency = agency
         self.query_one(AgencyHeader).show_folder(agency.dataset.partner.name, agency.dataset.source)
         self.dashboard.show_agency(agency)
-        if len(self._bodies) == len(TABS):
-            for tab in TABS[1:]:
-                self._bodies[tab.id].show_agency(agency)
-        self.prepare_tabs(after_frame=True)
+        for tab in TABS[1:]:  # the tabs built so far; one built later is given the data then (ready_tab)
+            body = self._bodies.get(tab.id)
+            if body is not None:
+                body.show_agency(agency)
         self.call_after_refresh(self._check_filter)
         if self.calculator is not None:  # else it is given the what-if line when it is built (ready_calculator)
             self.call_after_refresh(self._give_what_if, agency)
@@ -251,7 +240,6 @@ class MainScreen(Screen[None]):
     def show_load_error(self, error: DataFolderError) -> None:
         self.query_one(AgencyHeader).show_folder("", error.folder)
         self.dashboard.show_load_error(error)
-        self.prepare_tabs()
 
     @property
     def dashboard(self) -> DashboardTab:
@@ -314,8 +302,7 @@ class MainScreen(Screen[None]):
     async def action_switch_tab(self, tab_id: str) -> None:
         """A tab's key: the tab shown, and the key done once its body is built (asked for right at start)."""
         self.action_show_tab(tab_id)
-        if tab_id not in self._bodies:
-            await self.tabs_prepared()
+        await self.ready_tab(tab_id)
 
     def action_show_tab(self, tab_id: str) -> None:
         if tab_id == self.tabs.active:
@@ -326,7 +313,8 @@ class MainScreen(Screen[None]):
         self._switching = True
         self.tabs.active = tab_id
         if tab_id not in self._bodies:
-            self.prepare_tabs()  # asked for before it was built (right at start): built now
+            # Built now (the first time it is shown); the palette's "Show …" is not awaited, so in a worker.
+            self.run_worker(self.ready_tab(tab_id), name=f"build-{tab_id}", group="build-tabs")
 
     async def action_toggle_calculator(self) -> None:
         calculator = await self.ready_calculator()
