@@ -196,4 +196,3 @@ async def test_leaving_as_soon_as_the_data_is_in_waits_for_the_panels_being_moun
     async with app.run_test(size=(100, 30)):
         await app.wait_until_loaded()
     assert app.return_code in (0, None)
-
