@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, TypeVar
 
 from engine.data.cells import CellError, Memo, Verbatim
@@ -20,15 +20,25 @@ from engine.data.datafile import Report, Table, csv_problem
 M = TypeVar("M")
 
 
-def builder(model: Callable[..., M]) -> Callable[[dict[str, Any]], M]:
-    """Builds `model` (a row dataclass of engine.data.models) from a row's checked values, every field by name.
+def builder(model: type[M]) -> Callable[[dict[str, Any]], M]:
+    """What `model(**values)` builds, for a row dataclass of engine.data.models, in half the time.
 
-    The models do not check values themselves: the column parsers already have (engine.data.cells).
+    `values` must hold every field (a missing one raises KeyError), already checked by the column parsers: the
+    models check nothing themselves. A frozen dataclass's own __init__ sets each field with a call to
+    object.__setattr__; this sets each slot through its descriptor, in one function made for the model (as
+    dataclasses makes __init__), which halves the time of building the 480,000 rows of a 100,000-client agency.
     """
-
-    def build(values: dict[str, Any]) -> M:
-        return model(**values)
-
+    if not (is_dataclass(model) and "__slots__" in vars(model)) or hasattr(model, "__post_init__"):
+        raise TypeError(f"{model.__name__} is not a slotted dataclass without __post_init__")
+    names = [f.name for f in fields(model)]
+    scope: dict[str, Any] = {"new": object.__new__, "model": model}
+    body = ["def build(values):", "    row = new(model)"]
+    for index, name in enumerate(names):
+        scope[f"set{index}"] = vars(model)[name].__set__  # the slot's descriptor
+        body.append(f"    set{index}(row, values[{name!r}])")
+    body.append("    return row")
+    exec("\n".join(body), scope)  # fixed text made from the model's own field names
+    build: Callable[[dict[str, Any]], M] = scope["build"]
     return build
 
 
