@@ -290,6 +290,20 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
         {"clients": CLIENTS + "C3,Gamma,US,USD,sold,sourced,0,-5\n"},
         ["error: clients.csv:4: mrr: must not be negative (got -5)"],
     ),
+    "tool usage over 100 percent": (
+        {"clients": CLIENTS + "C3,Gamma,US,USD,sold,sourced,0,5,,150%\n"},
+        [
+            "error: clients.csv:4: tool_usage: 150% is not a percentage from 0 to 100; left empty, the rest of the row "
+            "is loaded"
+        ],
+    ),
+    "negative tool usage": (
+        {"clients": CLIENTS + "C3,Gamma,US,USD,sold,sourced,0,5,,-1\n"},
+        [
+            "error: clients.csv:4: tool_usage: -1 is not a percentage from 0 to 100; left empty, the rest of the row "
+            "is loaded"
+        ],
+    ),
     "unknown currency": (
         {"clients": CLIENTS + "C3,Gamma,BR,BRL,sold,sourced,0,5\n"},
         [
