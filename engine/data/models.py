@@ -8,7 +8,8 @@ column's parser in engine.data.cells (the one place where what a cell may hold i
 negative and a tool usage is a percentage), or, for partner.toml, by engine.data.partner_file. Code that builds
 rows itself (the sample generator, the client-list import, tests) passes values of the declared types.
 Slots, not a dict per row: at 100,000 clients the rows are most of the loaded agency's memory. Keyword-only
-arguments: the fields keep the files' column order, optional columns among required ones.
+arguments: the fields keep the files' column order, optional columns among required ones. The rows of the
+files pickle as tuples (the dataset cache), see engine.data.slotted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
+from engine.data.slotted import pickled_as_tuples
 from engine.vocabulary import DealType, Tier, Track
 
 
@@ -78,6 +80,7 @@ class Partner:
     team: tuple[Contact, ...] = ()
 
 
+@pickled_as_tuples
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Client:
     """clients.csv: one row per client."""
@@ -108,6 +111,7 @@ class Client:
 Day = date
 
 
+@pickled_as_tuples
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MrrEvent:
     """mrr_events.csv: the points ledger's input. Points are derived from it, never stored."""
@@ -125,6 +129,7 @@ class MrrEvent:
     line: int = 0  # line in mrr_events.csv, so every figure can name its rows
 
 
+@pickled_as_tuples
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deal:
     """deals.csv: shared-selling deals with HubSpot."""
@@ -140,6 +145,7 @@ class Deal:
     currency: str
 
 
+@pickled_as_tuples
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommissionStatement:
     """commissions.csv: one statement per period."""
