@@ -57,7 +57,7 @@ def five_events_each(base: GeneratedAgency, seed: int = 7) -> GeneratedAgency:
             track = Track.MANAGED if k in (1, 4) else Track.SOLD
             change = Decimal(rng.randrange(50, 3000)) * (-1 if k == 3 else 1)
             events.append(
-                MrrEvent.model_construct(
+                MrrEvent(
                     date=day,
                     client_id=client.id,
                     track=track,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from decimal import Decimal
 
 from engine.data.models import Client, Relationship
 from engine.vocabulary import DealType
@@ -20,14 +21,14 @@ from tui.commands import ClientIndex
 def clients(count: int, name_length: int) -> list[Client]:
     padding = "x" * max(name_length - 20, 0)
     return [
-        Client.model_construct(
+        Client(
             id=f"C{n:06d}",
             name=f"Client {n:06d} {padding}",
             country="US",
             currency="USD",
             relationship=Relationship.SOLD,
             deal_type=DealType.SOURCED,
-            mrr=0,
+            mrr=Decimal(0),
         )
         for n in range(count)
     ]

@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -39,7 +39,7 @@ MAX_NAME = 100
 
 def _problem_line(problem: LoadProblem) -> str:
     if problem.severity is Severity.WARNING:
-        return str(problem.model_copy(update={"message": f"warning: {problem.message}"}))
+        return str(replace(problem, message=f"warning: {problem.message}"))
     return str(problem)
 
 
@@ -78,7 +78,7 @@ def run_validate(args: argparse.Namespace) -> int:
             "skipped": skipped,
             "errors": errors,
             "warnings": warnings,
-            "problems": [p.model_dump(mode="json") for p in problems],
+            "problems": [{**asdict(p), "severity": p.severity.value} for p in problems],
         }
         print_json(payload)
         return code

@@ -1,7 +1,15 @@
-"""The agency's data as validated, frozen models: one per row of the data files (see DATA.md).
+"""The agency's data as frozen, slotted dataclasses: one per row of the data files (see DATA.md).
 
 Field names are the column names of the files, so the same word is used in the file, the engine, the
 screen and the README. Money is `Decimal` in the row's own currency; points are never stored.
+
+These classes do not check their values: every value that reaches them from a file has been checked by its
+column's parser in engine.data.cells (the one place where what a cell may hold is decided, e.g. an MRR is never
+negative and a tool usage is a percentage), or, for partner.toml, by engine.data.partner_file. Code that builds
+rows itself (the sample generator, the client-list import, tests) passes values of the declared types.
+Slots, not a dict per row: at 100,000 clients the rows are most of the loaded agency's memory. Keyword-only
+arguments: the fields keep the files' column order, optional columns among required ones. The rows of the
+files pickle as tuples (the dataset cache), see engine.data.slotted.
 """
 
 from __future__ import annotations
@@ -12,13 +20,8 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from engine.data.slotted import pickled_as_tuples
 from engine.vocabulary import DealType, Tier, Track
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Relationship(StrEnum):
@@ -42,7 +45,8 @@ class CommissionStatus(StrEnum):
     SCHEDULED = "scheduled"
 
 
-class Contact(_Row):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
     """A HubSpot contact of the agency (the Partner Development Manager and others)."""
 
     name: str
@@ -51,15 +55,18 @@ class Contact(_Row):
     helps_with: str = ""
 
 
-class ThresholdOverride(_Row):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThresholdOverride:
     """The agency's own tier threshold for one tier; unset values keep the rule set's."""
 
-    total: Decimal | None = Field(default=None, ge=0)
-    track_minimum: Decimal | None = Field(default=None, ge=0)
-    managed_minimum: Decimal | None = Field(default=None, ge=0)
+    # Points, never negative (partner_file._points).
+    total: Decimal | None = None
+    track_minimum: Decimal | None = None
+    managed_minimum: Decimal | None = None
 
 
-class Partner(_Row):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Partner:
     """partner.toml: the agency itself."""
 
     name: str
@@ -69,11 +76,13 @@ class Partner(_Row):
     credited_tier: Tier = Tier.PARTNER
     credited_since: date | None = None
     certified_until: date | None = None  # Solutions Partner Certification valid until; None: none held
-    thresholds: dict[Tier, ThresholdOverride] = Field(default_factory=dict)
+    thresholds: dict[Tier, ThresholdOverride] = field(default_factory=dict)
     team: tuple[Contact, ...] = ()
 
 
-class Client(_Row):
+@pickled_as_tuples
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Client:
     """clients.csv: one row per client."""
 
     id: str
@@ -82,10 +91,10 @@ class Client(_Row):
     currency: str  # ISO 4217
     relationship: Relationship
     deal_type: DealType
-    partners: int = Field(default=1, ge=0)  # partners managing the client, this agency included
-    mrr: Decimal = Field(ge=0)  # current monthly recurring revenue, client currency
+    partners: int = 1  # partners managing the client, this agency included (0 to MAX_PARTNERS)
+    mrr: Decimal  # current monthly recurring revenue, client currency; never negative
     products: tuple[str, ...] = ()
-    tool_usage: Decimal | None = Field(default=None, ge=0, le=100)  # percent
+    tool_usage: Decimal | None = None  # percent, 0 to 100
     renewal_date: date | None = None
     renewal_manager: str = ""
     last_active_employee: str = ""
@@ -102,7 +111,9 @@ class Client(_Row):
 Day = date
 
 
-class MrrEvent(_Row):
+@pickled_as_tuples
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MrrEvent:
     """mrr_events.csv: the points ledger's input. Points are derived from it, never stored."""
 
     date: Day
@@ -118,7 +129,9 @@ class MrrEvent(_Row):
     line: int = 0  # line in mrr_events.csv, so every figure can name its rows
 
 
-class Deal(_Row):
+@pickled_as_tuples
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deal:
     """deals.csv: shared-selling deals with HubSpot."""
 
     id: str
@@ -128,11 +141,13 @@ class Deal(_Row):
     closed: date | None = None
     stage: DealStage
     partner_sourced: bool
-    amount: Decimal = Field(ge=0)  # monthly net revenue of the deal, `currency`
+    amount: Decimal  # monthly net revenue of the deal, `currency`; never negative
     currency: str
 
 
-class CommissionStatement(_Row):
+@pickled_as_tuples
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommissionStatement:
     """commissions.csv: one statement per period."""
 
     period: str  # e.g. 2026-Q1
@@ -147,7 +162,8 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-class LoadProblem(_Row):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadProblem:
     """One thing wrong with the data folder, as `file:line: column: message`."""
 
     file: str

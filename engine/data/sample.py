@@ -18,7 +18,7 @@ import json
 import random
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -41,10 +41,10 @@ __all__ = [
 ]
 
 SAMPLE_FILES = ("partner.toml", "clients.csv", "mrr_events.csv", "deals.csv", "commissions.csv")
-CLIENT_COLUMNS = tuple(Client.model_fields)
-EVENT_COLUMNS = tuple(name for name in MrrEvent.model_fields if name != "line")
-DEAL_COLUMNS = tuple(Deal.model_fields)
-COMMISSION_COLUMNS = tuple(CommissionStatement.model_fields)
+CLIENT_COLUMNS = tuple(f.name for f in fields(Client))
+EVENT_COLUMNS = tuple(f.name for f in fields(MrrEvent) if f.name != "line")
+DEAL_COLUMNS = tuple(f.name for f in fields(Deal))
+COMMISSION_COLUMNS = tuple(f.name for f in fields(CommissionStatement))
 # The columns _Rows.client, _Rows.event and _Rows.deal write, in this order.
 assert CLIENT_COLUMNS == (
     "id", "name", "country", "currency", "relationship", "deal_type", "partners", "mrr", "products", "tool_usage",
@@ -120,16 +120,16 @@ def generate(clients: int, seed: int, today: date, name: str = AGENCY_NAME) -> G
     for index in range(clients):
         builder.add_client(index, clients)
     events = sorted(models.events, key=lambda e: e.date)
-    events = [e.model_copy(update={"line": number}) for number, e in enumerate(events, start=2)]
+    events = [replace(e, line=number) for number, e in enumerate(events, start=2)]
     width = _deal_id_width(len(models.deals))
     deals = [
-        d.model_copy(update={"id": f"D{number:0{width}d}"})
+        replace(d, id=f"D{number:0{width}d}")
         for number, (_, d) in enumerate(sorted(models.deals, key=lambda item: item[0]), start=1)
     ]
     won = [
         (d.closed, builder.won_usd(d.amount, d.currency)) for d in deals if d.closed and d.stage is DealStage.CLOSED_WON
     ]
-    partner = builder.partner(clients).model_copy(update={"name": name})
+    partner = replace(builder.partner(clients), name=name)
     return GeneratedAgency(
         partner=partner,
         clients=tuple(models.clients),
@@ -273,7 +273,7 @@ def write_sample(
     deal_lines = (f"D{number:0{width}d},{line}" for number, (_, line) in enumerate(rows.deals, start=1))
     event_lines = (line for day in sorted(rows.events) for line in rows.events[day])
     commissions = builder.commissions([(closed, builder.won_usd(amount, cur)) for _, closed, amount, cur in rows.won])
-    partner = builder.partner(clients).model_copy(update={"name": name})
+    partner = replace(builder.partner(clients), name=name)
     written = [
         _write_text(folder / "partner.toml", _partner_toml(partner, _command(clients, seed, today, name))),
         folder / "clients.csv",

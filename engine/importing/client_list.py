@@ -240,7 +240,7 @@ def parse_clients(table: RawTable, mapping: ColumnMapping, currencies: frozenset
             problems.append(f"{where}: {header}: duplicate id {client_id!r} (first at {first_line[client_id]})")
             continue
         first_line[client_id] = where
-        clients.append(Client.model_construct(**values))
+        clients.append(Client(**values))
     if problems:
         raise ClientListError(problems)
     columns = {name: table.headers[i].text for name, i in index.items()}

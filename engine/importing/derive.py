@@ -4,7 +4,7 @@ listed a churn of its last MRR; each priced for the preview under the rules of i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -143,7 +143,7 @@ def derive(
     for client_id in gone:
         old = previous.clients[client_id]
         source = source_text(as_of, previous.as_of, old.mrr, ZERO)
-        stopped = old.model_copy(update={"mrr": ZERO})
+        stopped = replace(old, mrr=ZERO)
         seen = previous.first_seen.get(client_id, previous.as_of)
         events += _events_for(pricer, stopped, old, source, seen, "churn")
     return Snapshot(as_of, clients, first_seen, listed.fields), events, new, changed, gone, unchanged

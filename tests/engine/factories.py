@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -129,7 +130,7 @@ def dataset(
     sort: bool = True,
 ) -> Dataset:
     """A Dataset as the loader builds it: events numbered by file line (2 = first row) and sorted by date."""
-    numbered = [event.model_copy(update={"line": n}) for n, event in enumerate(events, start=2)]
+    numbered = [replace(event, line=n) for n, event in enumerate(events, start=2)]
     if sort:
         numbered.sort(key=lambda event: event.date)
     return Dataset(

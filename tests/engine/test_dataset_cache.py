@@ -48,6 +48,7 @@ def test_an_unchanged_folder_loads_from_the_cache(folder: Path, tmp_path: Path) 
     cached = cache(folder, tmp_path).load()
     assert cached is not None and cached is not dataset
     assert cached.clients == dataset.clients and cached.events == dataset.events and cached.deals == dataset.deals
+    assert cached.commissions == dataset.commissions and cached.partner == dataset.partner
     assert cached.problems == dataset.problems and cached.source == dataset.source
 
 

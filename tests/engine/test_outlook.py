@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -127,8 +128,8 @@ def test_a_tier_reached_and_then_held_as_the_credited_tier() -> None:
 
 def test_renewals_change_the_projected_points_on_their_day() -> None:
     # A managed-only client renewing on 2027-03-01 at 4,500 less MRR: 45 managed points fewer from then on.
-    renewing = f.client("C2", renewal_date=date(2027, 3, 1), renewal_mrr_change="-4500").model_copy(
-        update={"relationship": Relationship.MANAGED}
+    renewing = replace(
+        f.client("C2", renewal_date=date(2027, 3, 1), renewal_mrr_change="-4500"), relationship=Relationship.MANAGED
     )
     data = gold_agency(managed="1500", clients=(renewing,), events=(f.managed(date(2024, 1, 1), "C2", "8500"),))
     view = outlook_of(data)

@@ -3,6 +3,7 @@ second ledger priced again from every event: exactly, figure by figure, on rando
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,19 +26,18 @@ def renewing_agencies(draw: st.DrawFn) -> tuple[list[Client], list[MrrEvent], da
     for client in clients:
         renews = draw(st.booleans())
         renewing.append(
-            client.model_copy(
-                update={
-                    "relationship": draw(st.sampled_from(list(Relationship))),
-                    "renewal_date": today + timedelta(days=draw(st.integers(-30, 600))) if renews else None,
-                    "renewal_mrr_change": Decimal(draw(st.integers(-3000, 3000))),
-                }
+            replace(
+                client,
+                relationship=draw(st.sampled_from(list(Relationship))),
+                renewal_date=today + timedelta(days=draw(st.integers(-30, 600))) if renews else None,
+                renewal_mrr_change=Decimal(draw(st.integers(-3000, 3000))),
             )
         )
     # Some sold events carry a first_sold date (before or after the line's first event; some dated after today).
     dated = []
     for event in events:
         if event.track.value == "sold" and draw(st.integers(0, 4)) == 0:
-            event = event.model_copy(update={"first_sold": event.date - timedelta(days=draw(st.integers(-60, 900)))})
+            event = replace(event, first_sold=event.date - timedelta(days=draw(st.integers(-60, 900))))
         dated.append(event)
     return renewing, dated, today, draw(st.booleans())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -22,9 +23,10 @@ TODAY = date(2026, 11, 26)  # every renewal below is under rule set 2025-07: 154
 
 
 def renewing(id: str, change: str, currency: str, days: int = 30, **fields: object) -> Client:
-    return client(
+    made = client(
         id, currency=currency, renewal_date=date.fromordinal(TODAY.toordinal() + days), renewal_mrr_change=change
-    ).model_copy(update=fields)
+    )
+    return replace(made, **fields)
 
 
 MIXED = [

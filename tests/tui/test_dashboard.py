@@ -50,7 +50,7 @@ class RecordingApp(PartnerDashApp):
 def hand_made_agency_at(tier: Tier) -> Agency:
     """The hand-made agency of the tab tests, credited with `tier`."""
     agency = hand_made_agency()
-    partner = agency.dataset.partner.model_copy(update={"credited_tier": tier})
+    partner = dataclasses.replace(agency.dataset.partner, credited_tier=tier)
     return Agency(dataclasses.replace(agency.dataset, partner=partner), agency.book, agency.today)
 
 

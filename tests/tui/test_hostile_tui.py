@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -134,14 +135,14 @@ def test_q_during_a_long_load_ends_the_process() -> None:
 
 def _clients(count: int, name_length: int = 0) -> list[Client]:
     return [
-        Client.model_construct(
+        Client(
             id=f"C{n:06d}",
             name=f"Client {n:06d} " + "x" * name_length,
             country="US",
             currency="USD",
             relationship=Relationship.SOLD,
             deal_type=DealType.SOURCED,
-            mrr=0,
+            mrr=Decimal(0),
         )
         for n in range(count)
     ]

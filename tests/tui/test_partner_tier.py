@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from tab_data import SMALL, WIDE, D, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
@@ -136,7 +137,7 @@ async def test_own_thresholds_are_not_called_illustrative_and_e_explains() -> No
         ]
     }
     base = hand_made_agency()
-    partner = base.dataset.partner.model_copy(update={"thresholds": own, "certified_until": date(2027, 12, 31)})
+    partner = replace(base.dataset.partner, thresholds=own, certified_until=date(2027, 12, 31))
     dataset = base.dataset.__class__(partner=partner, clients=base.dataset.clients, events=base.dataset.events)
     agency = Agency(dataset, base.book, base.today)
     tab = PartnerTierTab()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -41,9 +42,10 @@ class RenewalsHost(App[None]):
 
 
 def renewing(id: str, name: str, change: str, currency: str, days: int, **fields: object) -> Client:
-    return client(
+    made = client(
         id, name=name, currency=currency, renewal_date=TODAY + timedelta(days=days), renewal_mrr_change=change
-    ).model_copy(update=fields)
+    )
+    return replace(made, **fields)
 
 
 def mixed_agency() -> Agency:

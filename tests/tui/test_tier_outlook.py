@@ -56,7 +56,7 @@ async def test_the_two_recalibrations_side_by_side_on_the_sample() -> None:
 
 async def test_no_warning_when_the_outlook_keeps_the_tier_and_e_explains_it() -> None:
     base = hand_made_agency()
-    partner = base.dataset.partner.model_copy(update={"credited_tier": Tier.PARTNER})
+    partner = replace(base.dataset.partner, credited_tier=Tier.PARTNER)
     agency = Agency(replace(base.dataset, partner=partner), base.book, base.today)
     tab = PartnerTierTab()
     async with showing(tab, agency, (100, 40)) as pilot:

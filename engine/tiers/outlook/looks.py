@@ -53,7 +53,7 @@ def _after(partner: Partner, first: Projection) -> Partner:
     if tier is partner.credited_tier:
         return partner
     since = first.recalibration if tier.rank > partner.credited_tier.rank else None
-    return partner.model_copy(update={"credited_tier": tier, "credited_since": since})
+    return replace(partner, credited_tier=tier, credited_since=since)
 
 
 def project_both(
