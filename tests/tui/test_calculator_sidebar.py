@@ -56,7 +56,7 @@ async def test_c_opens_the_calculator_with_the_cursor_in_sold_amount_and_typing_
         sidebar = await app.main.ready_calculator()
         assert not sidebar.is_open
         await pilot.press("c")
-        assert sidebar.is_open and sidebar.has_class("-open")
+        assert sidebar.is_open
         assert app.focused is app.query_one("#amount", Input)
 
         await pilot.press(*"1000")
@@ -243,7 +243,7 @@ async def test_escape_hides_the_calculator_and_it_keeps_its_inputs() -> None:
         before = app.focused
         await pilot.press("c", *"1000")
         await pilot.press("escape")
-        assert not sidebar.is_open and not sidebar.has_class("-open")
+        assert not sidebar.is_open
         assert app.focused is before
         # Hidden fields are out of the tab order.
         for _ in range(6):
@@ -419,3 +419,20 @@ async def test_the_what_if_line_is_in_sight_at_80x24_without_scrolling() -> None
         # Right under the total, the figure it adds to.
         total = app.query_one("#total-points", FigureRow)
         assert line.region.y == total.region.bottom
+
+
+async def test_the_calculator_slides_into_view_on_c_and_out_of_it_on_escape() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_until_loaded()
+        width = app.screen.size.width
+        await pilot.press("c")
+        await pilot.wait_for_animation()
+        sidebar = app.query_one(CalculatorSidebar)
+        assert sidebar.region.right == width and sidebar.region.width > 0  # docked at the right edge, in view
+        await pilot.press("escape")
+        await pilot.wait_for_animation()
+        assert sidebar.region.x >= width  # wholly out of view
+        await pilot.press("c")
+        await pilot.wait_for_animation()
+        assert sidebar.region.right == width

@@ -1,4 +1,4 @@
-"""The slide-out points calculator (F-CALC): docked right on its own layer, slid in and out by a class.
+"""The slide-out points calculator (F-CALC): docked right on its own layer, slid in and out by its offset.
 
 It is never removed while hidden, so it keeps whatever was typed; while hidden its fields cannot take focus.
 """
@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.scalar import Scalar, ScalarOffset
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, TabbedContent, TabPane
@@ -23,6 +24,10 @@ from tui.widgets.deal_form import DealForm
 from tui.widgets.points_calculator import PointsCalculator
 
 POINTS_TAB = "calc-points"
+# Out of view to the right while closed (the stylesheet's starting offset); slid in when opened.
+CLOSED = ScalarOffset(Scalar.parse("110%"), Scalar.parse("0"))
+OPEN = ScalarOffset(Scalar.parse("0"), Scalar.parse("0"))
+SLIDE_SECONDS = 0.2
 CURRENCY_TAB = "calc-currency"
 
 
@@ -94,7 +99,9 @@ class CalculatorSidebar(Vertical):
         form.take_deal(other)
 
     def watch_is_open(self, is_open: bool) -> None:
-        self.set_class(is_open, "-open")
+        # The offset alone is animated, on this widget's own style: a class toggled here would restyle every one of
+        # the calculator's widgets (about 190), 0.1-0.2 s of the UI thread on each `c`.
+        self.styles.animate("offset", OPEN if is_open else CLOSED, duration=SLIDE_SECONDS, easing="in_out_cubic")
         focused = self.screen.focused
         if is_open:
             if focused is not None and self not in focused.ancestors:
