@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import pickle
 import time
@@ -50,6 +51,17 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
+def _rules_fingerprint(rules: RuleBook) -> bytes:
+    # Not model_dump_json(): a frozenset (a growth market's countries) comes out in the order of its hashes,
+    # which differ from one process to the next (string hash randomisation), and no later start would match.
+    def canonical(value: object) -> object:
+        if isinstance(value, set | frozenset):
+            return sorted(json.dumps(item, sort_keys=True, default=canonical) for item in value)
+        return str(value)
+
+    return json.dumps(rules.model_dump(), sort_keys=True, default=canonical).encode()
+
+
 class DatasetCache:
     """The cache entry of one data folder as it is now: `load()` it, or `save()` what was loaded from it.
 
@@ -69,7 +81,7 @@ class DatasetCache:
         digest = hashlib.sha256(FORMAT)
         digest.update(str(self.folder).encode() + b"\0")
         digest.update(_code_fingerprint())
-        digest.update(rules.model_dump_json().encode())
+        digest.update(_rules_fingerprint(rules))
         total = 0
         now = time.time_ns()
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -123,3 +125,22 @@ def test_small_folders_are_not_cached(folder: Path, tmp_path: Path) -> None:
     entry = DatasetCache(folder, BOOK, directory=tmp_path / "cache")
     assert entry.fingerprint is None
     assert not entry.save(load_dataset(folder, BOOK))
+
+
+def test_the_next_start_finds_the_same_fingerprint(folder: Path, tmp_path: Path) -> None:
+    # Every start is a new process, with its own string hashes: what goes into the fingerprint (the rules' sets of
+    # countries among it) must not depend on them, or no start would ever find what the one before it saved.
+    script = (
+        "import sys; from pathlib import Path; from engine.rules import shipped_rulebook; "
+        "from engine.storage.dataset_cache import DatasetCache; "
+        "entry = DatasetCache(Path(sys.argv[1]), shipped_rulebook(), directory=Path(sys.argv[2]), min_bytes=0); "
+        "print(entry.fingerprint.hex())"
+    )
+    root = Path(__file__).resolve().parents[2]
+    prints = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-c", script, str(folder), str(tmp_path / "cache")]
+        prints.add(subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True).stdout)
+    here = cache(folder, tmp_path).fingerprint
+    assert here is not None and prints == {here.hex() + "\n"}
