@@ -83,7 +83,7 @@ def load_agency(
     Runs in a worker thread: everything slow (reading the files, the ledger, the tiers) happens here, so the
     UI thread only has to show the figures. With `steps`, it stops between steps once its worker is cancelled.
     A large folder unchanged since it was last loaded comes from the dataset cache (engine.storage.dataset_cache); one
-    parsed afresh that could be cached is added to `unsaved`, for the app to save once the figures are shown.
+    parsed afresh that could be cached is added to `unsaved`, for the app to save as soon as the load is done.
     """
     from engine.data.loader import DataFolderError, load_dataset, sample_data_dir
     from engine.reports.inputs import Agency
@@ -151,7 +151,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self._client_index: tuple[Agency, ClientIndex] | None = None
         self._loaded = asyncio.Event()
         self._settled = asyncio.Event()
-        self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache once its figures are shown
+        self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache as soon as it is shown
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
@@ -260,9 +260,10 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
             self.action_show_load_problems()
 
     async def _save_dataset(self, cache: DatasetCache, agency: Agency) -> None:
-        # For a faster next start; once the figures are shown and the other tabs built, as it takes a while.
-        await settled(self.main.dashboard.figures_worker)
-        await self.main.tabs_prepared()
+        # For a faster next start: at once, so that a user who quits while the figures are still coming (a large
+        # folder) finds it cached all the same. In a daemon thread (tui.background), so quitting never waits for
+        # it: the file is written under a temporary name and moved into place whole (DatasetCache.save), and a
+        # save cut short by the end of the process leaves only that temporary file, removed by a later save.
         dataset = agency.dataset
         await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
 

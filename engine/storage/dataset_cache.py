@@ -15,6 +15,7 @@ user's own cache folder (it is theirs alone); one that cannot be read is ignored
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import platformdirs
 
+from engine.atomic import TEMP_SUFFIX, replacing
 from engine.data.models import Dataset
 from engine.rules import RuleBook
 from engine.storage.paths import APP_NAME
@@ -34,6 +36,8 @@ FORMAT = b"partner-dash dataset cache 1\n"
 SMALL_FILE = 64 * 1024
 RECENT_SECONDS = 2.0
 MIN_FOLDER_BYTES = 4 * 1024 * 1024
+# A save's temporary file older than this was left by a save cut short (a save takes seconds).
+ABANDONED_SECONDS = 3600
 
 
 def cache_dir() -> Path:
@@ -114,19 +118,30 @@ class DatasetCache:
         return dataset if isinstance(dataset, Dataset) else None
 
     def save(self, dataset: Dataset) -> bool:
-        """Keep `dataset` (loaded from the folder as fingerprinted) for the next start; False if not kept."""
+        """Keep `dataset` (loaded from the folder as fingerprinted) for the next start; False if not kept.
+
+        Written whole or not at all (engine.atomic): a save cut short, even by the end of the process (the app
+        saves in a daemon thread, so that quitting never waits for it), leaves at most a temporary file beside
+        the cache file, never a half-written one under its name; a later save removes what such saves left.
+        """
         if self.fingerprint is None:
             return False
         # Without what its cached properties computed since: they are recomputed as needed.
         fresh = dataclasses.replace(dataset)
-        temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with temp.open("wb") as file:
+            self._remove_abandoned_temps()
+            with replacing(self.path) as temp, temp.open("wb") as file:
                 file.write(FORMAT + self.fingerprint)
                 pickle.dump(fresh, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.path)
         except OSError:
-            temp.unlink(missing_ok=True)
             return False
         return True
+
+    def _remove_abandoned_temps(self) -> None:
+        # Only old ones: a newer one may be another app's save of the same folder, under way.
+        old = time.time() - ABANDONED_SECONDS
+        for temp in self.path.parent.glob(f".{self.path.name}.*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < old:
+                    temp.unlink()

@@ -144,3 +144,30 @@ def test_the_next_start_finds_the_same_fingerprint(folder: Path, tmp_path: Path)
         prints.add(subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True).stdout)
     here = cache(folder, tmp_path).fingerprint
     assert here is not None and prints == {here.hex() + "\n"}
+
+
+def test_a_save_cut_short_by_the_end_of_the_process_leaves_no_cache_file(folder: Path, tmp_path: Path) -> None:
+    # The app saves in a daemon thread, stopped wherever it is when the user quits: here the process ends in the
+    # middle of writing the cache file.
+    script = (
+        "import os, pickle, sys; from pathlib import Path; from engine.data.loader import load_dataset; "
+        "from engine.rules import shipped_rulebook; from engine.storage.dataset_cache import DatasetCache; "
+        "book = shipped_rulebook(); folder = Path(sys.argv[1]); dataset = load_dataset(folder, book); "
+        "entry = DatasetCache(folder, book, directory=Path(sys.argv[2]), min_bytes=0); "
+        "pickle.dump = lambda value, file, protocol: (file.write(b'half a dataset'), file.flush(), os._exit(3)); "
+        "entry.save(dataset)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", script, str(folder), str(tmp_path / "cache")]
+    assert subprocess.run(command, cwd=root, capture_output=True, check=False).returncode == 3
+    entry = cache(folder, tmp_path)
+    assert not entry.path.exists()
+    assert entry.load() is None
+    (left,) = entry.path.parent.iterdir()  # the temporary file it was writing
+    # A later save removes it once it is old enough not to be another app's save under way.
+    assert entry.save(load_dataset(folder, BOOK))
+    assert left.exists()
+    aged(entry.path.parent, 2 * 3600)
+    assert entry.save(load_dataset(folder, BOOK))
+    assert not left.exists() and list(entry.path.parent.iterdir()) == [entry.path]
+    assert cache(folder, tmp_path).load() is not None
