@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+import engine as engine_package
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import Dataset
 from engine.rules import RuleBook, shipped_rulebook
-from engine.storage.dataset_cache import DatasetCache
+from engine.storage.dataset_cache import DatasetCache, code_files
 
 BOOK = shipped_rulebook()
 
@@ -171,3 +172,11 @@ def test_a_save_cut_short_by_the_end_of_the_process_leaves_no_cache_file(folder:
     assert entry.save(load_dataset(folder, BOOK))
     assert not left.exists() and list(entry.path.parent.iterdir()) == [entry.path]
     assert cache(folder, tmp_path).load() is not None
+
+
+def test_the_fingerprint_covers_the_code_that_parses_the_folder() -> None:
+    # A new version of the loader or of the models must not be handed what an older one parsed.
+    engine = Path(engine_package.__file__).resolve().parent
+    covered = set(code_files())
+    for module in ("data/loader.py", "data/models.py", "data/rows.py", "rules/__init__.py", "storage/row_columns.py"):
+        assert engine / module in covered
