@@ -101,7 +101,11 @@ async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compu
 
 
 async def settled(worker: Worker[Any] | None) -> None:
-    """Returns once `worker` has ended, however it ended (done, cancelled or failed); at once for None."""
+    """Returns once `worker` has ended, however it ended (done, cancelled or failed); at once for None.
+
+    Cancelling the wait leaves the worker running: `Worker.wait()` awaits the worker's own task, and asyncio
+    cancels whatever a cancelled task awaits, so it is awaited behind a shield.
+    """
     if worker is not None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
-            await worker.wait()
+            await asyncio.shield(worker.wait())

@@ -4,6 +4,7 @@ from a thread, keys are answered meanwhile, and quitting never waits for a compu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import threading
@@ -23,7 +24,7 @@ from engine.figures.progress import ProgramProgress, program_progress
 from engine.points.ledger import Ledger
 from engine.rules import RuleSet
 from tui.app import AppOptions, PartnerDashApp
-from tui.background import Steps, off_thread
+from tui.background import Steps, off_thread, settled
 from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.dashboard_panels import PENDING
 
@@ -153,3 +154,22 @@ async def test_a_large_folder_is_cached_once_shown_and_the_next_start_uses_the_c
         await again.wait_until_loaded()
         assert again.agency is not None
         assert again.agency.dataset.clients == first.clients and again.agency.dataset.events == first.events
+
+
+async def test_cancelling_a_wait_for_a_worker_leaves_the_worker_running(gate: threading.Event) -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)):
+
+        async def work() -> str:
+            await asyncio.to_thread(gate.wait, GATE_BOUND)
+            return "done"
+
+        worker = app.run_worker(work(), name="waited-for")
+        waiting = asyncio.ensure_future(settled(worker))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        assert worker.is_running
+        gate.set()
+        assert await worker.wait() == "done"
