@@ -229,12 +229,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self._settled.clear()
         self._unsaved = []
         # A daemon thread (tui.background): a quit while a large folder loads does not wait for the load.
+        work = partial(load_agency, self.options, unsaved=self._unsaved, first=self.agency is None)
         return self.run_worker(
-            partial(
-                off_thread,
-                partial(load_agency, self.options, unsaved=self._unsaved, first=self.agency is None),
-                "partner-dash-load",
-            ),
+            partial(off_thread, work, "partner-dash-load"),
             name="load-agency",
             group="load",
             exclusive=True,
@@ -271,10 +268,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
             self.action_show_load_problems()
 
     async def _save_dataset(self, cache: DatasetCache, agency: Agency) -> None:
-        # For a faster next start: at once, so that a user who quits while the figures are still coming (a large
-        # folder) finds it cached all the same. In a daemon thread (tui.background), so quitting never waits for
-        # it: the file is written under a temporary name and moved into place whole (DatasetCache.save), and a
-        # save cut short by the end of the process leaves only that temporary file, removed by a later save.
+        # For a faster next start, at once: a user who quits before every figure is in finds it cached all the same.
+        # In a daemon thread: quitting never waits for it. A save cut short leaves no half-written cache file, only
+        # a temporary one (DatasetCache.save writes through engine.atomic), removed by a later save.
         dataset = agency.dataset
         await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
 
