@@ -6,7 +6,9 @@ The bare app has the same four tabs (bench/ui.py --serve-bare); bytecode is comp
 the venv's site-packages), as an install would, since these machines set PYTHONDONTWRITEBYTECODE. The
 generated agencies (10k and 100k clients, seed 1, today 2026-11-26) are written once under
 /tmp/partner-dash-bench (bench/load.py's cache). Everything runs in tmux; times are wall-clock and the
-machine is shared, so the ratios (bare app measured in the same run) are what compare between runs.
+machine is shared, so the ratios (bare app measured in the same run) are what compare between runs. Every
+folder the app keeps files in (config, database, exports, the dataset cache: the XDG folders and the app's own
+variables) is a temporary one of this run's, removed at the end: the user's own are never read or written.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,6 +49,26 @@ PENDING = "…"
 
 # A tmux server of its own: other benchmarks on the machine use bench/ui.py's.
 ui.SOCKET = f"partner-dash-goals-{os.getpid()}"
+
+
+def isolate_user_folders() -> Path:
+    """Point every folder the app (or anything it starts) keeps files in at a new temporary folder."""
+    scratch = Path(tempfile.mkdtemp(prefix="partner-dash-goals-"))
+    for variable, name in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_DOCUMENTS_DIR", "documents"),
+        # The app's own, which win over the XDG folders (engine.storage.paths, engine.storage.dataset_cache).
+        ("PARTNER_DASH_CONFIG_DIR", "partner-dash-config"),
+        ("PARTNER_DASH_DATA_DIR", "partner-dash-data"),
+        ("PARTNER_DASH_EXPORT_DIR", "partner-dash-exports"),
+        ("PARTNER_DASH_CACHE_DIR", "partner-dash-cache"),
+    ):
+        (scratch / name).mkdir()
+        os.environ[variable] = str(scratch / name)
+    return scratch
 
 
 def screen() -> str:
@@ -119,8 +142,8 @@ def big_session(folder: Path, size: tuple[int, int], keys: int) -> dict[str, flo
         command = ["/usr/bin/time", "-o", str(rss), "-f", "%M", *app_command(folder)]
         launched = start(command, size, probe)
         result["figures"] = wait_until(figures_in, timeout=300) - launched
-        # The parsed folder is cached once the figures are shown (engine.storage.dataset_cache): the keys below are
-        # measured after that, as a user's would be a moment later.
+        # The parsed folder is cached as soon as it is loaded (engine.storage.dataset_cache), in a thread: the keys
+        # below are measured once it is written, as a user's would be a moment later.
         cache = Path(os.environ["PARTNER_DASH_CACHE_DIR"]) / "datasets"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not any(cache.glob("*.pickle")):
@@ -199,6 +222,15 @@ def main() -> None:
     parser.add_argument("--skip-100k", action="store_true")
     parser.add_argument("--skip-sample-command", action="store_true")
     args = parser.parse_args()
+    scratch = isolate_user_folders()
+    try:
+        run(args)
+    finally:
+        tmux("kill-server", check=False)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> None:
     width, height = (int(part) for part in args.size.split("x"))
     size = (width, height)
     site = sysconfig.get_paths()["purelib"]
@@ -231,8 +263,9 @@ def main() -> None:
 
     if not args.skip_100k:
         folder = agency_folder(100_000)
-        # A cache folder of this run's own: the first start is cold, the second finds the folder cached.
-        os.environ["PARTNER_DASH_CACHE_DIR"] = tempfile.mkdtemp(prefix="partner-dash-goals-cache-")
+        # A cache folder of its own (in this run's scratch folder): the first start is cold, the second finds the
+        # folder cached.
+        os.environ["PARTNER_DASH_CACHE_DIR"] = tempfile.mkdtemp(prefix="cache-100k-", dir=os.environ["XDG_CACHE_HOME"])
         cold = big_session(folder, size, args.keys)
         _, second = launch_times(app_command(folder), size, 1, figures=True)
         figures_cold = float(cold["figures"])  # type: ignore[arg-type]
@@ -258,7 +291,6 @@ def main() -> None:
     if not args.skip_sample_command:
         seconds, megabytes = sample_command(100_000)
         row("`sample --clients 100000`", f"{seconds:.1f} s, {megabytes:.0f} MB", "<= 8 s, <= 200 MB")
-    tmux("kill-server", check=False)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ thread, awaited by an ordinary (async) Textual worker: the worker is cancelled a
 one replaces it, `app.workers.wait_for_complete()` still waits for it, and the thread's late result is dropped.
 
 Use it only for computations: a daemon thread is stopped wherever it is when the process ends, so nothing that
-writes a file belongs here (the settings and lists stores keep Textual's thread workers).
+writes a user's file belongs here (the settings and lists stores keep Textual's thread workers). The one write
+done here is the dataset cache's (tui.app): a file the app can rebuild, written under a temporary name and moved
+into place whole, so that a save cut short leaves no half-written cache behind.
 """
 
 from __future__ import annotations
@@ -99,7 +101,11 @@ async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compu
 
 
 async def settled(worker: Worker[Any] | None) -> None:
-    """Returns once `worker` has ended, however it ended (done, cancelled or failed); at once for None."""
+    """Returns once `worker` has ended, however it ended (done, cancelled or failed); at once for None.
+
+    Cancelling the wait leaves the worker running: `Worker.wait()` awaits the worker's own task, and asyncio
+    cancels whatever a cancelled task awaits, so it is awaited behind a shield.
+    """
     if worker is not None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
-            await worker.wait()
+            await asyncio.shield(worker.wait())

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+import engine as engine_package
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import Dataset
 from engine.rules import RuleBook, shipped_rulebook
-from engine.storage.dataset_cache import DatasetCache
+from engine.storage.dataset_cache import DatasetCache, code_files
 
 BOOK = shipped_rulebook()
 
@@ -124,3 +127,57 @@ def test_small_folders_are_not_cached(folder: Path, tmp_path: Path) -> None:
     entry = DatasetCache(folder, BOOK, directory=tmp_path / "cache")
     assert entry.fingerprint is None
     assert not entry.save(load_dataset(folder, BOOK))
+
+
+def test_the_next_start_finds_the_same_fingerprint(folder: Path, tmp_path: Path) -> None:
+    # Every start is a new process, with its own string hashes: what goes into the fingerprint (the rules' sets of
+    # countries among it) must not depend on them, or no start would ever find what the one before it saved.
+    script = (
+        "import sys; from pathlib import Path; from engine.rules import shipped_rulebook; "
+        "from engine.storage.dataset_cache import DatasetCache; "
+        "entry = DatasetCache(Path(sys.argv[1]), shipped_rulebook(), directory=Path(sys.argv[2]), min_bytes=0); "
+        "print(entry.fingerprint.hex())"
+    )
+    root = Path(__file__).resolve().parents[2]
+    prints = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-c", script, str(folder), str(tmp_path / "cache")]
+        prints.add(subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True).stdout)
+    here = cache(folder, tmp_path).fingerprint
+    assert here is not None and prints == {here.hex() + "\n"}
+
+
+def test_a_save_cut_short_by_the_end_of_the_process_leaves_no_cache_file(folder: Path, tmp_path: Path) -> None:
+    # The app saves in a daemon thread, stopped wherever it is when the user quits: here the process ends in the
+    # middle of writing the cache file.
+    script = (
+        "import os, pickle, sys; from pathlib import Path; from engine.data.loader import load_dataset; "
+        "from engine.rules import shipped_rulebook; from engine.storage.dataset_cache import DatasetCache; "
+        "book = shipped_rulebook(); folder = Path(sys.argv[1]); dataset = load_dataset(folder, book); "
+        "entry = DatasetCache(folder, book, directory=Path(sys.argv[2]), min_bytes=0); "
+        "pickle.dump = lambda value, file, protocol: (file.write(b'half a dataset'), file.flush(), os._exit(3)); "
+        "entry.save(dataset)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-c", script, str(folder), str(tmp_path / "cache")]
+    assert subprocess.run(command, cwd=root, capture_output=True, check=False).returncode == 3
+    entry = cache(folder, tmp_path)
+    assert not entry.path.exists()
+    assert entry.load() is None
+    (left,) = entry.path.parent.iterdir()  # the temporary file it was writing
+    # A later save removes it once it is old enough not to be another app's save under way.
+    assert entry.save(load_dataset(folder, BOOK))
+    assert left.exists()
+    aged(entry.path.parent, 2 * 3600)
+    assert entry.save(load_dataset(folder, BOOK))
+    assert not left.exists() and list(entry.path.parent.iterdir()) == [entry.path]
+    assert cache(folder, tmp_path).load() is not None
+
+
+def test_the_fingerprint_covers_the_code_that_parses_the_folder() -> None:
+    # A new version of the loader or of the models must not be handed what an older one parsed.
+    engine = Path(engine_package.__file__).resolve().parent
+    covered = set(code_files())
+    for module in ("data/loader.py", "data/models.py", "data/rows.py", "rules/__init__.py", "data/slotted.py"):
+        assert engine / module in covered

@@ -4,6 +4,7 @@ from a thread, keys are answered meanwhile, and quitting never waits for a compu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import engine.data.loader as loader
+import engine.reports.inputs as inputs
 import engine.storage.dataset_cache as dataset_cache
 import tui.app
 import tui.widgets.dashboard_panels as panels
@@ -22,8 +24,10 @@ from engine.data.loader import sample_data_dir
 from engine.figures.progress import ProgramProgress, program_progress
 from engine.points.ledger import Ledger
 from engine.rules import RuleSet
+from engine.tiers.outlook import outlook
 from tui.app import AppOptions, PartnerDashApp
-from tui.background import Steps, off_thread
+from tui.background import Steps, off_thread, settled
+from tui.screens.points_breakdown import PointsBreakdownTab
 from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.dashboard_panels import PENDING
 
@@ -153,3 +157,55 @@ async def test_a_large_folder_is_cached_once_shown_and_the_next_start_uses_the_c
         await again.wait_until_loaded()
         assert again.agency is not None
         assert again.agency.dataset.clients == first.clients and again.agency.dataset.events == first.events
+
+
+async def test_cancelling_a_wait_for_a_worker_leaves_the_worker_running(gate: threading.Event) -> None:
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)):
+
+        async def work() -> str:
+            await asyncio.to_thread(gate.wait, GATE_BOUND)
+            return "done"
+
+        worker = app.run_worker(work(), name="waited-for")
+        waiting = asyncio.ensure_future(settled(worker))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        assert worker.is_running
+        gate.set()
+        assert await worker.wait() == "done"
+
+
+async def test_the_other_tabs_work_waits_for_the_dashboard_figures_unless_their_tab_is_shown(
+    gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One thread runs at a time: the outlook (for the header, Partner Tier and the calculator) waits until the
+    # figures the user sees first are computed; the Points Breakdown, shown meanwhile, does not wait.
+    computed: list[object] = []
+
+    def progress(ledger: Ledger, rules: RuleSet) -> ProgramProgress:
+        gate.wait(GATE_BOUND)
+        return program_progress(ledger, rules)
+
+    def priced(*args: object) -> object:
+        computed.append(args)
+        return outlook(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(panels, "program_progress", progress)
+    monkeypatch.setattr(inputs, "outlook", priced)
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.press("3")
+        breakdown = app.main.query_one(PointsBreakdownTab)
+        deadline = time.monotonic() + GATE_BOUND / 2
+        while breakdown.agency is None and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+        assert breakdown.agency is app.agency  # shown while the figures are still being computed
+        assert app.main.dashboard.query_one("#summary-retention", DashboardFigure).value == PENDING
+        assert computed == []
+        gate.set()
+        await app.workers.wait_for_complete()
+        assert len(computed) == 1

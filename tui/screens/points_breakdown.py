@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Label, Select, Static
-from textual.worker import get_current_worker
 
 from engine.vocabulary import DealType, MarketType
+from tui.background import Steps, off_thread
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.tab import FILTER_CLASS, TabBody
 from tui.widgets.table_columns import Column
@@ -149,17 +149,23 @@ class PointsBreakdownTab(TabBody):
         return self.table
 
     def show_agency(self, agency: Agency) -> None:
-        def prepare() -> None:
+        def prepare(steps: Steps, sort: str, descending: bool) -> None:
             # What the first frame and the first keystrokes would otherwise build on the UI thread, slow at
             # 100,000 clients: the breakdown, its sort order, the totals' whole numbers and the search text.
             breakdown = agency.breakdown
-            breakdown.totals(breakdown.query(sort=self.sort[0], descending=self.sort[1]))
+            steps.check()
+            breakdown.totals(breakdown.query(sort=sort, descending=descending))
             breakdown.matching((), "search text")
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._show, agency)
+
+        async def prepare_then_show() -> None:
+            # After the Dashboard's figures (unless this tab is shown first): TabBody.after_dashboard_figures.
+            await self.after_dashboard_figures()
+            sort, descending = self.sort
+            await off_thread(lambda steps: prepare(steps, sort, descending), "partner-dash-breakdown")
+            self._show(agency)
 
         # Not @work: its description is the repr of its arguments, and the agency's is the whole dataset.
-        self.run_worker(prepare, thread=True, exclusive=True, group="breakdown", description="Points Breakdown")
+        self.run_worker(prepare_then_show(), exclusive=True, group="breakdown", description="Points Breakdown")
 
     def _show(self, agency: Agency) -> None:
         self.agency = agency

@@ -101,7 +101,10 @@ class CalculatorSidebar(Vertical):
     def watch_is_open(self, is_open: bool) -> None:
         # The offset alone is animated, on this widget's own style: a class toggled here would restyle every one of
         # the calculator's widgets (about 190), 0.1-0.2 s of the UI thread on each `c`.
-        self.styles.animate("offset", OPEN if is_open else CLOSED, duration=SLIDE_SECONDS, easing="in_out_cubic")
+        # A ScalarOffset is what Textual's own CSS transitions animate (Styles.__textual_animation__ takes it); the
+        # annotation of `animate` names only numbers, strings and blendable values.
+        target = OPEN if is_open else CLOSED
+        self.styles.animate("offset", target, duration=SLIDE_SECONDS, easing="in_out_cubic")  # type: ignore[arg-type]
         focused = self.screen.focused
         if is_open:
             if focused is not None and self not in focused.ancestors:

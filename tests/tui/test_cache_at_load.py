@@ -1,0 +1,115 @@
+"""The app keeps a large folder it parsed in the dataset cache as soon as the load is done, not once every figure
+is on screen: a user who quits while the figures are still coming finds the folder cached at the next start. The
+save runs in a daemon thread: quitting never waits for it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import engine.data.loader as loader
+import engine.storage.dataset_cache as dataset_cache
+import tui.widgets.dashboard_panels as panels
+from engine.data.loader import sample_data_dir
+from engine.data.models import Dataset
+from engine.figures.progress import ProgramProgress, program_progress
+from engine.points.ledger import Ledger
+from engine.rules import RuleSet, shipped_rulebook
+from engine.storage.dataset_cache import DatasetCache
+from tui.app import AppOptions, PartnerDashApp
+from tui.widgets.dashboard_figure import DashboardFigure
+from tui.widgets.dashboard_panels import PENDING
+
+TODAY = date(2026, 11, 26)
+# Only bounds on how long a broken build may hang the test run: every test releases its gate itself, and the
+# save of the sample takes milliseconds.
+GATE_BOUND = 10
+SAVE_BOUND = 5
+
+
+@pytest.fixture
+def gate() -> Iterator[threading.Event]:
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample, last changed a minute ago, that counts as large enough to cache."""
+    copy = tmp_path / "agency"
+    shutil.copytree(sample_data_dir(), copy)
+    past = time.time() - 60
+    for path in copy.iterdir():
+        os.utime(path, (past, past))
+    monkeypatch.setattr(dataset_cache, "MIN_FOLDER_BYTES", 0)
+    return copy
+
+
+def cache_file(folder: Path) -> Path:
+    return DatasetCache(folder, shipped_rulebook()).path
+
+
+async def test_the_folder_is_cached_while_the_figures_are_still_being_computed(
+    folder: Path, gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def progress(ledger: Ledger, rules: RuleSet) -> ProgramProgress:
+        gate.wait(GATE_BOUND)
+        return program_progress(ledger, rules)
+
+    monkeypatch.setattr(panels, "program_progress", progress)
+    app = PartnerDashApp(AppOptions(data=folder, today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_until_loaded()
+        deadline = time.monotonic() + SAVE_BOUND
+        while not cache_file(folder).exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert cache_file(folder).exists()
+        retention = app.main.dashboard.query_one("#summary-retention", DashboardFigure)
+        assert retention.value == PENDING  # the figures are still being computed
+        assert app.agency is not None
+        first = app.agency.dataset
+        await pilot.press("q")
+
+    def parse(*args: object) -> Dataset:
+        raise AssertionError("the unchanged folder was parsed again")
+
+    monkeypatch.setattr(loader, "load_dataset", parse)
+    again = PartnerDashApp(AppOptions(data=folder, today=TODAY))
+    async with again.run_test(size=(100, 40)):
+        await again.wait_until_loaded()
+        assert again.agency is not None
+        assert again.agency.dataset.clients == first.clients and again.agency.dataset.events == first.events
+
+
+async def test_quitting_does_not_wait_for_the_save(
+    folder: Path, gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[threading.Thread] = []
+    save = DatasetCache.save
+
+    def held(self: DatasetCache, dataset: Dataset) -> bool:
+        seen.append(threading.current_thread())
+        gate.wait(GATE_BOUND)
+        return save(self, dataset)
+
+    monkeypatch.setattr(DatasetCache, "save", held)
+    app = PartnerDashApp(AppOptions(data=folder, today=TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.wait_until_loaded()
+        deadline = time.monotonic() + SAVE_BOUND
+        while not seen and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert seen
+        await pilot.press("q")
+    # The app has closed while its save was under way; the interpreter does not wait for that thread.
+    assert seen[0].is_alive() and seen[0].daemon
+    assert not cache_file(folder).exists()
