@@ -199,10 +199,11 @@ async def test_the_other_tabs_work_waits_for_the_dashboard_figures_unless_their_
     async with app.run_test(size=(100, 40)) as pilot:
         await app.wait_until_loaded()
         await pilot.press("3")
-        breakdown = app.main.query_one(PointsBreakdownTab)
-        deadline = time.monotonic() + GATE_BOUND / 2
-        while breakdown.agency is None and time.monotonic() < deadline:
-            await pilot.pause(0.01)
+        breakdown = await app.main.ready_tab("points-breakdown")  # built on its key: once it is, given the data
+        assert isinstance(breakdown, PointsBreakdownTab)
+        # The tab's own worker (its order, in a thread) ends with the rows shown: waited for, not polled.
+        for worker in [worker for worker in app.workers if worker.group == "breakdown"]:  # none once it is done
+            await worker.wait()
         assert breakdown.agency is app.agency  # shown while the figures are still being computed
         assert app.main.dashboard.query_one("#summary-retention", DashboardFigure).value == PENDING
         assert computed == []
