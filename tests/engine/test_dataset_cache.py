@@ -3,6 +3,7 @@ parsed again (never stale)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import engine as engine_package
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.data.models import Dataset
 from engine.rules import RuleBook, shipped_rulebook
+from engine.storage import dataset_cache
 from engine.storage.dataset_cache import DatasetCache, code_files
 
 BOOK = shipped_rulebook()
@@ -53,6 +55,20 @@ def test_an_unchanged_folder_loads_from_the_cache(folder: Path, tmp_path: Path) 
     assert cached.clients == dataset.clients and cached.events == dataset.events and cached.deals == dataset.deals
     assert cached.commissions == dataset.commissions and cached.partner == dataset.partner
     assert cached.problems == dataset.problems and cached.source == dataset.source
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 10_000])
+def test_rows_saved_in_chunks_come_back_whole_and_in_order(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # The rows are pickled a chunk at a time (bounded memory while saving); a file's rows that end mid-chunk, or
+    # that fill none, come back as they were.
+    monkeypatch.setattr(dataset_cache, "CHUNK_ROWS", chunk)
+    dataset = saved(folder, tmp_path)
+    cached = cache(folder, tmp_path).load()
+    assert cached is not None
+    for field in dataclasses.fields(Dataset):
+        assert getattr(cached, field.name) == getattr(dataset, field.name), field.name
 
 
 def test_a_changed_row_of_the_same_size_is_not_served_from_the_cache(folder: Path, tmp_path: Path) -> None:
