@@ -260,8 +260,11 @@ def run(args: argparse.Namespace) -> None:
     tabs, figures = launch_times(app_command(None), size, args.runs, figures=True)
     row("launch -> tabs on screen, sample", f"{tabs / bare:.2f}x ({tabs:.2f} s)", "<= 1.3x")
     row("launch -> Dashboard figures, sample (150 clients)", f"{figures / bare:.2f}x ({figures:.2f} s)", "<= 1.8x")
+    # The first start parses the folder (and caches it: engine.storage.dataset_cache); the second reads the cache.
     _, ten = launch_times(app_command(agency_folder(10_000)), size, 1, figures=True)
-    row("launch -> figures, 10,000 clients", f"{ten / bare:.2f}x ({ten:.2f} s)", "<= 2.5x")
+    row("launch -> figures, 10,000 clients (first start)", f"{ten / bare:.2f}x ({ten:.2f} s)", "<= 2.5x")
+    _, ten_again = launch_times(app_command(agency_folder(10_000)), size, 1, figures=True)
+    row("launch -> figures, 10,000 clients (second start)", f"{ten_again / bare:.2f}x ({ten_again:.2f} s)", "<= 2.5x")
 
     input_keys = typed([*bare_command()[:-1], "input"], size, [], args.keys)
     calc_keys = settled_typing(app_command(None), size, args.keys)

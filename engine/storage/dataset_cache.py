@@ -8,7 +8,8 @@ one file per data folder. It is used only if nothing it was made from has change
   parsed it (the size and time of every engine module, `code_files()`).
 A folder with a file modified in the last RECENT_SECONDS is not cached: a change within the file system's
 clock granularity could otherwise keep the same fingerprint. Folders smaller than MIN_FOLDER_BYTES are not
-cached at all: they load faster than a cache can be checked.
+cached at all: they load about as fast as a cache is checked (the bundled sample, 62 KB: parsed in 0.02 s, read
+from a cache in 0.01 s); from there up it pays (10,000 clients, 4 MB: parsed in 0.6 s, read in 0.14 s).
 
 The rows pickle as the tuples of their values (engine.data.slotted.pickled_as_tuples), set back slot by slot:
 reading a cached 100,000-client folder takes about 1.2 s of CPU (parsing it, 4-5 s). The file is as trusted
@@ -40,7 +41,7 @@ FORMAT = b"partner-dash dataset cache 4\n"
 CHUNK_ROWS = 20_000
 SMALL_FILE = 64 * 1024
 RECENT_SECONDS = 2.0
-MIN_FOLDER_BYTES = 4 * 1024 * 1024
+MIN_FOLDER_BYTES = 512 * 1024
 # A save's temporary file older than this was left by a save cut short (a save takes seconds).
 ABANDONED_SECONDS = 3600
 
