@@ -107,5 +107,14 @@ async def settled(worker: Worker[Any] | None) -> None:
     cancels whatever a cancelled task awaits, so it is awaited behind a shield.
     """
     if worker is not None:
+        waiting = asyncio.ensure_future(worker.wait())
+        # A wait cancelled first leaves `waiting` with nobody to read how the worker ended: read here, or asyncio
+        # reports "Task exception was never retrieved" when the worker is cancelled later (at quit, on stderr).
+        waiting.add_done_callback(_read_outcome)
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
-            await asyncio.shield(worker.wait())
+            await asyncio.shield(waiting)
+
+
+def _read_outcome(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()

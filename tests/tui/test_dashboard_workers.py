@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import shutil
 import threading
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 import engine.data.loader as loader
 import engine.reports.inputs as inputs
@@ -176,6 +178,37 @@ async def test_cancelling_a_wait_for_a_worker_leaves_the_worker_running(gate: th
         assert worker.is_running
         gate.set()
         assert await worker.wait() == "done"
+
+
+async def test_a_wait_given_up_on_a_worker_cancelled_later_reports_nothing(gate: threading.Event) -> None:
+    # Quitting cancels every worker; a wait for one of them that was itself cancelled before (a tab's wait for the
+    # figures) must not leave asyncio an exception nobody read ("Task exception was never retrieved" at quit).
+    reported: list[dict[str, object]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        app = PartnerDashApp(AppOptions(today=TODAY))
+        async with app.run_test(size=(100, 40)):
+
+            async def work() -> None:
+                await asyncio.to_thread(gate.wait, GATE_BOUND)
+
+            worker = app.run_worker(work(), name="given-up-on")
+            waiting = asyncio.ensure_future(settled(worker))
+            await asyncio.sleep(0)
+            waiting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiting
+            worker.cancel()
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
+            gate.set()
+        await asyncio.sleep(0)
+        gc.collect()  # a task whose exception was never read reports it when it is collected
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert not [context for context in reported if "never retrieved" in str(context.get("message"))]
 
 
 async def test_the_other_tabs_work_waits_for_the_dashboard_figures_unless_their_tab_is_shown(
