@@ -87,9 +87,17 @@ class DashboardFigure(LeafWidget, can_focus=True):
         return Content.assemble(self.label, "\n", (self.value, "bold"), marker)
 
     def show(self, value: str) -> None:
-        if value != self.value:
-            self.value = value
-            self.refresh(layout=True)
+        if value == self.value:
+            return
+        width = self.size.width
+        lines = self._lines(width)
+        self.value = value
+        # Its width is its panel's: only a value that changes its number of lines moves anything else (the
+        # figures arriving one panel after another would otherwise lay the whole screen out each time).
+        self.refresh(layout=not width or self._lines(width) != lines)
+
+    def _lines(self, width: int) -> int:
+        return self.get_content_height(Size(width, 0), Size(width, 0), width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
