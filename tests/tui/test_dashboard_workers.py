@@ -6,23 +6,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
-import shutil
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from textual.worker import WorkerCancelled
 
-import engine.data.loader as loader
 import engine.reports.inputs as inputs
-import engine.storage.dataset_cache as dataset_cache
 import tui.app
 import tui.widgets.dashboard_panels as panels
-from engine.data.loader import sample_data_dir
 from engine.figures.progress import ProgramProgress, program_progress
 from engine.points.ledger import Ledger
 from engine.rules import RuleSet
@@ -134,55 +127,12 @@ async def test_an_error_in_the_thread_reaches_the_awaiting_task() -> None:
         await off_thread(work)
 
 
-async def test_a_large_folder_is_cached_once_shown_and_the_next_start_uses_the_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_a_wait_given_up_leaves_the_worker_running_and_reports_nothing_when_it_is_cancelled_later(
+    gate: threading.Event,
 ) -> None:
-    folder = tmp_path / "agency"
-    shutil.copytree(sample_data_dir(), folder)
-    past = time.time() - 60
-    for path in folder.iterdir():
-        os.utime(path, (past, past))
-    monkeypatch.setattr(dataset_cache, "MIN_FOLDER_BYTES", 0)  # the sample counts as large here
-    app = PartnerDashApp(AppOptions(data=folder, today=TODAY))
-    async with app.run_test(size=(100, 40)):
-        await app.wait_until_loaded()
-        await app.workers.wait_for_complete()
-        assert app.agency is not None
-        first = app.agency.dataset
-
-    def parse(*args: object) -> object:
-        raise AssertionError("the unchanged folder was parsed again")
-
-    monkeypatch.setattr(loader, "load_dataset", parse)
-    again = PartnerDashApp(AppOptions(data=folder, today=TODAY))
-    async with again.run_test(size=(100, 40)):
-        await again.wait_until_loaded()
-        assert again.agency is not None
-        assert again.agency.dataset.clients == first.clients and again.agency.dataset.events == first.events
-
-
-async def test_cancelling_a_wait_for_a_worker_leaves_the_worker_running(gate: threading.Event) -> None:
-    app = PartnerDashApp(AppOptions(today=TODAY))
-    async with app.run_test(size=(100, 40)):
-
-        async def work() -> str:
-            await asyncio.to_thread(gate.wait, GATE_BOUND)
-            return "done"
-
-        worker = app.run_worker(work(), name="waited-for")
-        waiting = asyncio.ensure_future(settled(worker))
-        await asyncio.sleep(0)
-        waiting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await waiting
-        assert worker.is_running
-        gate.set()
-        assert await worker.wait() == "done"
-
-
-async def test_a_wait_given_up_on_a_worker_cancelled_later_reports_nothing(gate: threading.Event) -> None:
-    # Quitting cancels every worker; a wait for one of them that was itself cancelled before (a tab's wait for the
-    # figures) must not leave asyncio an exception nobody read ("Task exception was never retrieved" at quit).
+    # A tab gives up waiting for the figures (it was shown first): the figures go on. Quitting later cancels every
+    # worker; the given-up wait must not leave asyncio an exception nobody read ("Task exception was never
+    # retrieved", printed at quit).
     reported: list[dict[str, object]] = []
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, context: reported.append(context))
@@ -193,12 +143,13 @@ async def test_a_wait_given_up_on_a_worker_cancelled_later_reports_nothing(gate:
             async def work() -> None:
                 await asyncio.to_thread(gate.wait, GATE_BOUND)
 
-            worker = app.run_worker(work(), name="given-up-on")
+            worker = app.run_worker(work(), name="waited-for")
             waiting = asyncio.ensure_future(settled(worker))
             await asyncio.sleep(0)
             waiting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await waiting
+            assert worker.is_running
             worker.cancel()
             with contextlib.suppress(WorkerCancelled):
                 await worker.wait()
