@@ -132,13 +132,6 @@ class MainScreen(Screen[None]):
                 self.call_after_refresh(self.focus_shown_tab, body)
         return body
 
-    async def build_every_tab(self) -> None:
-        """Build every tab and the calculator now (those not built yet): for tests and benches that need them."""
-        for tab in TABS[1:]:
-            await self.ready_tab(tab.id)
-        if not self._app_closing:
-            await self.ready_calculator()
-
     async def stop_building(self) -> None:
         """Start building nothing more, and return once what is being built (tabs, calculator) is mounted.
 
