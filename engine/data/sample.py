@@ -192,36 +192,51 @@ assert not set(',"\r\n').intersection(
 )
 
 
+class _Cells(dict[object, str]):
+    """Each value's cell as csv.writer writes it in a row of several: text (and StrEnum members) quoted where
+    needed, dates in ISO format, None empty; worked out once for each value."""
+
+    def __missing__(self, value: object) -> str:
+        if isinstance(value, str):
+            lines: list[str] = []
+            csv.writer(_Lines(lines), lineterminator="\n").writerow((value, ""))
+            text = lines[0][:-2]  # without the empty cell and the line's end
+        else:
+            text = "" if value is None else str(value)
+        self[value] = text
+        return text
+
+
+class _Lines:
+    """A csv.writer's file that keeps the lines written in a list."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
+
+
 class _Rows:
     """A sink that writes each client to clients.csv at once, and keeps each MRR event and deal as its line of
     CSV text (events by date, without the date; deals with their creation date and, if won, what the commission
-    counts). The lines are those csv.writer writes (`_write_csv`): only names can need quoting."""
+    counts). The lines are those csv.writer writes (`_write_csv`): names, dates and choices are its cells
+    (`_Cells`), every other value needs no quoting."""
 
     def __init__(self, clients_file: TextIO) -> None:
         csv.writer(clients_file, lineterminator="\n").writerow(CLIENT_COLUMNS)
         self.write_client = clients_file.write
         self.clients = 0
-        self._quoted: dict[str, str] = {}
+        self.cells = _Cells()
         self.events: dict[date, list[str]] = {}
         self.event_count = 0
         self.deals: list[tuple[date, str]] = []  # (created, the row's line after its id)
         self.won: list[tuple[date, date, int, str]] = []  # (created, closed, amount, currency)
 
-    def cell(self, text: str) -> str:
-        """`text` as csv.writer writes it in a row of several cells."""
-        found = self._quoted.get(text)
-        if found is None:
-            lines: list[str] = []
-            csv.writer(_Lines(lines), lineterminator="\n").writerow((text, ""))
-            found = self._quoted[text] = lines[0][:-2]  # without the empty cell and the line's end
-        return found
-
     def client(self, row: ClientRow) -> None:
         (id_, name, country, currency, relationship, deal_type, partners, mrr, products, tool_usage, renewal_date,
          renewal_manager, last_active_employee, renewal_mrr_change, crm_url) = row  # fmt: skip
+        cells = self.cells
         self.write_client(
-            f"{id_},{self.cell(name)},{country},{currency},{relationship},{deal_type},{partners},{mrr},"
-            f"{';'.join(products)},{'' if tool_usage is None else tool_usage},{renewal_date or ''},"
+            f"{id_},{cells[name]},{country},{currency},{cells[relationship]},{cells[deal_type]},{partners},{mrr},"
+            f"{';'.join(products)},{cells[tool_usage]},{cells[renewal_date]},"
             f"{renewal_manager},{last_active_employee},{renewal_mrr_change},{crm_url}\n"
         )
         self.clients += 1
@@ -229,7 +244,8 @@ class _Rows:
     def event(self, row: EventRow) -> None:
         # The hot path of a large sample: the line after its date (EVENT_COLUMNS), as _write_csv writes it.
         day, client_id, track, deal_type, product_line, mrr_change, first_sold = row
-        line = f"{client_id},{track},{deal_type or ''},{product_line},{mrr_change},{first_sold or ''},\n"
+        cells = self.cells
+        line = f"{client_id},{cells[track]},{cells[deal_type]},{product_line},{mrr_change},{cells[first_sold]},\n"
         found = self.events.get(day)
         if found is None:
             self.events[day] = [line]
@@ -239,20 +255,14 @@ class _Rows:
 
     def deal(self, row: DealRow) -> None:
         client_id, name, created, closed, stage, partner_sourced, amount, currency = row
+        cells = self.cells
         line = (
-            f"{client_id},{self.cell(name)},{created},{closed or ''},{stage},{'yes' if partner_sourced else 'no'},"
-            f"{amount},{currency}\n"
+            f"{client_id},{cells[name]},{cells[created]},{cells[closed]},{cells[stage]},"
+            f"{'yes' if partner_sourced else 'no'},{amount},{currency}\n"
         )
         self.deals.append((created, line))
         if closed and stage is DealStage.CLOSED_WON:
             self.won.append((created, closed, amount, currency))
-
-
-class _Lines:
-    """A csv.writer's file that keeps the lines written in a list."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.write = lines.append
 
 
 def write_sample(
