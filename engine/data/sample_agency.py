@@ -371,7 +371,9 @@ class Builder:
                 last = add_months(closed, rule.months)
                 end = ends[closed] = last.year * 12 + last.month - 1 + (last.day > 1)
             begin = closed.year * 12 + closed.month - 1 + (closed.day > 1)
-            for number, first in enumerate(firsts):
+            # The quarters from the one `begin` is in to the one before `end`'s, among the 8.
+            for number in range(max(0, (begin - firsts[0]) // 3), min(len(firsts), (end - 1 - firsts[0]) // 3 + 1)):
+                first = firsts[number]
                 months = min(end, first + 3) - max(begin, first)
                 if months > 0:  # the deal's amount added, deal by deal, as often as it counts
                     totals[number] += usd * months
