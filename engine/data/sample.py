@@ -291,7 +291,8 @@ def write_sample(
     rows.won.sort(key=itemgetter(0))
     width = _deal_id_width(len(rows.deals))
     deal_lines = (f"D{number:0{width}d},{line}" for number, (_, line) in enumerate(rows.deals, start=1))
-    event_lines = (f"{day},{line}" for day in sorted(rows.events) for line in rows.events[day])
+    # Each day's lines with the date in front of each: they all end with a line break.
+    event_lines = (f"{day}," + f"{day},".join(rows.events[day]) for day in sorted(rows.events))
     commissions = builder.commissions([(closed, builder.won_usd(amount, cur)) for _, closed, amount, cur in rows.won])
     partner = replace(builder.partner(clients), name=name)
     written = [
