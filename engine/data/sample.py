@@ -21,12 +21,28 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TextIO
 
 from engine.atomic import replacing
 from engine.data.models import Client, CommissionStatement, Deal, DealStage, MrrEvent, Partner
-from engine.data.sample_agency import AGENCY_NAME, MARKER, MARKUP_NAME, MAX_CLIENTS, MIN_CLIENTS, Builder
+from engine.data.sample_agency import (
+    AGENCY_NAME,
+    COUNTRIES,
+    EDITIONS,
+    EMPLOYEES,
+    MARKER,
+    MARKUP_NAME,
+    MAX_CLIENTS,
+    MIN_CLIENTS,
+    PRODUCT_LINES,
+    RENEWAL_MANAGERS,
+    Builder,
+    ClientRow,
+    DealRow,
+    EventRow,
+)
 
 __all__ = [
     "AGENCY_NAME",
@@ -101,14 +117,22 @@ class _Models:
         self.events: list[MrrEvent] = []
         self.deals: list[tuple[date, Deal]] = []
 
-    def client(self, values: dict[str, Any]) -> None:
+    def client(self, row: ClientRow) -> None:
+        values: dict[str, Any] = dict(zip(CLIENT_COLUMNS, row, strict=True))
+        tool_usage = row[9]
+        values.update(mrr=Decimal(row[7]), tool_usage=None if tool_usage is None else Decimal(tool_usage),
+                      renewal_mrr_change=Decimal(row[13]))  # fmt: skip
         self.clients.append(Client(**values))
 
-    def event(self, values: dict[str, Any]) -> None:
+    def event(self, row: EventRow) -> None:
+        values: dict[str, Any] = dict(zip(EVENT_COLUMNS, row, strict=False))  # no source: it is empty
+        values["mrr_change"] = Decimal(row[5])
         self.events.append(MrrEvent(**values))
 
-    def deal(self, created: date, values: dict[str, Any]) -> None:
-        self.deals.append((created, Deal(**values)))
+    def deal(self, row: DealRow) -> None:
+        values: dict[str, Any] = dict(zip(DEAL_COLUMNS[1:], row, strict=True))
+        values["amount"] = Decimal(row[6])
+        self.deals.append((row[2], Deal(id="", **values)))
 
 
 def generate(clients: int, seed: int, today: date, name: str = AGENCY_NAME) -> GeneratedAgency:
@@ -127,7 +151,9 @@ def generate(clients: int, seed: int, today: date, name: str = AGENCY_NAME) -> G
         for number, (_, d) in enumerate(sorted(models.deals, key=lambda item: item[0]), start=1)
     ]
     won = [
-        (d.closed, builder.won_usd(d.amount, d.currency)) for d in deals if d.closed and d.stage is DealStage.CLOSED_WON
+        (d.closed, builder.won_usd(int(d.amount), d.currency))
+        for d in deals
+        if d.closed and d.stage is DealStage.CLOSED_WON
     ]
     partner = replace(builder.partner(clients), name=name)
     return GeneratedAgency(
@@ -159,91 +185,85 @@ class SampleCounts:
     commissions: int
 
 
-class _Lines:
-    """csv.writer's file: keeps the one line each row makes, to be taken with `take`."""
+# Written as they are, with no quoting: every value a row of the sample holds but the names of clients and deals.
+assert not set(',"\r\n').intersection(
+    "".join(
+        (*PRODUCT_LINES, *(e[0] for e in EDITIONS), *RENEWAL_MANAGERS, *EMPLOYEES, *(c[0] + c[1] for c in COUNTRIES))
+    )
+)
 
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.write = self.lines.append
-        self.take = self.lines.pop
+
+class _Cells(dict[object, str]):
+    """Each value's cell as csv.writer writes it in a row of several: text (and StrEnum members) quoted where
+    needed, dates in ISO format, None empty; worked out once for each value."""
+
+    def __missing__(self, value: object) -> str:
+        if isinstance(value, str):
+            lines: list[str] = []
+            csv.writer(_Lines(lines), lineterminator="\n").writerow((value, ""))
+            text = lines[0][:-2]  # without the empty cell and the line's end
+        else:
+            text = "" if value is None else str(value)
+        self[value] = text
+        return text
+
+
+class _Lines:
+    """A csv.writer's file that keeps the lines written in a list."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.write = lines.append
 
 
 class _Rows:
     """A sink that writes each client to clients.csv at once, and keeps each MRR event and deal as its line of
-    CSV text (events by date, deals with their creation date and, if won, what the commission counts)."""
+    CSV text (events by date, without the date; deals with their creation date and, if won, what the commission
+    counts). The lines are those csv.writer writes (`_write_csv`): names, dates and choices are its cells
+    (`_Cells`), every other value needs no quoting."""
 
     def __init__(self, clients_file: TextIO) -> None:
-        self.clients_writer = csv.writer(clients_file, lineterminator="\n")
-        self.clients_writer.writerow(CLIENT_COLUMNS)
+        csv.writer(clients_file, lineterminator="\n").writerow(CLIENT_COLUMNS)
+        self.write_client = clients_file.write
         self.clients = 0
-        self._lines = _Lines()
-        self._writer = csv.writer(self._lines, lineterminator="\n")
+        self.cells = _Cells()
         self.events: dict[date, list[str]] = {}
         self.event_count = 0
         self.deals: list[tuple[date, str]] = []  # (created, the row's line after its id)
-        self.won: list[tuple[date, date, Decimal, str]] = []  # (created, closed, amount, currency)
+        self.won: list[tuple[date, date, int, str]] = []  # (created, closed, amount, currency)
 
-    def client(self, values: dict[str, Any]) -> None:
-        tool_usage, renewal_date = values["tool_usage"], values["renewal_date"]
-        self.clients_writer.writerow(
-            (
-                values["id"],
-                values["name"],
-                values["country"],
-                values["currency"],
-                values["relationship"].value,
-                values["deal_type"].value,
-                str(values["partners"]),
-                f"{values['mrr']:f}",
-                ";".join(values["products"]),
-                "" if tool_usage is None else f"{tool_usage:f}",
-                "" if renewal_date is None else str(renewal_date),
-                values["renewal_manager"],
-                values["last_active_employee"],
-                f"{values['renewal_mrr_change']:f}",
-                values["crm_url"],
-            )
+    def client(self, row: ClientRow) -> None:
+        (id_, name, country, currency, relationship, deal_type, partners, mrr, products, tool_usage, renewal_date,
+         renewal_manager, last_active_employee, renewal_mrr_change, crm_url) = row  # fmt: skip
+        cells = self.cells
+        self.write_client(
+            f"{id_},{cells[name]},{country},{currency},{cells[relationship]},{cells[deal_type]},{partners},{mrr},"
+            f"{';'.join(products)},{cells[tool_usage]},{cells[renewal_date]},"
+            f"{renewal_manager},{last_active_employee},{renewal_mrr_change},{crm_url}\n"
         )
         self.clients += 1
 
-    def event(self, values: dict[str, Any]) -> None:
-        # As _cell writes them, column by column (EVENT_COLUMNS): the hot path of a large sample.
-        day, deal_type, first_sold = values["date"], values["deal_type"], values["first_sold"]
-        self._writer.writerow(
-            (
-                str(day),
-                values["client_id"],
-                values["track"].value,
-                "" if deal_type is None else deal_type.value,
-                values["product_line"],
-                f"{values['mrr_change']:f}",
-                "" if first_sold is None else str(first_sold),
-                values["source"],
-            )
-        )
+    def event(self, row: EventRow) -> None:
+        # The hot path of a large sample: the line after its date (EVENT_COLUMNS), as _write_csv writes it.
+        day, client_id, track, deal_type, product_line, mrr_change, first_sold = row
+        cells = self.cells
+        line = f"{client_id},{cells[track]},{cells[deal_type]},{product_line},{mrr_change},{cells[first_sold]},\n"
         found = self.events.get(day)
         if found is None:
-            found = self.events[day] = []
-        found.append(self._lines.take())
+            self.events[day] = [line]
+        else:
+            found.append(line)
         self.event_count += 1
 
-    def deal(self, created: date, values: dict[str, Any]) -> None:
-        closed = values["closed"]
-        self._writer.writerow(
-            (
-                values["client_id"],
-                values["name"],
-                str(created),
-                "" if closed is None else str(closed),
-                values["stage"].value,
-                "yes" if values["partner_sourced"] else "no",
-                f"{values['amount']:f}",
-                values["currency"],
-            )
+    def deal(self, row: DealRow) -> None:
+        client_id, name, created, closed, stage, partner_sourced, amount, currency = row
+        cells = self.cells
+        line = (
+            f"{client_id},{cells[name]},{cells[created]},{cells[closed]},{cells[stage]},"
+            f"{'yes' if partner_sourced else 'no'},{amount},{currency}\n"
         )
-        self.deals.append((created, self._lines.take()))
-        if closed and values["stage"] is DealStage.CLOSED_WON:
-            self.won.append((created, closed, values["amount"], values["currency"]))
+        self.deals.append((created, line))
+        if closed and stage is DealStage.CLOSED_WON:
+            self.won.append((created, closed, amount, currency))
 
 
 def write_sample(
@@ -267,11 +287,12 @@ def write_sample(
             builder.add_client(index, clients)
     if drawn is not None:
         drawn()
-    rows.deals.sort(key=lambda item: item[0])
-    rows.won.sort(key=lambda item: item[0])
+    rows.deals.sort(key=itemgetter(0))  # by creation date, in the order drawn on each day
+    rows.won.sort(key=itemgetter(0))
     width = _deal_id_width(len(rows.deals))
     deal_lines = (f"D{number:0{width}d},{line}" for number, (_, line) in enumerate(rows.deals, start=1))
-    event_lines = (line for day in sorted(rows.events) for line in rows.events[day])
+    # Each day's lines with the date in front of each: they all end with a line break.
+    event_lines = (f"{day}," + f"{day},".join(rows.events[day]) for day in sorted(rows.events))
     commissions = builder.commissions([(closed, builder.won_usd(amount, cur)) for _, closed, amount, cur in rows.won])
     partner = replace(builder.partner(clients), name=name)
     written = [

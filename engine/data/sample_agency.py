@@ -1,6 +1,10 @@
-"""The synthetic agency's generator (engine.data.sample writes it): clients, MRR events and deals as plain
-field values handed to a `Sink` one at a time, so a large agency is written as it is generated rather than
+"""The synthetic agency's generator (engine.data.sample writes it): clients, MRR events and deals as rows of
+plain values handed to a `Sink` one at a time, so a large agency is written as it is generated rather than
 held as models. The same (clients, seed, today) always draws the same random numbers in the same order.
+
+Days are counted as whole days from the oldest day drawn, and money as whole amounts (int) of the client's
+currency: every amount is a price-list figure (`_nice`), so the arithmetic stays exact, and it is what a
+100,000-client sample spends its time on.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ from bisect import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import accumulate
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from engine.data.models import (
     CommissionStatement,
@@ -62,11 +66,11 @@ _NAME_ENDS = (
     "Realty", "Legal", "Fitness", "Labs", "Energy", "Travel", "Finance", "Robotics", "Apparel", "Coffee Co.",
     "Learning", "Insurance", "Media", "Motors", "Pet Care", "Solar", "Events", "Clinics", "Security",
 )  # fmt: skip
-_EMPLOYEES = (
+EMPLOYEES = (
     "Maya Chen", "Tom Okafor", "Lucía Fernández", "Ben Hartley", "Aisha Rahman", "Jonas Weber", "Priya Nair",
     "Sam O'Connor", "Elena Rossi", "Kenji Sato", "Grace Mensah", "Diego Alvarez",
 )  # fmt: skip
-_RENEWAL_MANAGERS = ("Hannah Brooks", "Marcus Lee", "Sofia Martins", "Arjun Patel", "Claire Dubois", "Noah Kim")
+RENEWAL_MANAGERS = ("Hannah Brooks", "Marcus Lee", "Sofia Martins", "Arjun Patel", "Claire Dubois", "Noah Kim")
 _TEAM = (
     Contact(
         name="Rachel Adeyemi",
@@ -91,33 +95,59 @@ _TEAM = (
 
 # --- the generator ---------------------------------------------------------------------------------------
 
+PER_DAY = sum(MONTHLY.values()) * 12 / 365  # MRR changes a day, for the days between a client's changes
 
-def _nice(value: Decimal) -> Decimal:
-    """A price-list amount: two significant figures, at least 1."""
-    magnitude = Decimal(10) ** max(0, len(str(int(value))) - 2)
-    return max(Decimal(1), (value / magnitude).to_integral_value(ROUND_HALF_UP) * magnitude)
+# The rows a `Sink` is handed, in their model's field order (engine.data.models), money as whole amounts:
+# (id, name, country, currency, relationship, deal_type, partners, mrr, products, tool_usage, renewal_date,
+#  renewal_manager, last_active_employee, renewal_mrr_change, crm_url)
+ClientRow = tuple[
+    str, str, str, str, Relationship, DealType, int, int, tuple[str, ...], int | None, date | None, str, str, int, str
+]
+# (date, client_id, track, deal_type, product_line, mrr_change, first_sold): source is empty
+EventRow = tuple[date, str, Track, DealType | None, str, int, date | None]
+# (client_id, name, created, closed, stage, partner_sourced, amount, currency): the id is given when written
+DealRow = tuple[str, str, date, date | None, DealStage, bool, int, str]
 
 
-def _percent(rng: random.Random, low: int, high: int) -> Decimal:
-    return Decimal(rng.randint(low, high)) / 100
+class Sink(Protocol):
+    """Where the generated rows go."""
+
+    def client(self, row: ClientRow) -> None: ...
+
+    def event(self, row: EventRow) -> None: ...
+
+    def deal(self, row: DealRow) -> None: ...
+
+
+def _nice(numerator: int, denominator: int) -> int:
+    """A price-list amount for numerator/denominator (not negative): two significant figures, rounded half up,
+    at least 1."""
+    magnitude: int = 10 ** max(0, len(str(numerator // denominator)) - 2)
+    denominator *= magnitude
+    return max(1, (2 * numerator + denominator) // (2 * denominator) * magnitude)
+
+
+def _below(rng: random.Random) -> Callable[[int], int]:
+    """`rng.randrange(n)` as Python 3.11's Random draws it (getrandbits of n's bit length until one is below n):
+    the same numbers without randrange's, randint's and choice's checks, and the same on every Python."""
+    getrandbits = rng.getrandbits
+
+    def below(n: int) -> int:
+        bits = n.bit_length()
+        drawn = getrandbits(bits)
+        while drawn >= n:
+            drawn = getrandbits(bits)
+        return drawn
+
+    return below
 
 
 @dataclass(slots=True)
 class _Line:
     product: str
     edition: str
-    mrr: Decimal
-    first_sold: date
-
-
-class Sink(Protocol):
-    """Where the generated rows go, as the keyword values of their models (engine.data.models)."""
-
-    def client(self, values: dict[str, Any]) -> None: ...
-
-    def event(self, values: dict[str, Any]) -> None: ...
-
-    def deal(self, created: date, values: dict[str, Any]) -> None: ...
+    mrr: int
+    first_sold: int  # a day
 
 
 def weighted(rng: random.Random, population: Sequence[T], weights: Sequence[float]) -> Callable[[], T]:
@@ -132,12 +162,20 @@ class Builder:
 
     def __init__(self, rng: random.Random, today: date, sink: Sink) -> None:
         self.rng = rng
+        self.below = _below(rng)
         self.today = today
         self.sink = sink
         self.client_deals = 0  # deals of the client being added
         self.window_start = add_months(self.today, -WINDOW_MONTHS)
-        self.oldest = add_months(self.window_start, -HISTORY_MONTHS)
+        oldest = add_months(self.window_start, -HISTORY_MONTHS)
+        # Days are counted from `oldest`: self.days[day] is the date, up to a year after today (renewals).
+        self.days = [oldest + timedelta(days=n) for n in range((self.today - oldest).days + 366)]
+        self.window = (self.window_start - oldest).days
+        self.now = (self.today - oldest).days
+        self.recent = (add_months(self.today, -6) - oldest).days  # open deals are created since
         self.rates = shipped_rulebook().default.currency_per_100_usd
+        self._ratios = {currency: rate.as_integer_ratio() for currency, rate in self.rates.items()}
+        self._local: dict[tuple[int, str], int] = {}
         self.portal = 20_000_000 + self.rng.randrange(10_000_000)
         self._country = weighted(self.rng, [c[:2] for c in COUNTRIES], [c[2] for c in COUNTRIES])
         self._edition = weighted(self.rng, EDITIONS, [e[1] for e in EDITIONS])
@@ -145,61 +183,69 @@ class Builder:
         self._partners = weighted(self.rng, (1, 2, 3), (72, 20, 8))
         self._change = weighted(self.rng, list(MONTHLY), list(MONTHLY.values()))
 
-    def day_between(self, first: date, last: date) -> date:
-        return first + timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
+    def day_between(self, first: int, last: int) -> int:
+        return first + self.below(max(0, last - first) + 1)
 
-    def local(self, usd: int, currency: str) -> Decimal:
-        return _nice(usd * self.rates[currency] / 100)
+    def local(self, usd: int, currency: str) -> int:
+        """`usd` US$ in `currency` at program rates, as a price-list amount."""
+        found = self._local.get((usd, currency))
+        if found is None:
+            numerator, denominator = self._ratios[currency]
+            found = self._local[usd, currency] = _nice(usd * numerator, denominator * 100)
+        return found
 
-    def new_line(self, products: Sequence[str], sold_on: date, currency: str) -> _Line:
-        available = [p for p in PRODUCT_LINES if p not in products] or list(PRODUCT_LINES)
+    def new_line(self, products: Sequence[str], sold_on: int, currency: str) -> _Line:
+        below = self.below
+        available = [p for p in PRODUCT_LINES if p not in products] or PRODUCT_LINES
         edition, _, low, high = self._edition()
-        usd = self.rng.randint(low, high)
-        return _Line(self.rng.choice(available), edition, self.local(usd, currency), sold_on)
+        usd = low + below(high - low + 1)
+        return _Line(available[below(len(available))], edition, self.local(usd, currency), sold_on)
 
     def name(self, index: int) -> str:
         if index == 2:
             return MARKUP_NAME
         if index == 5:
             return "Rivera, Cole & Sons"  # a comma and an ampersand: quoting in the CSV files
-        return f"{self.rng.choice(_NAME_STARTS)} {self.rng.choice(_NAME_ENDS)}"
+        return f"{_NAME_STARTS[self.below(len(_NAME_STARTS))]} {_NAME_ENDS[self.below(len(_NAME_ENDS))]}"
 
     def add_client(self, index: int, count: int) -> None:
-        rng = self.rng
+        below, random, days, event = self.below, self.rng.random, self.days, self.sink.event
         client_id = f"C{index + 1:0{max(4, len(str(count)))}d}"
         self.client_deals = 0
         name = self.name(index)
         country, currency = self._country()
         relationship = self._relationship()
-        deal_type = DealType.SOURCED if rng.random() < 0.6 else DealType.ASSISTED
+        deal_type = DealType.SOURCED if random() < 0.6 else DealType.ASSISTED
         partners = 0 if relationship is Relationship.SOLD else self._partners()
-        start = self.day_between(self.oldest, self.today)
+        window, now = self.window, self.now
+        start = below(now + 1)  # a day from the oldest to today
         sold = relationship is not Relationship.MANAGED
         managed = relationship.is_managed
 
-        def record(day: date, line: _Line, change: Decimal) -> None:
+        def record(day: int, line: _Line, change: int) -> None:
             if sold:
-                legacy = line.first_sold < self.window_start
-                self.event(day, client_id, Track.SOLD, deal_type, line, change, legacy)
+                legacy = line.first_sold < window
+                event((days[day], client_id, Track.SOLD, deal_type, line.product, change,
+                       days[line.first_sold] if legacy else None))  # fmt: skip
             if managed:
-                self.event(day, client_id, Track.MANAGED, None, line, change, False)
+                event((days[day], client_id, Track.MANAGED, None, line.product, change, None))
 
         lines = [self.new_line((), start, currency)]
-        if start >= self.window_start:
+        if start >= window:
             record(start, lines[0], lines[0].mrr)
             self.won_deal(client_id, name, start, lines[0], deal_type, currency)
         elif managed:
-            self.event(self.window_start, client_id, Track.MANAGED, None, lines[0], lines[0].mrr, False)
-        day = max(start, self.window_start)
-        per_day = sum(MONTHLY.values()) * 12 / 365
+            event((days[window], client_id, Track.MANAGED, None, lines[0].product, lines[0].mrr, None))
+        day = max(start, window)
+        expovariate = self.rng.expovariate
         while True:
-            day += timedelta(days=max(1, round(rng.expovariate(per_day))))
-            if day > self.today:
+            day += max(1, round(expovariate(PER_DAY)))
+            if day > now:
                 break
             kind = self._change()
-            line = rng.choice(lines)
+            line = lines[below(len(lines))]
             if kind == "upsell":
-                change = _nice(line.mrr * _percent(rng, 20, 80))
+                change = _nice(line.mrr * (20 + below(61)), 100)  # 20 to 80%
                 line.mrr += change
                 record(day, line, change)
             elif kind == "cross-sell":
@@ -208,119 +254,82 @@ class Builder:
                 record(day, added, added.mrr)
                 self.won_deal(client_id, name, day, added, deal_type, currency)
             elif kind == "downgrade" and line.mrr > 1:
-                change = min(_nice(line.mrr * _percent(rng, 10, 40)), line.mrr - 1)
+                change = min(_nice(line.mrr * (10 + below(31)), 100), line.mrr - 1)  # 10 to 40%
                 line.mrr -= change
                 record(day, line, -change)
             elif kind == "churn":
                 for lost in lines:
                     record(day, lost, -lost.mrr)
-                    lost.mrr = Decimal(0)
+                    lost.mrr = 0
                 break
         self.other_deals(client_id, name, currency, deal_type)
-        mrr = sum((ln.mrr for ln in lines), Decimal(0))
+        mrr = sum(ln.mrr for ln in lines)
         live = [ln for ln in lines if ln.mrr > 0]
-        renewal = self.today + timedelta(days=rng.randint(1, 365)) if live else None
+        renewal = days[now + 1 + below(365)] if live else None
         self.sink.client(
-            {
-                "id": client_id,
-                "name": name,
-                "country": country,
-                "currency": currency,
-                "relationship": relationship,
-                "deal_type": deal_type,
-                "partners": partners,
-                "mrr": mrr,
-                "products": tuple(f"{ln.product} {ln.edition}" for ln in live),
-                "tool_usage": Decimal(rng.randint(12, 98)) if rng.random() < 0.85 else None,
-                "renewal_date": renewal,
-                "renewal_manager": rng.choice(_RENEWAL_MANAGERS) if live else "",
-                "last_active_employee": rng.choice(_EMPLOYEES),
-                "renewal_mrr_change": self.renewal_change(mrr) if live else Decimal(0),
-                "crm_url": f"https://app.hubspot.com/contacts/{self.portal}/record/0-2/{rng.randrange(10**9, 10**10)}",
-            }
+            (
+                client_id,
+                name,
+                country,
+                currency,
+                relationship,
+                deal_type,
+                partners,
+                mrr,
+                tuple(f"{ln.product} {ln.edition}" for ln in live),
+                12 + below(87) if random() < 0.85 else None,  # tool usage, 12 to 98%
+                renewal,
+                RENEWAL_MANAGERS[below(len(RENEWAL_MANAGERS))] if live else "",
+                EMPLOYEES[below(len(EMPLOYEES))],
+                self.renewal_change(mrr) if live else 0,
+                f"https://app.hubspot.com/contacts/{self.portal}/record/0-2/{10**9 + below(9 * 10**9)}",
+            )
         )
 
-    def renewal_change(self, mrr: Decimal) -> Decimal:
+    def renewal_change(self, mrr: int) -> int:
         roll = self.rng.random()
         if roll < 0.65:
-            return Decimal(0)
+            return 0
         if roll < 0.9:
-            return _nice(mrr * _percent(self.rng, 10, 40))
-        return -_nice(mrr * _percent(self.rng, 10, 30))
+            return _nice(mrr * (10 + self.below(31)), 100)  # 10 to 40%
+        return -_nice(mrr * (10 + self.below(21)), 100)  # 10 to 30%
 
-    def event(
-        self,
-        day: date,
-        client_id: str,
-        track: Track,
-        deal_type: DealType | None,
-        line: _Line,
-        change: Decimal,
-        legacy: bool,
-    ) -> None:
-        self.sink.event(
-            {
-                "date": day,
-                "client_id": client_id,
-                "track": track,
-                "deal_type": deal_type,
-                "product_line": line.product,
-                "mrr_change": change,
-                "first_sold": line.first_sold if legacy else None,
-                "source": "",
-            }
-        )
-
-    def won_deal(
-        self, client_id: str, name: str, closed: date, line: _Line, deal_type: DealType, currency: str
-    ) -> None:
-        created = closed - timedelta(days=self.rng.randint(14, 120))
+    def won_deal(self, client_id: str, name: str, closed: int, line: _Line, deal_type: DealType, currency: str) -> None:
+        created = closed - 14 - self.below(107)  # 14 to 120 days before
         self.deal(client_id, f"{name} - {line.product} {line.edition}", created, closed, DealStage.CLOSED_WON,
                   deal_type, line.mrr, currency)  # fmt: skip
 
     def other_deals(self, client_id: str, name: str, currency: str, deal_type: DealType) -> None:
         """Deals that did not (yet) become MRR: lost ones over the window, open ones from the last 6 months."""
-        rng = self.rng
-        for stage, chance, first in (
-            (DealStage.CLOSED_LOST, 0.4, self.window_start),
-            (DealStage.OPEN, 0.35, add_months(self.today, -6)),
-        ):
-            if rng.random() >= chance:
+        random, below = self.rng.random, self.below
+        for stage, chance, first in ((DealStage.CLOSED_LOST, 0.4, self.window), (DealStage.OPEN, 0.35, self.recent)):
+            if random() >= chance:
                 continue
-            created = self.day_between(first, self.today)
-            closed = self.day_between(created, self.today) if stage is DealStage.CLOSED_LOST else None
-            product = rng.choice(PRODUCT_LINES)
-            amount = self.local(rng.randint(100, 1500), currency)
+            created = self.day_between(first, self.now)
+            closed = self.day_between(created, self.now) if stage is DealStage.CLOSED_LOST else None
+            product = PRODUCT_LINES[below(len(PRODUCT_LINES))]
+            amount = self.local(100 + below(1401), currency)  # US$100 to 1,500
             self.deal(client_id, f"{name} - {product}", created, closed, stage, deal_type, amount, currency)
 
     def deal(
         self,
         client_id: str,
         name: str,
-        created: date,
-        closed: date | None,
+        created: int,
+        closed: int | None,
         stage: DealStage,
         deal_type: DealType,
-        amount: Decimal,
+        amount: int,
         currency: str,
     ) -> None:
         if self.client_deals >= DEALS_PER_CLIENT_CAP:
             return
         self.client_deals += 1
+        days = self.days
         self.sink.deal(
-            created,
-            {
-                "id": "",
-                "client_id": client_id,
-                "name": name,
-                "created": created,
-                "closed": closed,
-                "stage": stage,
-                "partner_sourced": deal_type is DealType.SOURCED,
-                "amount": amount,
-                "currency": currency,
-            },
-        )
+            (client_id, name, days[created], None if closed is None else days[closed], stage,
+             deal_type is DealType.SOURCED, amount, currency)
+        )  # fmt: skip
 
     def partner(self, count: int) -> Partner:
         # Credited at the last recalibration at least a year ago; bigger agencies sit in higher tiers.
@@ -340,25 +349,36 @@ class Builder:
             team=_TEAM,
         )
 
-    def won_usd(self, amount: Decimal, currency: str) -> Decimal:
+    def won_usd(self, amount: int, currency: str) -> Decimal:
         """A won deal's amount in US$ at program rates, as the commission statements count it."""
-        return amount * 100 / self.rates[currency]
+        return Decimal(amount) * 100 / self.rates[currency]
 
     def commissions(self, won: Sequence[tuple[date, Decimal]]) -> list[CommissionStatement]:
         """The last 8 quarters' statements under the commission rule, in US$ at program rates: `won` is every won
         deal's (close date, amount in US$), in the order of deals.csv."""
         rule = shipped_rulebook().default.commission
-        # When each deal's commission months end: worked out once, not once per quarter.
-        lasting = [(closed, add_months(closed, rule.months), usd) for closed, usd in won]
         year, quarter = self.today.year, (self.today.month - 1) // 3 + 1
+        quarters = [divmod(year * 4 + quarter - 1 - back, 4) for back in range(7, -1, -1)]
+        # A deal counts once for each first of a month on or after its close date and before its commission ends.
+        # Months are numbered year * 12 + month - 1: each quarter's first month, and each deal's first month
+        # counted (`begin`) and the first one not counted (`end`). Each quarter adds its deals in their order.
+        firsts = [q_year * 12 + 3 * q for q_year, q in quarters]
+        totals = [Decimal(0)] * len(quarters)
+        ends: dict[date, int] = {}
+        for closed, usd in won:
+            end = ends.get(closed)
+            if end is None:
+                last = add_months(closed, rule.months)
+                end = ends[closed] = last.year * 12 + last.month - 1 + (last.day > 1)
+            begin = closed.year * 12 + closed.month - 1 + (closed.day > 1)
+            # The quarters from the one `begin` is in to the one before `end`'s, among the 8.
+            for number in range(max(0, (begin - firsts[0]) // 3), min(len(firsts), (end - 1 - firsts[0]) // 3 + 1)):
+                first = firsts[number]
+                months = min(end, first + 3) - max(begin, first)
+                if months > 0:  # the deal's amount added, deal by deal, as often as it counts
+                    totals[number] += usd * months
         statements = []
-        for back in range(7, -1, -1):
-            index = year * 4 + quarter - 1 - back
-            q_year, q = divmod(index, 4)
-            months = [date(q_year, 3 * q + m + 1, 1) for m in range(3)]
-            total = Decimal(0)
-            for closed, ends, usd in lasting:
-                total += usd * sum(1 for month in months if closed <= month < ends)
+        for (q_year, q), total in zip(quarters, totals, strict=True):
             quarter_end = date(q_year + (q + 1) // 4, (3 * q + 3) % 12 + 1, 1) - timedelta(days=1)
             paid_on = quarter_end + timedelta(days=rule.paid_days_after_quarter)
             statements.append(
