@@ -18,6 +18,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains, not_
+from typing import TypeVar
 
 from engine.figures.breakdown import Breakdown, BreakdownTotals
 from engine.vocabulary import DealType, MarketType
@@ -25,6 +26,9 @@ from engine.vocabulary import DealType, MarketType
 SEARCHES_KEPT = 24
 FILTERS_KEPT = 4
 DEFAULT_SORT = ("total", True)
+
+Filters = tuple[DealType | None, MarketType | None, tuple[str, bool]]
+Key = TypeVar("Key", bound=Hashable)
 
 
 def needle_of(text: str) -> str:
@@ -81,8 +85,8 @@ class BreakdownSearch:
     def __init__(self, breakdown: Breakdown) -> None:
         self.breakdown = breakdown
         self._lock = threading.Lock()
-        self._unsearched: OrderedDict[Hashable, Selection] = OrderedDict()
-        self._searched: OrderedDict[Hashable, Selection] = OrderedDict()
+        self._unsearched: OrderedDict[Filters, Selection] = OrderedDict()
+        self._searched: OrderedDict[tuple[Filters, str], Selection] = OrderedDict()
 
     def select(
         self,
@@ -93,7 +97,7 @@ class BreakdownSearch:
     ) -> Selection:
         """Exactly `Breakdown.query`'s rows for these filters, with `Breakdown.totals` of them."""
         with self._lock:
-            filters = (deal_type, market_type, sort)
+            filters: Filters = (deal_type, market_type, sort)
             base = _recall(self._unsearched, filters)
             if base is None:
                 base = unsearched(self.breakdown, deal_type, market_type, sort)
@@ -111,14 +115,14 @@ class BreakdownSearch:
             return found
 
 
-def _recall(kept: OrderedDict[Hashable, Selection], key: Hashable) -> Selection | None:
+def _recall(kept: OrderedDict[Key, Selection], key: Key) -> Selection | None:
     found = kept.get(key)
     if found is not None:
         kept.move_to_end(key)
     return found
 
 
-def _keep(kept: OrderedDict[Hashable, Selection], key: Hashable, selection: Selection, most: int) -> None:
+def _keep(kept: OrderedDict[Key, Selection], key: Key, selection: Selection, most: int) -> None:
     kept[key] = selection
     while len(kept) > most:
         kept.popitem(last=False)

@@ -58,6 +58,8 @@ COLUMNS = (
     Column("mrr", "MRR", 16, "right"),
 )
 DEFAULT_SORT = ("total", True)
+
+
 def cell_texts(breakdown: Breakdown, index: int) -> tuple[str, ...]:
     row = breakdown.row(index)
     return (
