@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.css.scalar import Scalar
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
@@ -79,10 +81,11 @@ class MainScreen(Screen[None]):
         self._building: dict[str, tuple[TabBody, AwaitMount]] = {}  # tabs being built (ready_tab), by tab id
         self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
+        self._cut_timer: Timer | None = None  # looks for the calculator in its place (_cut_tabs_under_calculator)
 
     def compose(self) -> ComposeResult:
         with Container(id="body"):
-            with self._tabs:
+            with Container(id="tabs-view"), self._tabs:
                 for tab in TABS:
                     with TabPane(tab.label, id=tab.id):
                         if tab.id == "dashboard":
@@ -95,6 +98,39 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         # The header sits between the last tab and the right edge: it is fitted again once the tabs are laid out.
         self.call_after_refresh(self.query_one(AgencyHeader).fit)
+        self.call_after_refresh(self._cut_tabs_under_calculator)
+
+    # While the calculator is open the tabs are cut off where it covers them (#tabs-view keeps the tabs' left part;
+    # the tabs keep their full width, app.tcss, so nothing in them is laid out again). Textual draws, for each
+    # change, every widget whose region meets the changed area, hidden or not: with the Dashboard's widgets running
+    # under the calculator that was 65 widgets a keystroke in the calculator; cut off, the calculator's own. The cut
+    # is made once the calculator has slid in (until then the tabs show beside it) and undone before it slides out.
+
+    def _calculator_moved(self, is_open: bool) -> None:
+        if not is_open:
+            self.query_one("#tabs-view").styles.width = None
+        elif self._cut_timer is None:
+            self._cut_timer = self.set_interval(0.05, self._cut_tabs_under_calculator)
+            self.call_after_refresh(self._cut_tabs_under_calculator)
+
+    def _cut_tabs_under_calculator(self) -> None:
+        """Cut the tabs at the calculator's left edge, once it is open and in its place (not sliding)."""
+        calculator, view = self.calculator, self.query_one("#tabs-view")
+        if calculator is None or not calculator.is_open:
+            self._stop_cut_timer()
+            return
+        body = self.query_one("#body").region
+        if calculator.region.right != body.right:
+            return  # still sliding in: the timer looks again
+        self._stop_cut_timer()
+        width = calculator.region.x - body.x
+        if width > 0 and view.styles.width != Scalar.from_number(width):
+            view.styles.width = width
+
+    def _stop_cut_timer(self) -> None:
+        if self._cut_timer is not None:
+            self._cut_timer.stop()
+            self._cut_timer = None
 
     # The other tabs and the calculator are built when first needed (a tab's key, `c`, the palette), not at start:
     # a start builds only the Dashboard, so its figures frame sooner and the screen has a quarter of the widgets to
@@ -162,6 +198,7 @@ class MainScreen(Screen[None]):
 
             self.calculator = CalculatorSidebar(self._rules())
             self._calculator_mounted = self.query_one("#body").mount(self.calculator)
+            self.watch(self.calculator, "is_open", self._calculator_moved, init=False)
             if self.agency is not None:
                 self.call_after_refresh(self._give_what_if, self.agency)
         if self._calculator_mounted is not None:
@@ -224,17 +261,12 @@ class MainScreen(Screen[None]):
             return
         if not isinstance(result, tuple) or result[0] is not self.agency:
             return  # an agency a reload has replaced since
-        from engine.tiers.what_if import outlook_line, what_if
+        from engine.tiers.what_if import WhatIfText
 
         agency, outlook = result
         overview = agency.overview
-        credited = overview.credited_tier
         self.calculator.points.set_what_if(
-            lambda deal: (
-                what_if(overview.standing, overview.thresholds, credited, deal).line()
-                + "\n"
-                + outlook_line(outlook, deal)
-            )
+            WhatIfText(overview.standing, overview.thresholds, overview.credited_tier, outlook)
         )
 
     def show_load_error(self, error: DataFolderError) -> None:

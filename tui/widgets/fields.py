@@ -80,6 +80,8 @@ class FieldRow(Vertical):
         return self._kind == "error"
 
     def _set_note(self, kind: str, message: str) -> None:
+        if (kind, message) == (self._kind, self.note):
+            return  # the same note (each keystroke says it again): nothing to restyle
         self._kind = kind
         # The mark says "error" in text, so the message never depends on colour alone.
         self._note.show(ERROR_MARK + message if kind == "error" else message)
