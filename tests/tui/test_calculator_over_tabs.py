@@ -64,6 +64,15 @@ async def test_a_keystroke_in_the_open_calculator_draws_nothing_of_the_dashboard
             await pilot.pause()
         assert results, "the calculator's figures were drawn"
         assert figures == []
+        # A wider terminal: the calculator is wider too (up to 64 columns), and the cut follows it.
+        await pilot.resize_terminal(140, SIZE[1])
+        for _ in range(40):
+            if view.region.width == calculator.region.x and calculator.region.right == 140:
+                break
+            await pilot.pause(0.05)
+        assert view.region.width == calculator.region.x == 140 - calculator.region.width
+        await pilot.resize_terminal(*SIZE)
+        await in_place(pilot, calculator, view)
         await pilot.press("escape")
         await pilot.pause()
         assert not calculator.is_open

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.css.query import NoMatches
-from textual.css.scalar import Scalar
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
@@ -82,6 +81,7 @@ class MainScreen(Screen[None]):
         self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
         self._cut_timer: Timer | None = None  # looks for the calculator in its place (_cut_tabs_under_calculator)
+        self._tabs_cut = False  # the tabs are cut off where the open calculator covers them
 
     def compose(self) -> ComposeResult:
         with Container(id="body"):
@@ -98,7 +98,8 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         # The header sits between the last tab and the right edge: it is fitted again once the tabs are laid out.
         self.call_after_refresh(self.query_one(AgencyHeader).fit)
-        self.call_after_refresh(self._cut_tabs_under_calculator)
+        # The calculator's width follows the screen's: the tabs are cut again where it now begins.
+        self._calculator_moved(self._calculator_open)
 
     # While the calculator is open the tabs are cut off where it covers them (#tabs-view keeps the tabs' left part;
     # the tabs keep their full width, app.tcss, so nothing in them is laid out again). Textual draws, for each
@@ -107,9 +108,10 @@ class MainScreen(Screen[None]):
     # is made once the calculator has slid in (until then the tabs show beside it) and undone before it slides out.
 
     def _calculator_moved(self, is_open: bool) -> None:
-        if not is_open:
+        if self._tabs_cut:
+            self._tabs_cut = False
             self.query_one("#tabs-view").styles.width = None
-        elif self._cut_timer is None:
+        if is_open and self._cut_timer is None:
             self._cut_timer = self.set_interval(0.05, self._cut_tabs_under_calculator)
             self.call_after_refresh(self._cut_tabs_under_calculator)
 
@@ -124,7 +126,8 @@ class MainScreen(Screen[None]):
             return  # still sliding in: the timer looks again
         self._stop_cut_timer()
         width = calculator.region.x - body.x
-        if width > 0 and view.styles.width != Scalar.from_number(width):
+        if width > 0:
+            self._tabs_cut = True
             view.styles.width = width
 
     def _stop_cut_timer(self) -> None:
