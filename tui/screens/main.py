@@ -103,9 +103,10 @@ class MainScreen(Screen[None]):
 
     # While the calculator is open the tabs are cut off where it covers them (#tabs-view keeps the tabs' left part;
     # the tabs keep their full width, app.tcss, so nothing in them is laid out again). Textual draws, for each
-    # frame, every widget whose container meets the box around the changes, covered or not: with the Dashboard's widgets running
-    # under the calculator that was 65 widgets a keystroke in the calculator; cut off, the calculator's own. The cut
-    # is made once the calculator has slid in (until then the tabs show beside it) and undone before it slides out.
+    # frame, every widget whose container meets the box around the changes, covered or not: with the Dashboard
+    # under the calculator that was 65 widgets a keystroke in the calculator; cut off, the calculator's own. The
+    # cut is made once the calculator has slid in (until then the tabs show beside it) and undone before it slides
+    # out.
 
     def _calculator_moved(self, is_open: bool) -> None:
         if self._tabs_cut:
