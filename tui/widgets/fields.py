@@ -85,8 +85,11 @@ class FieldRow(Vertical):
         self._kind = kind
         # The mark says "error" in text, so the message never depends on colour alone.
         self._note.show(ERROR_MARK + message if kind == "error" else message)
-        for name in ("error", "hint", "info"):
-            self._note.set_class(kind == name, f"-{name}")
+        if message:
+            # A note cleared keeps its look (a blank line has none to show): emptying the amount and typing again,
+            # the hint comes back without restyling the note, a keystroke's repaint instead of a style pass.
+            for name in ("error", "hint", "info"):
+                self._note.set_class(kind == name, f"-{name}")
 
 
 class TickBox(Checkbox):
