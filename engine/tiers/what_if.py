@@ -6,7 +6,9 @@ The deal counts from today under the calculator's rules; nothing expires or chur
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from engine.points.calculator import ZERO, PointsResult, fmt2
 from engine.points.ledger import PointTotals
@@ -79,3 +81,34 @@ def outlook_line(outlook: Outlook, deal: PointsResult) -> str:
         before = recalibration.projected_tier
         parts.append(f"{recalibration.date:%b %d} " + (str(tier) if tier is before else f"{before}→{tier}"))
     return "Outlook: " + ", ".join(parts)
+
+
+class WhatIfText:
+    """The calculator's what-if text for a priced deal: `what_if`'s line, then `outlook_line`'s.
+
+    Both depend on the deal only through its sold and managed points and its deal type, so the text of the last
+    deals priced is kept: a backspace that prices the deal of two keys ago again costs a lookup, not the two
+    recalibrations' projections.
+    """
+
+    KEPT = 64
+
+    def __init__(self, standing: TierStanding, thresholds: Thresholds, credited_tier: Tier, outlook: Outlook) -> None:
+        self.standing = standing
+        self.thresholds = thresholds
+        self.credited_tier = credited_tier
+        self.outlook = outlook
+        self._texts: OrderedDict[tuple[Fraction, Fraction, DealType], str] = OrderedDict()
+
+    def __call__(self, deal: PointsResult) -> str:
+        key = (deal.sold_points, deal.managed_points, deal.deal_type)
+        text = self._texts.get(key)
+        if text is None:
+            line = what_if(self.standing, self.thresholds, self.credited_tier, deal).line()
+            text = line + "\n" + outlook_line(self.outlook, deal)
+            self._texts[key] = text
+            if len(self._texts) > self.KEPT:
+                self._texts.popitem(last=False)
+        else:
+            self._texts.move_to_end(key)
+        return text

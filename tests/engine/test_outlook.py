@@ -15,7 +15,7 @@ from engine.points.calculator import calculate
 from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
 from engine.tiers.outlook import Outlook, outlook, shown
-from engine.tiers.what_if import outlook_line
+from engine.tiers.what_if import WhatIfText, outlook_line, what_if
 from engine.vocabulary import DealType, Tier
 from tests.engine import factories as f
 
@@ -221,3 +221,25 @@ def test_elite_is_never_projected_only_said_to_be_met_by_invitation() -> None:
     reach = first.reach
     assert reach is not None and reach.tier is Tier.ELITE and not reach.projected
     assert reach.text() == "to reach Elite on 2027-01-15: the thresholds are met (on 2026-11-30); by invitation only"
+
+
+def test_the_what_if_text_of_a_deal_priced_again_is_the_same_as_worked_out_afresh() -> None:
+    data = gold_agency(sale_on=date(2026, 2, 10))
+    agency = Agency(data, shipped_rulebook(), TODAY)
+    view, overview = outlook_of(data), agency.overview
+    text = WhatIfText(overview.standing, overview.thresholds, overview.credited_tier, view)
+    rules = shipped_rulebook().by_id("2025-07")
+    deals = [
+        calculate(rules, Decimal(amount), "USD", "US", deal_type, manage=manage)
+        for amount, deal_type, manage in [
+            (1200, DealType.SOURCED, False),
+            (1100, DealType.SOURCED, False),
+            (2000, DealType.ASSISTED, False),  # the same 60 sold points, none of them sourced
+            (1200, DealType.SOURCED, True),  # managed points too
+        ]
+    ]
+    # Typed forward and back: the second time round each deal's text is the one kept.
+    for deal in [*deals, *reversed(deals), *deals]:
+        fresh = what_if(overview.standing, overview.thresholds, overview.credited_tier, deal).line()
+        assert text(deal) == fresh + "\n" + outlook_line(view, deal)
+    assert len({text(deal) for deal in deals}) == len(deals)

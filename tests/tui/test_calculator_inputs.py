@@ -11,6 +11,7 @@ from tui.widgets.calculator import CalculatorSidebar
 from tui.widgets.conversion_calculator import ConversionCalculator
 from tui.widgets.figures import FigureRow
 from tui.widgets.points_calculator import PointsCalculator
+from tui.widgets.text_line import TextLine
 
 CONV_FIGURES = ("#conv-sold-points", "#conv-managed-points", "#conv-total-points")
 
@@ -126,3 +127,26 @@ async def test_the_currency_tab_checks_other_partners_the_same_way() -> None:
         await pilot.press("ctrl+u", "1")
         # 10 managed points, half of the client's managed points: a client paying twice as much.
         assert figures(app, CONV_FIGURES) == ("1,000.00 USD/month", "2,000.00 USD/month", "")
+
+
+async def test_the_amounts_note_looks_like_what_it_says_whatever_came_before() -> None:
+    # A cleared note keeps its look (it shows nothing): the hint that comes back as the amount is emptied again
+    # costs no restyle, and each message still has its own look.
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        line = app.query_one(PointsCalculator).amount_row.query_one(".field-note", TextLine)
+
+        def look() -> tuple[str, bool, bool]:
+            return line.text, line.has_class("-error"), line.has_class("-hint")
+
+        await pilot.press("x")
+        assert look() == ("✗ sold amount: 'x' is not a number", True, False)
+        await pilot.press("backspace")
+        assert look() == ("sold amount: enter a number", False, True)
+        await pilot.press("1")
+        assert note(app, "sold amount") == "" and line.text == ""
+        await pilot.press("backspace")
+        assert look() == ("sold amount: enter a number", False, True)
+        await pilot.press("1", "x")
+        assert look() == ("✗ sold amount: '1x' is not a number", True, False)

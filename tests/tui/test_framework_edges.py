@@ -68,6 +68,8 @@ def test_the_private_methods_overridden_keep_their_signatures() -> None:
     assert parameters(Widget._size_updated) == [*size_updated, ("layout", True)]
     assert parameters(ScrollView._size_updated) == [*size_updated, ("layout", True)]
     assert parameters(Input._watch_value) == [("self", empty), ("value", empty)]
+    # Called by ScrollbarsOnResize.set_virtual_height.
+    assert parameters(Widget._scroll_update) == [("self", empty), ("virtual_size", empty)]
     # What MainTabs stops from running: TabbedContent's own handler of TabPane.Focused.
     assert "_on_tab_pane_focused" in vars(TabbedContent)
     assert textual.__version__ == "8.2.8", "Textual changed: re-check tui/framework.py (this file says how)"
@@ -185,6 +187,33 @@ async def test_a_layout_pass_elsewhere_leaves_the_tables_scrollbars_alone() -> N
     assert seen, "Textual no longer calls _size_updated after a layout pass"
     # Textual's ScrollView still updates its scrollbars on every layout pass (if it stops, drop the override).
     assert await scrollbar_updates_after_a_layout_elsewhere(PlainScrollView()) >= 1
+
+
+# --- ScrollbarsOnResize.set_virtual_height: rows that come or go lay nothing out ---------------------------------
+
+
+async def after_new_rows(table: VirtualTable, rows: int) -> tuple[int, int, int]:
+    """Layout passes, the table's furthest scroll and its scroll offset after the view changes to `rows` rows."""
+    app = TableAndLine(table)
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        table.move_cursor(49)  # the last row: scrolled to the end
+        await pilot.pause()
+        passes = count_layout_passes(app.screen)
+        table.set_view(range(rows))
+        await pilot.pause()
+        await pilot.pause()
+        return passes(), table.max_scroll_y, table.scroll_offset.y
+
+
+async def test_a_new_number_of_rows_lays_nothing_out_and_moves_the_scrollbar() -> None:
+    def table() -> VirtualTable:
+        return VirtualTable([Column("n", "N", width=6)], lambda index: (str(index),), range(50))
+
+    # 5 lines: the header and 4 rows in sight. 50 rows scroll by 46; 20 rows by 16, the cursor on the last.
+    assert await after_new_rows(table(), 20) == (0, 16, 16)
+    # Growing keeps the cursor's row where it was, and scrolls further.
+    assert await after_new_rows(table(), 80) == (0, 76, 46)
 
 
 # --- FieldInput: typing in a fixed-size field lays nothing out ---------------------------------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from tab_data import SMALL, WIDE, TabHost, app_on_the_sample, hand_made_agency, on_tab, sample_agency, showing
 from textual.widgets import Input, Select, Static
 
 from engine.vocabulary import DealType, MarketType
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.points_breakdown import COLUMNS, PointsBreakdownTab
+from tui.widgets.text_table import points_text
 from tui.widgets.virtual_table import VirtualTable
 
 
@@ -233,3 +236,25 @@ async def test_names_take_the_spare_width_and_mrr_stays_in_sight_at_80_columns()
         assert "MRR" in header and "Total ▼" in header and "Country" in header
         # The market and deal type (both filters above the table) gave way.
         assert "Market" not in header and "Deal" not in header
+
+
+async def test_each_keystroke_shows_its_own_rows_and_their_exact_totals() -> None:
+    agency = sample_agency()
+    breakdown = agency.breakdown
+    every = breakdown.rows(range(len(breakdown)))
+    tab = PointsBreakdownTab()
+    async with showing(tab, agency) as pilot:
+        tab.query_one("#breakdown-search", Input).focus()
+        text = ""
+        # Narrowed, looked up again on backspace, narrowed from an earlier search, and emptied.
+        for key in [*"an", "backspace", "backspace", *"th", "backspace", "e", *["backspace"] * 2]:
+            await pilot.press(key)
+            text = text[:-1] if key == "backspace" else text + key
+            rows = breakdown.query(text=text)
+            assert shown(tab) == rows, text
+            sold = sum((every[i].sold for i in rows), Fraction(0))
+            managed = sum((every[i].managed for i in rows), Fraction(0))
+            assert summary(tab) == (
+                f"Showing {len(rows):,} of 150 clients · sold {points_text(sold)} · managed {points_text(managed)} · "
+                f"total {points_text(sold + managed)}"
+            ), text

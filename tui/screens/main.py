@@ -81,10 +81,11 @@ class MainScreen(Screen[None]):
         self._building: dict[str, tuple[TabBody, AwaitMount]] = {}  # tabs being built (ready_tab), by tab id
         self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
+        self._tabs_cut = False  # the tabs are cut off where the open calculator covers them
 
     def compose(self) -> ComposeResult:
         with Container(id="body"):
-            with self._tabs:
+            with Container(id="tabs-view"), self._tabs:
                 for tab in TABS:
                     with TabPane(tab.label, id=tab.id):
                         if tab.id == "dashboard":
@@ -97,6 +98,40 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         # The header sits between the last tab and the right edge: it is fitted again once the tabs are laid out.
         self.call_after_refresh(self.query_one(AgencyHeader).fit)
+        # The calculator's width follows the screen's: the tabs are cut again where it now begins.
+        self._calculator_moved(self._calculator_open)
+
+    # While the calculator is open the tabs are cut off where it covers them (#tabs-view keeps the tabs' left part;
+    # the tabs keep their full width, app.tcss, so nothing in them is laid out again). Textual draws, for each
+    # frame, every widget whose container meets the box around the changes, covered or not: with the Dashboard
+    # under the calculator that was 65 widgets a keystroke in the calculator; cut off, the calculator's own. The
+    # cut is made once the calculator has slid in (until then the tabs show beside it) and undone before it slides
+    # out.
+
+    def _calculator_moved(self, is_open: bool) -> None:
+        # Uncut at once (before it slides out, or after a resize); cut again once it is in its place.
+        if self._tabs_cut:
+            self._tabs_cut = False
+            self.query_one("#tabs-view").styles.width = None
+        if is_open:
+            self.call_after_refresh(self._cut_tabs_under_calculator)
+
+    def on_calculator_sidebar_slid(self, event: CalculatorSidebar.Slid) -> None:
+        if event.is_open:
+            self.call_after_refresh(self._cut_tabs_under_calculator)
+
+    def _cut_tabs_under_calculator(self) -> None:
+        """Cut the tabs at the calculator's left edge, if it is open and in its place (not sliding)."""
+        calculator, view = self.calculator, self.query_one("#tabs-view")
+        if calculator is None or not calculator.is_open or self._tabs_cut:
+            return
+        body = self.query_one("#body").region
+        if calculator.region.right != body.right:
+            return  # still sliding in: its Slid message comes when it is in place
+        width = calculator.region.x - body.x
+        if width > 0:
+            self._tabs_cut = True
+            view.styles.width = width
 
     # The other tabs and the calculator are built when first needed (a tab's key, `c`, the palette), not at start:
     # a start builds only the Dashboard, so its figures frame sooner and the screen has a quarter of the widgets to
@@ -157,6 +192,7 @@ class MainScreen(Screen[None]):
 
             self.calculator = CalculatorSidebar(self._rules())
             self._calculator_mounted = self.query_one("#body").mount(self.calculator)
+            self.watch(self.calculator, "is_open", self._calculator_moved, init=False)
             if self.agency is not None:
                 self.call_after_refresh(self._give_what_if, self.agency)
         if self._calculator_mounted is not None:
@@ -224,17 +260,12 @@ class MainScreen(Screen[None]):
             return
         if not isinstance(result, tuple) or result[0] is not self.agency:
             return  # an agency a reload has replaced since
-        from engine.tiers.what_if import outlook_line, what_if
+        from engine.tiers.what_if import WhatIfText
 
         agency, outlook = result
         overview = agency.overview
-        credited = overview.credited_tier
         self.calculator.points.set_what_if(
-            lambda deal: (
-                what_if(overview.standing, overview.thresholds, credited, deal).line()
-                + "\n"
-                + outlook_line(outlook, deal)
-            )
+            WhatIfText(overview.standing, overview.thresholds, overview.credited_tier, outlook)
         )
 
     def show_load_error(self, error: DataFolderError) -> None:

@@ -1,9 +1,11 @@
 """The Points Breakdown tab (F-PTS): points per client, filterable and sortable, at any agency size.
 
-The rows are the engine's: every filter or sort change asks `Breakdown.query` for the row indices and hands
-them to the VirtualTable, which draws only the rows on screen (formatting a row's cells when it is drawn).
-While the user types a search, each keystroke narrows the previous result (`Breakdown.matching`) and a
-backspace reuses an earlier one, so a keystroke stays a small fraction of a frame budget at 100,000 clients.
+The rows are the engine's: every filter or sort change asks the agency's `BreakdownSearch` for the row indices
+and their totals and hands the rows to the VirtualTable, which draws only the rows on screen (formatting a row's
+cells when it is drawn). While the user types a search, each keystroke narrows the previous result and a
+backspace reuses an earlier one (engine.figures.breakdown_search), so a keystroke is worked out and drawn in
+its own frame at 100,000 clients. The search field and the summary line have fixed sizes: a keystroke repaints
+them without laying the screen out again.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Label, Select, Static
 
+from engine.figures.breakdown_search import BreakdownSearch, Selection
 from engine.vocabulary import DealType, MarketType
 from tui.background import Steps, off_thread
+from tui.framework import FieldInput
 from tui.screens.client_detail import ClientDetailScreen
 from tui.screens.tab import FILTER_CLASS, TabBody
 from tui.widgets.table_columns import Column
@@ -54,43 +58,6 @@ COLUMNS = (
     Column("mrr", "MRR", 16, "right"),
 )
 DEFAULT_SORT = ("total", True)
-SEARCHES_KEPT = 16
-
-
-class SearchCache:
-    """The rows of the last few searches under one set of selectors and sort.
-
-    A longer search matches a subset of the rows of any prefix of it (in the same order), so the rows for
-    "acme" are the rows for "acm" filtered again: exactly `Breakdown.query` for "acme", at a fraction of
-    the work.
-    """
-
-    def __init__(self) -> None:
-        self._key: tuple[object, ...] = ()
-        self._rows: dict[str, list[int]] = {}
-
-    def rows(
-        self,
-        breakdown: Breakdown,
-        deal_type: DealType | None,
-        market_type: MarketType | None,
-        text: str,
-        sort: tuple[str, bool],
-    ) -> list[int]:
-        key = (breakdown, deal_type, market_type, sort)
-        if key != self._key:
-            self._key, self._rows = key, {}
-        rows = self._rows.get(text)
-        if rows is None:
-            prefix = max((known for known in self._rows if text.startswith(known)), key=len, default=None)
-            if prefix is None:
-                rows = breakdown.query(deal_type, market_type, text, *sort)
-            else:
-                rows = breakdown.matching(self._rows[prefix], text)
-            self._rows[text] = rows
-            if len(self._rows) > SEARCHES_KEPT:
-                del self._rows[next(iter(self._rows))]
-        return rows
 
 
 def cell_texts(breakdown: Breakdown, index: int) -> tuple[str, ...]:
@@ -123,7 +90,7 @@ class PointsBreakdownTab(TabBody):
         super().__init__(id=id)
         self.agency: Agency | None = None
         self.sort: tuple[str, bool] = DEFAULT_SORT
-        self._searches = SearchCache()
+        self._search: BreakdownSearch | None = None
         self._summary = ""
 
     def compose(self) -> ComposeResult:
@@ -132,7 +99,7 @@ class PointsBreakdownTab(TabBody):
             yield Select(DEAL_CHOICES, value=ALL, allow_blank=False, compact=True, id="breakdown-deal-type")
             yield Label("Market", classes="filter-label")
             yield Select(MARKET_CHOICES, value=ALL, allow_blank=False, compact=True, id="breakdown-market-type")
-            yield Input(
+            yield FieldInput(
                 placeholder="/ search client, id or country",
                 compact=True,
                 id="breakdown-search",
@@ -149,30 +116,32 @@ class PointsBreakdownTab(TabBody):
         return self.table
 
     def show_agency(self, agency: Agency) -> None:
-        def prepare(steps: Steps, sort: str, descending: bool) -> None:
+        def prepare(steps: Steps, sort: str, descending: bool) -> BreakdownSearch:
             # What the first frame and the first keystrokes would otherwise build on the UI thread, slow at
-            # 100,000 clients: the breakdown, its sort order, the totals' whole numbers and the search text.
-            breakdown = agency.breakdown
+            # 100,000 clients: the breakdown, its sort order, its totals and every row's search text.
+            search = BreakdownSearch(agency.breakdown)
             steps.check()
-            breakdown.totals(breakdown.query(sort=sort, descending=descending))
-            breakdown.matching((), "search text")
+            search.select(sort=(sort, descending))
+            return search
 
         async def prepare_then_show() -> None:
             # After the Dashboard's figures (unless this tab is shown first): TabBody.after_dashboard_figures.
             await self.after_dashboard_figures()
             sort, descending = self.sort
-            await off_thread(lambda steps: prepare(steps, sort, descending), "partner-dash-breakdown")
-            self._show(agency)
+            search = await off_thread(lambda steps: prepare(steps, sort, descending), "partner-dash-breakdown")
+            self._show(agency, search)
 
         # Not @work: its description is the repr of its arguments, and the agency's is the whole dataset.
         self.run_worker(prepare_then_show(), exclusive=True, group="breakdown", description="Points Breakdown")
 
-    def _show(self, agency: Agency) -> None:
+    def _show(self, agency: Agency, search: BreakdownSearch) -> None:
         self.agency = agency
+        self._search = search
         breakdown = agency.breakdown
-        self.table.set_view(self._rows(), cell_text=lambda index: cell_texts(breakdown, index))
+        selection = self._selection()
+        self.table.set_view(selection.rows, cell_text=lambda index: cell_texts(breakdown, index))
         self.table.set_sort(*self.sort)
-        self._show_summary()
+        self._show_summary(selection)
 
     def filters(self) -> tuple[DealType | None, MarketType | None, str]:
         """The deal type, market type and search text the table is filtered by now."""
@@ -185,30 +154,30 @@ class PointsBreakdownTab(TabBody):
             text,
         )
 
-    def _rows(self) -> list[int]:
-        assert self.agency is not None
+    def _selection(self) -> Selection:
+        assert self.agency is not None and self._search is not None
         filters = self.filters()
         self.table.empty_text = no_rows_text(*filters, len(self.agency.breakdown))
-        return self._searches.rows(self.agency.breakdown, *filters, self.sort)
+        return self._search.select(*filters, self.sort)
 
     def _refresh_rows(self) -> None:
         if self.agency is None:
             return
-        self.table.set_view(self._rows())
-        self._show_summary()
+        selection = self._selection()
+        self.table.set_view(selection.rows)
+        self._show_summary(selection)
 
-    def _show_summary(self) -> None:
+    def _show_summary(self, selection: Selection) -> None:
         assert self.agency is not None
-        breakdown = self.agency.breakdown
-        rows = self.table.view
-        totals = breakdown.totals(rows)
+        rows, totals = selection.rows, selection.totals
         summary = (
-            f"Showing {len(rows):,} of {len(breakdown):,} clients · sold {points_text(totals.sold)} · "
+            f"Showing {len(rows):,} of {len(self.agency.breakdown):,} clients · sold {points_text(totals.sold)} · "
             f"managed {points_text(totals.managed)} · total {points_text(totals.total)}"
         )
         if summary != self._summary:
             self._summary = summary
-            self.query_one("#breakdown-summary", Static).update(Content(summary))
+            # One line of a fixed height (tabs.tcss): no layout pass for a new text.
+            self.query_one("#breakdown-summary", Static).update(Content(summary), layout=False)
 
     def on_mount(self) -> None:
         # Watchers run while the key is being handled, so the rows change in the same frame as the field (a

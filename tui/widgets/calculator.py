@@ -6,6 +6,7 @@ It is never removed while hidden, so it keeps whatever was typed; while hidden i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -14,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.scalar import Scalar, ScalarOffset
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, TabbedContent, TabPane
@@ -40,6 +42,13 @@ class CalculatorSidebar(Vertical):
     ]
 
     is_open: reactive[bool] = reactive(False, init=False)
+
+    class Slid(Message):
+        """The calculator's slide has ended (or was cut short by the next one): in view if `is_open`."""
+
+        def __init__(self, is_open: bool) -> None:
+            super().__init__()
+            self.is_open = is_open
 
     def __init__(self, rules: RuleSet, *, currencies: Iterable[str] = (), home_currency: str = "USD") -> None:
         super().__init__(id="calculator")
@@ -98,13 +107,22 @@ class CalculatorSidebar(Vertical):
         other = self.points if form is self.conversion else self.conversion
         form.take_deal(other)
 
+    def _slid(self, is_open: bool) -> None:
+        self.post_message(self.Slid(is_open))
+
     def watch_is_open(self, is_open: bool) -> None:
         # The offset alone is animated, on this widget's own style: a class toggled here would restyle every one of
         # the calculator's widgets (about 190), 0.1-0.2 s of the UI thread on each `c`.
         # A ScalarOffset is what Textual's own CSS transitions animate (Styles.__textual_animation__ takes it); the
         # annotation of `animate` names only numbers, strings and blendable values.
         target = OPEN if is_open else CLOSED
-        self.styles.animate("offset", target, duration=SLIDE_SECONDS, easing="in_out_cubic")  # type: ignore[arg-type]
+        self.styles.animate(
+            "offset",
+            target,  # type: ignore[arg-type]
+            duration=SLIDE_SECONDS,
+            easing="in_out_cubic",
+            on_complete=partial(self._slid, is_open),
+        )
         focused = self.screen.focused
         if is_open:
             if focused is not None and self not in focused.ancestors:

@@ -82,6 +82,7 @@ class DealForm(VerticalScroll, can_focus=False):
         )
         self.figures[-1].add_class("-total")
         self.message = TextLine(classes="form-message")
+        self._rows: dict[str, FieldRow] | None = None
 
     def common_fields(self) -> ComposeResult:
         yield self.deal_type_row
@@ -111,8 +112,13 @@ class DealForm(VerticalScroll, can_focus=False):
 
     @property
     def rows(self) -> dict[str, FieldRow]:
-        """Field rows by the field names problems are reported under."""
-        return {row.field: row for row in self.query(FieldRow)}
+        """Field rows by the field names problems are reported under (found once mounted: a form's rows stay)."""
+        if self._rows is None or not self.is_mounted:
+            rows = {row.field: row for row in self.query(FieldRow)}
+            if not self.is_mounted:
+                return rows
+            self._rows = rows
+        return self._rows
 
     @property
     def first_field(self) -> Input:

@@ -80,11 +80,16 @@ class FieldRow(Vertical):
         return self._kind == "error"
 
     def _set_note(self, kind: str, message: str) -> None:
+        if (kind, message) == (self._kind, self.note):
+            return  # the same note (each keystroke says it again): nothing to restyle
         self._kind = kind
         # The mark says "error" in text, so the message never depends on colour alone.
         self._note.show(ERROR_MARK + message if kind == "error" else message)
-        for name in ("error", "hint", "info"):
-            self._note.set_class(kind == name, f"-{name}")
+        if message:
+            # A note cleared keeps its look (a blank line has none to show): emptying the amount and typing again,
+            # the hint comes back without restyling the note, a keystroke's repaint instead of a style pass.
+            for name in ("error", "hint", "info"):
+                self._note.set_class(kind == name, f"-{name}")
 
 
 class TickBox(Checkbox):
