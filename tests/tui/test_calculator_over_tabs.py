@@ -14,19 +14,19 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.app import PartnerDashApp
-from tui.widgets.calculator import CalculatorSidebar
 from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.figures import FigureRow
 
 SIZE = (100, 30)
 
 
-async def in_place(pilot: Pilot[object], calculator: CalculatorSidebar, view: Widget) -> None:
-    """Until the calculator has slid in and the tabs are cut at its left edge (or 2 s have passed)."""
-    for _ in range(40):
-        if calculator.region.right == SIZE[0] and view.region.width == calculator.region.x:
-            return
-        await pilot.pause(0.05)
+async def in_place(pilot: Pilot[None]) -> None:
+    """Once the calculator's slide has ended, its work (the what-if outlook, in a worker) is done and the tabs have
+    been cut at its left edge (after the frame that follows the slide)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.wait_for_animation()
+    await pilot.pause()
+    await pilot.pause()
 
 
 @contextmanager
@@ -55,7 +55,7 @@ async def test_a_keystroke_in_the_open_calculator_draws_nothing_of_the_dashboard
         calculator = app.main.calculator
         assert calculator is not None and calculator.is_open
         view = app.query_one("#tabs-view")
-        await in_place(pilot, calculator, view)
+        await in_place(pilot)
         # The tabs keep the screen's width (nothing in them is laid out again); only what is in sight is kept.
         assert view.region == Region(0, 0, calculator.region.x, SIZE[1] - 1)  # over the key bar
         assert app.main.tabs.region.width == SIZE[0]
@@ -66,13 +66,10 @@ async def test_a_keystroke_in_the_open_calculator_draws_nothing_of_the_dashboard
         assert figures == []
         # A wider terminal: the calculator is wider too (up to 64 columns), and the cut follows it.
         await pilot.resize_terminal(140, SIZE[1])
-        for _ in range(40):
-            if view.region.width == calculator.region.x and calculator.region.right == 140:
-                break
-            await pilot.pause(0.05)
+        await in_place(pilot)
         assert view.region.width == calculator.region.x == 140 - calculator.region.width
         await pilot.resize_terminal(*SIZE)
-        await in_place(pilot, calculator, view)
+        await in_place(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert not calculator.is_open
