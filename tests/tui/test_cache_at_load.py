@@ -69,10 +69,10 @@ async def test_the_folder_is_cached_while_the_figures_are_still_being_computed(
     app = PartnerDashApp(AppOptions(data=folder, today=TODAY))
     async with app.run_test(size=(100, 40)) as pilot:
         await app.wait_until_loaded()
-        deadline = time.monotonic() + SAVE_BOUND
-        while not cache_file(folder).exists() and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        for saving in [worker for worker in app.workers if worker.name == "save-dataset"]:  # none once it is done
+            await saving.wait()
         assert cache_file(folder).exists()
+        await app.main.dashboard.panels_up()
         retention = app.main.dashboard.query_one("#summary-retention", DashboardFigure)
         assert retention.value == PENDING  # the figures are still being computed
         assert app.agency is not None

@@ -6,6 +6,7 @@ number opens the report dialog (F-DLG) with the rows behind it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -49,6 +50,7 @@ class DashboardTab(TabBody, can_focus=False):
         self.agency: Agency | None = None
         self.figures_worker: Worker[None] | None = None  # computing the figures of the agency shown
         self._mounting: AwaitMount | None = None  # the panels being mounted by the figures worker
+        self._panels_up = asyncio.Event()  # the panels of the agency shown are mounted (their figures may be pending)
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
@@ -73,6 +75,7 @@ class DashboardTab(TabBody, can_focus=False):
         from tui.widgets.saved_reports_panel import SavedReportsPanel
 
         self.agency = agency
+        self._panels_up.clear()
         for loading in self.query(LoadingIndicator):
             loading.remove()
         partner = agency.dataset.partner
@@ -146,6 +149,7 @@ class DashboardTab(TabBody, can_focus=False):
                 self.first_focus().focus()
         else:
             await self._mount(grid.mount_all(panels))
+        self._panels_up.set()
         for panel in panels:
             if isinstance(panel, ComputedPanel):
                 await panel.fill()
@@ -161,6 +165,10 @@ class DashboardTab(TabBody, can_focus=False):
             await mounting
         finally:
             self._mounting = None
+
+    async def panels_up(self) -> None:
+        """Returns once the panels of the agency shown are mounted, their figures computed or still pending."""
+        await self._panels_up.wait()
 
     async def panels_mounted(self) -> None:
         """Returns once no panel is in the middle of its mount: for leaving the app (MainScreen.stop_building)."""
