@@ -9,7 +9,6 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -33,13 +32,6 @@ TODAY = date(2026, 11, 26)
 # save of the sample takes milliseconds.
 GATE_BOUND = 10
 SAVE_BOUND = 5
-
-
-@pytest.fixture
-def gate() -> Iterator[threading.Event]:
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -29,13 +29,6 @@ from tui.widgets.dashboard_panels import PENDING
 TODAY = date(2026, 11, 26)
 # Only a bound on how long a broken build may hang the test run: every test releases its gate itself.
 GATE_BOUND = 10
-
-
-@pytest.fixture
-def gate() -> Iterator[threading.Event]:
-    event = threading.Event()
-    yield event
-    event.set()
 
 
 def held_until(
