@@ -9,12 +9,35 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import stat
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 TEMP_SUFFIX = ".partial"
+# A temp file's name (_create_temp): `.<name>.<8 hex>.partial`.
+_TEMP_NAME = re.compile(rf"\..+\.[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}")
+
+
+def remove_stale_temps(folder: Path, older_than: float, now: float | None = None) -> list[Path]:
+    """Remove the temp files in `folder` that writes cut short left (last written more than `older_than`
+    seconds ago: a write in progress writes to its temp file all the time); the paths removed. Best effort: a
+    file that cannot be removed stays."""
+    now = time.time() if now is None else now
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not _TEMP_NAME.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode) and now - status.st_mtime > older_than:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
 
 
 def _create_temp(final: Path) -> Path:

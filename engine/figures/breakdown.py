@@ -32,6 +32,11 @@ from engine.vocabulary import DealType, MarketType, Track
 COLUMNS = ("client_id", "name", "sold", "managed", "total", "deal_type", "market_type", "country", "mrr")
 
 
+def needle_of(text: str) -> str:
+    """What a search text matches: its text without surrounding spaces, in any case."""
+    return text.strip().casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class BreakdownRow:
     client_id: str
@@ -206,7 +211,7 @@ class Breakdown:
     ) -> list[int]:
         """Indices of the rows matching every filter (text: id, name or country, any case), sorted."""
         order = self.order(sort, descending)
-        needle = text.strip().casefold()
+        needle = needle_of(text)
         if deal_type is not None:
             types = self._deal_type
             order = [i for i in order if types[i] is deal_type]
@@ -221,7 +226,7 @@ class Breakdown:
         The rows matching a longer search are among those matching any prefix of it: so filtering the result
         for "acm" by "acme" gives exactly `query(..., text="acme")`.
         """
-        needle = text.strip().casefold()
+        needle = needle_of(text)
         if not needle:
             return list(indices)
         texts = map(self.search_texts().__getitem__, indices)

@@ -20,7 +20,7 @@ from itertools import compress, repeat
 from operator import contains, not_
 from typing import TypeVar
 
-from engine.figures.breakdown import Breakdown, BreakdownTotals
+from engine.figures.breakdown import Breakdown, BreakdownTotals, needle_of
 from engine.vocabulary import DealType, MarketType
 
 SEARCHES_KEPT = 24
@@ -29,11 +29,6 @@ DEFAULT_SORT = ("total", True)
 
 Filters = tuple[DealType | None, MarketType | None, tuple[str, bool]]
 Key = TypeVar("Key", bound=Hashable)
-
-
-def needle_of(text: str) -> str:
-    """What a search text matches: its text without surrounding spaces, in any case."""
-    return text.strip().casefold()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -18,7 +18,6 @@ as the user's own cache folder (it is theirs alone); one that cannot be read is 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import platformdirs
 
-from engine.atomic import TEMP_SUFFIX, replacing
+from engine.atomic import remove_stale_temps, replacing
 from engine.data.models import Dataset
 from engine.rules import RuleBook
 from engine.storage.paths import APP_NAME
@@ -154,7 +153,8 @@ class DatasetCache:
         counts = [(name, -(-len(rows) // CHUNK_ROWS)) for name, rows in chunked.items()]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._remove_abandoned_temps()
+            # What saves cut short left; only old ones: a newer one may be another app's save under way.
+            remove_stale_temps(self.path.parent, ABANDONED_SECONDS)
             with replacing(self.path) as temp, temp.open("wb") as file:
                 file.write(FORMAT + self.fingerprint)
                 pickle.dump((head, counts), file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -164,11 +164,3 @@ class DatasetCache:
         except OSError:
             return False
         return True
-
-    def _remove_abandoned_temps(self) -> None:
-        # Only old ones: a newer one may be another app's save of the same folder, under way.
-        old = time.time() - ABANDONED_SECONDS
-        for temp in self.path.parent.glob(f".{self.path.name}.*{TEMP_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                if temp.stat().st_mtime < old:
-                    temp.unlink()

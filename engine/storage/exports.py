@@ -17,10 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import os
 import re
-import stat
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -29,7 +26,8 @@ from enum import Enum
 from fractions import Fraction
 from pathlib import Path
 
-from engine.atomic import TEMP_SUFFIX, replacing
+from engine import atomic
+from engine.atomic import replacing
 from engine.points.calculator import InputError, round_points
 from engine.reports.columns import column_titles
 from engine.storage.history import record_export
@@ -49,9 +47,7 @@ _ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # What may come before a formula's first character and still leave it a formula to some spreadsheet: spaces
 # and invisible format characters (zero-width space, byte-order mark, bidi marks, soft hyphen).
 _INVISIBLE_LEAD = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]*")
-# The hidden temp file of an export (engine.atomic): `.<name>.<8 hex>.partial`. One older than this was left by
-# an export that was killed (an export in progress writes to its file all the time).
-_TEMP_NAME = re.compile(rf"\..+\.[0-9a-f]{{8}}{re.escape(TEMP_SUFFIX)}")
+# An export's hidden temp file (engine.atomic) older than this was left by an export that was killed.
 STALE_TEMP_SECONDS = 15 * 60
 
 
@@ -305,15 +301,4 @@ def write_export(
 def remove_stale_temps(folder: Path, now: float | None = None) -> list[Path]:
     """Remove the hidden temp files that killed exports left in `folder` (older than STALE_TEMP_SECONDS);
     the paths removed. Best effort: a file that cannot be removed stays."""
-    now = time.time() if now is None else now
-    removed = []
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if not _TEMP_NAME.fullmatch(entry.name):
-                continue
-            with contextlib.suppress(OSError):
-                status = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(status.st_mode) and now - status.st_mtime > STALE_TEMP_SECONDS:
-                    os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-    return removed
+    return atomic.remove_stale_temps(folder, STALE_TEMP_SECONDS, now)

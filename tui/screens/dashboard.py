@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from engine.data.loader import DataFolderError
     from engine.reports.inputs import Agency
     from engine.reports.saved import ReportQuery
-    from engine.tiers.outlook import Outlook
     from tui.widgets.dashboard_figure import DashboardFigure
 
 # From this many columns the panels sit side by side.
@@ -104,16 +103,12 @@ class DashboardTab(TabBody, can_focus=False):
         )
         self.refresh_bindings()
         self.query_one("#dashboard-outlook").display = False
-        self.run_worker(self._outlook_for(agency), name="dashboard-outlook", group="outlook")
+        # The header's outlook warning (it prices the renewing clients' events again): once the figures are in.
+        from tui.background import settled
+        from tui.widgets.outlook import outlook_after
 
-    async def _outlook_for(self, agency: Agency) -> tuple[Agency, Outlook]:
-        # The header's outlook warning: worked out in a thread (it prices the renewing clients' events again),
-        # shown when it is in. Once the figures are (TabBody.after_dashboard_figures: they would share the CPU).
-        from tui.background import off_thread, settled
-        from tui.widgets.outlook import outlook_of
-
-        await settled(self.figures_worker)
-        return agency, await off_thread(lambda steps: outlook_of(agency), "partner-dash-outlook")
+        worker = outlook_after(agency, lambda: settled(self.figures_worker))
+        self.run_worker(worker, name="dashboard-outlook", group="outlook")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result

@@ -17,7 +17,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
-from tui.background import off_thread, settled
+from tui.background import settled
 from tui.framework import MainTabs
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from engine.data.loader import DataFolderError
     from engine.reports.inputs import Agency
     from engine.rules import RuleSet
-    from engine.tiers.outlook import Outlook
     from tui.widgets.calculator import CalculatorSidebar
 
 
@@ -246,13 +245,10 @@ class MainScreen(Screen[None]):
         )
         # Then, once the outlook is worked out (in a thread: a second ledger), what the deal does to it too; after
         # the Dashboard's figures, which it would otherwise share the CPU with (TabBody.after_dashboard_figures).
-        self.run_worker(self._outlook_for(agency), name="what-if-outlook", group="outlook")
+        from tui.widgets.outlook import outlook_after
 
-    async def _outlook_for(self, agency: Agency) -> tuple[Agency, Outlook]:
-        from tui.widgets.outlook import outlook_of
-
-        await settled(self.dashboard.figures_worker)
-        return agency, await off_thread(lambda steps: outlook_of(agency), "partner-dash-outlook")
+        worker = outlook_after(agency, lambda: settled(self.dashboard.figures_worker))
+        self.run_worker(worker, name="what-if-outlook", group="outlook")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result

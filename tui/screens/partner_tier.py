@@ -26,10 +26,9 @@ from engine.tiers.overview import TierOverview
 from engine.tiers.standing import PERFORMANCE_TIERS, Progression, Requirement, TierStanding
 from engine.tiers.thresholds import Thresholds
 from engine.vocabulary import Tier
-from tui.background import off_thread
 from tui.screens.explain import ExplainScreen
 from tui.screens.tab import TabBody
-from tui.widgets.outlook import OutlookSection, explain_lines, outlook_of
+from tui.widgets.outlook import OutlookSection, explain_lines, outlook_after
 from tui.widgets.table_columns import Column
 from tui.widgets.text_table import points_text, text_table
 from tui.widgets.tier_chart import ChartData, Level, Series, TierChart
@@ -312,12 +311,9 @@ class PartnerTierTab(TabBody):
         self.query_one("#chart-progress", TierChart).show(progress_chart(points, overview))
         self.outlook = None
         self.query_one(OutlookSection).reset()
-        self.run_worker(self._outlook_for(agency), name="tier-outlook", group="outlook", exclusive=True)
-
-    async def _outlook_for(self, agency: Agency) -> tuple[Agency, Outlook]:
-        # After the Dashboard's figures, unless this tab is shown first (TabBody.after_dashboard_figures).
-        await self.after_dashboard_figures()
-        return agency, await off_thread(lambda steps: outlook_of(agency), "partner-dash-outlook")
+        # After the Dashboard's figures, unless this tab is shown first.
+        worker = outlook_after(agency, self.after_dashboard_figures)
+        self.run_worker(worker, name="tier-outlook", group="outlook", exclusive=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "tier-outlook" or event.state is not WorkerState.SUCCESS:

@@ -8,7 +8,7 @@ computation.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -33,6 +33,15 @@ def outlook_of(agency: Agency) -> Outlook:
     alone; its new objects would otherwise set off full collections of the whole heap)."""
     with _COMPUTING, collector_paused():
         return agency.outlook
+
+
+async def outlook_after(agency: Agency, first: Callable[[], Awaitable[None]]) -> tuple[Agency, Outlook]:
+    """(agency, its outlook), worked out in a thread once `first()` returns: the widgets that show the outlook
+    wait for the Dashboard's figures, which it would otherwise share the CPU with (TabBody.after_dashboard_figures)."""
+    from tui.background import off_thread
+
+    await first()
+    return agency, await off_thread(lambda steps: outlook_of(agency), "partner-dash-outlook")
 
 
 def _plan_line(plan: Plan) -> str:
