@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList
 
-from tests.tui.test_calculator_sidebar import figures, focus, note
-from tui.app import PartnerDashApp
+from tests.tui.calculator_host import CalculatorHost, figures, focus, note
 from tui.widgets.country import CountryField
 
 
@@ -21,7 +20,7 @@ from tui.widgets.country import CountryField
     ],
 )
 async def test_another_name_for_a_country_prices_the_deal(typed: str, market: str, sold: str) -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         field = app.query_one("#country", CountryField)
@@ -34,7 +33,7 @@ async def test_another_name_for_a_country_prices_the_deal(typed: str, market: st
 
 
 async def test_uk_is_the_united_kingdom_first_and_enter_picks_it() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         field = app.query_one("#country", CountryField)
@@ -51,7 +50,7 @@ async def test_uk_is_the_united_kingdom_first_and_enter_picks_it() -> None:
 
 
 async def test_one_matching_country_is_named_in_the_singular() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         field = app.query_one("#country", CountryField)
