@@ -4,9 +4,10 @@ The tests of the calculator's form (fields, figures, notes, explanations, tab or
 search) need the real CalculatorSidebar, driven by the keys a user presses, but not the rest of the app: a start of
 PartnerDashApp (its tabs, the sample agency loaded in a thread) costs two to three times a start of this host.
 The host lays the sidebar out as MainScreen does (in `#body`, over the key bar, with the app's stylesheets) and
-takes the app's own `c` and escape bindings (MainScreen.BINDINGS), applied as MainScreen applies them. What needs
-the app stays on PartnerDashApp: `c` from the Dashboard, escape giving the focus back, keys typed in a field, the
-what-if line (the agency's totals), the palette, the tabs under the calculator.
+takes the app's own `c` and escape bindings (MainScreen.BINDINGS), applied as MainScreen applies them; given an
+agency, it sets the what-if line's source as MainScreen does. What needs the app stays on PartnerDashApp: `c` from
+the Dashboard, escape giving the focus back, keys typed in a field, the what-if line's source arriving with the
+data, the palette, the tabs under the calculator.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
+from engine.tiers.what_if import WhatIfText
 from tui.app import STYLES
 from tui.screens.main import MainScreen
 from tui.widgets.calculator import CalculatorSidebar
@@ -64,14 +67,22 @@ class CalculatorScreen(Screen[None]):
         binding for binding in MainScreen.BINDINGS if isinstance(binding, Binding) and binding.id in CALCULATOR_KEYS
     ]
 
-    def __init__(self, home_currency: str) -> None:
+    def __init__(self, home_currency: str, agency: Agency | None) -> None:
         super().__init__()
         self._home_currency = home_currency
+        self._agency = agency
 
     def compose(self) -> ComposeResult:
         with Container(id="body"):
             yield CalculatorSidebar(shipped_rulebook().default, home_currency=self._home_currency)
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        if self._agency is not None:
+            # The what-if line's source, as MainScreen gives it once the agency and its outlook are worked out.
+            overview = self._agency.overview
+            what_if = WhatIfText(overview.standing, overview.thresholds, overview.credited_tier, self._agency.outlook)
+            self.calculator.points.set_what_if(what_if)
 
     @property
     def calculator(self) -> CalculatorSidebar:
@@ -93,13 +104,15 @@ class CalculatorScreen(Screen[None]):
 
 
 class CalculatorHost(App[None]):
-    """The calculator sidebar alone, on the 2025-07 rules (the app's default), closed until `c`."""
+    """The calculator sidebar alone, on the 2025-07 rules (the app's default), closed until `c`; with `agency`, its
+    what-if line says what a deal does to that agency's totals and outlook."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
 
-    def __init__(self, *, home_currency: str = "USD") -> None:
+    def __init__(self, *, home_currency: str = "USD", agency: Agency | None = None) -> None:
         super().__init__()
         self._home_currency = home_currency
+        self._agency = agency
 
     def get_default_screen(self) -> CalculatorScreen:
-        return CalculatorScreen(self._home_currency)
+        return CalculatorScreen(self._home_currency, self._agency)

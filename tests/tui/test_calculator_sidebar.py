@@ -4,7 +4,8 @@ Expected figures are hand-computed from the 2025-07 rules (5 points per US$100 s
 x2 on sold and managed in growth markets; EUR 88 = US$100) and checked against the engine's own answer.
 
 The form's own behaviour is tested on the calculator alone (tests/tui/calculator_host.py); what involves the rest
-of the app (`c` from the Dashboard, escape and the focus, keys typed in a field, the what-if line) on the app.
+of the app (`c` from the Dashboard, escape and the focus, keys typed in a field, the what-if line's source arriving
+with the data) on the app.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.tui.calculator_host import (
     note,
     price_1000_and_manage,
 )
+from tests.tui.tab_data import sample_agency
 from tui.app import PartnerDashApp
 from tui.screens.explain import ExplainScreen
 from tui.widgets.calculator import CalculatorSidebar
@@ -341,11 +343,9 @@ async def test_the_what_if_line_shows_only_with_a_source_and_valid_inputs() -> N
 async def test_the_what_if_line_keeps_its_place_while_the_amount_is_emptied_and_typed_again() -> None:
     # Its height is fixed once shown, as are the figures' and the amount's note: a key that empties the amount or
     # fills it again repaints them, moving nothing (Textual laid the whole screen out again on one key in three).
-    app = PartnerDashApp()
+    app = CalculatorHost(agency=sample_agency())
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
         await pilot.press("c", *"100")
-        await app.workers.wait_for_complete()
         await pilot.pause()
         form = app.query_one(PointsCalculator)
         line, sold = form.what_if_line, app.query_one("#sold-points", FigureRow)
@@ -379,11 +379,9 @@ async def test_escape_closes_the_country_list_first_then_the_calculator() -> Non
 
 
 async def test_the_what_if_line_is_in_sight_at_80x24_without_scrolling() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost(agency=sample_agency())
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
         await price_1000_and_manage(pilot)
-        await app.workers.wait_for_complete()
         await pilot.pause()
         form = app.query_one(PointsCalculator)
         line = form.what_if_line
