@@ -46,6 +46,9 @@ class Report:
     skipped: dict[str, int] = field(default_factory=dict)
     fatal: list[LoadProblem] = field(default_factory=list)
     counts: dict[Kind, int] = field(default_factory=dict)
+    # While a list (`hold`), errors are kept there instead, to be reported later in the order of the rows
+    # (engine.data.rows reads a block of rows before checking their cells).
+    held: list[tuple[str, int, str, str]] | None = None
 
     def _add(self, file: str, line: int, column: str, message: str, severity: Severity, *, keep: bool = False) -> None:
         column = shorten(printable(column), 80)
@@ -64,6 +67,9 @@ class Report:
         )
 
     def error(self, file: str, line: int, column: str, message: str) -> None:
+        if self.held is not None:
+            self.held.append((file, line, column, message))
+            return
         self._add(file, line, column, message, Severity.ERROR)
 
     def warning(self, file: str, line: int, column: str, message: str) -> None:

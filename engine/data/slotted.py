@@ -40,6 +40,18 @@ def builder(model: type[M]) -> Callable[[dict[str, Any]], M]:
     return build
 
 
+def tuple_builder(model: type[M]) -> Callable[[tuple[Any, ...]], M]:
+    """`model(**dict(zip(field names, values)))`: the row from the tuple of its fields' values, in field order."""
+    count = len(_names(model))
+    lines = [f"    ({''.join(f'v{i}, ' for i in range(count))}) = values", "    row = new(model)"]
+    lines += [f"    set{i}(row, v{i})" for i in range(count)]
+    lines.append("    return row")
+    build: Callable[[tuple[Any, ...]], M] = _compile(
+        model, "build", "values", lines, {"new": object.__new__, "model": model}
+    )
+    return build
+
+
 def pickled_as_tuples(model: type[M]) -> type[M]:
     """Class decorator (after @dataclass): pickle each row as the tuple of its fields, in field order."""
     names = _names(model)
