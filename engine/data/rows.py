@@ -87,10 +87,13 @@ class _Block:
     done: bool  # the file has no more rows
 
 
-def _read(reader: Any, name: str, report: Report, base: int) -> _Block:
+def _read(reader: Any, name: str, report: Report, base: int, plain: bool) -> _Block:
     """The next block of rows; `base` is the last line read before it. Errors of the lines source (a line that
     is not UTF-8) and of the csv module (a cell too long) become notes at the position of the row they precede.
+    `plain`: every row is one line (Table.plain), and the rows are read without a Python loop.
     """
+    if plain:
+        return _read_plain(reader, name, report, base)
     rows: list[list[str]] = []
     ends: list[int] = []
     notes: dict[int, list[Note]] = {}
@@ -131,6 +134,25 @@ def _read(reader: Any, name: str, report: Report, base: int) -> _Block:
     return _Block(rows, starts, notes, last, done)
 
 
+def _read_plain(reader: Any, name: str, report: Report, base: int) -> _Block:
+    """_read for a file whose every row, readable or not, is one line: the rows' lines follow from their count."""
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    notes: dict[int, list[Note]] = {}
+    last = base
+    while True:
+        try:
+            rows.extend(islice(reader, BLOCK_ROWS - len(rows)))  # what was read stays on an error
+        except csv.Error as exc:
+            starts.extend(range(last + 1, reader.line_num))
+            notes.setdefault(len(rows), []).append((reader.line_num, "", f"{csv_problem(exc)}; the row is skipped"))
+            report.skip(name)
+            last = reader.line_num
+            continue
+        starts.extend(range(last + 1, reader.line_num + 1))
+        return _Block(rows, starts, notes, reader.line_num, len(rows) < BLOCK_ROWS)
+
+
 def cells(
     table: Table,
     columns: Sequence[Column],
@@ -168,7 +190,7 @@ def cells(
     base = table.header_line
     done = False
     while not done:
-        block = _read(reader, name, report, base)
+        block = _read(reader, name, report, base, table.plain)
         base, done = block.end, block.done
         rows, starts, notes = block.rows, block.starts, block.notes
         size = len(rows)
@@ -190,7 +212,8 @@ def cells(
             texts = list(map(str.strip, map(itemgetter(index), rows)))
             if checker is None:
                 parsed: list[Any] = texts
-                if _has_control("".join(texts)) is not None:
+                joined = "".join(texts)  # isprintable(): a fast C loop, False for any control character (and more)
+                if not joined.isprintable() and _has_control(joined) is not None:
                     parsed = list(map(verbatim.__getitem__, texts))
                 if "" in texts:
                     if required:
