@@ -118,7 +118,7 @@ class FileLoader:
     def load_clients(self) -> None:
         columns = [
             Column("id", required=True),
-            Column("name", required=True),
+            Column("name", required=True, shared=True),
             Column("country", parse_country, required=True),
             Column("currency", self.currency, required=True),
             Column("relationship", _RELATIONSHIP, required=True),
@@ -230,7 +230,7 @@ class FileLoader:
         columns = [
             Column("id", required=True),
             Column("client_id", required=True),
-            Column("name", default=""),
+            Column("name", default="", shared=True),
             Column("created", self.date, required=True),
             Column("closed", self.date),
             Column("stage", _STAGE, required=True),

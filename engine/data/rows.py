@@ -43,6 +43,9 @@ class Column:
     # An optional cell that only describes the row (a renewal date, not a count that changes points): when it
     # cannot be read it is reported and left empty, and the row still loads.
     descriptive: bool = False
+    # Text that recurs (a deal's name): equal cells share one string (a C-level dict.setdefault per cell), which
+    # the rows keep. Not for ids and links, which never recur.
+    shared: bool = False
 
 
 class _Bad:
@@ -172,14 +175,16 @@ def cells(
         (report.stop if key_file else report.error)(
             table.name, table.header_line, column, "missing column: every row needs it (see DATA.md)"
         )
-    # Per present column: (cell index, checker or None for the text itself, required, descriptive, default).
-    plan = [
+    # Per present column: (cell index, checker or None for the text itself, required, descriptive, default, and
+    # for a shared column the dict of its texts so far).
+    plan: list[tuple[int, _Checked | None, bool, bool, Any, dict[str, str] | None]] = [
         (
             table.columns[c.name],
             None if c.parse is None else _Checked(c.parse, _MISSING if c.required else c.default),
             c.required,
             c.descriptive,
             c.default,
+            {} if c.shared else None,
         )
         for c in columns
         if c.name in table.columns
@@ -206,7 +211,7 @@ def cells(
             continue
         bad: set[int] = set()
         values: list[list[Any]] = []
-        for (index, checker, required, descriptive, default), column_name in zip(
+        for (index, checker, required, descriptive, default, shared), column_name in zip(
             plan, (c.name for c in columns if c.name in table.columns), strict=True
         ):
             texts = list(map(str.strip, map(itemgetter(index), rows)))
@@ -215,6 +220,8 @@ def cells(
                 joined = "".join(texts)  # isprintable(): a fast C loop, False for any control character (and more)
                 if not joined.isprintable() and _has_control(joined) is not None:
                     parsed = list(map(verbatim.__getitem__, texts))
+                if shared is not None:
+                    parsed = list(map(shared.setdefault, parsed, parsed))
                 if "" in texts:
                     if required:
                         for position, text in enumerate(texts):
