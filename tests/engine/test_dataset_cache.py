@@ -58,9 +58,9 @@ def test_an_unchanged_folder_loads_from_the_cache(folder: Path, tmp_path: Path) 
     assert cached.problems == dataset.problems and cached.source == dataset.source
 
 
-def test_every_field_comes_back_as_it_was_and_equal_values_are_shared(folder: Path, tmp_path: Path) -> None:
-    # The rows are kept column by column, equal values as one object: what comes back is the same rows, each
-    # value as it was written (Decimal("1.0") equals Decimal("1") but is shown as written).
+def test_every_field_comes_back_as_it_was_and_shared_values_stay_shared(folder: Path, tmp_path: Path) -> None:
+    # The rows are kept column by column: what comes back is the same rows, each value as it was written
+    # (Decimal("1.0") equals Decimal("1") but is shown as written), a value the rows shared still one object.
     dataset = load_dataset(folder, BOOK)
     first, second = dataset.clients[:2]
     dataset = dataclasses.replace(
@@ -90,8 +90,8 @@ def test_a_cache_file_with_a_column_of_another_length_is_ignored(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dataset = load_dataset(folder, BOOK)
-    real = dataset_cache._shared
-    monkeypatch.setattr(dataset_cache, "_shared", lambda column: real(column)[:-1])
+    real = dataset_cache._column
+    monkeypatch.setattr(dataset_cache, "_column", lambda rows, name: real(rows, name)[:-1])
     assert cache(folder, tmp_path).save(dataset)
     assert cache(folder, tmp_path).load() is None
 
