@@ -55,9 +55,10 @@ class ComputedPanel(Panel, Generic[T]):
     """A panel whose figures the engine computes off the UI thread: it shows PENDING until they arrive.
 
     `computation()` (on the UI thread) takes what the figures depend on (a date range, a sort) and returns the
-    work for the thread, which touches no widget; `show_computed` puts its result on screen. The Dashboard fills
-    its panels one after the other at load (DashboardTab); a change on the panel (a range, a sort) refills it in
-    its own worker, and only the latest request's result is shown.
+    work for the thread, which touches no widget; `show_computed` puts its result on screen. At load the Dashboard
+    computes every panel's figures in turn in one thread (`request`, then `deliver` as each arrives: DashboardTab,
+    tui.background.in_turn); a change on the panel (a range, a sort) refills it in its own worker, and only the
+    latest request's result is shown.
     """
 
     def __init__(self, title: str, *, id: str) -> None:
