@@ -4,6 +4,7 @@ than a Fraction per event: every value must equal the plain Fraction arithmetic 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from factories import MARKETS, client, dataset, ledger, managed, sold
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from engine.data.models import Client, MrrEvent
 from engine.points.calculator import exact
 from engine.points.ledger import Ledger, SaleKind, ScaledPoints, managed_factor
+from engine.points.ledger.columns import RunningSums, compact_ints, decimal_scale, scaled_decimals
 from engine.vocabulary import DealType
 
 # Amounts with up to four decimals, as a file may write them: denominators other than 1 reach the fast path.
@@ -25,7 +27,7 @@ AMOUNTS = st.builds(
 
 
 @st.composite
-def decimal_agencies(draw: st.DrawFn) -> tuple[list[Client], list[MrrEvent]]:
+def decimal_agencies(draw: st.DrawFn, most: int = 30) -> tuple[list[Client], list[MrrEvent]]:
     count = draw(st.integers(1, 4))
     clients = []
     for n in range(count):
@@ -40,7 +42,7 @@ def decimal_agencies(draw: st.DrawFn) -> tuple[list[Client], list[MrrEvent]]:
             )
         )
     events = []
-    for _ in range(draw(st.integers(0, 30))):
+    for _ in range(draw(st.integers(0, most))):
         day = date(2023, 6, 1) + timedelta(days=draw(st.integers(0, 1000)))
         who = f"C{draw(st.integers(0, count - 1))}"
         amount = draw(AMOUNTS)
@@ -105,3 +107,44 @@ def test_scaled_points_read_back_as_the_fractions_they_were_made_from(pairs: lis
     assert column[1:3] == expected[1:3]
     assert column.total() == sum(expected, Fraction(0))
     assert column.total(range(0, len(column), 2)) == sum(expected[::2], Fraction(0))
+
+
+@settings(max_examples=25, deadline=None)
+@given(decimal_agencies(most=400), st.integers(0, 1200), st.lists(st.integers(-400, 1600), min_size=1, max_size=6))
+def test_totals_on_any_day_equal_the_items_counting_then(
+    agency: tuple[list[Client], list[MrrEvent]], offset: int, shifts: list[int]
+) -> None:
+    """Totals on a day come from running sums kept every RunningSums.BLOCK items (more items than a block here)
+    and from each pricing group's managed MRR as whole numbers: the same as adding up each item and client."""
+    today = date(2023, 6, 1) + timedelta(days=offset)
+    book = ledger(dataset(*agency), today)
+    items = list(book.sold_items())
+    for shift in shifts:
+        day = today + timedelta(days=shift)
+        for known in {min(day, today), day}:
+            totals = book.totals(day) if known == day else book.totals_as_of(known, day)
+            counting = [i for i in items if i.date <= known and i.active_on(day)]
+            assert totals.sold == sum((i.points for i in counting), Fraction(0))
+            assert totals.sourced == sum((i.points for i in counting if i.deal_type is DealType.SOURCED), Fraction(0))
+            managed = Fraction(0)
+            rules = book.rules_for(day)
+            for c in book.clients:
+                mrr = book.managed_mrr(c.id, known)
+                managed += Fraction(mrr) * managed_factor(rules, c) if mrr else 0
+            assert totals.managed == managed
+
+
+@given(st.lists(st.integers(-(10**40), 10**40), max_size=300), st.data())
+def test_running_sums_are_the_sums_of_the_first_values(values: list[int], data: st.DataObject) -> None:
+    sums = RunningSums(values)
+    for count in {0, len(values), *data.draw(st.lists(st.integers(0, len(values)), max_size=10))}:
+        assert sums.upto(count) == sum(values[:count])
+
+
+@given(st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=6, min_value=-(10**9), max_value=10**9)))
+def test_decimals_scaled_to_whole_numbers_are_exact(values: list[Decimal]) -> None:
+    places = decimal_scale(values)
+    scaled = scaled_decimals(values, places)
+    assert [Fraction(n, 10**places) for n in scaled] == [Fraction(value) for value in values]
+    assert list(compact_ints(scaled)) == scaled
+    assert list(compact_ints([2**70, *scaled])) == [2**70, *scaled]
