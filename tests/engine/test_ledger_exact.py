@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.data.models import Client, MrrEvent
+from engine.figures.changes import point_changes
+from engine.figures.ranges import DateRange
 from engine.points.calculator import exact
 from engine.points.ledger import Ledger, SaleKind, ScaledPoints, managed_factor
 from engine.points.ledger.columns import RunningSums, compact_ints, decimal_scale, scaled_decimals
@@ -148,3 +150,27 @@ def test_decimals_scaled_to_whole_numbers_are_exact(values: list[Decimal]) -> No
     assert [Fraction(n, 10**places) for n in scaled] == [Fraction(value) for value in values]
     assert list(compact_ints(scaled)) == scaled
     assert list(compact_ints([2**70, *scaled])) == [2**70, *scaled]
+
+
+@settings(max_examples=40, deadline=None)
+@given(decimal_agencies(most=60), st.integers(0, 1200), st.integers(1, 400))
+def test_managed_point_changes_equal_every_managed_client_compared(
+    agency: tuple[list[Client], list[MrrEvent]], offset: int, length: int
+) -> None:
+    """point_changes compares only the clients with managed events in the range when one rule set prices both
+    days: the same clients, points and order as comparing every managed client."""
+    first = date(2023, 6, 1) + timedelta(days=offset)
+    book = ledger(dataset(*agency), first + timedelta(days=length + 100))
+    dates = DateRange(first, first + timedelta(days=length), "custom")
+    before, after = book.managed_points_by_client(dates.after), book.managed_points_by_client(dates.until)
+    gained = [ci for ci in after if after[ci] > before[ci]]
+    dropped = [ci for ci in after if after[ci] < before[ci]]
+    changes = point_changes(book, dates)
+    assert changes.new_managed.value == sum((after[ci] - before[ci] for ci in gained), Fraction(0))
+    assert changes.lost_managed.value == sum((before[ci] - after[ci] for ci in dropped), Fraction(0))
+    assert changes.new_managed.count == len(gained) and changes.lost_managed.count == len(dropped)
+    for rows, chosen in ((changes.new_managed.rows(), gained), (changes.lost_managed.rows(), dropped)):
+        expected = sorted(chosen, key=lambda ci: -abs(after[ci] - before[ci]))
+        assert [(row.client_id, row.points_before, row.points_after) for row in rows] == [  # type: ignore[attr-defined]
+            (book.clients[ci].id, before[ci], after[ci]) for ci in expected
+        ]

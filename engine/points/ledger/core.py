@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -213,14 +213,22 @@ class Ledger:
         assert factor is not None  # a client with managed MRR has managed events
         return self._managed_priced(mrr, factor)
 
-    def managed_points_by_client(self, day: date) -> dict[int, Fraction]:
-        """Managed points on `day` of every client with managed events, by client index."""
+    def managed_points_by_client(self, day: date, clients: Collection[int] | None = None) -> dict[int, Fraction]:
+        """Managed points on `day` of every client with managed events (or only of those of them in `clients`),
+        by client index, in the order the clients' first managed events come."""
         m = self.managed
         end = bisect_right(m.date, day)
-        mrr = dict.fromkeys(self._managed_clients, Decimal(0))
-        with localcontext(EXACT):
-            for ci, change in zip(m.client[:end], m.change[:end], strict=True):
-                mrr[ci] += change
+        if clients is None:
+            mrr = dict.fromkeys(self._managed_clients, Decimal(0))
+            with localcontext(EXACT):
+                for ci, change in zip(m.client[:end], m.change[:end], strict=True):
+                    mrr[ci] += change
+        else:
+            mrr = dict.fromkeys((ci for ci in self._managed_clients if ci in clients), Decimal(0))
+            with localcontext(EXACT):
+                for ci, change in zip(m.client[:end], m.change[:end], strict=True):
+                    if ci in mrr:
+                        mrr[ci] += change
         factors = self._managed_factors(self.rules_for(day))
         result: dict[int, Fraction] = {}
         priced = self._managed_priced
