@@ -215,29 +215,6 @@ class RunningSums:
         return total
 
 
-def decimal_scale(values: Iterable[Decimal]) -> int:
-    """The fewest decimal places that write every value of `values` (finite Decimals) as a whole number."""
-    places = 0
-    for value in values:
-        exponent = value.as_tuple().exponent
-        assert isinstance(exponent, int)  # finite: the loader takes no NaN or infinity
-        if -exponent > places:
-            places = -exponent
-    return places
-
-
-def scaled_decimals(values: Iterable[Decimal], places: int) -> list[int]:
-    """Each value x 10**places, exactly (places from decimal_scale: every product is a whole number)."""
-    scale = 10**places
-    result = []
-    for value in values:
-        numerator, denominator = value.as_integer_ratio()
-        whole, left = divmod(numerator * scale, denominator)
-        assert not left
-        result.append(whole)
-    return result
-
-
 def compact_ints(values: list[int]) -> Sequence[int]:
     """`values` as machine integers (8 bytes each rather than an object of 28 or more) when every one fits in
     64 bits; else the list itself, unchanged."""

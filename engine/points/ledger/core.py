@@ -21,9 +21,7 @@ from engine.points.ledger.columns import (
     RunningSums,
     ScaledPoints,
     compact_ints,
-    decimal_scale,
     managed_factor,
-    scaled_decimals,
 )
 from engine.points.ledger.items import ManagedStep, PointTotals, Pricing, SoldItem
 from engine.rules import RuleBook, RuleSet
@@ -326,11 +324,15 @@ class Ledger:
         for position, ci in enumerate(m.client):
             group_of[ci][1].append(position)
         result = []
-        for client, positions in groups.values():
-            changes = [m.change[i] for i in positions]
-            places = decimal_scale(changes)
-            running = list(accumulate(scaled_decimals(changes, places)))
-            result.append((client, [m.date[i] for i in positions], compact_ints(running), 10**places))
+        with localcontext(EXACT):
+            for client, positions in groups.values():
+                running = list(accumulate(map(m.change.__getitem__, positions)))
+                # Exact sums keep the fewest decimal places of what they add: the last one has every change's.
+                exponent = running[-1].as_tuple().exponent
+                assert isinstance(exponent, int)  # finite: the loader takes no NaN or infinity
+                places = max(0, -exponent)
+                whole = [int(value.scaleb(places)) for value in running]
+                result.append((client, [m.date[i] for i in positions], compact_ints(whole), 10**places))
         return result
 
     def _managed_total(self, mrr_day: date, rules_day: date) -> Fraction:
