@@ -175,7 +175,7 @@ def renewal_effects(
     index = base.client_index
     clients = {index[client.id] for client, _ in renewals}
     change = projected.sold_change(on, clients)
-    managed_after = projected.managed_after(on)
+    managed_after = projected.managed_after(on, clients)
     effects = []
     for client, events in renewals:
         ci = index[client.id]
