@@ -136,13 +136,11 @@ class Breakdown:
         rules = ledger.rules_today
         growth = {code for code in {c.country for c in clients} if rules.is_growth_market(code)}
         self.ledger = ledger
-        self._sold = sold = ledger.client_sold
-        self._managed = managed = ledger.client_managed
+        self._sold = ledger.client_sold
+        self._managed = ledger.client_managed
         # Sorting compares whole numbers over one denominator per column (the same order as the exact values,
-        # without a Fraction per client): sold and managed as the ledger keeps them, their total over both.
-        common = math.lcm(sold.denominator, managed.denominator)
-        per_sold, per_managed = common // sold.denominator, common // managed.denominator
-        self._total = [s * per_sold + m * per_managed for s, m in zip(sold.scaled, managed.scaled, strict=True)]
+        # without a Fraction per client): sold and managed as the ledger keeps them, their total over both
+        # (_total_whole).
         # MRR compares in US$ at today's program rates (as renewals do); no rate: sorts below every amount.
         self._per_100 = {c: rules.currency_per_100_usd.get(c) for c in {client.currency for client in clients}}
         self._deal_type = [c.deal_type for c in clients]
@@ -157,7 +155,14 @@ class Breakdown:
         return None if rate is None else exact(client.mrr) * HUNDRED / exact(rate)
 
     def __len__(self) -> int:
-        return len(self._total)
+        return len(self._deal_type)
+
+    def _total_whole(self) -> list[int]:
+        """Each row's total points as a whole number over the lcm of the sold and managed denominators."""
+        sold, managed = self._sold, self._managed
+        common = math.lcm(sold.denominator, managed.denominator)
+        per_sold, per_managed = common // sold.denominator, common // managed.denominator
+        return [s * per_sold + m * per_managed for s, m in zip(sold.scaled, managed.scaled, strict=True)]
 
     def row(self, index: int) -> BreakdownRow:
         client = self.ledger.clients[index]
@@ -179,13 +184,14 @@ class Breakdown:
         return [self.row(i) for i in indices]
 
     def _key(self, column: str) -> Callable[[int], Any]:
+        if column == "total":
+            return self._total_whole().__getitem__  # made for the sort only: the order is what is kept
         clients = self.ledger.clients
         columns: dict[str, Callable[[int], Any]] = {
             "client_id": lambda i: clients[i].id,
             "name": lambda i: clients[i].name.casefold(),
             "sold": self._sold.scaled.__getitem__,
             "managed": self._managed.scaled.__getitem__,
-            "total": self._total.__getitem__,
             "deal_type": lambda i: self._deal_type[i].value,
             "market_type": lambda i: self._market[i].value,
             "country": lambda i: clients[i].country,
