@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from engine.data.models import Client, Dataset, MrrEvent
-from engine.points.ledger.columns import ManagedColumns, PricingRules, ScaledPoints, SoldColumns
+from engine.points.ledger.columns import ManagedColumns, PricingRules, ScaledPoints, SoldColumns, compact_ints
 from engine.points.ledger.core import Ledger
 from engine.points.ledger.items import SaleKind
 from engine.rules import RuleBook
@@ -265,8 +265,8 @@ def _price(
         client_index,
         sold,
         managed,
-        ScaledPoints(sold_today, common),
-        ScaledPoints(sourced_today, common),
+        ScaledPoints(compact_ints(sold_today), common),
+        ScaledPoints(compact_ints(sourced_today), common),
         mrr_today,
         has_managed,
         managed_clients,

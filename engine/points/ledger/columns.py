@@ -51,8 +51,9 @@ class ScaledPoints(Sequence[Fraction]):
 
     __slots__ = ("_made", "denominator", "scaled")
 
-    def __init__(self, scaled: list[int] | None = None, denominator: int = 1) -> None:
-        self.scaled: list[int] = scaled if scaled is not None else []
+    def __init__(self, scaled: Sequence[int] | None = None, denominator: int = 1) -> None:
+        # 64-bit machine integers when they fit (compact_ints): 8 bytes a value rather than an int object.
+        self.scaled: Sequence[int] = scaled if scaled is not None else []
         self.denominator = denominator
         self._made: dict[int, Fraction] = {}
 
@@ -62,7 +63,7 @@ class ScaledPoints(Sequence[Fraction]):
         distinct = set(denominators)
         common = math.lcm(1, *distinct)
         scale = {d: common // d for d in distinct}
-        return cls([n * scale[d] for n, d in zip(numerators, denominators, strict=True)], common)
+        return cls(compact_ints([n * scale[d] for n, d in zip(numerators, denominators, strict=True)]), common)
 
     def __len__(self) -> int:
         return len(self.scaled)
@@ -186,8 +187,8 @@ class RunningSums:
     """Sums of the first k of a sequence of whole numbers, for any k: a running sum kept every `BLOCK` values
     and the rest added when asked (at most BLOCK - 1 of them).
 
-    The ledger's scaled points are large integers (40-50 bytes each): a running sum per value would cost as
-    much again as the values themselves for each order they are summed in; this costs 1/BLOCK of it."""
+    Running sums of the ledger's scaled points outgrow 64 bits (an int object of 40-50 bytes each): one per
+    value would cost several times the values themselves for each order they are summed in; this, 1/BLOCK."""
 
     BLOCK = 64
     __slots__ = ("_blocks", "_values")

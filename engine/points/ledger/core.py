@@ -279,13 +279,13 @@ class Ledger:
         """Running sums of the sold items' scaled points (sold.points.scaled, over sold.points.denominator) and
         of their sourced points: in date order, then in expiry order."""
         points = self.sold.points.scaled
-        sourced = [p if s else 0 for p, s in zip(points, self.sold.sourced, strict=True)]
+        sourced = compact_ints([p if s else 0 for p, s in zip(points, self.sold.sourced, strict=True)])
         order, _ = self._expiry_order
         return (
             RunningSums(points),
             RunningSums(sourced),
-            RunningSums([points[i] for i in order]),  # the same int objects: a reference each
-            RunningSums([sourced[i] for i in order]),
+            RunningSums(compact_ints([points[i] for i in order])),
+            RunningSums(compact_ints([sourced[i] for i in order])),
         )
 
     def _sold_on(self, dated_until: date, day: date) -> tuple[Fraction, Fraction]:
