@@ -311,3 +311,20 @@ async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:
             assert app.focused is screen.active_tab_body.table  # type: ignore[union-attr]
             screen.action_show_tab("dashboard")
             await pilot.pause()
+
+
+async def test_a_tab_built_on_first_show_has_the_focus_once_its_building_is_done() -> None:
+    # The snapshot of a tab shown for the first time waits for the app's workers and then draws: the focus must be
+    # in the new tab by then, not a refresh later (the HubSpot Team snapshot caught the focus still on its way).
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_loaded()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        for tab_id in ("hubspot-team", "points-breakdown", "partner-tier"):
+            screen.action_show_tab(tab_id)  # as the palette's "Show …" does: the body is built in a worker
+            await app.workers.wait_for_complete()
+            body = screen.active_tab_body
+            assert body is not None and app.focused is not None
+            assert body in app.focused.ancestors_with_self, f"{tab_id}: the focus is on {app.focused!r}"

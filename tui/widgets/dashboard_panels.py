@@ -70,15 +70,22 @@ class ComputedPanel(Panel, Generic[T]):
     def show_computed(self, result: T) -> None:
         raise NotImplementedError
 
-    async def fill(self) -> None:
+    def request(self) -> tuple[int, Callable[[], T]]:
+        """A new request for the figures: its number (for `deliver`) and the work for the thread."""
         self._requested += 1
-        request, work = self._requested, self.computation()
-        result = await off_thread(lambda steps: work(), f"partner-dash-{self.id}")
+        return self._requested, self.computation()
+
+    def deliver(self, request: int, result: T) -> None:
+        """The figures `request` asked for, shown unless a later request has been made since."""
         if request == self._requested and self.is_attached:
             # Being removed (a reload replaces the panels, quitting removes everything), its figures may be gone
             # already: nothing is left to show them in.
             with contextlib.suppress(NoMatches):
                 self.show_computed(result)
+
+    async def fill(self) -> None:
+        request, work = self.request()
+        self.deliver(request, await off_thread(lambda steps: work(), f"partner-dash-{self.id}"))
 
     def refill(self) -> None:
         self.run_worker(self.fill(), name=f"{self.id}-figures", group="figures", exclusive=True)
