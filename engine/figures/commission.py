@@ -138,12 +138,27 @@ class CommissionLine:
         return json_record(self.record())
 
 
+class _ClientNames:
+    """Client id -> name, made when first asked and then shared by every quarter of one projection."""
+
+    __slots__ = ("_dataset", "_names")
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self._names: dict[str, str] | None = None
+
+    def get(self, client_id: str) -> str:
+        if self._names is None:
+            self._names = {client.id: client.name for client in self._dataset.clients}
+        return self._names.get(client_id, "(unknown client)")
+
+
 @dataclass(frozen=True, slots=True)
 class _Lines:
     """What a quarter's commission lines are made from when asked (a large agency has tens of thousands): the
     closed-won deals in order, and which of them earn in the quarter, for how many months."""
 
-    dataset: Dataset
+    names: _ClientNames
     rule: CommissionRule
     per_100: dict[str, Decimal]
     won: list[Deal]
@@ -151,12 +166,11 @@ class _Lines:
     months: array[int]
 
     def make(self) -> tuple[CommissionLine, ...]:
-        names = {client.id: client.name for client in self.dataset.clients}
-        rate, per_100, won = self.rule.rate, self.per_100, self.won
+        names, rate, per_100, won = self.names, self.rule.rate, self.per_100, self.won
         lines = []
         for position, months in zip(self.positions, self.months, strict=True):
             deal = won[position]
-            client = names.get(deal.client_id, "(unknown client)")
+            client = names.get(deal.client_id)
             lines.append(
                 CommissionLine(deal, client, months, rate, deal.amount * rate * months, per_100.get(deal.currency))
             )
@@ -296,6 +310,7 @@ def commission(
                 months_in[index].append(months)
                 quarter = totals[index]
                 quarter[currency] = quarter.get(currency, Decimal(0)) + amount  # as amounts_by_currency adds
+    names = _ClientNames(dataset)
     projection = []
     for index in range(quarters):
         start = month_starts[3 * index]
@@ -308,7 +323,7 @@ def commission(
                 end=end,
                 payable_on=end + timedelta(days=rule.paid_days_after_quarter),
                 amounts=amounts,
-                made_from=_Lines(dataset, rule, per_100, won, positions[index], months_in[index]),
+                made_from=_Lines(names, rule, per_100, won, positions[index], months_in[index]),
                 usd=in_usd(amounts, rates) if rates is not None else None,
             )
         )
