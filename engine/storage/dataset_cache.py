@@ -197,7 +197,7 @@ class DatasetCache:
                 pickle.dump((head, counts), file, protocol=pickle.HIGHEST_PROTOCOL)
                 for name, rows in tables.items():
                     columns = [
-                        None if field.name == _ID else _column(rows, field.name)
+                        None if field.name == _ID else saved_column(rows, field.name)
                         for field in dataclasses.fields(TABLES[name])
                     ]
                     kept = (columns, ids) if name == _KEY_TABLE else columns
@@ -213,6 +213,6 @@ _KEY_TABLE = "clients"
 _ID = "client_id"
 
 
-def _column(rows: Sequence[Any], name: str) -> list[Any]:
-    """The values of field `name` of `rows`, in order."""
+def saved_column(rows: Sequence[Any], name: str) -> list[Any]:
+    """The values of field `name` of `rows`, in order: a column as the cache file keeps it."""
     return list(map(attrgetter(name), rows))

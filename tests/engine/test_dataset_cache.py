@@ -90,8 +90,8 @@ def test_a_cache_file_with_a_column_of_another_length_is_ignored(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dataset = load_dataset(folder, BOOK)
-    real = dataset_cache._column
-    monkeypatch.setattr(dataset_cache, "_column", lambda rows, name: real(rows, name)[:-1])
+    real = dataset_cache.saved_column
+    monkeypatch.setattr(dataset_cache, "saved_column", lambda rows, name: real(rows, name)[:-1])
     assert cache(folder, tmp_path).save(dataset)
     assert cache(folder, tmp_path).load() is None
 

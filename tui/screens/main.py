@@ -52,6 +52,7 @@ TABS = (
     Tab("hubspot-team", "HubSpot Team", "4", "tui.screens.team:TeamTab"),
 )
 
+
 @dataclass(frozen=True)
 class _Building:
     """A tab being built: its body, its mount, and whether it has been given the data and the focus."""
