@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
+from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 T = TypeVar("T")
@@ -49,6 +50,19 @@ class Steps:
 
 _running = 0
 _running_lock = threading.Lock()
+
+
+async def after_refresh(node: MessagePump) -> None:
+    """Return once `node`'s screen has refreshed (as `call_after_refresh` would call back): for work that must be
+    done before its worker is, such as a new tab taking the focus. A screen no longer shown still runs these."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def resolve() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if node.call_after_refresh(resolve):
+        await done
 
 
 def busy() -> bool:
@@ -98,6 +112,47 @@ async def off_thread(work: Callable[[Steps], T], name: str = "partner-dash-compu
     except asyncio.CancelledError:
         steps.cancel()
         raise
+
+
+async def in_turn(
+    works: Sequence[Callable[[], Any]],
+    show: Callable[[list[tuple[int, Any]]], Awaitable[None]],
+    name: str = "partner-dash-compute",
+) -> None:
+    """Each of `works` computed in turn in one daemon thread (as `off_thread`), each result handed to `show` as
+    (its index, the result) once the UI gets to it: every result that has arrived by then in one call, so that
+    what the thread computed while the UI was busy is shown in one go (one layout, not one per result)."""
+    loop = asyncio.get_running_loop()
+    arrived: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
+
+    def run(steps: Steps) -> None:
+        for index, work in enumerate(works):
+            steps.check()
+            result = work()
+            # RuntimeError: the app (and its loop) has closed meanwhile; nobody is waiting.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(arrived.put_nowait, (index, result))
+
+    thread = asyncio.ensure_future(off_thread(run, name))
+    shown = 0
+    try:
+        while shown < len(works):
+            getting = asyncio.ensure_future(arrived.get())
+            try:
+                await asyncio.wait({getting, thread}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                getting.cancel()
+            batch = [getting.result()] if getting.done() and not getting.cancelled() else []
+            while not arrived.empty():
+                batch.append(arrived.get_nowait())
+            if not batch:
+                thread.result()  # the thread's error, if it failed
+                return  # it ended with nothing more to hand over
+            shown += len(batch)
+            await show(batch)
+    finally:
+        thread.cancel()
+        thread.add_done_callback(_read_outcome)
 
 
 async def settled(worker: Worker[Any] | None) -> None:

@@ -12,8 +12,8 @@ The edges:
   new size without a second full-screen layout pass.
 - `ScrollbarsOnResize` (base of `VirtualTable`, through `TableRows`): `ScrollView._size_updated`, to skip
   redrawing scrollbars after every layout pass anywhere on the screen.
-- `ScrollbarsOnResize.set_virtual_height` calls (does not override) `Widget._scroll_update`, to give a table
-  its new number of rows without laying out the whole screen again.
+- `ScrollbarsOnResize.set_virtual_size` calls (does not override) `Widget._scroll_update`, to give a table
+  its new number of rows, or its columns for a new width, without laying out the whole screen again.
 - `FieldInput`: `Input._watch_value`, to keep typing in a fixed-size field from laying the screen out again.
 - `MainTabs`: no private override any more. It stops `TabbedContent`'s own (private) handler of
   `TabPane.Focused` through Textual's public route: a `on_tab_pane_focused` handler that calls
@@ -80,16 +80,17 @@ class ScrollbarsOnResize(ScrollView):
         self._sizes_seen = seen
         return super()._size_updated(size, virtual_size, container_size, layout)
 
-    def set_virtual_height(self, height: int) -> None:
-        """Record a new number of lines (rows came or went) without a layout pass when only that changed.
+    def set_virtual_size(self, size: Size) -> None:
+        """Record a new virtual size (rows came or went, the columns were laid out for a new width) without a layout
+        pass.
 
         Relies on `Widget._scroll_update(virtual_size)`, which Textual calls after a layout pass to give the
         scrollbars the new virtual size and clamp the scroll offset. The widget's own size never depends on its
-        lines (its height comes from the layout, not from its content), so nothing else on the screen can move:
-        a filter keystroke over 100,000 rows repaints the table instead of laying out the whole screen. When a
-        scrollbar appears or goes, its reactive (layout-flagged) still asks for the layout pass that places it.
+        content (its size comes from the layout, not from its rows or columns), so nothing else on the screen can
+        move: a filter keystroke over 100,000 rows repaints the table instead of laying out the whole screen, and a
+        table given a new width by a layout pass does not ask for a second one. When a scrollbar appears or goes,
+        its reactive (layout-flagged) still asks for the layout pass that places it.
         """
-        size = self.virtual_size.with_height(height)
         if size == self.virtual_size:
             return
         if self.styles.auto_dimensions or not self.size:

@@ -46,6 +46,9 @@ class Report:
     skipped: dict[str, int] = field(default_factory=dict)
     fatal: list[LoadProblem] = field(default_factory=list)
     counts: dict[Kind, int] = field(default_factory=dict)
+    # While a list (`hold`), errors are kept there instead, to be reported later in the order of the rows
+    # (engine.data.rows reads a block of rows before checking their cells).
+    held: list[tuple[str, int, str, str]] | None = None
 
     def _add(self, file: str, line: int, column: str, message: str, severity: Severity, *, keep: bool = False) -> None:
         column = shorten(printable(column), 80)
@@ -64,6 +67,9 @@ class Report:
         )
 
     def error(self, file: str, line: int, column: str, message: str) -> None:
+        if self.held is not None:
+            self.held.append((file, line, column, message))
+            return
         self._add(file, line, column, message, Severity.ERROR)
 
     def warning(self, file: str, line: int, column: str, message: str) -> None:
@@ -127,6 +133,8 @@ class Table:
     header_line: int
     width: int  # cells in the header row
     rows: Rows
+    # No quote in the file, and all of it UTF-8: each row is one line (engine.data.rows reads such a file faster).
+    plain: bool = False
 
 
 def read_table(
@@ -139,7 +147,9 @@ def read_table(
     that are not UTF-8 are reported as errors and skipped. Raises OSError for a file that cannot be read,
     and NotText for one that is not text at all.
     """
-    lines = _lines(read_bounded(path, MAX_DATA_FILE_BYTES), name, report)
+    data = read_bounded(path, MAX_DATA_FILE_BYTES)
+    lines = _lines(data, name, report)
+    plain = isinstance(lines, io.TextIOWrapper) and b'"' not in data
     reader = csv.reader(lines)
     header: list[str] | None = None
     while True:
@@ -164,7 +174,7 @@ def read_table(
         elif key in known:
             columns[key] = index
         seen.add(key)
-    return Table(name=name, columns=columns, header_line=reader.line_num, width=len(header), rows=reader)
+    return Table(name=name, columns=columns, header_line=reader.line_num, width=len(header), rows=reader, plain=plain)
 
 
 class NotText(ValueError):

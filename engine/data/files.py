@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from engine.data.cells import (
     Memo,
@@ -37,7 +38,7 @@ from engine.data.models import (
     Relationship,
 )
 from engine.data.partner_file import PARTNER_FILE
-from engine.data.rows import Column, builder, cells
+from engine.data.rows import Column, cells, tuple_builder
 from engine.limits import reason
 from engine.rules import RuleBook, RuleSet
 from engine.vocabulary import DealType, Track
@@ -117,7 +118,7 @@ class FileLoader:
     def load_clients(self) -> None:
         columns = [
             Column("id", required=True),
-            Column("name", required=True),
+            Column("name", required=True, shared=True),
             Column("country", parse_country, required=True),
             Column("currency", self.currency, required=True),
             Column("relationship", _RELATIONSHIP, required=True),
@@ -136,22 +137,23 @@ class FileLoader:
         if table is None:
             return
         self.clients_read = all(c.name in table.columns for c in columns if c.required)
-        build = builder(Client)
-        for line, values, ok in cells(table, columns, self.report, key_file=True):
-            client_id: str = values.get("id", "")
-            if not ok:
-                if client_id:
-                    self.bad_clients.setdefault(client_id, line)
+        build = tuple_builder(Client)  # the columns are Client's fields, in order
+        failed: list[tuple[int, tuple[Any, ...]]] = []
+        clients, client_lines = self.clients, self.client_lines
+        for line, values in cells(table, columns, self.report, key_file=True, failed=failed):
+            client_id: str = values[0]
+            if client_id in client_lines:
+                self.duplicate(CLIENTS_FILE, line, client_id, client_lines[client_id])
                 continue
-            if client_id in self.client_lines:
-                self.duplicate(CLIENTS_FILE, line, client_id, self.client_lines[client_id])
-                continue
-            if values["relationship"].is_managed and values["partners"] == 0:
+            if values[6] == 0 and values[4].is_managed:  # partners, relationship
                 self.report.warning(
                     CLIENTS_FILE, line, "partners", "a managed client has at least 1 partner (you); counted as 1"
                 )
-            self.client_lines[client_id] = line
-            self.clients[client_id] = build(values)
+            client_lines[client_id] = line
+            clients[client_id] = build(values)
+        for line, values in failed:
+            if values[0]:
+                self.bad_clients.setdefault(values[0], line)
 
     # --- mrr_events.csv ------------------------------------------------------------------------------------
 
@@ -169,28 +171,26 @@ class FileLoader:
         table = self.table(EVENTS_FILE, columns, required=False)
         if table is None:
             return []
-        build = builder(MrrEvent)
+        build = tuple_builder(MrrEvent)
         events: list[MrrEvent] = []
+        append = events.append
         clients = self.clients
         rules_on = self.rules_on
         sold = Track.SOLD
-        for line, values, ok in cells(table, columns, self.report):
-            if not ok:
-                continue
-            client = clients.get(values["client_id"])
+        for line, (day, client_id, track, deal_type, product_line, change, first_sold, source) in cells(
+            table, columns, self.report
+        ):
+            client = clients.get(client_id)
             if client is None:
-                self.unknown_client(EVENTS_FILE, line, values["client_id"])
+                self.unknown_client(EVENTS_FILE, line, client_id)
                 continue
-            values["client_id"] = client.id
-            day = values["date"]
-            if values["track"] is sold:
-                if values["deal_type"] is None:
-                    values["deal_type"] = client.deal_type
-                rules = rules_on(day)
+            if track is sold:
+                if deal_type is None:
+                    deal_type = client.deal_type
+                rules = rules_on[day]
                 if rules is None or client.currency not in rules.currency_per_100_usd:
                     self.no_sold_rules(line, day, client, rules)
                     continue
-            first_sold = values["first_sold"]
             if first_sold is not None and first_sold > day:
                 self.report.warning(
                     EVENTS_FILE,
@@ -198,8 +198,8 @@ class FileLoader:
                     "first_sold",
                     f"{first_sold} is after this event ({day}); the event's date is taken as the first sale",
                 )
-            values["line"] = line
-            events.append(build(values))
+            # The client's own id: one string shared by the client and its events.
+            append(build((day, client.id, track, deal_type, product_line, change, first_sold, source, line)))
         events.sort(key=attrgetter("date"))
         return events
 
@@ -230,7 +230,7 @@ class FileLoader:
         columns = [
             Column("id", required=True),
             Column("client_id", required=True),
-            Column("name", default=""),
+            Column("name", default="", shared=True),
             Column("created", self.date, required=True),
             Column("closed", self.date),
             Column("stage", _STAGE, required=True),
@@ -241,39 +241,33 @@ class FileLoader:
         table = self.table(DEALS_FILE, columns, required=False)
         if table is None:
             return []
-        build = builder(Deal)
+        build = tuple_builder(Deal)
         deals: list[Deal] = []
         first_lines: dict[str, int] = {}
-        for line, values, ok in cells(table, columns, self.report):
-            if not ok:
-                continue
-            deal_id = values["id"]
+        clients = self.clients
+        open_stage = DealStage.OPEN
+        for line, (deal_id, client_id, name, created, closed, stage, sourced, amount, currency) in cells(
+            table, columns, self.report
+        ):
             if deal_id in first_lines:
                 self.duplicate(DEALS_FILE, line, deal_id, first_lines[deal_id])
                 continue
-            client = self.clients.get(values["client_id"])
+            client = clients.get(client_id)
             if client is None:
-                self.unknown_client(DEALS_FILE, line, values["client_id"])
+                self.unknown_client(DEALS_FILE, line, client_id)
                 continue
-            values["client_id"] = client.id
-            if values["currency"] is None:
-                values["currency"] = client.currency
-            closed = values["closed"]
-            if closed is None and values["stage"] is not DealStage.OPEN:
+            if currency is None:
+                currency = client.currency
+            if closed is None and stage is not open_stage:
                 self.report.error(
-                    DEALS_FILE,
-                    line,
-                    "closed",
-                    f"missing: a {values['stage']} deal needs its close date; the row is skipped",
+                    DEALS_FILE, line, "closed", f"missing: a {stage} deal needs its close date; the row is skipped"
                 )
                 self.report.skip(DEALS_FILE)
                 continue
-            if closed is not None and closed < values["created"]:
-                self.report.warning(
-                    DEALS_FILE, line, "closed", f"{closed} is before the deal was created ({values['created']})"
-                )
+            if closed is not None and closed < created:
+                self.report.warning(DEALS_FILE, line, "closed", f"{closed} is before the deal was created ({created})")
             first_lines[deal_id] = line
-            deals.append(build(values))
+            deals.append(build((deal_id, client.id, name, created, closed, stage, sourced, amount, currency)))
         return deals
 
     # --- commissions.csv -----------------------------------------------------------------------------------
@@ -289,13 +283,12 @@ class FileLoader:
         table = self.table(COMMISSIONS_FILE, columns, required=False)
         if table is None:
             return []
-        build = builder(CommissionStatement)
+        build = tuple_builder(CommissionStatement)
         statements: list[CommissionStatement] = []
         first_lines: dict[tuple[str, str], int] = {}
-        for line, values, ok in cells(table, columns, self.report):
-            if not ok:
-                continue
-            key = (values["period"], values["currency"])
+        for line, values in cells(table, columns, self.report):
+            period, _, currency, status, paid_on = values
+            key = (period, currency)
             if key in first_lines:
                 self.report.warning(
                     COMMISSIONS_FILE,
@@ -304,7 +297,7 @@ class FileLoader:
                     f"a second {key[1]} statement for {key[0]} (first on line {first_lines[key]})",
                 )
             first_lines.setdefault(key, line)
-            if values["status"] is CommissionStatus.PAID and values["paid_on"] is None:
+            if status is CommissionStatus.PAID and paid_on is None:
                 self.report.warning(COMMISSIONS_FILE, line, "paid_on", "a paid statement without the date it was paid")
             statements.append(build(values))
         return statements

@@ -100,8 +100,18 @@ class ExactColumn:
 
     def __init__(self, values: Sequence[Fraction]) -> None:
         ratios = [value.as_integer_ratio() for value in values]
-        self.denominator = math.lcm(*{denominator for _, denominator in ratios}) if ratios else 1
-        whole = [numerator * (self.denominator // denominator) for numerator, denominator in ratios]
+        denominator = math.lcm(*{denominator for _, denominator in ratios}) if ratios else 1
+        self._cut([numerator * (denominator // d) for numerator, d in ratios], denominator)
+
+    @classmethod
+    def of_scaled(cls, whole: Sequence[int], denominator: int) -> ExactColumn:
+        """The column of whole[i] / denominator (denominator > 0), e.g. a ledger's ScaledPoints."""
+        column = cls.__new__(cls)
+        column._cut(whole, denominator)
+        return column
+
+    def _cut(self, whole: Sequence[int], denominator: int) -> None:
+        self.denominator = denominator
         bits = max((abs(number).bit_length() for number in whole), default=0) + 1
         mask = (1 << self.LIMB) - 1
         # Limbs from the lowest: every one is in [0, 2^30) but the last, which keeps the sign.
@@ -128,19 +138,31 @@ class Breakdown:
         self.ledger = ledger
         self._sold = ledger.client_sold
         self._managed = ledger.client_managed
-        self._total = [sold + managed for sold, managed in zip(ledger.client_sold, ledger.client_managed, strict=True)]
+        # Sorting compares whole numbers over one denominator per column (the same order as the exact values,
+        # without a Fraction per client): sold and managed as the ledger keeps them, their total over both
+        # (_total_whole).
         # MRR compares in US$ at today's program rates (as renewals do); no rate: sorts below every amount.
-        per_100 = {c: rules.currency_per_100_usd.get(c) for c in {client.currency for client in clients}}
-        self._mrr_usd: list[Fraction | None] = [
-            None if (rate := per_100[c.currency]) is None else exact(c.mrr) * HUNDRED / exact(rate) for c in clients
-        ]
+        self._per_100 = {c: rules.currency_per_100_usd.get(c) for c in {client.currency for client in clients}}
         self._deal_type = [c.deal_type for c in clients]
         self._market = [MarketType.GROWTH if c.country in growth else MarketType.STANDARD for c in clients]
         self._orders: dict[tuple[str, bool], list[int]] = {}
         self._haystack: list[str] | None = None
 
+    def _mrr_usd(self, index: int) -> Fraction | None:
+        """The client's MRR in US$ at today's program rate; None when its currency has none."""
+        client = self.ledger.clients[index]
+        rate = self._per_100[client.currency]
+        return None if rate is None else exact(client.mrr) * HUNDRED / exact(rate)
+
     def __len__(self) -> int:
-        return len(self._total)
+        return len(self._deal_type)
+
+    def _total_whole(self) -> list[int]:
+        """Each row's total points as a whole number over the lcm of the sold and managed denominators."""
+        sold, managed = self._sold, self._managed
+        common = math.lcm(sold.denominator, managed.denominator)
+        per_sold, per_managed = common // sold.denominator, common // managed.denominator
+        return [s * per_sold + m * per_managed for s, m in zip(sold.scaled, managed.scaled, strict=True)]
 
     def row(self, index: int) -> BreakdownRow:
         client = self.ledger.clients[index]
@@ -155,20 +177,21 @@ class Breakdown:
             country=client.country,
             currency=client.currency,
             mrr=client.mrr,
-            mrr_usd=self._mrr_usd[index],
+            mrr_usd=self._mrr_usd(index),
         )
 
     def rows(self, indices: Sequence[int]) -> list[BreakdownRow]:
         return [self.row(i) for i in indices]
 
     def _key(self, column: str) -> Callable[[int], Any]:
+        if column == "total":
+            return self._total_whole().__getitem__  # made for the sort only: the order is what is kept
         clients = self.ledger.clients
         columns: dict[str, Callable[[int], Any]] = {
             "client_id": lambda i: clients[i].id,
             "name": lambda i: clients[i].name.casefold(),
-            "sold": self._sold.__getitem__,
-            "managed": self._managed.__getitem__,
-            "total": self._total.__getitem__,
+            "sold": self._sold.scaled.__getitem__,
+            "managed": self._managed.scaled.__getitem__,
             "deal_type": lambda i: self._deal_type[i].value,
             "market_type": lambda i: self._market[i].value,
             "country": lambda i: clients[i].country,
@@ -180,7 +203,7 @@ class Breakdown:
             raise InputError("sort", f"sort: unknown column {column!r} (use one of {', '.join(COLUMNS)})") from None
 
     def _mrr_key(self, index: int) -> tuple[bool, Fraction]:
-        usd = self._mrr_usd[index]
+        usd = self._mrr_usd(index)
         return (usd is not None, usd if usd is not None else Fraction(0))
 
     def order(self, column: str, descending: bool) -> list[int]:
@@ -239,7 +262,10 @@ class Breakdown:
 
     @cached_property
     def _whole(self) -> tuple[ExactColumn, ExactColumn]:
-        return ExactColumn(self._sold), ExactColumn(self._managed)
+        sold, managed = self._sold, self._managed
+        return ExactColumn.of_scaled(sold.scaled, sold.denominator), ExactColumn.of_scaled(
+            managed.scaled, managed.denominator
+        )
 
     def showing(self, indices: Sequence[int]) -> str:
         return f"showing {len(indices):,} of {len(self):,}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -127,8 +128,9 @@ def point_changes(ledger: Ledger, dates: DateRange) -> PointChanges:
     points = ledger.sold.points
     reverses = ledger.sold.reverses
     dated = ledger.sold_range(dates.after, dates.until)
-    new = [i for i in dated if points[i] > 0]
-    clawed = [i for i in dated if points[i] < 0]
+    scaled = points.scaled  # over a positive denominator: the signs of the points
+    new = [i for i in dated if scaled[i] > 0]
+    clawed = [i for i in dated if scaled[i] < 0]
     left_at_expiry: dict[int, Fraction] = {}  # sale -> its points less its claw-backs, when it expires
     for i in ledger.expiring(dates.after, dates.until):
         if points[i]:
@@ -152,8 +154,16 @@ def point_changes(ledger: Ledger, dates: DateRange) -> PointChanges:
         ]
         return sorted(changes, key=lambda change: change.day)
 
-    before = ledger.managed_points_by_client(dates.after)
-    after = ledger.managed_points_by_client(dates.until)
+    rules_before = ledger.rules_for(dates.after)
+    rules_after = ledger.rules_for(dates.until)
+    moved: set[int] | None = None
+    if rules_before.id == rules_after.id:
+        # Priced alike on both days, a client's managed points differ only if its managed MRR does: only the
+        # clients with managed events dated in the range can have gained or lost any.
+        m = ledger.managed
+        moved = set(m.client[bisect_right(m.date, dates.after) : bisect_right(m.date, dates.until)])
+    before = ledger.managed_points_by_client(dates.after, moved)
+    after = ledger.managed_points_by_client(dates.until, moved)
     gained = [ci for ci in after if after[ci] > before[ci]]
     dropped = [ci for ci in after if after[ci] < before[ci]]
 
@@ -177,8 +187,6 @@ def point_changes(ledger: Ledger, dates: DateRange) -> PointChanges:
 
         return build
 
-    rules_before = ledger.rules_for(dates.after)
-    rules_after = ledger.rules_for(dates.until)
     managed_rule = (
         "Per client: managed points on the range's last day minus on the day before it, each at that day's "
         f"managed MRR under the rules in force that day ({rules_before.id} -> {rules_after.id})"

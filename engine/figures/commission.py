@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -137,6 +138,45 @@ class CommissionLine:
         return json_record(self.record())
 
 
+class _ClientNames:
+    """Client id -> name, made when first asked and then shared by every quarter of one projection."""
+
+    __slots__ = ("_dataset", "_names")
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self._names: dict[str, str] | None = None
+
+    def get(self, client_id: str) -> str:
+        if self._names is None:
+            self._names = {client.id: client.name for client in self._dataset.clients}
+        return self._names.get(client_id, "(unknown client)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """What a quarter's commission lines are made from when asked (a large agency has tens of thousands): the
+    closed-won deals in order, and which of them earn in the quarter, for how many months."""
+
+    names: _ClientNames
+    rule: CommissionRule
+    per_100: dict[str, Decimal]
+    won: list[Deal]
+    positions: array[int]  # in `won`
+    months: array[int]
+
+    def make(self) -> tuple[CommissionLine, ...]:
+        names, rate, per_100, won = self.names, self.rule.rate, self.per_100, self.won
+        lines = []
+        for position, months in zip(self.positions, self.months, strict=True):
+            deal = won[position]
+            client = names.get(deal.client_id)
+            lines.append(
+                CommissionLine(deal, client, months, rate, deal.amount * rate * months, per_100.get(deal.currency))
+            )
+        return tuple(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class QuarterProjection:
     period: str  # e.g. 2026-Q3
@@ -144,8 +184,13 @@ class QuarterProjection:
     end: date
     payable_on: date
     amounts: dict[str, Decimal]  # currency -> commission
-    lines: tuple[CommissionLine, ...]
+    made_from: _Lines = field(repr=False, compare=False)
     usd: UsdTotal | None = None  # the amounts in US$, when the projection was given program rates
+
+    @property
+    def lines(self) -> tuple[CommissionLine, ...]:
+        """Each closed-won deal's commission in the quarter, in close-date order (made when asked)."""
+        return self.made_from.make()
 
     def explain(self) -> list[str]:
         amounts = ", ".join(f"{fmt2(a, grouped=True)} {c}" for c, a in self.amounts.items()) or "nothing"
@@ -217,7 +262,6 @@ def commission(
 
     With `rates`, each quarter also adds up in US$ at that rule set's program rates.
     """
-    names = {client.id: client.name for client in dataset.clients}
     first = add_months(quarter_start(today), 3)
     # A deal closed on or before `ended` has its whole window before the first projected month (add_months keeps
     # the order of days, and takes `ended`, a first of the month, back to `first`): left out before sorting.
@@ -234,29 +278,44 @@ def commission(
     # The first day of each projected month, in order: one deal's months are the run of them on or after its
     # close date and before its window's end, found by bisection (one pass over the deals, not one per quarter).
     month_starts = [add_months(first, offset) for offset in range(3 * quarters)]
-    quarter_lines: list[list[CommissionLine]] = [[] for _ in range(quarters)]
-    for deal in won:
-        assert deal.closed is not None
-        window_end = add_months(deal.closed, rule.months)
-        if not month_starts or window_end <= month_starts[0]:
+    positions = [array("q") for _ in range(quarters)]
+    months_in = [array("b") for _ in range(quarters)]
+    totals: list[dict[str, Decimal]] = [{} for _ in range(quarters)]
+    # Each close date's projected months [low, high): deals share close dates (one add_months per date).
+    windows: dict[date, tuple[int, int]] = {}
+    rate = rule.rate
+    for position, deal in enumerate(won):
+        closed = deal.closed
+        assert closed is not None
+        window = windows.get(closed)
+        if window is None:
+            window_end = add_months(closed, rule.months)
+            if not month_starts or window_end <= month_starts[0]:
+                window = (0, 0)
+            else:
+                window = (bisect_left(month_starts, closed), bisect_left(month_starts, window_end))
+            windows[closed] = window
+        low, high = window
+        if low >= high:
             continue
-        low, high = bisect_left(month_starts, deal.closed), bisect_left(month_starts, window_end)
-        client = names.get(deal.client_id, "(unknown client)")
-        priced: dict[int, CommissionLine] = {}  # a deal earns the same in each full quarter: priced once
+        priced: dict[int, Decimal] = {}  # a deal earns the same in each full quarter: priced once
+        currency = deal.currency
         for index in range(low // 3, (high + 2) // 3):
             months = min(high, 3 * index + 3) - max(low, 3 * index)
             if months > 0:
-                line = priced.get(months)
-                if line is None:
-                    amount = deal.amount * rule.rate * months
-                    rate = per_100.get(deal.currency)
-                    line = priced[months] = CommissionLine(deal, client, months, rule.rate, amount, rate)
-                quarter_lines[index].append(line)
+                amount = priced.get(months)
+                if amount is None:
+                    amount = priced[months] = deal.amount * rate * months
+                positions[index].append(position)
+                months_in[index].append(months)
+                quarter = totals[index]
+                quarter[currency] = quarter.get(currency, Decimal(0)) + amount  # as amounts_by_currency adds
+    names = _ClientNames(dataset)
     projection = []
-    for index, lines in enumerate(quarter_lines):
+    for index in range(quarters):
         start = month_starts[3 * index]
         end = add_months(start, 3) - timedelta(days=1)
-        amounts = amounts_by_currency((line.deal.currency, line.commission) for line in lines)
+        amounts = dict(sorted(totals[index].items()))
         projection.append(
             QuarterProjection(
                 period=quarter_name(start),
@@ -264,7 +323,7 @@ def commission(
                 end=end,
                 payable_on=end + timedelta(days=rule.paid_days_after_quarter),
                 amounts=amounts,
-                lines=tuple(lines),
+                made_from=_Lines(names, rule, per_100, won, positions[index], months_in[index]),
                 usd=in_usd(amounts, rates) if rates is not None else None,
             )
         )

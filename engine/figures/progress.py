@@ -126,28 +126,38 @@ def program_progress(ledger: Ledger, rules_today: RuleSet) -> ProgramProgress:
         event = events[ei]
         if (event.deal_type or clients[sold.client[i]].deal_type) is DealType.SOURCED:
             sourced.append(i)
-    usd: dict[int, Fraction] = {}
-    rates: dict[int, RuleSet] = {}
+    # The figures add the MRR changes per (rule set, currency) as exact whole-number ratios and convert each
+    # group's sum once (rates are positive: a change's US$ has its sign); a row converts its own when shown.
+    groups: dict[tuple[int, str], tuple[Decimal, dict[int, int], dict[int, int]]] = {}
+    positive: list[int] = []
     for i in sourced:
-        rules = rates[i] = ledger.rules_for(sold.date[i])
-        per_100 = rules.currency_rate(clients[sold.client[i]].currency)
-        usd[i] = exact(events[sold.event[i]].mrr_change) * HUNDRED / exact(per_100)
-    positive = [i for i in sourced if usd[i] > 0]
-    dollars = exact_sum(usd[i] for i in positive) * 12
-    net = exact_sum(usd.values())
+        rules = ledger.rules_for(sold.date[i])
+        currency = clients[sold.client[i]].currency
+        group = groups.get((id(rules), currency))
+        if group is None:
+            group = groups[(id(rules), currency)] = (rules.currency_rate(currency), {}, {})
+        change = events[sold.event[i]].mrr_change
+        numerator, denominator = change.as_integer_ratio()
+        every = group[1]
+        every[denominator] = every.get(denominator, 0) + numerator
+        if change > 0:
+            positive.append(i)
+            increases = group[2]
+            increases[denominator] = increases.get(denominator, 0) + numerator
+
+    def in_usd(sums: dict[int, int], per_100: Decimal) -> Fraction:
+        return exact_sum(Fraction(n, d) for d, n in sums.items()) * HUNDRED / exact(per_100)
+
+    dollars = exact_sum(in_usd(increases, per_100) for per_100, _, increases in groups.values()) * 12
+    net = exact_sum(in_usd(every, per_100) for per_100, every, _ in groups.values())
 
     def sourced_row(i: int, factor: int) -> SourcedRow:
         client = clients[sold.client[i]]
-        rules = rates[i]
-        return SourcedRow(
-            events[sold.event[i]],
-            client,
-            rules.id,
-            rules.currency_rate(client.currency),
-            usd[i],
-            usd[i] * factor,
-            factor,
-        )
+        rules = ledger.rules_for(sold.date[i])
+        per_100 = rules.currency_rate(client.currency)
+        event = events[sold.event[i]]
+        usd = exact(event.mrr_change) * HUNDRED / exact(per_100)
+        return SourcedRow(event, client, rules.id, per_100, usd, usd * factor, factor)
 
     def sourced_rows(indices: list[int], factor: int) -> Callable[[], list[SourcedRow]]:
         return lambda: [sourced_row(i, factor) for i in indices]
@@ -231,6 +241,21 @@ def _retention(ledger: Ledger, rules: RuleSet) -> tuple[tuple[RetentionMonth, ..
     position = 0
     months: list[RetentionMonth] = []
     with localcontext(EXACT):
+        # Before the first month: each client's MRR only, then the managed MRR per currency once (exact sums:
+        # the same amounts as adding up every change as it comes).
+        # A currency is in `positive` once any of its clients had managed MRR, as `apply` keeps it.
+        first = add_months(month_start(today), -11)
+        ever: set[int] = set()
+        while position < count and dates[position] < first:
+            ci = clients_of[position]
+            amount = mrr[ci] = mrr.get(ci, nothing) + changes[position]
+            if amount > 0:
+                ever.add(ci)
+            position += 1
+        for ci, amount in mrr.items():
+            if ci in ever:
+                currency = clients[ci].currency
+                positive[currency] = positive.get(currency, nothing) + max(amount, nothing)
         for offset in range(11, -1, -1):
             first = add_months(month_start(today), -offset)
             while position < count and dates[position] < first:

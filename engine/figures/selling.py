@@ -68,8 +68,7 @@ def amounts_by_currency(pairs: Iterable[tuple[str, Decimal]]) -> dict[str, Decim
     return dict(sorted(totals.items()))
 
 
-def _deal_headline(dataset: Dataset, name: str, rule: str, deals: list[Deal]) -> Headline:
-    names = {client.id: client.name for client in dataset.clients}
+def _deal_headline(names: dict[str, str], name: str, rule: str, deals: list[Deal]) -> Headline:
     totals = amounts_by_currency((d.currency, d.amount) for d in deals)
     amounts = ", ".join(f"{amount:,} {currency}" for currency, amount in totals.items()) or "none"
     rows = [DealRow(d, names.get(d.client_id, "(unknown client)")) for d in deals]
@@ -94,25 +93,31 @@ def in_flight(deal: Deal, day: date) -> bool:
 def shared_selling(dataset: Dataset, dates: DateRange) -> SharedSelling:
     """HubSpot deals created, partner-sourced deals in flight, and deals closed won (FIGURES.md)."""
     deals = sorted(dataset.deals, key=lambda d: (d.created, d.id))
+    names = {client.id: client.name for client in dataset.clients}
     where = dates.describe()
+    after, until = dates.after, dates.until
     return SharedSelling(
         dates=dates,
         created=_deal_headline(
-            dataset,
+            names,
             "HubSpot deals created",
             f"{where}: deals created in the range",
-            [d for d in deals if d.created in dates],
+            [d for d in deals if after < d.created <= until],
         ),
         sourced_in_flight=_deal_headline(
-            dataset,
+            names,
             "Sourced in-flight deals",
             f"Partner-sourced deals in flight on {dates.until}: created on or before it and not closed by then",
             [d for d in deals if d.partner_sourced and in_flight(d, dates.until)],
         ),
         closed_won=_deal_headline(
-            dataset,
+            names,
             "Closed-won HubSpot deals",
             f"{where}: deals closed won in the range",
-            [d for d in deals if d.stage is DealStage.CLOSED_WON and d.closed is not None and d.closed in dates],
+            [
+                d
+                for d in deals
+                if d.stage is DealStage.CLOSED_WON and d.closed is not None and after < d.closed <= until
+            ],
         ),
     )

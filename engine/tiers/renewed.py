@@ -17,11 +17,12 @@ line from the earliest first_sold of the whole file, engine.points.ledger.build)
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 
 from engine.data.models import Client, MrrEvent, Relationship
 from engine.data.rows import builder
@@ -36,6 +37,7 @@ Renewals = list[tuple[Client, list[MrrEvent]]]
 
 
 _make_event = builder(MrrEvent)
+_event_day = attrgetter("date")
 
 
 def _event(day: date, client_id: str, track: Track, line: str, change: Decimal) -> MrrEvent:
@@ -59,22 +61,21 @@ def renewal_events(base: Ledger, until: date) -> tuple[Renewals, list[MrrEvent]]
     """Each client's renewal in (today, until] as the events an import would record for its MRR change, and
     the renewing clients' events dated on or before today (in the ledger's date order)."""
     today = base.today
-    renewing: set[str] = set()
-    for client in base.clients:
+    chosen: list[tuple[int, Client]] = []
+    for ci, client in enumerate(base.clients):
         day = client.renewal_date
         if day is not None and today < day <= until and client.renewal_mrr_change:
-            renewing.add(client.id)
+            chosen.append((ci, client))
+    renewing = {client.id for _, client in chosen}
+    # The ledger's events are in date order: those dated by today are a prefix.
+    every = base.dataset.events
+    known = [event for event in every[: bisect_right(every, today, key=_event_day)] if event.client_id in renewing]
     latest_line: dict[str, str] = {}  # each renewing client's latest sold product line by today
-    known: list[MrrEvent] = []
-    for event in base.dataset.events:
-        if event.date <= today and event.client_id in renewing:
-            known.append(event)
-            if event.track is Track.SOLD:
-                latest_line[event.client_id] = event.product_line
+    for event in known:
+        if event.track is Track.SOLD:
+            latest_line[event.client_id] = event.product_line
     result: Renewals = []
-    for ci, client in enumerate(base.clients):
-        if client.id not in renewing:
-            continue
+    for ci, client in chosen:
         day = client.renewal_date
         change = client.renewal_mrr_change
         assert day is not None
@@ -133,9 +134,10 @@ class Renewed:
         sold = self.ledger.sold
         return _sums(sold, self.ledger.sold_range(self.base.today, day), day, clients)
 
-    def managed_after(self, day: date) -> dict[int, Fraction]:
-        """Managed points on `day` (renewals applied) of the clients with managed events, by client index."""
-        return self.ledger.managed_points_by_client(day)
+    def managed_after(self, day: date, clients: Collection[int] | None = None) -> dict[int, Fraction]:
+        """Managed points on `day` (renewals applied) of the clients with managed events (of those in `clients`
+        only, when given), by client index."""
+        return self.ledger.managed_points_by_client(day, clients)
 
 
 def sold_by_client(ledger: Ledger, day: date, up_to: date, clients: set[int]) -> dict[int, tuple[Fraction, Fraction]]:
@@ -186,6 +188,7 @@ def renewed(
     if rebuild or _future_first_sold(base):
         today = base.today
         every = tuple(event for event in base.dataset.events if event.date <= today)
-        return Renewed(base, build_ledger(replace(base.dataset, events=every + tuple(added)), book, horizon), False)
+        dataset = replace(base.dataset, events=every + tuple(added))
+        return Renewed(base, build_ledger(dataset, book, horizon, client_index=base.client_index), False)
     dataset = replace(base.dataset, events=(*known, *added))
-    return Renewed(base, build_ledger(dataset, book, horizon), True)
+    return Renewed(base, build_ledger(dataset, book, horizon, client_index=base.client_index), True)

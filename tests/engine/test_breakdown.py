@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from factories import D, agencies, client, dataset, ledger, managed, sold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.data.models import Client, MrrEvent
-from engine.figures.breakdown import Breakdown
+from engine.figures.breakdown import Breakdown, BreakdownRow
 from engine.points.ledger import exact_sum
 from engine.vocabulary import DealType, MarketType
 
@@ -80,3 +82,24 @@ def test_totals_of_any_rows_are_their_exact_sums(
     totals = table.totals(indices)
     assert totals.sold == exact_sum(rows[i].sold for i in indices)
     assert totals.managed == exact_sum(rows[i].managed for i in indices)
+
+
+@settings(max_examples=60, deadline=None)
+@given(agencies(), st.integers(0, 900))
+def test_each_sort_order_is_the_rows_sorted_by_their_exact_values(
+    agency: tuple[list[Client], list[MrrEvent]], offset: int
+) -> None:
+    """Sorting compares whole numbers over a common denominator: the order of the exact values, ties in
+    clients.csv order, either way."""
+    table = Breakdown(ledger(dataset(*agency), date(2023, 6, 1) + timedelta(days=offset)))
+    rows = table.rows(range(len(table)))
+    keys: dict[str, Callable[[BreakdownRow], Any]] = {
+        "sold": lambda row: row.sold,
+        "managed": lambda row: row.managed,
+        "total": lambda row: row.total,
+        "mrr": lambda row: (row.mrr_usd is not None, row.mrr_usd if row.mrr_usd is not None else Fraction(0)),
+    }
+    for column, key in keys.items():
+        for descending in (False, True):
+            expected = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=descending)
+            assert table.order(column, descending) == expected

@@ -33,7 +33,14 @@ def months_by_definition(closed: date, months: int, first: date, quarter: int) -
 )
 def test_projection_counts_each_month_once(closings: list[date], months: int, quarters: int, today: date) -> None:
     deals = [
-        deal(f"D{n}", closed - timedelta(days=30), DealStage.CLOSED_WON, closed=closed, amount=str(10 + n))
+        deal(
+            f"D{n}",
+            closed - timedelta(days=30),
+            DealStage.CLOSED_WON,
+            closed=closed,
+            amount=str(10 + n),
+            currency=("USD", "EUR", "GBP")[n % 3],
+        )
         for n, closed in enumerate(closings)
     ]
     view = commission(dataset([client("C1")], deals=deals), CommissionRule(months=months), today, quarters)
@@ -51,3 +58,8 @@ def test_projection_counts_each_month_once(closings: list[date], months: int, qu
         assert sum(line.commission for line in quarter.lines) == sum(
             (D(10 + int(d_id[1:])) * D("0.20") * m for d_id, m in expected), D(0)
         )
+        # The quarter's amounts per currency are its lines' commissions added up.
+        by_currency: dict[str, D] = {}
+        for line in quarter.lines:
+            by_currency[line.deal.currency] = by_currency.get(line.deal.currency, D(0)) + line.commission
+        assert quarter.amounts == dict(sorted(by_currency.items()))

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -57,18 +58,42 @@ def test_an_unchanged_folder_loads_from_the_cache(folder: Path, tmp_path: Path) 
     assert cached.problems == dataset.problems and cached.source == dataset.source
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 10_000])
-def test_rows_saved_in_chunks_come_back_whole_and_in_order(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
-) -> None:
-    # The rows are pickled a chunk at a time (bounded memory while saving); a file's rows that end mid-chunk, or
-    # that fill none, come back as they were.
-    monkeypatch.setattr(dataset_cache, "CHUNK_ROWS", chunk)
-    dataset = saved(folder, tmp_path)
+def test_every_field_comes_back_as_it_was_and_shared_values_stay_shared(folder: Path, tmp_path: Path) -> None:
+    # The rows are kept column by column: what comes back is the same rows, each value as it was written
+    # (Decimal("1.0") equals Decimal("1") but is shown as written), a value the rows shared still one object.
+    dataset = load_dataset(folder, BOOK)
+    first, second = dataset.clients[:2]
+    dataset = dataclasses.replace(
+        dataset,
+        clients=(
+            dataclasses.replace(first, mrr=Decimal("100.0"), renewal_mrr_change=Decimal("-0")),
+            dataclasses.replace(second, mrr=Decimal("100"), renewal_mrr_change=Decimal("0")),
+            *dataset.clients[2:],
+        ),
+    )
+    assert cache(folder, tmp_path).save(dataset)
     cached = cache(folder, tmp_path).load()
     assert cached is not None
     for field in dataclasses.fields(Dataset):
         assert getattr(cached, field.name) == getattr(dataset, field.name), field.name
+    assert repr(cached.clients) == repr(dataset.clients) and repr(cached.events) == repr(dataset.events)
+    assert repr(cached.deals) == repr(dataset.deals) and repr(cached.commissions) == repr(dataset.commissions)
+    # One object per value: an event's client id is its client's own id, equal dates are one date.
+    clients = cached.clients_by_id
+    assert all(event.client_id is clients[event.client_id].id for event in cached.events)
+    assert all(deal.client_id is clients[deal.client_id].id for deal in cached.deals)
+    days = {id(event.date) for event in cached.events}
+    assert len(days) == len({event.date for event in cached.events}) < len(cached.events)
+
+
+def test_a_cache_file_with_a_column_of_another_length_is_ignored(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = load_dataset(folder, BOOK)
+    real = dataset_cache.saved_column
+    monkeypatch.setattr(dataset_cache, "saved_column", lambda rows, name: real(rows, name)[:-1])
+    assert cache(folder, tmp_path).save(dataset)
+    assert cache(folder, tmp_path).load() is None
 
 
 def test_a_changed_row_of_the_same_size_is_not_served_from_the_cache(folder: Path, tmp_path: Path) -> None:

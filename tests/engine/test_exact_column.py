@@ -24,3 +24,12 @@ def test_thirds_huge_and_negative_values() -> None:
     assert column.total([0, 5]) == 1
     assert column.total([1, 1, 1]) == Fraction(-3 * 10**35)
     assert column.total([]) == 0
+
+
+@given(st.lists(st.integers(-(10**40), 10**40), min_size=1, max_size=30), st.integers(1, 10**30), st.data())
+def test_a_column_of_scaled_whole_numbers_totals_exactly(
+    whole: list[int], denominator: int, data: st.DataObject
+) -> None:
+    column = ExactColumn.of_scaled(whole, denominator)
+    indices = data.draw(st.lists(st.integers(0, len(whole) - 1), max_size=40))
+    assert column.total(indices) == sum((Fraction(whole[i], denominator) for i in indices), Fraction(0))

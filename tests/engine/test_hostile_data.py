@@ -133,6 +133,28 @@ def test_a_cell_longer_than_the_limit_is_one_error_and_the_other_rows_load(tmp_p
     assert data.skipped == {"clients.csv": 1}
 
 
+@pytest.mark.parametrize("quoted", [False, True], ids=["no quote in the file", "a quoted cell"])
+def test_rows_after_an_unreadable_row_keep_their_line_numbers(tmp_path: Path, quoted: bool) -> None:
+    # A file without any quote is read a faster way (each row is one line): the same lines as the other way.
+    huge = "x" * (MAX_CELL_CHARS + 1)
+    product = '"Sales Hub"' if quoted else "Sales Hub"
+    events = (
+        EVENTS
+        + f"2025-01-10,C1,managed,,{product},100\r\n"  # line 2
+        + f"2025-01-11,C1,managed,,{huge},1\n"  # line 3: skipped
+        + "\n,,,,,\n"  # lines 4-5: blank
+        + "2025-01-12,C1,managed,,Sales Hub,oops\n"  # line 6: a bad cell
+        + "2025-01-13,C1,managed,,Sales Hub,5\n"  # line 7
+    )
+    data = load_dataset(folder(tmp_path, mrr_events_csv=events))
+    assert [event.line for event in data.events] == [2, 7]
+    assert [str(p) for p in data.errors] == [
+        f"mrr_events.csv:3: a cell is longer than {MAX_CELL_CHARS:,} characters; the row is skipped",
+        "mrr_events.csv:6: mrr_change: 'oops' is not a number",
+    ]
+    assert data.skipped == {"mrr_events.csv": 2}
+
+
 @pytest.mark.parametrize("day", ["9999-01-01", "0001-01-01", "1899-12-31", "2200-01-01"])
 def test_dates_outside_the_range_the_app_handles_are_refused(tmp_path: Path, day: str) -> None:
     events = EVENTS + EVENT_ROWS + f"{day},C1,sold,sourced,CMS Hub,100\n"

@@ -216,6 +216,20 @@ def test_loaded_rows_are_frozen_slotted_rows_equal_to_ones_built_by_hand(tmp_pat
             setattr(row, fields(row)[0].name, "x")
 
 
+def test_rows_share_one_object_per_recurring_value(tmp_path: Path) -> None:
+    # At 100,000 clients the rows are most of the app's memory: a value that recurs (a date, an amount, a
+    # country, a product line, a deal's name, the client id of an event) is one object, held by every row.
+    deals = DEALS + "D3,C2,Beta - Sales Hub,2026-10-01,,open,no,250,\n"
+    data = load(tmp_path, deals=deals)
+    clients = data.clients_by_id
+    _, d2, d3 = data.deals
+    assert d2.name == d3.name and d2.name is d3.name and d2.created is d3.created and d2.amount is d3.amount
+    assert all(deal.client_id is clients[deal.client_id].id for deal in data.deals)
+    assert all(event.client_id is clients[event.client_id].id for event in data.events)
+    _, second, third = sorted(data.events, key=lambda event: event.line)
+    assert second.date is third.date and second.product_line is third.product_line
+
+
 def test_spreadsheet_exports_bom_header_variants_crlf_and_former_names(tmp_path: Path) -> None:
     clients = (
         "\ufeffClient ID, Name ,COUNTRY,Currency,Relationship,Deal Type,Partners,MRR,Products,Tool-Usage,"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from engine.reports.inputs import Agency
 from engine.rules import shipped_rulebook
 from engine.tiers.outlook import Outlook, outlook
 from engine.tiers.renewed import renewal_events, renewed
+from engine.vocabulary import DealType
 from tests.engine import factories as f
 
 
@@ -110,3 +112,17 @@ def test_a_first_sold_date_after_today_prices_every_event_again() -> None:
         outlook(agency.ledger, agency.book, agency.thresholds, rebuild=rebuild) for rebuild in (False, True)
     )
     assert figures(derived) == figures(rebuilt)
+
+
+@settings(max_examples=60, deadline=None)
+@given(renewing_agencies())
+def test_expiring_months_add_up_their_sales(agency: tuple[list[Client], list[MrrEvent], date, bool]) -> None:
+    """Each month's expiring sold (and sourced) points are its sales' points added up, exactly."""
+    view, _ = both(*agency)
+    for recal in view.recalibrations:
+        for month in recal.expiring:
+            items = month.items
+            assert items and all(item.points for item in items)
+            assert month.sold == sum((item.points for item in items), Fraction(0))
+            sourced = [item.points for item in items if item.deal_type is DealType.SOURCED]
+            assert month.sourced == sum(sourced, Fraction(0))

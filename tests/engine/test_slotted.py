@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import copy
 import pickle
-from dataclasses import dataclass, fields
+from dataclasses import FrozenInstanceError, dataclass, fields
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from engine.data.models import Client, CommissionStatement, CommissionStatus, Deal, DealStage
-from engine.data.slotted import builder, pickled_as_tuples
+from engine.data.slotted import builder, pickled_as_tuples, tuple_builder
 from tests.engine.factories import client, managed, sold
 
 ROWS = [
@@ -36,6 +36,13 @@ def test_the_builder_and_pickling_give_the_row_its_constructor_gives(row: object
     values = {f.name: getattr(row, f.name) for f in fields(row)}
     built = builder(type(row))(values)
     assert type(built) is type(row) and built == row and hash(built) == hash(row) and repr(built) == repr(row)
+    from_tuple = tuple_builder(type(row))(tuple(values.values()))
+    assert type(from_tuple) is type(row) and from_tuple == row and repr(from_tuple) == repr(row)
+    # Built rows are as frozen as the constructor's.
+    first = fields(row)[0].name
+    for made in (built, from_tuple):
+        with pytest.raises(FrozenInstanceError):
+            setattr(made, first, None)
     again = pickle.loads(pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
     assert again == row and repr(again) == repr(row)
     assert copy.copy(row) == row and copy.deepcopy(row) == row

@@ -236,13 +236,20 @@ async def test_once_loaded_the_first_figure_has_the_focus() -> None:
 
 
 @asynccontextmanager
-async def calculator_ready() -> AsyncIterator[tuple[PartnerDashApp, Pilot[None], MainScreen, CalculatorSidebar]]:
-    """The app on the sample, loaded, with the calculator built (and closed)."""
+async def loaded() -> AsyncIterator[tuple[PartnerDashApp, Pilot[None], MainScreen]]:
+    """The app on the sample, loaded."""
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_loaded()
         screen = app.screen
         assert isinstance(screen, MainScreen)
+        yield app, pilot, screen
+
+
+@asynccontextmanager
+async def calculator_ready() -> AsyncIterator[tuple[PartnerDashApp, Pilot[None], MainScreen, CalculatorSidebar]]:
+    """The app on the sample, loaded, with the calculator built (and closed)."""
+    async with loaded() as (app, pilot, screen):
         sidebar = await screen.ready_calculator()
         await pilot.pause()
         yield app, pilot, screen, sidebar
@@ -291,12 +298,8 @@ async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:
     # Textual shows the pane of a focused widget two messages later; a switch in between must stand.
     from tui.widgets.dashboard_figure import DashboardFigure
 
-    app = PartnerDashApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
+    async with loaded() as (app, pilot, screen):
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, MainScreen)
         figures = screen.query(DashboardFigure)
         for _ in range(3):
             screen.set_focus(figures[1])  # at once; the pane hears of it two messages later
@@ -307,3 +310,16 @@ async def test_a_tab_key_right_after_a_focus_change_is_not_undone() -> None:
             assert app.focused is screen.active_tab_body.table  # type: ignore[union-attr]
             screen.action_show_tab("dashboard")
             await pilot.pause()
+
+
+async def test_a_tab_built_on_first_show_has_the_focus_once_its_building_is_done() -> None:
+    # The snapshot of a tab shown for the first time waits for the app's workers and then draws: the focus must be
+    # in the new tab by then, not a refresh later (the HubSpot Team snapshot caught the focus still on its way).
+    async with loaded() as (app, pilot, screen):
+        await pilot.pause()
+        for tab_id in ("hubspot-team", "points-breakdown", "partner-tier"):
+            screen.action_show_tab(tab_id)  # as the palette's "Show …" does: the body is built in a worker
+            await app.workers.wait_for_complete()
+            body = screen.active_tab_body
+            assert body is not None and app.focused is not None
+            assert body in app.focused.ancestors_with_self, f"{tab_id}: the focus is on {app.focused!r}"

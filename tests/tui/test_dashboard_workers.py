@@ -9,6 +9,8 @@ import gc
 import threading
 from collections.abc import Callable
 from datetime import date
+from functools import partial
+from typing import Any
 
 import pytest
 from textual.worker import WorkerCancelled
@@ -20,8 +22,9 @@ from engine.figures.progress import ProgramProgress, program_progress
 from engine.points.ledger import Ledger
 from engine.rules import RuleSet
 from engine.tiers.outlook import outlook
+from tui import background
 from tui.app import AppOptions, PartnerDashApp
-from tui.background import Steps, off_thread, settled
+from tui.background import Steps, in_turn, off_thread, settled
 from tui.screens.points_breakdown import PointsBreakdownTab
 from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.dashboard_panels import PENDING
@@ -118,6 +121,66 @@ async def test_an_error_in_the_thread_reaches_the_awaiting_task() -> None:
 
     with pytest.raises(ValueError, match="bad data"):
         await off_thread(work)
+
+
+async def test_results_computed_in_turn_are_shown_together_when_they_arrive_while_the_ui_is_busy(
+    gate: threading.Event,
+) -> None:
+    # Three works in one thread: the first is shown alone as soon as it is in; the other two, both finished while
+    # the UI was still showing the first, are shown in one go (one layout for both, not one each).
+    shown: list[list[tuple[int, Any]]] = []
+
+    async def show(arrived: list[tuple[int, Any]]) -> None:
+        shown.append(arrived)
+        if len(shown) == 1:
+            gate.set()  # the thread goes on to the second and third while the first is being shown
+            while background.busy():  # the thread has handed both over (call_soon_threadsafe) once it has ended
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(0)  # ... and the loop runs those hand-overs before this task goes on
+
+    def held() -> str:
+        gate.wait(GATE_BOUND)
+        return "b"
+
+    await in_turn([lambda: "a", held, lambda: "c"], show)
+    assert shown == [[(0, "a")], [(1, "b"), (2, "c")]]
+
+
+async def test_an_error_in_a_work_done_in_turn_reaches_the_awaiting_task_after_what_came_before() -> None:
+    shown: list[list[tuple[int, Any]]] = []
+
+    async def show(arrived: list[tuple[int, Any]]) -> None:
+        shown.append(arrived)
+
+    def fails() -> None:
+        raise ValueError("no figures")
+
+    with pytest.raises(ValueError, match="no figures"):
+        await in_turn([lambda: 1, fails, lambda: 3], show)
+    assert [item for batch in shown for item in batch] == [(0, 1)]
+
+
+async def test_cancelling_work_done_in_turn_stops_the_thread_before_its_next_work(gate: threading.Event) -> None:
+    started: list[int] = []
+
+    def work(number: int) -> int:
+        started.append(number)
+        gate.wait(GATE_BOUND)
+        return number
+
+    async def show(arrived: list[tuple[int, Any]]) -> None:
+        raise AssertionError("nothing is shown once cancelled")
+
+    task = asyncio.ensure_future(in_turn([partial(work, 1), partial(work, 2)], show))
+    while not started:
+        await asyncio.sleep(0.001)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    gate.set()
+    while background.busy():
+        await asyncio.sleep(0.001)
+    assert started == [1]
 
 
 async def test_a_wait_given_up_leaves_the_worker_running_and_reports_nothing_when_it_is_cancelled_later(

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
-from textual.widgets import Button, Input, TabbedContent, TabPane
+from textual.widgets import Button, Input, Static, TabbedContent, TabPane
 
 import tui
 from tui.framework import FieldInput, LeafWidget, MainTabs, ScrollbarsOnResize
@@ -68,7 +68,7 @@ def test_the_private_methods_overridden_keep_their_signatures() -> None:
     assert parameters(Widget._size_updated) == [*size_updated, ("layout", True)]
     assert parameters(ScrollView._size_updated) == [*size_updated, ("layout", True)]
     assert parameters(Input._watch_value) == [("self", empty), ("value", empty)]
-    # Called by ScrollbarsOnResize.set_virtual_height.
+    # Called by ScrollbarsOnResize.set_virtual_size.
     assert parameters(Widget._scroll_update) == [("self", empty), ("virtual_size", empty)]
     # What MainTabs stops from running: TabbedContent's own handler of TabPane.Focused.
     assert "_on_tab_pane_focused" in vars(TabbedContent)
@@ -189,7 +189,7 @@ async def test_a_layout_pass_elsewhere_leaves_the_tables_scrollbars_alone() -> N
     assert await scrollbar_updates_after_a_layout_elsewhere(PlainScrollView()) >= 1
 
 
-# --- ScrollbarsOnResize.set_virtual_height: rows that come or go lay nothing out ---------------------------------
+# --- ScrollbarsOnResize.set_virtual_size: rows that come or go, or a new width, lay nothing out ------------------
 
 
 async def after_new_rows(table: VirtualTable, rows: int) -> tuple[int, int, int]:
@@ -214,6 +214,29 @@ async def test_a_new_number_of_rows_lays_nothing_out_and_moves_the_scrollbar() -
     assert await after_new_rows(table(), 20) == (0, 16, 16)
     # Growing keeps the cursor's row where it was, and scrolls further.
     assert await after_new_rows(table(), 80) == (0, 76, 46)
+
+
+async def layout_passes_for_a_new_width(widget: Widget) -> tuple[int, int, int]:
+    """Layout passes after `widget` (below a line, 40 cells wide) is made 30 cells wide; then its virtual width
+    and the width of its content region."""
+    app = TableAndLine(widget)
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        passes = count_layout_passes(app.screen)
+        widget.styles.width = 30
+        for _ in range(3):
+            await pilot.pause()
+        return passes(), widget.virtual_size.width, widget.scrollable_content_region.width
+
+
+async def test_a_new_width_costs_a_table_no_more_layout_passes_than_a_static() -> None:
+    # The pass that gives the table its new width is all: the columns' new width (its virtual size) lays nothing
+    # out again, since the table's size never depends on its columns.
+    columns = [Column("name", "Name", width=8, stretch=True), Column("n", "N", width=6)]
+    table = VirtualTable(columns, lambda index: (f"row {index}", str(index)), range(50))
+    passes, columns_width, content_width = await layout_passes_for_a_new_width(table)
+    assert columns_width == content_width == 29  # the columns fill the new width (the scrollbar takes 1)
+    assert passes == (await layout_passes_for_a_new_width(Static("a line")))[0]
 
 
 # --- FieldInput: typing in a fixed-size field lays nothing out ---------------------------------------------------

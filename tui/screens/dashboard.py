@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widget import AwaitMount, Widget
 from textual.widgets import LoadingIndicator, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from tui.commands import PaletteCommand
 from tui.screens.tab import TabBody
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
     from engine.data.loader import DataFolderError
+    from engine.figures.commission import Commission
     from engine.reports.inputs import Agency
     from engine.reports.saved import ReportQuery
     from tui.widgets.dashboard_figure import DashboardFigure
@@ -103,19 +104,6 @@ class DashboardTab(TabBody, can_focus=False):
         )
         self.refresh_bindings()
         self.query_one("#dashboard-outlook").display = False
-        # The header's outlook warning (it prices the renewing clients' events again): once the figures are in.
-        from tui.background import settled
-        from tui.widgets.outlook import outlook_after
-
-        worker = outlook_after(agency, lambda: settled(self.figures_worker))
-        self.run_worker(worker, name="dashboard-outlook", group="outlook")
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        result = event.worker.result
-        if event.worker.name != "dashboard-outlook" or event.state is not WorkerState.SUCCESS:
-            return
-        if isinstance(result, tuple) and result[0] is self.agency:  # not an agency a reload has replaced since
-            self.show_outlook_threat(result[1].threat)
 
     def show_outlook_threat(self, threat: str | None) -> None:
         """One line under the header when the outlook drops the credited tier at either recalibration."""
@@ -126,9 +114,10 @@ class DashboardTab(TabBody, can_focus=False):
         line.update(Content(WARNING_MARK + (threat or "")))
 
     async def _show_panels(self, agency: Agency, grid: Container, panels: Sequence[Widget]) -> None:
-        from tui.background import off_thread
-        from tui.widgets.commission_panel import CommissionPanel, commission_view
+        from tui.background import in_turn
+        from tui.widgets.commission_panel import commission_view
         from tui.widgets.dashboard_panels import ComputedPanel, PendingPanel
+        from tui.widgets.outlook import outlook_of
 
         if grid.children:
             # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old
@@ -145,19 +134,47 @@ class DashboardTab(TabBody, can_focus=False):
         else:
             await self._mount(grid.mount_all(panels))
         self._panels_up.set()
+        # One thread computes every panel's figures in turn; what has arrived when the UI gets to it is shown in one
+        # go (background.in_turn): at the sample's size, all of it at once.
+        works: list[Callable[[], Any]] = []
+        shows: list[Callable[[Any], Awaitable[None] | None]] = []
         for panel in panels:
             if isinstance(panel, ComputedPanel):
-                await panel.fill()
+                request, work = panel.request()
+                works.append(work)
+                shows.append(partial(panel.deliver, request))
             elif isinstance(panel, PendingPanel):
-                view = await off_thread(lambda steps: commission_view(agency), "partner-dash-commission")
-                if panel.is_attached:
-                    await self._mount(grid.mount(CommissionPanel(agency, view), after=panel))
-                    await panel.remove()
+                works.append(partial(commission_view, agency))
+                shows.append(partial(self._show_commission, agency, grid, panel))
+        # Last, the header's outlook warning (it prices the renewing clients' events again); Partner Tier and the
+        # calculator's what-if line find the outlook computed (tui.widgets.outlook.outlook_of).
+        works.append(partial(outlook_of, agency))
+        shows.append(lambda outlook: self.show_outlook_threat(outlook.threat))
+
+        async def show(arrived: list[tuple[int, Any]]) -> None:
+            with self.app.batch_update():
+                for index, result in arrived:
+                    if not self.is_attached or not self.app.is_running:
+                        return  # the app is being left (or the panels replaced): nothing is left to show them in
+                    shown = shows[index](result)
+                    if shown is not None:
+                        await shown
+
+        await in_turn(works, show, "partner-dash-figures")
+
+    async def _show_commission(self, agency: Agency, grid: Container, pending: Widget, view: Commission) -> None:
+        from tui.widgets.commission_panel import CommissionPanel
+
+        if pending.is_attached:
+            await self._mount(grid.mount(CommissionPanel(agency, view), after=pending))
+            await pending.remove()
 
     async def _mount(self, mounting: AwaitMount) -> None:
         self._mounting = mounting
         try:
-            await mounting
+            # One layout once every panel is composed, not one per level of their widgets as each mounts.
+            with self.app.batch_update():
+                await mounting
         finally:
             self._mounting = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Input, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
-from tui.background import settled
+from tui.background import after_refresh, settled
 from tui.framework import MainTabs
 from tui.screens.dashboard import DashboardTab
 from tui.screens.tab import TabBody
@@ -51,6 +52,16 @@ TABS = (
     Tab("hubspot-team", "HubSpot Team", "4", "tui.screens.team:TeamTab"),
 )
 
+
+@dataclass(frozen=True)
+class _Building:
+    """A tab being built: its body, its mount, and whether it has been given the data and the focus."""
+
+    body: TabBody
+    mounted: AwaitMount
+    ready: asyncio.Event
+
+
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
 
 
@@ -77,7 +88,7 @@ class MainScreen(Screen[None]):
         self._tabs = MainTabs(id="tabs")
         self._bodies: dict[str, TabBody] = {}  # by tab id; the tabs after the Dashboard come after the first frame
         self._switching = False  # a tab switch by key is under way: the new tab takes focus
-        self._building: dict[str, tuple[TabBody, AwaitMount]] = {}  # tabs being built (ready_tab), by tab id
+        self._building: dict[str, _Building] = {}  # tabs being built (ready_tab), by tab id
         self._building_stopped = False  # the app is being left: nothing more is built (stop_building)
         self.agency: Agency | None = None
         self._tabs_cut = False  # the tabs are cut off where the open calculator covers them
@@ -137,9 +148,10 @@ class MainScreen(Screen[None]):
     # lay out and style. A tab asked for while it is being built is awaited, not built twice.
 
     async def ready_tab(self, tab_id: str) -> TabBody | None:
-        """The tab's body, built on first use and given the data; None once the app is being left."""
+        """The tab's body, built on first use, given the data and (if shown) the focus; None once the app is being
+        left. Whoever asks while it is being built (the palette's worker, the tab's key) returns once it is ready."""
         body = self._bodies.get(tab_id)
-        if body is not None:
+        if body is not None and tab_id not in self._building:
             return body
         if self._app_closing:
             return None
@@ -147,23 +159,31 @@ class MainScreen(Screen[None]):
         if building is None:
             tab = next(tab for tab in TABS if tab.id == tab_id)
             new = tab.body_class()(id=f"{tab.id}-body")
-            building = self._building[tab_id] = (new, self.query_one(f"#{tab.id}", TabPane).mount(new))
-        body, mounted = building
+            mounted = self.query_one(f"#{tab.id}", TabPane).mount(new)
+            building = self._building[tab_id] = _Building(new, mounted, asyncio.Event())
         try:
-            await mounted
+            await building.mounted
         except NoMatches:
             # The app closed while it was being built (a quick q): the screen's widgets are going.
             if self._app_closing:
                 return None
             raise
-        if self._bodies.get(tab_id) is None:
-            self._bodies[tab_id] = body
-            self._building.pop(tab_id, None)
+        if self._bodies.get(tab_id) is not None:
+            await building.ready.wait()  # another caller is giving it the data and the focus
+            return building.body
+        self._bodies[tab_id] = body = building.body
+        try:
             if self.agency is not None:
                 body.show_agency(self.agency)
             self._check_filter()
             if self.tabs.active == tab_id:
-                self.call_after_refresh(self.focus_shown_tab, body)
+                # Given before the building is done (not a refresh later): whatever waits for it (the palette's
+                # worker, a tab's key, a test's wait for the workers) finds the focus in the new tab.
+                await after_refresh(self)
+                self.focus_shown_tab(body)
+        finally:
+            self._building.pop(tab_id, None)
+            building.ready.set()
         return body
 
     async def stop_building(self) -> None:
@@ -174,9 +194,9 @@ class MainScreen(Screen[None]):
         """
         self._building_stopped = True
         await self.dashboard.panels_mounted()
-        for _body, mounted in list(self._building.values()):
+        for building in list(self._building.values()):
             with contextlib.suppress(NoMatches):
-                await mounted
+                await building.mounted
         if self._calculator_mounted is not None:
             await self._calculator_mounted
 
@@ -210,7 +230,13 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._check_filter)
         if self.calculator is not None:  # else it is given the what-if line when it is built (ready_calculator)
             self.call_after_refresh(self._give_what_if, agency)
-        self.call_after_refresh(self.focus_after_load)
+        self.run_worker(self._focus_once_up(), name="focus-after-load", group="focus", exclusive=True)
+
+    async def _focus_once_up(self) -> None:
+        # The Dashboard's figures take the focus: once its panels are mounted (they go up in a worker of their own).
+        await self.dashboard.panels_up()
+        await after_refresh(self)
+        self.focus_after_load()
 
     def focus_after_load(self) -> None:
         """Put the focus on the tab's first figure, unless the user has put it somewhere (run once data is in)."""

@@ -92,16 +92,16 @@ class TeamTab(TabBody):
         intro = TEAM_INTRO if team else NO_TEAM
         self.query_one("#team-intro", Static).update(Content(intro))
         contacts = self.query_one("#team-contacts", Vertical)
-        cards = list(self._cards(team))
+        self.run_worker(self._show_cards(contacts, list(self._cards(team))), group="team-cards", exclusive=True)
+
+    async def _show_cards(self, contacts: Vertical, cards: list[Widget]) -> None:
         if contacts.children:
             # Reloaded: the old cards (and their ids) must be gone before the new ones arrive.
-            self.call_later(self._replace_cards, contacts, cards)
-        else:
-            contacts.mount_all(cards)
-
-    async def _replace_cards(self, contacts: Vertical, cards: list[Widget]) -> None:
-        await contacts.remove_children()
+            await contacts.remove_children()
         await contacts.mount_all(cards)
+        if self.screen.focused is self:
+            # The focus came to the tab while its cards were on their way (its first build): on to the first card.
+            self.focus_first()
 
     @staticmethod
     def _cards(team: tuple[Contact, ...]) -> Iterator[Widget]:

@@ -55,9 +55,10 @@ class ComputedPanel(Panel, Generic[T]):
     """A panel whose figures the engine computes off the UI thread: it shows PENDING until they arrive.
 
     `computation()` (on the UI thread) takes what the figures depend on (a date range, a sort) and returns the
-    work for the thread, which touches no widget; `show_computed` puts its result on screen. The Dashboard fills
-    its panels one after the other at load (DashboardTab); a change on the panel (a range, a sort) refills it in
-    its own worker, and only the latest request's result is shown.
+    work for the thread, which touches no widget; `show_computed` puts its result on screen. At load the Dashboard
+    computes every panel's figures in turn in one thread (`request`, then `deliver` as each arrives: DashboardTab,
+    tui.background.in_turn); a change on the panel (a range, a sort) refills it in its own worker, and only the
+    latest request's result is shown.
     """
 
     def __init__(self, title: str, *, id: str) -> None:
@@ -70,15 +71,22 @@ class ComputedPanel(Panel, Generic[T]):
     def show_computed(self, result: T) -> None:
         raise NotImplementedError
 
-    async def fill(self) -> None:
+    def request(self) -> tuple[int, Callable[[], T]]:
+        """A new request for the figures: its number (for `deliver`) and the work for the thread."""
         self._requested += 1
-        request, work = self._requested, self.computation()
-        result = await off_thread(lambda steps: work(), f"partner-dash-{self.id}")
+        return self._requested, self.computation()
+
+    def deliver(self, request: int, result: T) -> None:
+        """The figures `request` asked for, shown unless a later request has been made since."""
         if request == self._requested and self.is_attached:
             # Being removed (a reload replaces the panels, quitting removes everything), its figures may be gone
             # already: nothing is left to show them in.
             with contextlib.suppress(NoMatches):
                 self.show_computed(result)
+
+    async def fill(self) -> None:
+        request, work = self.request()
+        self.deliver(request, await off_thread(lambda steps: work(), f"partner-dash-{self.id}"))
 
     def refill(self) -> None:
         self.run_worker(self.fill(), name=f"{self.id}-figures", group="figures", exclusive=True)

@@ -67,12 +67,23 @@ class RangeSelector(Vertical):
         options = [(preset.label, preset) for preset in PRESETS] + [("Custom…", RangePreset.CUSTOM)]
         with Horizontal(classes="range-row"):
             yield Select(options, value=self.preset, allow_blank=False, compact=True, classes="range-preset")
-        with Horizontal(classes="range-custom"):
-            yield Label("From")
-            yield FieldInput(placeholder="YYYY-MM-DD", compact=True, classes="range-from")
-            yield Label("to")
-            yield FieldInput(placeholder="YYYY-MM-DD", compact=True, classes="range-to")
+        # The From and To fields are built when "Custom…" is first chosen (_custom_fields): most Dashboards never
+        # show them, and each start would build them twice over (one selector per panel with a range).
         yield self.message
+
+    async def _custom_fields(self) -> tuple[Input, Input]:
+        """The From and To fields, built the first time they are asked for."""
+        found = self.query(".range-custom")
+        if not found:
+            row = Horizontal(
+                Label("From"),
+                FieldInput(placeholder="YYYY-MM-DD", compact=True, classes="range-from"),
+                Label("to"),
+                FieldInput(placeholder="YYYY-MM-DD", compact=True, classes="range-to"),
+                classes="range-custom",
+            )
+            await self.mount(row, before=self.message)
+        return self.query_one(".range-from", Input), self.query_one(".range-to", Input)
 
     @property
     def query_range(self) -> dict[str, object]:
@@ -82,17 +93,18 @@ class RangeSelector(Vertical):
         return {"preset": self.preset.value}
 
     @on(Select.Changed, ".range-preset")
-    def _preset_changed(self, event: Select.Changed) -> None:
+    async def _preset_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.preset = RangePreset(str(event.value))
-        self.set_class(self.preset is RangePreset.CUSTOM, "-custom")
         if self.preset is RangePreset.CUSTOM:
-            from_field = self.query_one(".range-from", Input)
+            from_field, to_field = await self._custom_fields()
+            self.set_class(True, "-custom")
             if not from_field.value:
                 from_field.value = self.dates.first_day.isoformat()
-                self.query_one(".range-to", Input).value = self.dates.until.isoformat()
+                to_field.value = self.dates.until.isoformat()
             self._custom_changed()
         else:
+            self.set_class(False, "-custom")
             self.message.show("")
             self._choose(date_range(self.preset, self.today))
 

@@ -160,11 +160,7 @@ class TableRows(ScrollbarsOnResize):
     def _update_virtual_size(self) -> None:
         # The header and either the rows or the empty-state line.
         _, widths = self.columns_shown(self.scrollable_content_region.width)
-        size = Size(sum(widths) + len(widths), max(len(self._view), 1) + 1)
-        if size.width == self.virtual_size.width:
-            self.set_virtual_height(size.height)
-        else:
-            self.virtual_size = size
+        self.set_virtual_size(Size(sum(widths) + len(widths), max(len(self._view), 1) + 1))
 
     def columns_shown(self, width: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """The positions (in the column list) of the columns shown at `width` cells, and their widths.

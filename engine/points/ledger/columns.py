@@ -4,6 +4,7 @@ common denominator, and the rule-set lookups cached per date and per pricing com
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -50,8 +51,9 @@ class ScaledPoints(Sequence[Fraction]):
 
     __slots__ = ("_made", "denominator", "scaled")
 
-    def __init__(self, scaled: list[int] | None = None, denominator: int = 1) -> None:
-        self.scaled: list[int] = scaled if scaled is not None else []
+    def __init__(self, scaled: Sequence[int] | None = None, denominator: int = 1) -> None:
+        # 64-bit machine integers when they fit (compact_ints): 8 bytes a value rather than an int object.
+        self.scaled: Sequence[int] = scaled if scaled is not None else []
         self.denominator = denominator
         self._made: dict[int, Fraction] = {}
 
@@ -61,7 +63,7 @@ class ScaledPoints(Sequence[Fraction]):
         distinct = set(denominators)
         common = math.lcm(1, *distinct)
         scale = {d: common // d for d in distinct}
-        return cls([n * scale[d] for n, d in zip(numerators, denominators, strict=True)], common)
+        return cls(compact_ints([n * scale[d] for n, d in zip(numerators, denominators, strict=True)]), common)
 
     def __len__(self) -> int:
         return len(self.scaled)
@@ -101,7 +103,8 @@ class SoldColumns:
     of thousands fewer objects to build, and none for the cyclic garbage collector to walk."""
 
     client: list[int] = field(default_factory=list)  # index in Ledger.clients
-    event: list[int] = field(default_factory=list)  # index in Dataset.events
+    # index in Dataset.events: machine integers (an int object each would cost 28 bytes more)
+    event: array[int] = field(default_factory=lambda: array("q"))
     date: list[_Date] = field(default_factory=list)
     expires: list[_Date] = field(default_factory=list)
     points: ScaledPoints = field(default_factory=ScaledPoints)  # exact points, read as Fractions
@@ -117,7 +120,7 @@ class ManagedColumns:
     """The managed events in date order, one list per field."""
 
     client: list[int] = field(default_factory=list)
-    event: list[int] = field(default_factory=list)
+    event: array[int] = field(default_factory=lambda: array("q"))  # index in Dataset.events
     date: list[_Date] = field(default_factory=list)
     change: list[Decimal] = field(default_factory=list)  # MRR change, client currency
 
@@ -178,3 +181,45 @@ def managed_factor(rules: RuleSet, client: Client) -> Fraction:
     """Managed points per unit of managed MRR, as engine.points.calculator.managed_points prices them."""
     rate = exact(rules.points_per_100_usd.managed * rules.multiplier(Track.MANAGED, client.country))
     return rate / (exact(rules.currency_rate(client.currency)) * client.managed_share_divisor)
+
+
+class RunningSums:
+    """Sums of the first k of a sequence of whole numbers, for any k: a running sum kept every `BLOCK` values
+    and the rest added when asked (at most BLOCK - 1 of them).
+
+    Running sums of the ledger's scaled points outgrow 64 bits (an int object of 40-50 bytes each): one per
+    value would cost several times the values themselves for each order they are summed in; this, 1/BLOCK."""
+
+    BLOCK = 64
+    __slots__ = ("_blocks", "_values")
+
+    def __init__(self, values: Sequence[int]) -> None:
+        self._values = values
+        block = self.BLOCK
+        blocks = [0]
+        total = 0
+        for start in range(0, len(values) - block + 1, block):
+            total += sum(values[start : start + block])
+            blocks.append(total)
+        self._blocks = blocks
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def upto(self, count: int) -> int:
+        """The sum of the first `count` values (0 <= count <= len)."""
+        whole, rest = divmod(count, self.BLOCK)
+        total = self._blocks[whole]
+        if rest:
+            start = whole * self.BLOCK
+            total += sum(self._values[start:count])
+        return total
+
+
+def compact_ints(values: list[int]) -> Sequence[int]:
+    """`values` as machine integers (8 bytes each rather than an object of 28 or more) when every one fits in
+    64 bits; else the list itself, unchanged."""
+    try:
+        return array("q", values)
+    except OverflowError:
+        return values

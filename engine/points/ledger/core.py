@@ -3,8 +3,9 @@ lookups and integer sums over its columns afterwards."""
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -14,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from engine.data.models import Client, Dataset
 from engine.points.calculator import ZERO
-from engine.points.ledger.columns import EXACT, PricingRules, ScaledPoints, managed_factor
+from engine.points.ledger.columns import (
+    EXACT,
+    PricingRules,
+    RunningSums,
+    ScaledPoints,
+    compact_ints,
+    managed_factor,
+)
 from engine.points.ledger.items import ManagedStep, PointTotals, Pricing, SoldItem
 from engine.rules import RuleBook, RuleSet
 from engine.vocabulary import DealType
@@ -146,11 +154,11 @@ class Ledger:
         return [i for i in range(bisect_right(self.sold.date, day)) if expires[i] > day]
 
     @cached_property
-    def _expiry_order(self) -> tuple[list[int], list[date]]:
+    def _expiry_order(self) -> tuple[array[int], list[date]]:
         """The sold items' indices sorted by expiry (stable), and their expiry dates in that order."""
         expires = self.sold.expires
         order = sorted(range(len(expires)), key=expires.__getitem__)
-        return order, [expires[i] for i in order]
+        return array("q", order), [expires[i] for i in order]
 
     @cached_property
     def _sold_by_client(self) -> dict[int, list[int]]:
@@ -203,14 +211,22 @@ class Ledger:
         assert factor is not None  # a client with managed MRR has managed events
         return self._managed_priced(mrr, factor)
 
-    def managed_points_by_client(self, day: date) -> dict[int, Fraction]:
-        """Managed points on `day` of every client with managed events, by client index."""
+    def managed_points_by_client(self, day: date, clients: Collection[int] | None = None) -> dict[int, Fraction]:
+        """Managed points on `day` of every client with managed events (or only of those of them in `clients`),
+        by client index, in the order the clients' first managed events come."""
         m = self.managed
         end = bisect_right(m.date, day)
-        mrr = dict.fromkeys(self._managed_clients, Decimal(0))
-        with localcontext(EXACT):
-            for ci, change in zip(m.client[:end], m.change[:end], strict=True):
-                mrr[ci] += change
+        if clients is None:
+            mrr = dict.fromkeys(self._managed_clients, Decimal(0))
+            with localcontext(EXACT):
+                for ci, change in zip(m.client[:end], m.change[:end], strict=True):
+                    mrr[ci] += change
+        else:
+            mrr = dict.fromkeys((ci for ci in self._managed_clients if ci in clients), Decimal(0))
+            with localcontext(EXACT):
+                for ci, change in zip(m.client[:end], m.change[:end], strict=True):
+                    if ci in mrr:
+                        mrr[ci] += change
         factors = self._managed_factors(self.rules_for(day))
         result: dict[int, Fraction] = {}
         priced = self._managed_priced
@@ -259,70 +275,73 @@ class Ledger:
         return self._managed_priced(mrr, factor)
 
     @cached_property
-    def _scaled(self) -> tuple[int, list[int], list[int]]:
-        """The common denominator of every sold item's points, and each item's points (and sourced points)
-        as a whole number over it: sums of them are exact and fast."""
-        sold = self.sold
-        points = sold.points.scaled
-        sourced = [p if s else 0 for p, s in zip(points, sold.sourced, strict=True)]
-        return sold.points.denominator, points, sourced
-
-    @cached_property
-    def _prefix(self) -> tuple[list[int], list[int], list[int], list[int]]:
-        """Running sums (from 0) of the scaled sold and sourced points in date order, then in expiry order."""
-        _, points, sourced = self._scaled
+    def _sold_sums(self) -> tuple[RunningSums, RunningSums, RunningSums, RunningSums]:
+        """Running sums of the sold items' scaled points (sold.points.scaled, over sold.points.denominator) and
+        of their sourced points: in date order, then in expiry order."""
+        points = self.sold.points.scaled
+        sourced = compact_ints([p if s else 0 for p, s in zip(points, self.sold.sourced, strict=True)])
         order, _ = self._expiry_order
         return (
-            list(accumulate(points, initial=0)),
-            list(accumulate(sourced, initial=0)),
-            list(accumulate((points[i] for i in order), initial=0)),
-            list(accumulate((sourced[i] for i in order), initial=0)),
+            RunningSums(points),
+            RunningSums(sourced),
+            RunningSums(compact_ints([points[i] for i in order])),
+            RunningSums(compact_ints([sourced[i] for i in order])),
         )
 
     def _sold_on(self, dated_until: date, day: date) -> tuple[Fraction, Fraction]:
         """Exact sold and sourced points of the items dated on or before `dated_until` that still count on
         `day` (on or after it): those dated by then, less those expired by `day`."""
-        denominator, points, sourced = self._scaled
-        by_date, sourced_by_date, by_expiry, sourced_by_expiry = self._prefix
-        dated = bisect_right(self.sold.date, dated_until)
+        sold = self.sold
+        by_date, sourced_by_date, by_expiry, sourced_by_expiry = self._sold_sums
+        dated = bisect_right(sold.date, dated_until)
         gone = bisect_right(self._expiry_order[1], day)
-        sold_total = by_date[dated] - by_expiry[gone]
-        sourced_total = sourced_by_date[dated] - sourced_by_expiry[gone]
+        sold_total = by_date.upto(dated) - by_expiry.upto(gone)
+        sourced_total = sourced_by_date.upto(dated) - sourced_by_expiry.upto(gone)
         if day > dated_until:
             # Items dated after `dated_until` (later rows of the file) that expire by `day` were taken off
             # above without having been added: add them back.
-            expires = self.sold.expires
+            expires, points, sourced = sold.expires, sold.points.scaled, sold.sourced
             for i in range(dated, len(expires)):
                 if expires[i] <= day:
                     sold_total += points[i]
-                    sourced_total += sourced[i]
+                    if sourced[i]:
+                        sourced_total += points[i]
+        denominator = sold.points.denominator
         return Fraction(sold_total, denominator), Fraction(sourced_total, denominator)
 
     @cached_property
-    def _managed_groups(self) -> list[tuple[Client, list[date], list[Decimal]]]:
+    def _managed_groups(self) -> list[tuple[Client, list[date], Sequence[int], int]]:
         """Managed MRR over time per group of clients priced alike (currency, country, partners): a
-        representative client, the event dates, and the group's running managed MRR after each."""
-        groups: dict[tuple[str, str, int], tuple[Client, list[date], list[Decimal]]] = {}
-        group_of: dict[int, tuple[Client, list[date], list[Decimal]]] = {}
+        representative client, the event dates, the group's running managed MRR after each as whole numbers
+        over 10**places, and that 10**places (the fewest decimal places of the group's MRR changes)."""
+        groups: dict[tuple[str, str, int], tuple[Client, list[int]]] = {}
+        group_of: dict[int, tuple[Client, list[int]]] = {}
         for ci in self._managed_clients:
             client = self.clients[ci]
             key = (client.currency, client.country, client.managed_share_divisor)
-            group_of[ci] = groups.setdefault(key, (client, [], []))
+            group_of[ci] = groups.setdefault(key, (client, []))
         m = self.managed
+        for position, ci in enumerate(m.client):
+            group_of[ci][1].append(position)
+        result = []
         with localcontext(EXACT):
-            for ci, day, change in zip(m.client, m.date, m.change, strict=True):
-                _, days, mrr = group_of[ci]
-                days.append(day)
-                mrr.append(mrr[-1] + change if mrr else change)
-        return list(groups.values())
+            for client, positions in groups.values():
+                running = list(accumulate(map(m.change.__getitem__, positions)))
+                # Exact sums keep the fewest decimal places of what they add: the last one has every change's.
+                exponent = running[-1].as_tuple().exponent
+                assert isinstance(exponent, int)  # finite: the loader takes no NaN or infinity
+                places = max(0, -exponent)
+                whole = [int(value.scaleb(places)) for value in running]
+                result.append((client, [m.date[i] for i in positions], compact_ints(whole), 10**places))
+        return result
 
     def _managed_total(self, mrr_day: date, rules_day: date) -> Fraction:
         """Managed points of the managed MRR on `mrr_day`, priced under the rules in force on `rules_day`:
         summed per group of clients priced alike, exactly the sum of the per-client figures."""
         rules = self.rules_for(rules_day)
         total = ZERO
-        for client, days, mrr in self._managed_groups:
+        for client, days, mrr, scale in self._managed_groups:
             position = bisect_right(days, mrr_day)
             if position and mrr[position - 1]:
-                total += Fraction(mrr[position - 1]) * managed_factor(rules, client)
+                total += Fraction(mrr[position - 1], scale) * managed_factor(rules, client)
         return total

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine.figures.figure import EXPLAIN_ROWS
+from engine.points.ledger import exact_sum
 from engine.tiers.outlook.plans import Plan
 from engine.tiers.outlook.rows import ZERO, ExpiringMonth, RenewalEffect, Totals, shown, signed
 from engine.tiers.projection import Projection
@@ -60,7 +61,8 @@ class Recalibration:
 
     @property
     def renewal_points(self) -> Fraction:
-        return sum((renewal.points for renewal in self.renewals), ZERO)
+        # Numerators added per denominator (engine.points.ledger.exact_sum): thousands of renewals at 100k clients.
+        return exact_sum(r.sold for r in self.renewals) + exact_sum(r.managed for r in self.renewals)
 
     def certification(self) -> str:
         until = self.certified_until

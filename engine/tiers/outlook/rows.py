@@ -65,13 +65,12 @@ class ExpiringMonth:
 
     @property
     def sold(self) -> Fraction:
-        points = self.ledger.sold.points
-        return sum((exact(points[i]) for i in self.indices), ZERO)
+        return self.ledger.sold.points.total(self.indices)  # exact: whole numbers over one denominator
 
     @property
     def sourced(self) -> Fraction:
-        points, sourced = self.ledger.sold.points, self.ledger.sold.sourced
-        return sum((exact(points[i]) for i in self.indices if sourced[i]), ZERO)
+        sourced = self.ledger.sold.sourced
+        return self.ledger.sold.points.total(i for i in self.indices if sourced[i])
 
     @property
     def items(self) -> tuple[SoldItem, ...]:
@@ -175,7 +174,7 @@ def renewal_effects(
     index = base.client_index
     clients = {index[client.id] for client, _ in renewals}
     change = projected.sold_change(on, clients)
-    managed_after = projected.managed_after(on)
+    managed_after = projected.managed_after(on, clients)
     effects = []
     for client, events in renewals:
         ci = index[client.id]
@@ -199,8 +198,9 @@ def renewal_effects(
 
 def expiring_months(base: Ledger, after: date, until: date) -> tuple[ExpiringMonth, ...]:
     sold = base.sold
+    scaled = sold.points.scaled  # a point value is 0 exactly when its whole number is
     by_month: dict[date, list[int]] = {}
     for index in base.expiring(after, until):
-        if sold.date[index] <= base.today and sold.points[index]:
+        if sold.date[index] <= base.today and scaled[index]:
             by_month.setdefault(sold.expires[index].replace(day=1), []).append(index)
     return tuple(ExpiringMonth(month, tuple(indices), base) for month, indices in sorted(by_month.items()))
