@@ -364,7 +364,8 @@ async def test_the_what_if_line_keeps_its_place_while_the_amount_is_emptied_and_
 
 
 async def test_escape_closes_the_country_list_first_then_the_calculator() -> None:
-    app = PartnerDashApp()
+    # The host binds escape as MainScreen does (the same Binding): the country list's own escape comes first.
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         market = app.query_one("#country")
@@ -373,9 +374,10 @@ async def test_escape_closes_the_country_list_first_then_the_calculator() -> Non
         assert market.matches_shown
         await pilot.press("escape")
         assert not market.matches_shown
-        assert app.main.calculator is not None and app.main.calculator.is_open
+        calculator = app.query_one(CalculatorSidebar)
+        assert calculator.is_open
         await pilot.press("escape")
-        assert not app.main.calculator.is_open
+        assert not calculator.is_open
 
 
 async def test_the_what_if_line_is_in_sight_at_80x24_without_scrolling() -> None:
