@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,19 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     Measured on 2 cores (the whole suite): 2 workers 5m15s, 3 workers 3m53s, 4 workers 3m33s, 6 workers 3m51s."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return 2 * cores
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Iterator[object]:
+    """The test modules, rewritten for pytest's assertions, are cached (in their `__pycache__`, as pytest does
+    unless told not to write bytecode): these machines set PYTHONDONTWRITEBYTECODE, so each worker rewrote and
+    compiled every test module at each run, about 3.5 s of CPU a worker (of 5.3 s collecting the suite)."""
+    before = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = before
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -125,6 +125,13 @@ class TabHost(App[None]):
         await self.workers.wait_for_complete()
 
 
+class ScreenHost(App[None]):
+    """The app's stylesheets and an empty screen, for a dialog pushed over it as the app pushes it over a tab (no
+    data loading: the dialog is given its agency)."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = STYLES
+
+
 # --- snapshots of the whole app on one tab -----------------------------------------------------------------
 
 SMALL = (80, 24)

@@ -34,36 +34,13 @@ def shown_text_outside(screen: object, folded: object) -> str:
     )
 
 
-async def test_keys_dialog_lists_the_apps_keys_first_and_folds_textuals_away() -> None:
+async def test_keys_dialog_lists_the_keys_of_the_current_screen_and_follows_the_focus_into_the_calculator() -> None:
+    # One app for the three: right after start, then with the cursor in the calculator (as from start: `c` opens it
+    # on Sold amount wherever the focus was).
+    from textual.widgets import Collapsible
+
     from tui.screens.keys import key_rows
 
-    app = PartnerDashApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        rows = key_rows(app.screen)
-        generic = [row.generic for row in rows]
-        # Every app key before the first generic one, and both kinds there.
-        assert generic == sorted(generic) and any(generic) and not all(generic)
-        assert rows[0].section == "Everywhere"
-        own = [row.description for row in rows if not row.generic]
-        assert "Scroll Up" not in own and "Delete character left" not in own
-        assert {"Close calculator", "Currency tab", "Keys"} <= set(own)
-
-
-async def test_number_keys_switch_tabs() -> None:
-    app = PartnerDashApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        tabs = app.query_one("#tabs", TabbedContent)
-        assert tabs.active == "dashboard"
-        for key, tab in [("2", "partner-tier"), ("3", "points-breakdown"), ("4", "hubspot-team"), ("1", "dashboard")]:
-            await pilot.press(key)
-            assert tabs.active == tab
-        await pilot.press("3")
-        body = app.query_one("#points-breakdown-body")
-        assert body.filter_input is not None  # type: ignore[attr-defined]
-
-
-async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
     app = PartnerDashApp()
     async with app.run_test(size=(80, 24)) as pilot:
         # Right after start, the data and the other tabs still coming.
@@ -86,6 +63,47 @@ async def test_keys_dialog_lists_the_keys_of_the_current_screen() -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
+        # The app's keys first, Textual's folded away.
+        await pilot.press("c")
+        assert app.focused is app.query_one("#amount", Input)
+        rows = key_rows(app.screen)
+        generic = [row.generic for row in rows]
+        # Every app key before the first generic one, and both kinds there.
+        assert generic == sorted(generic) and any(generic) and not all(generic)
+        assert rows[0].section == "Everywhere"
+        own = [row.description for row in rows if not row.generic]
+        assert "Scroll Up" not in own and "Delete character left" not in own
+        assert {"Close calculator", "Currency tab", "Keys"} <= set(own)
+
+        # The dialog follows the focus into the calculator. `?` would be typed into the amount field; f1 is the key
+        # that works everywhere.
+        await pilot.press("f1")
+        await pilot.pause()
+        text = shown_text(app.screen)
+        assert "Close calculator" in text
+        assert "Currency tab" in text
+        # Textual's own text-editing and scrolling keys are there, folded away below the app's keys.
+        folded = app.screen.query_one(Collapsible)
+        assert folded.collapsed
+        assert "Delete character left" in shown_text(folded)
+        assert "Delete character left" not in shown_text_outside(app.screen, folded)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_number_keys_switch_tabs() -> None:
+    app = PartnerDashApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.query_one("#tabs", TabbedContent)
+        assert tabs.active == "dashboard"
+        for key, tab in [("2", "partner-tier"), ("3", "points-breakdown"), ("4", "hubspot-team"), ("1", "dashboard")]:
+            await pilot.press(key)
+            assert tabs.active == tab
+        await pilot.press("3")
+        body = app.query_one("#points-breakdown-body")
+        assert body.filter_input is not None  # type: ignore[attr-defined]
+
 
 async def test_keys_dialog_names_its_sections_as_a_user_would() -> None:
     from tui.screens.keys import key_rows
@@ -103,28 +121,6 @@ async def test_keys_dialog_names_its_sections_as_a_user_would() -> None:
         # No class names such as "DashboardTab" or "VirtualTable".
         classes = {type(node).__name__ for node in app.screen.walk_children(with_self=True)}
         assert not sections & classes - {"Button"}, sections & classes
-
-
-async def test_keys_dialog_follows_the_focus_into_the_calculator() -> None:
-    app = PartnerDashApp()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        # `?` would be typed into the amount field; f1 is the key that works everywhere.
-        await pilot.press("f1")
-        await pilot.pause()
-        text = shown_text(app.screen)
-        assert "Close calculator" in text
-        assert "Currency tab" in text
-        # Textual's own text-editing and scrolling keys are there, folded away below the app's keys.
-        from textual.widgets import Collapsible
-
-        folded = app.screen.query_one(Collapsible)
-        assert folded.collapsed
-        assert "Delete character left" in shown_text(folded)
-        assert "Delete character left" not in shown_text_outside(app.screen, folded)
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
 
 
 async def test_command_palette_switches_tabs_and_opens_the_calculator() -> None:

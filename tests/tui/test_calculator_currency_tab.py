@@ -9,8 +9,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.tui.test_calculator_sidebar import figures, focus
-from tui.app import PartnerDashApp
+from tests.tui.calculator_host import CalculatorHost, figures, focus
 from tui.screens.explain import ExplainScreen
 from tui.widgets.calculator import CalculatorSidebar
 from tui.widgets.conversion_calculator import TO_CURRENCY, TO_POINTS, VALUES_NOTE, ConversionCalculator
@@ -41,7 +40,7 @@ async def explain(pilot: Pilot[object], figure: str) -> list[str]:
 
 
 async def test_points_to_currency_shows_two_monthly_values_and_no_total() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await convert_50_and_10_eur(pilot)
         form = app.query_one(ConversionCalculator)
@@ -66,7 +65,7 @@ async def test_points_to_currency_shows_two_monthly_values_and_no_total() -> Non
 
 
 async def test_each_value_explains_itself_from_points_to_a_monthly_amount() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await convert_50_and_10_eur(pilot)
         assert await explain(pilot, "#conv-sold-points") == [
@@ -89,7 +88,7 @@ async def test_each_value_explains_itself_from_points_to_a_monthly_amount() -> N
 
 
 async def test_currency_to_points_keeps_the_points_total_and_says_the_values_are_monthly() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await convert_50_and_10_eur(pilot)
         await focus(pilot, app.query_one("#conv-method"))
@@ -116,7 +115,7 @@ async def test_currency_to_points_keeps_the_points_total_and_says_the_values_are
 
 
 async def test_ctrl_t_switches_to_the_currency_tab_which_takes_the_points_tabs_country_and_currency() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         sidebar = app.query_one(CalculatorSidebar)
@@ -145,7 +144,7 @@ async def test_ctrl_t_switches_to_the_currency_tab_which_takes_the_points_tabs_c
 
 
 async def test_switching_the_direction_converts_the_typed_numbers_instead_of_rereading_them() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await convert_50_and_10_eur(pilot)
         form = app.query_one(ConversionCalculator)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input
 
-from tests.tui.test_calculator_sidebar import FIGURES, figures, focus, note, price_1000_and_manage
-from tui.app import PartnerDashApp
+from tests.tui.calculator_host import FIGURES, CalculatorHost, figures, focus, note, price_1000_and_manage
 from tui.widgets.calculator import CalculatorSidebar
 from tui.widgets.conversion_calculator import ConversionCalculator
 from tui.widgets.figures import FigureRow
@@ -17,9 +15,9 @@ CONV_FIGURES = ("#conv-sold-points", "#conv-managed-points", "#conv-total-points
 
 
 async def test_reopening_the_calculator_puts_the_cursor_after_the_text_so_a_stray_c_is_not_a_replacement() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
-        sidebar = await app.main.ready_calculator()
+        sidebar = app.query_one(CalculatorSidebar)
         await pilot.press("c", *"50", "escape", "c")
         assert sidebar.is_open
         amount = app.query_one("#amount", Input)
@@ -31,7 +29,7 @@ async def test_reopening_the_calculator_puts_the_cursor_after_the_text_so_a_stra
 
 
 async def test_no_calculator_field_selects_its_text_on_focus() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
         fields = list(app.query_one(PointsCalculator).query(Input))
@@ -56,39 +54,41 @@ async def test_no_calculator_field_selects_its_text_on_focus() -> None:
             assert field.cursor_position == len(field.value), field.id
 
 
-@pytest.mark.parametrize(
-    ("typed", "message"),
-    [
-        ("2.5", "other partners: '2.5' is not a whole number"),
-        ("two", "other partners: 'two' is not a whole number"),
-        ("-1", "other partners: must not be negative"),
-        ("1001", "other partners: at most 1000"),
-        ("", "other partners: enter a whole number (0 if none)"),
-    ],
-)
-async def test_other_partners_keeps_every_character_and_says_what_is_wrong(typed: str, message: str) -> None:
-    app = PartnerDashApp()
+OTHER_PARTNERS_TYPED = [
+    ("2.5", "other partners: '2.5' is not a whole number"),
+    ("two", "other partners: 'two' is not a whole number"),
+    ("-1", "other partners: must not be negative"),
+    ("1001", "other partners: at most 1000"),
+    ("", "other partners: enter a whole number (0 if none)"),
+]
+
+
+async def test_other_partners_keeps_every_character_and_says_what_is_wrong() -> None:
+    # One calculator for the cases, each typed over the 0 a new calculator holds (put back after each).
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
-        assert figures(app) == ("50.00", "10.00", "60.00")
         partners = app.query_one("#other-partners", Input)
-        await focus(pilot, partners)
-        await pilot.press("backspace", *typed)
-        assert partners.value == typed
-        assert note(app, "other_partners") == message
         row = app.query_one(PointsCalculator).partners_row
-        # An empty field is a prompt, as for the sold amount; anything else is an error, marked as one.
-        assert row.has_error is bool(typed)
-        assert figures(app) == ("", "", "")
-        assert all(app.query_one(figure, FigureRow).rule == "" for figure in FIGURES)
+        for typed, message in OTHER_PARTNERS_TYPED:
+            assert (partners.value, figures(app)) == ("0", ("50.00", "10.00", "60.00")), typed
+            await focus(pilot, partners)
+            await pilot.press("backspace", *typed)
+            assert partners.value == typed
+            assert note(app, "other_partners") == message
+            # An empty field is a prompt, as for the sold amount; anything else is an error, marked as one.
+            assert row.has_error is bool(typed), typed
+            assert figures(app) == ("", "", ""), typed
+            assert all(app.query_one(figure, FigureRow).rule == "" for figure in FIGURES), typed
 
-        await pilot.press("ctrl+u", "1")
-        assert note(app, "other_partners") == ""
-        assert figures(app) == ("50.00", "5.00", "55.00")
+            await pilot.press("ctrl+u", "1")
+            assert note(app, "other_partners") == "", typed
+            assert figures(app) == ("50.00", "5.00", "55.00"), typed
+            await pilot.press("ctrl+u", "0")
 
 
 async def test_a_number_of_partners_too_long_for_int_is_too_large_not_a_crash() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
         app.query_one("#other-partners", Input).value = "9" * 5000
@@ -98,7 +98,7 @@ async def test_a_number_of_partners_too_long_for_int_is_too_large_not_a_crash() 
 
 
 async def test_a_wrong_number_of_partners_is_reported_with_the_other_problems() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
         await focus(pilot, app.query_one("#other-partners", Input))
@@ -110,7 +110,7 @@ async def test_a_wrong_number_of_partners_is_reported_with_the_other_problems() 
 
 
 async def test_the_currency_tab_checks_other_partners_the_same_way() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         app.query_one(CalculatorSidebar).show_currency_tab()
@@ -132,7 +132,7 @@ async def test_the_currency_tab_checks_other_partners_the_same_way() -> None:
 async def test_the_amounts_note_looks_like_what_it_says_whatever_came_before() -> None:
     # A cleared note keeps its look (it shows nothing): the hint that comes back as the amount is emptied again
     # costs no restyle, and each message still has its own look.
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         line = app.query_one(PointsCalculator).amount_row.query_one(".field-note", TextLine)

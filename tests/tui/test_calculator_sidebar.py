@@ -2,52 +2,39 @@
 
 Expected figures are hand-computed from the 2025-07 rules (5 points per US$100 sourced, 3 assisted, 1 managed;
 x2 on sold and managed in growth markets; EUR 88 = US$100) and checked against the engine's own answer.
+
+The form's own behaviour is tested on the calculator alone (tests/tui/calculator_host.py); what involves the rest
+of the app (`c` from the Dashboard, escape and the focus, keys typed in a field, the what-if line's source arriving
+with the data) on the app.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from textual.app import App, ComposeResult
-from textual.pilot import Pilot
-from textual.widget import Widget
 from textual.widgets import Input, TabbedContent
 
 from engine.points.calculator import calculate, round_points
 from engine.rules import shipped_rulebook
 from engine.tiers.what_if import outlook_line, what_if
 from engine.vocabulary import DealType
-from tui.app import STYLES, PartnerDashApp
+from tests.tui.calculator_host import (
+    FIGURES,
+    CalculatorHost,
+    CalculatorScreen,
+    figures,
+    focus,
+    note,
+    price_1000_and_manage,
+)
+from tests.tui.tab_data import sample_agency
+from tui.app import PartnerDashApp
 from tui.screens.explain import ExplainScreen
-from tui.screens.main import MainScreen
 from tui.widgets.calculator import CalculatorSidebar
 from tui.widgets.deal_form import DealForm
 from tui.widgets.figures import FigureRow
 from tui.widgets.points_calculator import PointsCalculator
 from tui.widgets.text_line import TextLine
-
-FIGURES = ("#sold-points", "#managed-points", "#total-points")
-
-
-def figures(app: App[object], ids: tuple[str, ...] = FIGURES) -> tuple[str, ...]:
-    return tuple(app.query_one(figure, FigureRow).value for figure in ids)
-
-
-def note(app: App[object], field: str, form: type[DealForm] = PointsCalculator) -> str:
-    return app.query_one(form).rows[field].note
-
-
-async def focus(pilot: Pilot[object], widget: Widget) -> None:
-    """Put the cursor on a field (the tab order itself is tested once, below)."""
-    widget.focus()
-    await pilot.pause()
-
-
-async def price_1000_and_manage(pilot: Pilot[object]) -> None:
-    """Open the calculator, type 1000 and tick "Will you also manage this client?"."""
-    await pilot.press("c", *"1000")
-    await focus(pilot, pilot.app.query_one("#manage"))
-    await pilot.press("space")
 
 
 async def test_c_opens_the_calculator_with_the_cursor_in_sold_amount_and_typing_prices_the_deal() -> None:
@@ -84,7 +71,7 @@ async def test_c_opens_the_calculator_with_the_cursor_in_sold_amount_and_typing_
 
 
 async def test_every_keystroke_recomputes() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         seen = []
@@ -98,7 +85,7 @@ async def test_every_keystroke_recomputes() -> None:
 
 
 async def test_currency_country_and_deal_type_change_the_figures() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
 
@@ -124,7 +111,7 @@ async def test_currency_country_and_deal_type_change_the_figures() -> None:
 
 
 async def test_country_search_by_part_of_a_name_and_pick_with_arrows() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         market = app.query_one("#country")
@@ -144,7 +131,7 @@ async def test_country_search_by_part_of_a_name_and_pick_with_arrows() -> None:
 
 
 async def test_invalid_input_shows_a_message_by_the_field_and_blanks_every_figure() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         assert figures(app) == ("50.00", "0.00", "50.00")
@@ -178,7 +165,7 @@ async def test_invalid_input_shows_a_message_by_the_field_and_blanks_every_figur
 
 
 async def test_other_partners_split_the_managed_points_and_are_checked() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         partners = app.query_one("#other-partners", Input)
@@ -201,7 +188,7 @@ async def test_other_partners_split_the_managed_points_and_are_checked() -> None
 
 
 async def test_markup_in_what_was_typed_is_shown_literally() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"[b]1[/b]")
         row = app.query_one(PointsCalculator).rows["sold amount"]
@@ -209,22 +196,11 @@ async def test_markup_in_what_was_typed_is_shown_literally() -> None:
         assert "'[b]1[/b]'" in row.query_one(".field-note", TextLine).text
 
 
-class HomeCurrencyApp(App[None]):
-    """The sidebar alone, for an agency whose home currency has no program rate."""
-
-    CSS_PATH = STYLES
-
-    def compose(self) -> ComposeResult:
-        yield CalculatorSidebar(shipped_rulebook().default, home_currency="BRL")
-
-    def on_mount(self) -> None:
-        self.query_one(CalculatorSidebar).is_open = True
-
-
 async def test_a_currency_without_a_program_rate_says_so_by_the_currency_field() -> None:
-    app = HomeCurrencyApp()
+    # An agency whose home currency has no program rate.
+    app = CalculatorHost(home_currency="BRL")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"1000")
+        await pilot.press("c", *"1000")
         assert figures(app) == ("", "", "")
         message = note(app, "currency")
         assert message.startswith("no program rate for currency 'BRL' in rule set 2025-07")
@@ -272,7 +248,7 @@ async def test_keys_typed_in_a_text_field_are_text() -> None:
 
 
 async def test_e_on_a_figure_explains_it() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", *"1000")
         sold = app.query_one("#sold-points", FigureRow)
@@ -287,7 +263,7 @@ async def test_e_on_a_figure_explains_it() -> None:
         ]
         assert str(app.screen.query_one(".dialog-title").visual) == "Sold points: 50.00"
         await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(app.screen, CalculatorScreen)
         assert app.focused is sold
 
         # Nothing to explain while the inputs are invalid.
@@ -296,11 +272,11 @@ async def test_e_on_a_figure_explains_it() -> None:
         await pilot.press("x")
         await focus(pilot, sold)
         await pilot.press("e")
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(app.screen, CalculatorScreen)
 
 
 async def test_the_total_explains_its_parts() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
         await focus(pilot, app.query_one("#total-points"))
@@ -311,7 +287,7 @@ async def test_the_total_explains_its_parts() -> None:
 
 
 async def test_currency_tab_converts_both_ways() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         app.query_one(CalculatorSidebar).show_currency_tab()
@@ -367,11 +343,9 @@ async def test_the_what_if_line_shows_only_with_a_source_and_valid_inputs() -> N
 async def test_the_what_if_line_keeps_its_place_while_the_amount_is_emptied_and_typed_again() -> None:
     # Its height is fixed once shown, as are the figures' and the amount's note: a key that empties the amount or
     # fills it again repaints them, moving nothing (Textual laid the whole screen out again on one key in three).
-    app = PartnerDashApp()
+    app = CalculatorHost(agency=sample_agency())
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
         await pilot.press("c", *"100")
-        await app.workers.wait_for_complete()
         await pilot.pause()
         form = app.query_one(PointsCalculator)
         line, sold = form.what_if_line, app.query_one("#sold-points", FigureRow)
@@ -390,7 +364,8 @@ async def test_the_what_if_line_keeps_its_place_while_the_amount_is_emptied_and_
 
 
 async def test_escape_closes_the_country_list_first_then_the_calculator() -> None:
-    app = PartnerDashApp()
+    # The host binds escape as MainScreen does (the same Binding): the country list's own escape comes first.
+    app = CalculatorHost()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         market = app.query_one("#country")
@@ -399,17 +374,16 @@ async def test_escape_closes_the_country_list_first_then_the_calculator() -> Non
         assert market.matches_shown
         await pilot.press("escape")
         assert not market.matches_shown
-        assert app.main.calculator is not None and app.main.calculator.is_open
+        calculator = app.query_one(CalculatorSidebar)
+        assert calculator.is_open
         await pilot.press("escape")
-        assert not app.main.calculator.is_open
+        assert not calculator.is_open
 
 
 async def test_the_what_if_line_is_in_sight_at_80x24_without_scrolling() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost(agency=sample_agency())
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
         await price_1000_and_manage(pilot)
-        await app.workers.wait_for_complete()
         await pilot.pause()
         form = app.query_one(PointsCalculator)
         line = form.what_if_line
@@ -422,9 +396,8 @@ async def test_the_what_if_line_is_in_sight_at_80x24_without_scrolling() -> None
 
 
 async def test_the_calculator_slides_into_view_on_c_and_out_of_it_on_escape() -> None:
-    app = PartnerDashApp()
+    app = CalculatorHost()
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.wait_until_loaded()
         width = app.screen.size.width
         await pilot.press("c")
         await pilot.wait_for_animation()

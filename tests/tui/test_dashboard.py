@@ -232,7 +232,13 @@ async def test_enter_on_a_renewal_opens_that_clients_record() -> None:
         assert app.screen.detail.client.id == panel.renewals[1].client_id
 
 
-async def test_explain_shows_how_a_figure_was_computed() -> None:
+async def test_e_and_enter_on_a_figure_explain_how_it_was_computed() -> None:
+    # One app for both keys: e on figures with rows, then enter on a figure without rows (as the keys list says).
+    from tui.key_ids import key_bindings
+    from tui.screens.main import MainScreen
+
+    keys = {item.id: item.keys for item in key_bindings()}
+    assert "enter" in keys["figure.explain"].split(",")
     async with dashboard() as (app, pilot):
         assert app.agency is not None
         period = date_range("last-30-days", TODAY)
@@ -245,6 +251,23 @@ async def test_explain_shows_how_a_figure_was_computed() -> None:
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         assert list(app.screen.lines) == app.agency.overview.explain()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+        # enter on a figure without rows explains it.
+        credited = figure(app, "credited-tier")
+        assert credited.kind is None  # no rows behind it: no ›
+        credited.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        await pilot.press("escape")
+        # A figure with rows still opens them.
+        figure(app, "changes-new_sold").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportDialog)
 
 
 async def offered_targets(pilot: Pilot[None], select: Select[Tier]) -> list[str]:
@@ -300,27 +323,6 @@ async def test_get_to_offers_gold_to_an_agency_credited_below_it() -> None:
     panel = ProgressionPanel(agency)
     assert panel.targets[0] is Tier.GOLD
     assert [tier for tier, _ in panel.choices] == list(Tier)[1:]
-
-
-async def test_enter_on_a_figure_without_rows_explains_it_as_the_keys_list_says() -> None:
-    from tui.key_ids import key_bindings
-
-    keys = {item.id: item.keys for item in key_bindings()}
-    assert "enter" in keys["figure.explain"].split(",")
-    async with dashboard() as (app, pilot):
-        assert app.agency is not None
-        credited = figure(app, "credited-tier")
-        assert credited.kind is None  # no rows behind it: no ›
-        credited.focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ExplainScreen)
-        await pilot.press("escape")
-        # A figure with rows still opens them.
-        figure(app, "changes-new_sold").focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReportDialog)
 
 
 async def test_palette_opens_a_client_by_its_literal_name() -> None:
@@ -390,7 +392,9 @@ async def test_escape_leaves_a_custom_date_for_its_range_selector_and_digits_swi
         assert start.value == "2026-07-01"
 
 
-async def test_after_a_tab_switch_the_first_figure_is_focused() -> None:
+async def test_the_first_figure_takes_the_focus_after_a_tab_switch_and_shift_tab_from_it_goes_to_the_tab_bar() -> None:
+    from textual.widgets import Tabs
+
     async with dashboard() as (app, pilot):
         first = app.main.dashboard.query(DashboardFigure).first()
         app.main.dashboard.query_one(".range-preset", Select).focus()
@@ -400,11 +404,7 @@ async def test_after_a_tab_switch_the_first_figure_is_focused() -> None:
         await pilot.pause()
         assert first.has_focus
 
-
-async def test_shift_tab_from_the_first_figure_goes_to_the_tab_bar_not_to_an_invisible_page() -> None:
-    from textual.widgets import Tabs
-
-    async with dashboard() as (app, pilot):
+        # From the first figure, shift+tab goes to the tab bar, not to a page that is not on show.
         figure(app, "credited-tier").focus()
         await pilot.pause()
         await pilot.press("shift+tab")

@@ -44,8 +44,10 @@ async def test_the_bar_follows_the_tab_and_the_focus() -> None:
         assert "Close calculator" in descriptions(bar)
 
 
-async def test_a_dialog_has_its_own_bar_with_its_own_keys() -> None:
+async def test_the_main_screen_and_each_dialog_have_their_own_bar_with_their_own_keys() -> None:
     # Before, the Dashboard's bar showed through under a dialog, offering keys that did nothing there.
+    from textual.widgets import Footer
+
     from tui.screens.explain import ExplainScreen
     from tui.screens.report_dialog import ReportDialog
 
@@ -53,6 +55,11 @@ async def test_a_dialog_has_its_own_bar_with_its_own_keys() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_loaded()
         await pilot.pause()
+        # The main screen has the bar instead of Textual's footer, on its last line.
+        assert isinstance(app.screen, MainScreen)
+        assert not app.screen.query(Footer)
+        assert app.screen.query_one(KeyBar).region.y == 23
+
         app.main.dashboard.query_one("#changes-new_sold").focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -158,15 +165,3 @@ async def test_the_mouse_over_a_key_shows_its_tooltip() -> None:
         assert bar.tooltip == "Counts a press"
         await pilot.hover(KeyBar, offset=(bar.text.index("a Alpha") + 1, 0))
         assert bar.tooltip is None
-
-
-async def test_the_main_screen_has_the_bar_instead_of_textual_footer() -> None:
-    from textual.widgets import Footer
-
-    app = PartnerDashApp(AppOptions(today=date(2026, 11, 26)))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.wait_until_loaded()
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
-        assert not app.screen.query(Footer)
-        assert app.screen.query_one(KeyBar).region.y == 23
