@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -256,7 +257,7 @@ def _connect(path: Path) -> sqlite3.Connection:
                 # SQLite heads its report with "*** in database main ***"; the line after it says what is wrong.
                 found = [line for text in report for line in text.splitlines() if not line.startswith("***")]
                 raise _Unusable("damaged", f"The database {path} is damaged ({'; '.join(found)})")
-        connection.execute("PRAGMA journal_mode=WAL")
+        _write_ahead(connection)
         connection.execute("PRAGMA foreign_keys=ON")
         _migrate(connection)
     except sqlite3.DatabaseError as exc:
@@ -270,6 +271,25 @@ def _connect(path: Path) -> sqlite3.Connection:
             connection.close()
         raise
     return connection
+
+
+def _write_ahead(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (once: the mode is kept in the file), waiting for the write lock if need be.
+
+    Another instance creating the file at the same moment holds the write lock while it migrates, the file still
+    in its first journal mode; switching that mode needs the lock, and SQLite answers "database is locked" at once
+    instead of calling the busy handler (a connection that already reads may not wait for a writer: its deadlock
+    rule). So the switch is tried again until the other has committed, within the busy timeout as for any write.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _migrate(connection: sqlite3.Connection) -> None:

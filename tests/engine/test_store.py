@@ -476,6 +476,33 @@ def test_two_processes_creating_the_database_at_once_both_succeed(db: Path, tmp_
     assert user_version(db) == SCHEMA_VERSION
 
 
+def test_a_new_database_opens_while_another_process_writes_its_first_tables(db: Path) -> None:
+    # What another instance does while it creates the file (its migration holds the write lock, the file still in
+    # its first journal mode): switching to WAL then needs the lock, and SQLite reports "database is locked" at
+    # once instead of waiting (its deadlock rule). The store waits for the lock as for any other write.
+    db.parent.mkdir(parents=True)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE first_of_the_other (id INTEGER)")
+    opened: list[object] = []
+
+    def open_store() -> None:
+        try:
+            with Store(db) as store_opened:
+                opened.append([item.name for item in static_lists(store_opened)])
+        except StoreError as error:
+            opened.append(error)
+
+    thread = threading.Thread(target=open_store)
+    thread.start()
+    time.sleep(0.2)  # the order of events only: the store's open meets the lock (it fails at once without the wait)
+    other.execute("COMMIT")
+    other.close()
+    thread.join(store.BUSY_TIMEOUT_SECONDS)
+    assert opened == [[]]
+    assert user_version(db) == SCHEMA_VERSION
+
+
 def test_one_store_shared_by_threads(db: Path) -> None:
     with Store(db) as opened:
         shared = create_list(opened, "Threads")

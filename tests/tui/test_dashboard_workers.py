@@ -215,7 +215,7 @@ async def test_a_wait_given_up_leaves_the_worker_running_and_reports_nothing_whe
         await asyncio.sleep(0)
     finally:
         loop.set_exception_handler(None)
-    assert not [context for context in reported if "never retrieved" in str(context.get("message"))]
+    assert not [context for context in reported if "never retrieved" in str(context.get("message"))], reported
 
 
 async def test_the_other_tabs_work_waits_for_the_dashboard_figures_unless_their_tab_is_shown(
