@@ -195,6 +195,41 @@ def test_a_report_query_must_make_sense(fields: dict[str, object], message: str)
         ReportQuery(**{"kind": "point_changes", **fields})  # type: ignore[arg-type]
 
 
+def test_a_query_is_stored_as_earlier_versions_wrote_it(db: Path) -> None:
+    # The JSON in existing users' databases: compact, every field in this order, text as UTF-8.
+    stored = (
+        '{"kind":"changes","figure":"new_sold","preset":null,"start":"2026-01-01","end":"2026-03-31",'
+        '"filters":{"deal_type":"sourced","name":"Café \\"Zürich\\"\\n"}}'
+    )
+    query = ReportQuery(
+        kind="changes",
+        figure="new_sold",
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        filters={"deal_type": "sourced", "name": 'Café "Zürich"\n'},
+    )
+    assert query.to_json() == stored
+    assert ReportQuery.from_json(stored) == query
+    with Store(db) as opened:
+        saved = save_report(opened, "Q1", query)
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT query FROM saved_report").fetchone() == (stored,)
+    connection.close()
+    with Store(db) as opened:
+        assert get_report(opened, saved.id).query == query
+
+
+def test_a_stored_query_this_version_cannot_read_is_a_store_error(db: Path) -> None:
+    with Store(db) as opened:
+        saved = save_report(opened, "Odd", ReportQuery(kind="renewals"))
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE saved_report SET query = ?", ('{"kind":"changes","preset":"last-decade"}',))
+    connection.commit()
+    connection.close()
+    with Store(db) as opened, pytest.raises(StoreError, match="'Odd' has a query this version cannot read: preset"):
+        get_report(opened, saved.id)
+
+
 def test_export_history_is_newest_first_and_limited(db: Path) -> None:
     with Store(db) as opened:
         for number in range(5):
