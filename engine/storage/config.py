@@ -47,19 +47,19 @@ class SettingsError(ValueError):
 
 # These say what to put in the file (the settings screen shows them too).
 _REASONS = {
-    "string_type": "should be text in quotes",
-    "string_too_short": "should not be empty",
-    "path_type": "should be a path in quotes",
-    "dict_type": 'should be a [keys] table of binding id = "key"',
+    "text": "should be text in quotes",
+    "not_empty": "should not be empty",
+    "path": "should be a path in quotes",
+    "keys_table": 'should be a [keys] table of binding id = "key"',
 }
 _KEY_NEEDED = 'a binding needs an id and a key such as "ctrl+l"'
 
 
 def _theme(value: Any) -> str:
     if not isinstance(value, str):
-        raise SettingsError("theme", _REASONS["string_type"], value)
+        raise SettingsError("theme", _REASONS["text"], value)
     if not value:
-        raise SettingsError("theme", _REASONS["string_too_short"], value)
+        raise SettingsError("theme", _REASONS["not_empty"], value)
     return value
 
 
@@ -69,15 +69,15 @@ def _folder(name: str, value: Any) -> Path | None:
         return value
     if isinstance(value, str):
         return Path(value) if value.strip() else None
-    raise SettingsError(name, _REASONS["path_type"], value)
+    raise SettingsError(name, _REASONS["path"], value)
 
 
 def _keys(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise SettingsError("keys", _REASONS["dict_type"], value)
+        raise SettingsError("keys", _REASONS["keys_table"], value)
     for binding, key in value.items():
         if not isinstance(binding, str) or not isinstance(key, str):
-            raise SettingsError(f"keys.{binding}", _REASONS["string_type"], key)
+            raise SettingsError(f"keys.{binding}", _REASONS["text"], key)
         if not binding.strip() or not key.strip():
             raise SettingsError(f"keys.{binding}", _KEY_NEEDED, key)
     return {binding: key.strip() for binding, key in value.items()}
@@ -255,7 +255,7 @@ def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProb
             problems.append(_problem(path, line, "keys", message, Severity.WARNING))
             break
         if not isinstance(key, str):
-            reason = _REASONS["string_type"]
+            reason = _REASONS["text"]
         elif not binding.strip() or not key.strip():
             reason = 'a binding needs an id and a key such as "ctrl+l"'
         else:
