@@ -20,17 +20,16 @@ import copy
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from engine.limits import MAX_TOML_BYTES, TomlLimitError, day_problem, load_toml, read_bounded, reason
 from engine.rules.countries import country_names
-from engine.text import printable
+from engine.text import printable, shorten
 from engine.vocabulary import DealType, Tier, Track
 
 DEFAULT_RULE_SET = "2025-07"
@@ -61,19 +60,17 @@ class UnknownCurrency(RulesError):
         )
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class TierRequirement(_Frozen):
+@dataclass(frozen=True, slots=True)
+class TierRequirement:
     tier: Tier
-    total: Decimal = Field(ge=0, le=MAX_POINTS)
-    track_minimum: Decimal = Field(ge=0, le=MAX_POINTS)
-    managed_minimum: Decimal = Field(ge=0, le=MAX_POINTS)
+    total: Decimal
+    track_minimum: Decimal
+    managed_minimum: Decimal
     invitation_only: bool = False
 
 
-class TierTable(_Frozen):
+@dataclass(frozen=True, slots=True)
+class TierTable:
     illustrative: bool
     # Which sold points count toward the track minimum: all of them, or only partner-sourced ones.
     track_minimum: Literal["sold", "sourced"]
@@ -90,53 +87,40 @@ class TierTable(_Frozen):
         return "Sourced" if self.track_minimum == "sourced" else "Sold"
 
 
-class LegacyUpsell(_Frozen):
+@dataclass(frozen=True, slots=True)
+class LegacyUpsell:
     first_sold_before: date
-    rate: Decimal = Field(gt=0, le=MAX_RATE)
-
-    @field_validator("first_sold_before")
-    @classmethod
-    def _day_in_range(cls, value: date) -> date:
-        return _checked_day(value)
+    rate: Decimal
 
 
-def _checked_day(value: date) -> date:
-    problem = day_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    return value
-
-
-class GrowthMarket(_Frozen):
-    multiplier: Decimal = Field(gt=0, le=1000)
+@dataclass(frozen=True, slots=True)
+class GrowthMarket:
+    multiplier: Decimal
     tracks: frozenset[Track]
     countries: frozenset[str]
 
-    @field_validator("countries")
-    @classmethod
-    def _known_countries(cls, value: frozenset[str]) -> frozenset[str]:
-        unknown = sorted(c for c in value if c not in country_names())
-        if unknown:
-            raise ValueError(f"unknown ISO 3166-1 alpha-2 code(s): {', '.join(unknown)}")
-        return value
+
+@dataclass(frozen=True, slots=True)
+class PointsPer100:
+    sold_sourced: Decimal
+    sold_assisted: Decimal
+    managed: Decimal
 
 
-class PointsPer100(_Frozen):
-    sold_sourced: Decimal = Field(gt=0, le=MAX_RATE)
-    sold_assisted: Decimal = Field(gt=0, le=MAX_RATE)
-    managed: Decimal = Field(gt=0, le=MAX_RATE)
-
-
-class CommissionRule(_Frozen):
+@dataclass(frozen=True, slots=True)
+class CommissionRule:
     """Commission on shared-selling deals: `rate` of the deal's net revenue for `months` from its close,
     paid quarterly, `paid_days_after_quarter` days after the quarter ends."""
 
-    rate: Decimal = Field(default=Decimal("0.20"), gt=0, le=1)
-    months: int = Field(default=36, gt=0, le=1200)
-    paid_days_after_quarter: int = Field(default=45, ge=0, le=3660)
+    rate: Decimal = Decimal("0.20")
+    months: int = 36
+    paid_days_after_quarter: int = 45
 
 
-class RuleSet(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleSet:
+    """One rule set, as checked by `load_rulebook` (the only place that reads one from a file)."""
+
     id: str
     name: str
     applies_from: date
@@ -147,30 +131,6 @@ class RuleSet(_Frozen):
     tiers: TierTable
     commission: CommissionRule = CommissionRule()
     sources: tuple[str, ...] = ()
-
-    @field_validator("name")
-    @classmethod
-    def _printable_name(cls, value: str) -> str:
-        return printable(value)
-
-    @field_validator("applies_from")
-    @classmethod
-    def _day_in_range(cls, value: date) -> date:
-        return _checked_day(value)
-
-    @field_validator("currency_per_100_usd")
-    @classmethod
-    def _positive_rates(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        bad = [printable(code) for code, rate in value.items() if rate <= 0]
-        if bad:
-            raise ValueError(f"rates must be positive: {', '.join(bad)}")
-        bad = [printable(code) for code, rate in value.items() if rate > MAX_RATE]
-        if bad:
-            raise ValueError(f"rates must be at most {MAX_RATE:,}: {', '.join(bad)}")
-        bad = [printable(code) for code in value if not re.fullmatch(r"[A-Z]{3}", code)]
-        if bad:
-            raise ValueError(f"currency codes must be three capital letters (ISO 4217): {', '.join(bad)}")
-        return value
 
     def currency_rate(self, currency: str) -> Decimal:
         """The local amount that counts as US$100 under this rule set."""
@@ -195,7 +155,8 @@ class RuleSet(_Frozen):
         return per.sold_sourced if deal_type is DealType.SOURCED else per.sold_assisted
 
 
-class RuleBook(_Frozen):
+@dataclass(frozen=True, slots=True)
+class RuleBook:
     """Every rule set known to this run, ordered by the date each applies from."""
 
     rule_sets: tuple[RuleSet, ...]
@@ -226,6 +187,362 @@ class RuleBook(_Frozen):
         return in_force[-1]
 
 
+# --- checking a rule set read from TOML ----------------------------------------------------------------
+# Each reader takes the value as TOML gave it and returns the checked value, or raises _Invalid saying what
+# to write instead. `_Reader` collects every problem with its key path, so that one run reports them all.
+
+
+class _Invalid(ValueError):
+    pass
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,9})?")
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]{1,18}")
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def _got(value: object) -> str:
+    shown = str(value) if isinstance(value, date | Decimal) else repr(value)
+    return shorten(printable(shown), 60)
+
+
+def _number(value: object) -> Decimal:
+    """An exact Decimal from a TOML string, integer or (read as Decimal) float."""
+    if isinstance(value, bool):
+        raise _Invalid(f'should be a number in quotes, e.g. "5" (got {_got(value)})')
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        number = Decimal(value.strip())
+    else:
+        raise _Invalid(f'should be a number in quotes, e.g. "5" (got {_got(value)})')
+    if not number.is_finite():
+        raise _Invalid(f'should be a finite number in quotes, e.g. "5" (got {_got(value)})')
+    return number
+
+
+def _bounded(number: Decimal, *, low: Decimal, high: Decimal, low_allowed: bool) -> Decimal:
+    if low_allowed and number < low:
+        raise _Invalid(f"should be greater than or equal to {low:,} (got {number})")
+    if not low_allowed and number <= low:
+        raise _Invalid(f"should be greater than {low:,} (got {number})")
+    if number > high:
+        raise _Invalid(f"should be less than or equal to {high:,} (got {number})")
+    return number
+
+
+def _points(value: object) -> Decimal:
+    """A tier threshold: 0 to MAX_POINTS."""
+    return _bounded(_number(value), low=Decimal(0), high=MAX_POINTS, low_allowed=True)
+
+
+def _rate(value: object) -> Decimal:
+    """A rate: above 0, at most MAX_RATE."""
+    return _bounded(_number(value), low=Decimal(0), high=MAX_RATE, low_allowed=False)
+
+
+def _whole(value: object, low: int, high: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        whole = value
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        whole = int(value)
+    elif isinstance(value, str) and _WHOLE_TEXT.fullmatch(value.strip()):
+        whole = int(value.strip())
+    else:
+        raise _Invalid(f"should be a whole number, e.g. {max(low, 1)} (got {_got(value)})")
+    if not low <= whole <= high:
+        raise _Invalid(f"should be a whole number from {low:,} to {high:,} (got {whole:,})")
+    return whole
+
+
+def _day(value: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str) and _DAY_TEXT.fullmatch(value.strip()):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise _Invalid(f"is not a date: {exc}") from None
+    else:
+        raise _Invalid(f"should be a date such as 2026-07-15, without quotes or a time (got {_got(value)})")
+    problem = day_problem(day)
+    if problem is not None:
+        raise _Invalid(problem)
+    return day
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"should be text in quotes (got {_got(value)})")
+    return printable(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"should be true or false, without quotes (got {_got(value)})")
+    return value
+
+
+def _choice(value: object, choices: tuple[str, ...]) -> str:
+    if isinstance(value, str) and value in choices:
+        return value
+    shown = " or ".join(f'"{choice}"' for choice in choices)
+    raise _Invalid(f"should be {shown} (got {_got(value)})")
+
+
+_MISSING: Any = object()
+
+
+class _Reader:
+    """Reads one rule set's tables, collecting each problem as (key path, message)."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[list[str], str]] = []
+
+    def invalid(self, loc: list[str], message: str) -> None:
+        self.problems.append((loc, message))
+
+    def table(self, value: object, loc: list[str], known: tuple[str, ...]) -> dict[str, Any] | None:
+        """`value` if it is a table holding only `known` keys (the others are reported), else None."""
+        if not isinstance(value, dict):
+            self.invalid(loc, f"should be a table ([{'.'.join(loc)}] with key = value lines; got {_got(value)})")
+            return None
+        for key in value:
+            if key not in known:
+                where = f"[{'.'.join(loc)}]" if loc else "a rule set"
+                known_keys = ", ".join(known)
+                self.invalid([*loc, str(key)], f"is not a key of {where}: remove it or fix its spelling ({known_keys})")
+        return value
+
+    def field(
+        self, table: dict[str, Any], loc: list[str], key: str, read: Any, example: str, default: Any = _MISSING
+    ) -> Any:
+        """`read(table[key])`, `default` if the key is absent; None (and a problem) if it is wrong or missing."""
+        if key not in table:
+            if default is _MISSING:
+                self.invalid([*loc, key], f"is missing: add {key} = {example}")
+                return None
+            return default
+        try:
+            return read(table[key])
+        except _Invalid as exc:
+            self.invalid([*loc, key], str(exc))
+            return None
+
+
+_RULE_SET_KEYS = (
+    "id",
+    "name",
+    "applies_from",
+    "points_per_100_usd",
+    "legacy_upsell",
+    "growth_market",
+    "currency_per_100_usd",
+    "tiers",
+    "commission",
+    "sources",
+)
+_LEVEL_KEYS = ("total", "track_minimum", "managed_minimum", "invitation_only")
+
+
+def _rule_set(raw: dict[str, Any], reader: _Reader) -> RuleSet | None:
+    """The rule set in `raw` (the merged TOML tables), or None with every problem in `reader`."""
+    table = reader.table(raw, [], _RULE_SET_KEYS)
+    if table is None:
+        return None
+    found = len(reader.problems)
+    field = reader.field
+    rule_set_id = field(table, [], "id", _text, '"2026-07"')
+    name = field(table, [], "name", _text, '"July 2026"')
+    applies_from = field(table, [], "applies_from", _day, "2026-07-15")
+    points = _points_per_100(table, reader)
+    legacy = _legacy_upsell(table, reader)
+    market = _growth_market(table, reader)
+    currencies = _currencies(table, reader)
+    tiers = _tiers(table, reader)
+    commission = _commission(table, reader)
+    sources = tuple(str(source) for source in table.get("sources", ()))
+    if len(reader.problems) > found or points is None or market is None or currencies is None:
+        return None
+    if tiers is None or commission is None:
+        return None
+    return RuleSet(
+        id=rule_set_id,
+        name=name,
+        applies_from=applies_from,
+        points_per_100_usd=points,
+        legacy_upsell=legacy,
+        growth_market=market,
+        currency_per_100_usd=currencies,
+        tiers=tiers,
+        commission=commission,
+        sources=sources,
+    )
+
+
+def _points_per_100(table: dict[str, Any], reader: _Reader) -> PointsPer100 | None:
+    loc = ["points_per_100_usd"]
+    per = reader.field(table, [], loc[0], lambda value: value, '{ sold_sourced = "5", ... }')
+    if per is None or reader.table(per, loc, ("sold_sourced", "sold_assisted", "managed")) is None:
+        return None
+    rates = [reader.field(per, loc, key, _rate, '"5"') for key in ("sold_sourced", "sold_assisted", "managed")]
+    return PointsPer100(*rates) if None not in rates else None
+
+
+def _legacy_upsell(table: dict[str, Any], reader: _Reader) -> LegacyUpsell | None:
+    loc = ["legacy_upsell"]
+    legacy = table.get(loc[0])
+    if legacy is None or reader.table(legacy, loc, ("first_sold_before", "rate")) is None:
+        return None
+    before = reader.field(legacy, loc, "first_sold_before", _day, "2024-02-27")
+    rate = reader.field(legacy, loc, "rate", _rate, '"3"')
+    return LegacyUpsell(before, rate) if before is not None and rate is not None else None
+
+
+def _country_codes(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise _Invalid(f'should be a list of country codes in quotes, e.g. ["BR", "MX"] (got {_got(value)})')
+    return value
+
+
+_TRACK_NAMES = tuple(track.value for track in Track)
+_TIER_NAMES = tuple(tier.value for tier in Tier)
+
+
+def _tracks(value: object) -> frozenset[Track]:
+    if not isinstance(value, list) or not all(track in _TRACK_NAMES for track in value):
+        raise _Invalid(f'should be a list of tracks, e.g. ["sold", "managed"] (got {_got(value)})')
+    return frozenset(Track(track) for track in value)
+
+
+def _growth_market(table: dict[str, Any], reader: _Reader) -> GrowthMarket | None:
+    loc = ["growth_market"]
+    market = reader.field(table, [], loc[0], lambda value: value, '{ multiplier = "2", ... }')
+    known = ("multiplier", "tracks", "countries", "add_countries", "remove_countries")
+    if market is None or reader.table(market, loc, known) is None:
+        return None
+    multiplier = reader.field(
+        market,
+        loc,
+        "multiplier",
+        lambda value: _bounded(_number(value), low=Decimal(0), high=Decimal(1000), low_allowed=False),
+        '"2"',
+    )
+    tracks = reader.field(market, loc, "tracks", _tracks, '["sold", "managed"]')
+    countries = reader.field(market, loc, "countries", _country_codes, '["BR", "MX"]')
+    added = reader.field(market, loc, "add_countries", _country_codes, '["ZA"]', [])
+    removed = reader.field(market, loc, "remove_countries", _country_codes, '["SG"]', [])
+    if countries is None or added is None or removed is None:
+        return None
+    codes = (set(countries) | set(added)) - set(removed)
+    unknown = sorted(printable(code) for code in codes if code not in country_names())
+    if unknown:
+        reader.invalid([*loc, "countries"], f"unknown ISO 3166-1 alpha-2 code(s): {', '.join(unknown)}")
+        return None
+    if multiplier is None or tracks is None:
+        return None
+    return GrowthMarket(multiplier, tracks, frozenset(codes))
+
+
+def _currencies(table: dict[str, Any], reader: _Reader) -> dict[str, Decimal] | None:
+    loc = ["currency_per_100_usd"]
+    rates = reader.field(table, [], loc[0], lambda value: value, '{ USD = "100", EUR = "88" }')
+    if rates is None:
+        return None
+    if not isinstance(rates, dict):
+        reader.invalid(loc, f'should be a table of currency code = "local amount per US$100" (got {_got(rates)})')
+        return None
+    found = len(reader.problems)
+    checked = {str(code): reader.field(rates, loc, code, _number, '"100"') for code in rates}
+    if len(reader.problems) > found:
+        return None
+    value: dict[str, Decimal] = checked
+    bad = [printable(code) for code, rate in value.items() if rate <= 0]
+    if bad:
+        reader.invalid(loc, f"rates must be positive: {', '.join(bad)}")
+        return None
+    bad = [printable(code) for code, rate in value.items() if rate > MAX_RATE]
+    if bad:
+        reader.invalid(loc, f"rates must be at most {MAX_RATE:,}: {', '.join(bad)}")
+        return None
+    bad = [printable(code) for code in value if not _CURRENCY_CODE.fullmatch(code)]
+    if bad:
+        reader.invalid(loc, f"currency codes must be three capital letters (ISO 4217): {', '.join(bad)}")
+        return None
+    return value
+
+
+def _tiers(table: dict[str, Any], reader: _Reader) -> TierTable | None:
+    loc = ["tiers"]
+    tiers = reader.field(table, [], loc[0], lambda value: value, '{ illustrative = true, track_minimum = "sold" }')
+    if tiers is None:
+        return None
+    if not isinstance(tiers, dict):
+        reader.invalid(loc, f"should be a [tiers] table with a [tiers.Gold] table per tier (got {_got(tiers)})")
+        return None
+    found = len(reader.problems)
+    settings = {key: value for key, value in tiers.items() if not isinstance(value, dict)}
+    reader.table(settings, loc, ("illustrative", "track_minimum"))
+    illustrative = reader.field(settings, loc, "illustrative", _flag, "true")
+    track_minimum = reader.field(
+        settings, loc, "track_minimum", lambda value: _choice(value, ("sold", "sourced")), '"sold"'
+    )
+    levels = []
+    for key, level in tiers.items():
+        if not isinstance(level, dict):
+            continue
+        level_loc = [*loc, str(key)]
+        if key not in _TIER_NAMES:
+            names = ", ".join(tier.value for tier in Tier)
+            reader.invalid(level_loc, f"unknown tier {printable(str(key))!r}: name a tier table one of {names}")
+            continue
+        reader.table(level, level_loc, _LEVEL_KEYS)
+        total = reader.field(level, level_loc, "total", _points, '"160"')
+        track = reader.field(level, level_loc, "track_minimum", _points, '"60"')
+        managed = reader.field(level, level_loc, "managed_minimum", _points, '"60"')
+        invitation = reader.field(level, level_loc, "invitation_only", _flag, "true", False)
+        levels.append(TierRequirement(Tier(key), total, track, managed, bool(invitation)))
+    if len(reader.problems) > found:
+        return None
+    levels.sort(key=lambda level: level.tier.rank)
+    return TierTable(illustrative, track_minimum, tuple(levels))
+
+
+def _commission(table: dict[str, Any], reader: _Reader) -> CommissionRule | None:
+    loc = ["commission"]
+    rule = table.get(loc[0])
+    default = CommissionRule()
+    if rule is None:
+        return default
+    if reader.table(rule, loc, ("rate", "months", "paid_days_after_quarter")) is None:
+        return None
+    rate = reader.field(
+        rule,
+        loc,
+        "rate",
+        lambda value: _bounded(_number(value), low=Decimal(0), high=Decimal(1), low_allowed=False),
+        '"0.20"',
+        default.rate,
+    )
+    months = reader.field(rule, loc, "months", lambda value: _whole(value, 1, 1200), "36", default.months)
+    days = reader.field(
+        rule,
+        loc,
+        "paid_days_after_quarter",
+        lambda value: _whole(value, 0, 3660),
+        "45",
+        default.paid_days_after_quarter,
+    )
+    if rate is None or months is None or days is None:
+        return None
+    return CommissionRule(rate, months, days)
+
+
 # --- loading -------------------------------------------------------------------------------------------
 
 
@@ -235,7 +552,7 @@ def _shipped_text(rule_set_id: str) -> str:
 
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        return load_toml(text)
+        return load_toml(text, parse_float=Decimal)  # exact: 0.1 is Decimal("0.1"), never a float
     except TomlLimitError as exc:
         raise RulesError([f"{origin}:{exc.line or 1}: not usable: {exc}"]) from None
     except tomllib.TOMLDecodeError as exc:
@@ -291,38 +608,14 @@ def _locate(path: list[str], texts: list[tuple[str, str, list[str]]]) -> str:
 
 
 def _build(raw: dict[str, Any], texts: list[tuple[str, str, list[str]]], sources: tuple[str, ...]) -> RuleSet:
-    data = dict(raw)
-    data.pop("base", None)
-    tiers = data.get("tiers")
-    if isinstance(tiers, dict):
-        levels = []
-        extra = {}
-        for key, value in tiers.items():
-            if isinstance(value, dict):
-                levels.append({"tier": key, **value})
-            else:
-                extra[key] = value
-        levels.sort(key=lambda level: _tier_rank(level["tier"]))
-        data["tiers"] = {**extra, "levels": levels}
+    data = {key: value for key, value in raw.items() if key != "base"}
     data["sources"] = sources
-    try:
-        return RuleSet.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = [str(part) for part in error["loc"]]
-            if loc[:2] == ["tiers", "levels"] and len(loc) > 2 and loc[2].isdigit():
-                loc = ["tiers", str(data["tiers"]["levels"][int(loc[2])]["tier"]), *loc[3:]]
-            where = _locate(loc, texts)
-            problems.append(f"{where}: {'.'.join(loc)}: {error['msg']}")
-        raise RulesError(problems) from None
-
-
-def _tier_rank(name: Any) -> int:
-    try:
-        return Tier.parse(str(name)).rank
-    except ValueError:
-        return 99
+    reader = _Reader()
+    rule_set = _rule_set(data, reader)
+    if rule_set is None:
+        problems = [f"{_locate(loc, texts)}: {'.'.join(loc)}: {message}" for loc, message in reader.problems]
+        raise RulesError(problems or [f"{_locate([], texts)}: the rule set cannot be used"])
+    return rule_set
 
 
 def load_rulebook(user_file: Path | None = None) -> RuleBook:
@@ -356,11 +649,15 @@ def load_rulebook(user_file: Path | None = None) -> RuleBook:
     for rule_set_id in ids:
         texts: list[tuple[str, str, list[str]]] = []
         sources: list[str] = []
+        if rule_set_id in per_set and not isinstance(per_set[rule_set_id], dict):
+            where = _line_of(user_text, ["rule_set", rule_set_id]) or 1
+            problems.append(f"{user_origin}:{where}: rule_set.{rule_set_id}: must be a table")
+            continue
         if rule_set_id in shipped:
             raw, text, origin = shipped[rule_set_id]
         else:
             base_id = per_set[rule_set_id].get("base")
-            if base_id not in shipped:
+            if not isinstance(base_id, str) or base_id not in shipped:
                 line = _line_of(user_text, ["rule_set", rule_set_id, "base"]) or _line_of(
                     user_text, ["rule_set", rule_set_id]
                 )
@@ -380,12 +677,6 @@ def load_rulebook(user_file: Path | None = None) -> RuleBook:
         if user_file is not None:
             texts.append((user_origin, user_text, []))
             sources.append(user_origin)
-        if "countries" in raw.get("growth_market", {}):
-            market = raw["growth_market"]
-            market["countries"] = sorted(
-                (set(market["countries"]) | set(market.pop("add_countries", [])))
-                - set(market.pop("remove_countries", []))
-            )
         texts.append((origin, text, []))
         try:
             built.append(_build(raw, texts, tuple(sources)))

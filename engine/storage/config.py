@@ -8,16 +8,15 @@ and only with the settings that differ from the defaults.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.atomic import aside_path, replacing
 from engine.data.models import LoadProblem, Severity
@@ -36,29 +35,82 @@ class ConfigError(Exception):
     """The settings could not be saved."""
 
 
-class Config(BaseModel):
-    """The settings. Unset folders mean: the bundled sample data, the default export folder, no rules file."""
+class SettingsError(ValueError):
+    """A setting that cannot be used: `setting` names it, `reason` says what to put instead."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    def __init__(self, setting: str, reason: str, value: object) -> None:
+        self.setting = setting
+        self.reason = reason
+        self.value = value
+        super().__init__(f"{setting}: {reason} (got {shorten(repr(value), 60)})")
 
-    theme: str = Field(default=DEFAULT_THEME, min_length=1)
+
+# These say what to put in the file (the settings screen shows them too).
+_REASONS = {
+    "text": "should be text in quotes",
+    "not_empty": "should not be empty",
+    "path": "should be a path in quotes",
+    "keys_table": 'should be a [keys] table of binding id = "key"',
+}
+_KEY_NEEDED = 'a binding needs an id and a key such as "ctrl+l"'
+
+
+def _theme(value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingsError("theme", _REASONS["text"], value)
+    if not value:
+        raise SettingsError("theme", _REASONS["not_empty"], value)
+    return value
+
+
+def _folder(name: str, value: Any) -> Path | None:
+    """A path, from a Path or text; blank text means unset."""
+    if value is None or isinstance(value, Path):
+        return value
+    if isinstance(value, str):
+        return Path(value) if value.strip() else None
+    raise SettingsError(name, _REASONS["path"], value)
+
+
+def _keys(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise SettingsError("keys", _REASONS["keys_table"], value)
+    for binding, key in value.items():
+        if not isinstance(binding, str) or not isinstance(key, str):
+            raise SettingsError(f"keys.{binding}", _REASONS["text"], key)
+        if not binding.strip() or not key.strip():
+            raise SettingsError(f"keys.{binding}", _KEY_NEEDED, key)
+    return {binding: key.strip() for binding, key in value.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings. Unset folders mean: the bundled sample data, the default export folder, no rules file.
+
+    Checked when made (SettingsError names the setting and says what to put): a folder may be given as text,
+    blank text is unset, and the keys are stripped.
+    """
+
+    theme: str = DEFAULT_THEME
     data_folder: Path | None = None
     export_folder: Path | None = None
     rules_file: Path | None = None
-    keys: dict[str, str] = Field(default_factory=dict)  # binding id -> key(s), as Textual writes them
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), as Textual writes them
 
-    @field_validator("data_folder", "export_folder", "rules_file", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
+    def __post_init__(self) -> None:
+        set_value = object.__setattr__
+        set_value(self, "theme", _theme(self.theme))
+        for name in _FOLDERS:
+            set_value(self, name, _folder(name, getattr(self, name)))
+        set_value(self, "keys", _keys(self.keys))
 
-    @field_validator("keys")
     @classmethod
-    def _keys_are_named(cls, keys: dict[str, str]) -> dict[str, str]:
-        for binding, key in keys.items():
-            if not binding.strip() or not key.strip():
-                raise ValueError('a binding needs an id and a key such as "ctrl+l"')
-        return {binding: key.strip() for binding, key in keys.items()}
+    def from_settings(cls, settings: Mapping[str, Any]) -> Config:
+        """The settings in a mapping (e.g. a parsed config file); SettingsError for one that is not a setting."""
+        for name in settings:
+            if name not in SETTINGS:
+                raise SettingsError(name, f"is not a setting (known: {', '.join(SETTINGS)})", settings[name])
+        return cls(**settings)
 
     @property
     def export_dir(self) -> Path:
@@ -66,8 +118,27 @@ class Config(BaseModel):
         return self.export_folder if self.export_folder is not None else paths.default_export_dir()
 
     def replace(self, **settings: Any) -> Config:
-        """A copy with these settings changed, validated like a loaded file."""
-        return Config.model_validate({**self.model_dump(), **settings})
+        """A copy with these settings changed, validated like a loaded file (SettingsError if one is wrong)."""
+        return Config.from_settings({**self.settings(), **settings})
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting by name."""
+        return {name: getattr(self, name) for name in SETTINGS}
+
+    def changed(self) -> dict[str, str | dict[str, str]]:
+        """The settings that differ from the defaults, as the file writes them (folders as text)."""
+        default = _DEFAULT
+        changed: dict[str, str | dict[str, str]] = {}
+        for name in SETTINGS:
+            value = getattr(self, name)
+            if value != getattr(default, name):
+                changed[name] = dict(value) if isinstance(value, dict) else str(value)
+        return changed
+
+
+SETTINGS = ("theme", "data_folder", "export_folder", "rules_file", "keys")
+_FOLDERS = ("data_folder", "export_folder", "rules_file")
+_DEFAULT = Config()
 
 
 # --- loading --------------------------------------------------------------------------------------------
@@ -184,7 +255,7 @@ def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProb
             problems.append(_problem(path, line, "keys", message, Severity.WARNING))
             break
         if not isinstance(key, str):
-            reason = _REASONS["string_type"]
+            reason = _REASONS["text"]
         elif not binding.strip() or not key.strip():
             reason = 'a binding needs an id and a key such as "ctrl+l"'
         else:
@@ -196,28 +267,14 @@ def _key_bindings(path: Path, lines: _Lines, value: Any, problems: list[LoadProb
     return usable
 
 
-# pydantic's wording is written for programmers; these say what to put in the file instead.
-_REASONS = {
-    "string_type": "should be text in quotes",
-    "string_too_short": "should not be empty",
-    "path_type": "should be a path in quotes",
-    "dict_type": 'should be a [keys] table of binding id = "key"',
-}
-
-
-def _reason(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    return _REASONS.get(error["type"], str(error["msg"]).removeprefix("Value error, "))
-
-
 def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, list[LoadProblem]]:
     lines = _Lines(text.splitlines())
     problems: list[LoadProblem] = []
     usable: dict[str, Any] = {}
     for setting, value in document.items():
         line = lines.line_of((setting,))
-        if setting not in Config.model_fields:
-            known = ", ".join(Config.model_fields)
+        if setting not in SETTINGS:
+            known = ", ".join(SETTINGS)
             problems.append(
                 _problem(path, line, setting, f"is not a setting (known: {known}); ignored", Severity.WARNING)
             )
@@ -225,20 +282,19 @@ def _settings(path: Path, text: str, document: dict[str, Any]) -> tuple[Config, 
         if setting == "keys":
             value = _key_bindings(path, lines, value, problems)
         try:
-            Config.model_validate({setting: value})
-        except ValidationError as exc:
-            shown = shorten(repr(value), 60)
-            problems.append(_problem(path, line, setting, f"{_reason(exc)} (got {shown}); using the default"))
+            Config.from_settings({setting: value})
+        except SettingsError as exc:
+            problems.append(
+                _problem(path, line, setting, f"{exc.reason} (got {shorten(repr(value), 60)}); using the default")
+            )
             continue
         usable[setting] = value
-    config = Config.model_validate(usable)
+    config = Config.from_settings(usable)
     # Relative folders are relative to the config file, not to wherever the app was started from.
-    folders = {
-        name: _absolute(folder, path.parent)
-        for name in ("data_folder", "export_folder", "rules_file")
-        if (folder := getattr(config, name)) is not None
+    folders: dict[str, Any] = {
+        name: _absolute(folder, path.parent) for name in _FOLDERS if (folder := getattr(config, name)) is not None
     }
-    return config.model_copy(update=folders), _bounded(path, problems)
+    return dataclasses.replace(config, **folders), _bounded(path, problems)
 
 
 def _absolute(folder: Path, base: Path) -> Path:
@@ -305,13 +361,13 @@ def config_toml(config: Config, existing: str | None = None) -> str:
     import tomlkit
     from tomlkit.items import Table
 
-    settings = config.model_dump(mode="json", exclude_defaults=True)
+    settings = config.changed()
     document = tomlkit.parse(existing) if existing is not None else tomlkit.parse(HEADER)
-    for name in Config.model_fields:
+    for name in SETTINGS:
         value = settings.get(name)
         if name == "keys":
             table = document.get(name)
-            if not value:
+            if not isinstance(value, dict) or not value:
                 document.pop(name, None)
                 continue
             if not isinstance(table, Table):

@@ -75,14 +75,14 @@ def _code_fingerprint() -> bytes:
 
 
 def _rules_fingerprint(rules: RuleBook) -> bytes:
-    # Not model_dump_json(): a frozenset (a growth market's countries) comes out in the order of its hashes,
-    # which differ from one process to the next (string hash randomisation), and no later start would match.
+    # Canonical JSON of every field: a frozenset (a growth market's countries) is sorted, since its own order
+    # follows string hashes, which differ from one process to the next, and no later start would match.
     def canonical(value: object) -> object:
         if isinstance(value, set | frozenset):
             return sorted(json.dumps(item, sort_keys=True, default=canonical) for item in value)
         return str(value)
 
-    return json.dumps(rules.model_dump(), sort_keys=True, default=canonical).encode()
+    return json.dumps(dataclasses.asdict(rules), sort_keys=True, default=canonical).encode()
 
 
 class DatasetCache:

@@ -6,9 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import ValidationError
-
-from engine.reports.saved import ReportQuery
+from engine.reports.saved import QueryError, ReportQuery
 from engine.storage.store import NameTaken, NotFound, Store, StoreError, clean_name, stamp, stored_time
 from engine.text import printable
 
@@ -39,8 +37,8 @@ def _read_report(connection: sqlite3.Connection, report_id: int) -> SavedReport:
 def _report(row: tuple[int, str, str, str, int, str, str]) -> SavedReport:
     report_id, name, details, query, pinned, created, updated = row
     try:
-        parsed = ReportQuery.model_validate_json(query)
-    except ValidationError as exc:
+        parsed = ReportQuery.from_json(query)
+    except QueryError as exc:
         raise StoreError(f"the saved report {name!r} has a query this version cannot read: {exc}") from exc
     return SavedReport(
         report_id,
@@ -79,7 +77,7 @@ def save_report(store: Store, name: str, query: ReportQuery, details: str = "", 
         now = stamp(store.now())
         cursor = connection.execute(
             "INSERT INTO saved_report (name, details, query, pinned, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-            (name, details.strip(), query.model_dump_json(), int(pinned), now, now),
+            (name, details.strip(), query.to_json(), int(pinned), now, now),
         )
         assert cursor.lastrowid is not None
         return _read_report(connection, cursor.lastrowid)

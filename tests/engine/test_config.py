@@ -17,6 +17,7 @@ from engine.storage.config import (
     DEFAULT_THEME,
     Config,
     ConfigError,
+    SettingsError,
     config_toml,
     load_config,
     save_config,
@@ -240,8 +241,17 @@ def test_saving_over_a_broken_file_keeps_a_copy_of_it(config_path: Path) -> None
 def test_replace_validates_like_a_loaded_file() -> None:
     config = Config(theme="nord")
     assert config.replace(keys={"quit": " q "}) == Config(theme="nord", keys={"quit": "q"})
-    with pytest.raises(ValueError, match="theme"):
+    assert config.replace(data_folder="  ") == config
+    assert config.replace(data_folder="/agency").data_folder == Path("/agency")
+    with pytest.raises(SettingsError, match="theme: should be text in quotes") as failed:
         config.replace(theme=3)
+    assert (failed.value.setting, failed.value.reason) == ("theme", "should be text in quotes")
+    with pytest.raises(SettingsError, match="colour: is not a setting"):
+        config.replace(colour="red")
+    with pytest.raises(SettingsError, match=r"keys\.quit: a binding needs an id and a key"):
+        config.replace(keys={"quit": " "})
+    with pytest.raises(AttributeError):
+        config.theme = "x"  # type: ignore[misc]
 
 
 text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
@@ -252,7 +262,7 @@ keys = text.filter(lambda key: bool(key.strip()))
 def test_any_settings_survive_the_toml_writer(theme: str, bindings: dict[str, str], folder: str) -> None:
     config = Config(theme=theme, keys=bindings, export_folder=Path("/") / folder.replace("\x00", ""))
     document = tomllib.loads(config_toml(config))
-    assert Config.model_validate(document) == config
+    assert Config.from_settings(document) == config
 
 
 def test_the_written_file_is_readable_by_the_user(config_path: Path) -> None:

@@ -126,3 +126,64 @@ def test_unknown_growth_country_and_negative_rate_are_reported(tmp_path: Path) -
 def test_missing_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read the rules file"):
         load_rulebook(tmp_path / "nope.toml")
+
+
+def test_a_rules_file_of_the_wrong_shape_is_reported_by_line_not_a_crash(tmp_path: Path) -> None:
+    user = tmp_path / "rules.toml"
+    user.write_text('[rule_set]\n"2026-01" = 3\n\n[growth_market]\ncountries = 5\n', encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_rulebook(user)
+    problems = info.value.problems
+    assert f"{user}:2: rule_set.2026-01: must be a table" in problems
+    assert (
+        f'{user}:5: growth_market.countries: should be a list of country codes in quotes, e.g. ["BR", "MX"] (got 5)'
+        in (problems)
+    )
+
+
+def test_each_wrong_value_says_what_to_write(tmp_path: Path) -> None:
+    user = tmp_path / "rules.toml"
+    user.write_text(
+        '[rule_set."2025-07".tiers]\nillustrative = "yes"\ncolour = "red"\n\n'
+        '[rule_set."2025-07".tiers.Gold]\ninvitation_only = 3\n\n'
+        '[rule_set."2025-07".legacy_upsell]\nfirst_sold_before = "yesterday"\n\n'
+        '[rule_set."2025-07".commission]\nmonths = 0\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError) as info:
+        load_rulebook(user)
+    assert sorted(info.value.problems) == sorted(
+        [
+            f"{user}:2: tiers.illustrative: should be true or false, without quotes (got 'yes')",
+            f"{user}:3: tiers.colour: is not a key of [tiers]: remove it or fix its spelling "
+            "(illustrative, track_minimum)",
+            f"{user}:6: tiers.Gold.invitation_only: should be true or false, without quotes (got 3)",
+            f"{user}:9: legacy_upsell.first_sold_before: should be a date such as 2026-07-15, without quotes or a "
+            "time (got 'yesterday')",
+            f"{user}:12: commission.months: should be a whole number from 1 to 1,200 (got 0)",
+        ]
+    )
+
+
+def test_a_missing_key_is_named_with_what_to_add(tmp_path: Path) -> None:
+    user = tmp_path / "rules.toml"
+    # 2022-07 has no legacy-upsell rule: one added needs both its keys.
+    user.write_text('[rule_set."2022-07".legacy_upsell]\nrate = "3"\n', encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_rulebook(user)
+    assert info.value.problems == [
+        f"{user}:1: legacy_upsell.first_sold_before: is missing: add first_sold_before = 2024-02-27"
+    ]
+
+
+def test_numbers_written_without_quotes_stay_exact(tmp_path: Path) -> None:
+    user = tmp_path / "rules.toml"
+    user.write_text("[currency_per_100_usd]\nGBP = 74.10\n\n[commission]\nrate = 0.1\n", encoding="utf-8")
+    rules = load_rulebook(user).default
+    assert str(rules.currency_per_100_usd["GBP"]) == "74.10"
+    assert rules.commission.rate == D("0.1")
+
+
+def test_rule_sets_are_frozen() -> None:
+    with pytest.raises(AttributeError):
+        BOOK.default.name = "changed"  # type: ignore[misc]

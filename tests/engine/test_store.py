@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import subprocess
@@ -156,7 +157,7 @@ def test_saved_reports_rename_pin_and_delete(db: Path) -> None:
     query = ReportQuery(kind="shared_selling", figure="closed_won", preset="this-quarter")
     with Store(db, clock=fixed_clock) as opened:
         report = save_report(opened, "Closed won", query)
-        other = save_report(opened, "Created", query.model_copy(update={"figure": "created"}))
+        other = save_report(opened, "Created", dataclasses.replace(query, figure="created"))
         assert report.pinned is False
         with pytest.raises(NameTaken, match="a saved report named 'Closed won' already exists"):
             save_report(opened, "closed WON", query)
@@ -191,7 +192,42 @@ def test_saved_reports_rename_pin_and_delete(db: Path) -> None:
 )
 def test_a_report_query_must_make_sense(fields: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        ReportQuery.model_validate({"kind": "point_changes", **fields})
+        ReportQuery(**{"kind": "point_changes", **fields})  # type: ignore[arg-type]
+
+
+def test_a_query_is_stored_as_earlier_versions_wrote_it(db: Path) -> None:
+    # The JSON in existing users' databases: compact, every field in this order, text as UTF-8.
+    stored = (
+        '{"kind":"changes","figure":"new_sold","preset":null,"start":"2026-01-01","end":"2026-03-31",'
+        '"filters":{"deal_type":"sourced","name":"Café \\"Zürich\\"\\n"}}'
+    )
+    query = ReportQuery(
+        kind="changes",
+        figure="new_sold",
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        filters={"deal_type": "sourced", "name": 'Café "Zürich"\n'},
+    )
+    assert query.to_json() == stored
+    assert ReportQuery.from_json(stored) == query
+    with Store(db) as opened:
+        saved = save_report(opened, "Q1", query)
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT query FROM saved_report").fetchone() == (stored,)
+    connection.close()
+    with Store(db) as opened:
+        assert get_report(opened, saved.id).query == query
+
+
+def test_a_stored_query_this_version_cannot_read_is_a_store_error(db: Path) -> None:
+    with Store(db) as opened:
+        saved = save_report(opened, "Odd", ReportQuery(kind="renewals"))
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE saved_report SET query = ?", ('{"kind":"changes","preset":"last-decade"}',))
+    connection.commit()
+    connection.close()
+    with Store(db) as opened, pytest.raises(StoreError, match="'Odd' has a query this version cannot read: preset"):
+        get_report(opened, saved.id)
 
 
 def test_export_history_is_newest_first_and_limited(db: Path) -> None:
@@ -262,8 +298,8 @@ def test_a_saved_fixed_range_from_schema_3_keeps_asking_the_same_days(db: Path) 
         ],
     )
     summer = ReportQuery(kind="changes", figure="new_sold", start=date(2026, 7, 1), end=date(2026, 9, 30))
-    assert ReportQuery.model_validate_json(queries["Summer"]) == summer
-    assert ReportQuery.model_validate_json(queries["Preset"]) == ReportQuery(kind="changes", preset="last-30-days")
+    assert ReportQuery.from_json(queries["Summer"]) == summer
+    assert ReportQuery.from_json(queries["Preset"]) == ReportQuery(kind="changes", preset="last-30-days")
     assert queries["Broken"] == "not json"  # left for opening it to report, not lost
     assert user_version(db) == SCHEMA_VERSION
 
@@ -280,7 +316,7 @@ def test_saved_queries_from_schema_4_speak_the_glossary(db: Path) -> None:
             ("Odd", "[1, 2]"),
         ],
     )
-    reports = {name: ReportQuery.model_validate_json(stored[name]) for name in ("Lost", "Top", "New")}
+    reports = {name: ReportQuery.from_json(stored[name]) for name in ("Lost", "Top", "New")}
     assert reports["Lost"] == ReportQuery(kind="changes", figure="lost_sold", preset=RangePreset.LAST_90_DAYS)
     assert reports["Top"] == ReportQuery(kind="breakdown", filters={"sort": "total", "descending": "yes"})
     assert reports["New"] == ReportQuery(kind="changes", figure="new_sold", preset=RangePreset.THIS_QUARTER)

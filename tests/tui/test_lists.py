@@ -280,7 +280,7 @@ async def test_the_three_actions_from_a_dashboard_number_through_the_report_dial
         assert str(options.get_option_at_index(0).prompt) == "New sold, 30 days — New sold points · Last 30 days"
     with Store() as store:
         [report] = saved_reports(store)
-    assert (report.query, report.pinned) == (NEW_SOLD_QUERY.model_copy(update={"preset": "last-30-days"}), True)
+    assert (report.query, report.pinned) == (NEW_SOLD_QUERY, True)
 
 
 async def test_the_list_view_shows_mrr_with_its_currency() -> None:

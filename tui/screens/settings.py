@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,7 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from engine.rules import RulesError, load_rulebook
 from engine.storage import paths
-from engine.storage.config import Config
+from engine.storage.config import Config, SettingsError
 from tui.screens.ask import ASK_CSS
 from tui.user_files import user_files
 from tui.widgets.key_bar import KeyBar
@@ -134,8 +133,8 @@ class SettingsScreen(ModalScreen[None]):
             return
         try:
             config: Config = files.config.replace(**values)
-        except ValidationError as exc:
-            self._say(error=str(exc.errors()[0]["msg"]))
+        except SettingsError as exc:
+            self._say(error=str(exc))
             return
         before = files.config
 

@@ -8,6 +8,7 @@ valid range, labelled as such.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -86,7 +87,7 @@ class RangeSelector(Vertical):
         return self.query_one(".range-from", Input), self.query_one(".range-to", Input)
 
     @property
-    def query_range(self) -> dict[str, object]:
+    def query_range(self) -> dict[str, Any]:
         """The range as engine.storage.store.ReportQuery fields: a preset name, or its first and last days."""
         if self.preset is RangePreset.CUSTOM:
             return {"start": self.dates.first_day, "end": self.dates.until}
