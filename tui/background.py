@@ -118,10 +118,15 @@ async def in_turn(
     works: Sequence[Callable[[], Any]],
     show: Callable[[list[tuple[int, Any]]], Awaitable[None]],
     name: str = "partner-dash-compute",
+    *,
+    first: Awaitable[None] | None = None,
 ) -> None:
     """Each of `works` computed in turn in one daemon thread (as `off_thread`), each result handed to `show` as
     (its index, the result) once the UI gets to it: every result that has arrived by then in one call, so that
-    what the thread computed while the UI was busy is shown in one go (one layout, not one per result)."""
+    what the thread computed while the UI was busy is shown in one go (one layout, not one per result).
+
+    `first`, if given, is awaited before anything is shown, while the thread computes: what shows the results
+    (widgets being mounted) is made ready meanwhile, and what arrived by then is shown at once."""
     loop = asyncio.get_running_loop()
     arrived: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
 
@@ -136,6 +141,8 @@ async def in_turn(
     thread = asyncio.ensure_future(off_thread(run, name))
     shown = 0
     try:
+        if first is not None:
+            await first
         while shown < len(works):
             getting = asyncio.ensure_future(arrived.get())
             try:

@@ -119,23 +119,10 @@ class DashboardTab(TabBody, can_focus=False):
         from tui.widgets.dashboard_panels import ComputedPanel, PendingPanel
         from tui.widgets.outlook import outlook_of
 
-        if grid.children:
-            # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old
-            # panel would move to another old panel while they are removed, and stay on a detached widget: the
-            # app's own keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
-            focused = self.screen.focused
-            refocus = focused is not None and grid in focused.ancestors
-            if refocus:
-                self.screen.set_focus(None)
-            await grid.remove_children()
-            await self._mount(grid.mount_all(panels))
-            if refocus:
-                self.first_focus().focus()
-        else:
-            await self._mount(grid.mount_all(panels))
-        self._panels_up.set()
-        # One thread computes every panel's figures in turn; what has arrived when the UI gets to it is shown in one
-        # go (background.in_turn): at the sample's size, all of it at once.
+        # One thread computes every panel's figures in turn, from now on, while the panels are mounted; what has
+        # arrived when the UI gets to it is shown in one go (background.in_turn). At the sample's size all of it has
+        # arrived by the time the panels are up, and goes on screen with them: one layout, not one for the panels and
+        # another for their figures.
         works: list[Callable[[], Any]] = []
         shows: list[Callable[[Any], Awaitable[None] | None]] = []
         for panel in panels:
@@ -160,7 +147,24 @@ class DashboardTab(TabBody, can_focus=False):
                     if shown is not None:
                         await shown
 
-        await in_turn(works, show, "partner-dash-figures")
+        async def mount() -> None:
+            if grid.children:
+                # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old
+                # panel would move to another old panel while they are removed, and stay on a detached widget: the
+                # app's own keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
+                focused = self.screen.focused
+                refocus = focused is not None and grid in focused.ancestors
+                if refocus:
+                    self.screen.set_focus(None)
+                await grid.remove_children()
+                await self._mount(grid.mount_all(panels))
+                if refocus:
+                    self.first_focus().focus()
+            else:
+                await self._mount(grid.mount_all(panels))
+            self._panels_up.set()
+
+        await in_turn(works, show, "partner-dash-figures", first=mount())
 
     async def _show_commission(self, agency: Agency, grid: Container, pending: Widget, view: Commission) -> None:
         from tui.widgets.commission_panel import CommissionPanel

@@ -18,10 +18,13 @@ from textual.widgets import Static
 
 from engine.cli.collector import collector_paused
 from engine.tiers.outlook import ASSUMPTIONS, Outlook, Plan, Recalibration, shown, signed
-from tui.widgets.tier_chart import ChartData, TierChart
 
 if TYPE_CHECKING:
     from engine.reports.inputs import Agency
+    from tui.widgets.tier_chart import ChartData
+
+# The chart (tui.widgets.tier_chart, and with it plotext: about 16 ms to import) is imported where the section is
+# built: the Dashboard takes `outlook_of` and WARNING_MARK from here, and must not pay for a chart it never shows.
 
 WARNING_MARK = "⚠ "
 _COMPUTING = threading.Lock()
@@ -88,6 +91,8 @@ class OutlookSection(Vertical):
     """
 
     def compose(self) -> ComposeResult:
+        from tui.widgets.tier_chart import TierChart
+
         yield Static(Content("Working out the next two recalibrations…"), id="outlook-status", classes="tier-note")
         yield Static(id="outlook-threat", classes="tier-warning")
         with Horizontal(id="outlook-recalibrations"):
@@ -106,6 +111,8 @@ class OutlookSection(Vertical):
             self.query_one(f"#{id}").display = False
 
     def show(self, outlook: Outlook, chart: ChartData) -> None:
+        from tui.widgets.tier_chart import TierChart
+
         self.query_one("#outlook-status").display = False
         threat = self.query_one("#outlook-threat", Static)
         threat.display = outlook.threat is not None
