@@ -114,7 +114,7 @@ class DashboardTab(TabBody, can_focus=False):
         line.update(Content(WARNING_MARK + (threat or "")))
 
     async def _show_panels(self, agency: Agency, grid: Container, panels: Sequence[Widget]) -> None:
-        from tui.background import in_turn
+        from tui.background import after_refresh, in_turn, off_thread
         from tui.widgets.commission_panel import commission_view
         from tui.widgets.dashboard_panels import ComputedPanel, PendingPanel
         from tui.widgets.outlook import outlook_of
@@ -133,10 +133,6 @@ class DashboardTab(TabBody, can_focus=False):
             elif isinstance(panel, PendingPanel):
                 works.append(partial(commission_view, agency))
                 shows.append(partial(self._show_commission, agency, grid, panel))
-        # Last, the header's outlook warning (it prices the renewing clients' events again); Partner Tier and the
-        # calculator's what-if line find the outlook computed (tui.widgets.outlook.outlook_of).
-        works.append(partial(outlook_of, agency))
-        shows.append(lambda outlook: self.show_outlook_threat(outlook.threat))
 
         async def show(arrived: list[tuple[int, Any]]) -> None:
             with self.app.batch_update():
@@ -165,6 +161,13 @@ class DashboardTab(TabBody, can_focus=False):
             self._panels_up.set()
 
         await in_turn(works, show, "partner-dash-figures", first=mount())
+        # Then the header's outlook warning, once the figures are on screen: it prices the renewing clients' events
+        # again (about a second of CPU at 100,000 clients), which would otherwise share the CPU with laying out and
+        # painting them. Partner Tier and the calculator's what-if line find it computed (outlook_of).
+        await after_refresh(self)
+        outlook = await off_thread(lambda steps: outlook_of(agency), "partner-dash-outlook")
+        if self.is_attached and self.app.is_running:
+            self.show_outlook_threat(outlook.threat)
 
     async def _show_commission(self, agency: Agency, grid: Container, pending: Widget, view: Commission) -> None:
         from tui.widgets.commission_panel import CommissionPanel
