@@ -104,7 +104,8 @@ def load_agency(
                     unsaved.append(cache)
         except DataFolderError as error:
             return error
-        agency = Agency(dataset, book, options.today or date.today(), named)
+        priced = cache.priced if cached and cache is not None else None
+        agency = Agency(dataset, book, options.today or date.today(), named, priced)
         if steps is not None:
             steps.check()
         agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
@@ -274,8 +275,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         # For a faster next start, at once: a user who quits before every figure is in finds it cached all the same.
         # In a daemon thread: quitting never waits for it. A save cut short leaves no half-written cache file, only
         # a temporary one (DatasetCache.save writes through engine.atomic), removed by a later save.
-        dataset = agency.dataset
-        await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
+        # With the ledger's priced events (the load computed the ledger): the next start does not price them again.
+        dataset, priced = agency.dataset, agency.ledger.priced_events
+        await off_thread(lambda steps: cache.save(dataset, priced), "partner-dash-save-cache")
 
     async def _freeze_when_settled(self, replaced: bool) -> None:
         # Python's full garbage collection walks every object alive: with the data, the engine and the widgets

@@ -41,6 +41,9 @@ class Ledger:
         self.clients: tuple[Client, ...] = dataset.clients
         self.client_index = priced.client_index
         self.skipped_events = priced.skipped  # events for clients not in clients.csv (the loader reports them)
+        # The events priced, whatever the day: another day's ledger, or the next start (the dataset cache), needs
+        # not price them again.
+        self.priced_events = priced.base
         self._rules = rules
         # Figures over many events read the columns directly; `sold_item` dresses one event up.
         self.sold = priced.sold
