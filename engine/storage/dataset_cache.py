@@ -40,7 +40,7 @@ from engine.atomic import remove_stale_temps, replacing
 from engine.data.models import Client, CommissionStatement, Dataset, Deal, MrrEvent
 from engine.data.slotted import tuple_builder
 from engine.points.ledger import PricedEvents
-from engine.points.ledger.columns import ManagedColumns, PricingRules, ScaledPoints, SoldColumns
+from engine.points.ledger.columns import ManagedColumns, ManagedGroup, PricingRules, ScaledPoints, SoldColumns
 from engine.rules import RuleBook
 from engine.storage.paths import APP_NAME
 
@@ -235,7 +235,7 @@ def saved_column(rows: Sequence[Any], name: str) -> list[Any]:
 # dates of the items and the managed MRR changes are read back from the events their `event` indices point to, and
 # a sold item's MRR is kept only where it is not its event's own MRR change (a claw-back's part of it). At 100,000
 # clients: about 0.06 s of CPU to read back, where pricing the events again takes about 0.6 s.
-_PRICED_PARTS = 14
+_PRICED_PARTS = 15
 
 
 def _priced_parts(priced: PricedEvents | None, dataset: Dataset) -> tuple[Any, ...] | None:
@@ -258,6 +258,7 @@ def _priced_parts(priced: PricedEvents | None, dataset: Dataset) -> tuple[Any, .
         (managed.client, managed.event),
         priced.managed_clients,
         priced.skipped,
+        None if priced.groups is None else [dataclasses.astuple(group) for group in priced.groups],
     )
 
 
@@ -268,7 +269,7 @@ def _priced_from(parts: tuple[Any, ...] | None, dataset: Dataset, book: RuleBook
     if len(parts) != _PRICED_PARTS:
         raise ValueError("not the priced events")
     resorted, (pricings, sold_prices, days), client, event, expires, (scaled, denominator) = parts[:6]
-    pricing, kind, sourced, kept_mrr, reverses, (m_client, m_event), managed_clients, skipped = parts[6:]
+    pricing, kind, sourced, kept_mrr, reverses, (m_client, m_event), managed_clients, skipped, kept_groups = parts[6:]
     events = dataset.events
     if resorted:
         events = tuple(sorted(events, key=attrgetter("date")))
@@ -308,7 +309,15 @@ def _priced_from(parts: tuple[Any, ...] | None, dataset: Dataset, book: RuleBook
     has_managed = [False] * clients
     for ci in managed_clients:
         has_managed[ci] = True
-    return PricedEvents(events, resorted, rules, sold, managed, has_managed, managed_clients, skipped)
+    groups = None
+    if kept_groups is not None:
+        groups = [ManagedGroup(*group) for group in kept_groups]
+        for group in groups:
+            if not 0 <= group.client < clients or len(group.positions) != len(group.mrr) or not group.positions:
+                raise ValueError("a damaged group of managed clients")
+            if min(group.positions) < 0 or max(group.positions) >= len(m_client):
+                raise IndexError("a managed item out of range")
+    return PricedEvents(events, resorted, rules, sold, managed, has_managed, managed_clients, skipped, groups)
 
 
 _DATE = attrgetter("date")

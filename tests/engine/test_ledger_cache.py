@@ -54,11 +54,14 @@ def reports(agency: Agency) -> str:
     return json.dumps(payloads, sort_keys=True, default=str)
 
 
-def save(folder: Path, tmp_path: Path, dataset: Dataset | None = None) -> Dataset:
-    """The folder loaded and saved with its ledger's priced events (the ledger of SAVED_ON), as the app saves it."""
+def save(folder: Path, tmp_path: Path, dataset: Dataset | None = None, *, overview: bool = True) -> Dataset:
+    """The folder loaded and saved with its ledger's priced events (the ledger of SAVED_ON), as the app saves it:
+    after the tier overview was computed (`overview`), which works out the managed MRR over time too."""
     dataset = dataset if dataset is not None else load_dataset(folder, BOOK)
-    ledger = Agency(dataset, BOOK, SAVED_ON).ledger
-    assert cache(folder, tmp_path).save(dataset, ledger.priced_events)
+    agency = Agency(dataset, BOOK, SAVED_ON)
+    if overview:
+        agency.overview  # noqa: B018 -- cached_property
+    assert cache(folder, tmp_path).save(dataset, agency.ledger.priced_events)
     return dataset
 
 
@@ -72,11 +75,12 @@ def from_cache(folder: Path, tmp_path: Path, today: date, book: RuleBook = BOOK)
     return Agency(dataset, book, today, priced=entry.priced)
 
 
+@pytest.mark.parametrize("overview", [True, False])
 @pytest.mark.parametrize("today", DAYS)
 def test_figures_from_the_cached_ledger_are_those_of_a_ledger_priced_afresh(
-    folder: Path, tmp_path: Path, today: date
+    folder: Path, tmp_path: Path, today: date, overview: bool
 ) -> None:
-    dataset = save(folder, tmp_path)
+    dataset = save(folder, tmp_path, overview=overview)
     agency = from_cache(folder, tmp_path, today)
     assert agency is not None
     assert reports(agency) == reports(Agency(dataset, BOOK, today))

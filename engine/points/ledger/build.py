@@ -17,7 +17,14 @@ from datetime import date
 from decimal import Decimal
 
 from engine.data.models import Client, Dataset, MrrEvent
-from engine.points.ledger.columns import ManagedColumns, PricingRules, ScaledPoints, SoldColumns, compact_ints
+from engine.points.ledger.columns import (
+    ManagedColumns,
+    ManagedGroup,
+    PricingRules,
+    ScaledPoints,
+    SoldColumns,
+    compact_ints,
+)
 from engine.points.ledger.core import Ledger
 from engine.points.ledger.items import SaleKind
 from engine.rules import RuleBook
@@ -41,6 +48,8 @@ class PricedEvents:
     has_managed: list[bool]
     managed_clients: list[int]  # clients with managed events, as first met
     skipped: int
+    # The managed MRR over time per group of clients priced alike, once a ledger has asked for it (`managed_groups`).
+    groups: list[ManagedGroup] | None = None
 
 
 @dataclass(slots=True)
