@@ -17,6 +17,11 @@ countries, names), and reads it back as one object again. The client ids of even
 the clients: each is read back as the client's own id string. The rows are then built in bulk
 (engine.data.slotted.tuple_builder): at 100,000 clients the cache is written in about 0.35 s of CPU (0.75 s
 with a pickle per row) and read in about 0.4 s, 89 MiB (0.8 s and 124 MiB; parsing the files: about 2 s).
+After the rows, the ledger's priced events (engine.points.ledger.PricedEvents: every MRR event priced under the
+rules of its day, and the managed MRR over time per group of clients priced alike), when the app saved them: they
+depend on the rows and the rule book only, both in the fingerprint, and not on the day the app is started on (the
+ledger works out what counts today from them), so a second start builds its ledger without pricing every event
+again (100,000 clients: 0.17 s rather than 0.6 s of CPU).
 The file is as trusted as the user's own cache folder (it is theirs alone); one that cannot be read is ignored
 and rewritten.
 """
