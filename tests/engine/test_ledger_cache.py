@@ -142,3 +142,14 @@ def test_priced_events_of_other_data_are_not_kept(folder: Path, tmp_path: Path) 
     entry = cache(folder, tmp_path)
     assert entry.load() is not None
     assert entry.priced is None
+
+
+def test_priced_events_of_other_data_or_rules_are_not_used(folder: Path) -> None:
+    dataset = load_dataset(folder, BOOK)
+    fewer = dataclasses.replace(dataset, events=dataset.events[:-1])
+    other_data = Agency(fewer, BOOK, SAVED_ON).ledger.priced_events
+    book = RuleBook(rule_sets=BOOK.rule_sets[:1], default_id=BOOK.rule_sets[0].id)  # prices later events otherwise
+    other_rules = Agency(dataset, book, SAVED_ON).ledger.priced_events
+    fresh = reports(Agency(dataset, BOOK, SAVED_ON))
+    assert reports(Agency(dataset, BOOK, SAVED_ON, priced=other_data)) == fresh
+    assert reports(Agency(dataset, BOOK, SAVED_ON, priced=other_rules)) == fresh

@@ -347,6 +347,13 @@ def build_ledger(
     return _build(dataset, book, today, client_index, priced)
 
 
+def _prices(priced: PricedEvents, dataset: Dataset, book: RuleBook) -> bool:
+    """Whether `priced` are (as far as can be seen at once) `dataset`'s events priced under `book`."""
+    if priced.rules.book is not book:
+        return False
+    return priced.events is dataset.events or (priced.resorted and len(priced.events) == len(dataset.events))
+
+
 def _build(
     dataset: Dataset,
     book: RuleBook,
@@ -356,6 +363,8 @@ def _build(
 ) -> Ledger:
     if client_index is None:
         client_index = {client.id: i for i, client in enumerate(dataset.clients)}
+    if priced is not None and not _prices(priced, dataset, book):
+        priced = None
     if priced is None:
         priced = price_events(dataset, book, client_index)
     if priced.resorted:
