@@ -293,6 +293,11 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         while background.busy() or any(w.is_running for w in self.workers if w is not me and w.name != "save-dataset"):
             await asyncio.sleep(0.02)
         if replaced:
+            # The widgets removed with the data shown before stay in the screen's list of what to repaint until its
+            # next refresh: they (and the old data) would be frozen, and never freed. After that refresh, then.
+            refreshed = asyncio.Event()
+            self.call_after_refresh(refreshed.set)
+            await refreshed.wait()
             # The data shown before (and its widgets) is garbage now, held in reference cycles: collected first,
             # or it would be frozen with the rest and never freed. The first load is collected in its thread.
             # Twice: what the workers that computed the old figures left behind (their finished coroutines and
