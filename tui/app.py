@@ -104,7 +104,8 @@ def load_agency(
                     unsaved.append(cache)
         except DataFolderError as error:
             return error
-        agency = Agency(dataset, book, options.today or date.today(), named)
+        priced = cache.priced if cached and cache is not None else None
+        agency = Agency(dataset, book, options.today or date.today(), named, priced)
         if steps is not None:
             steps.check()
         agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
@@ -113,17 +114,19 @@ def load_agency(
         agency.overview  # noqa: B018
         if steps is not None:
             steps.check()
-    # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
-    # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_when_settled).
-    # A first load from the cache leaves nothing (a collection walks 1M objects at 100k for nothing, 0.25-0.5 s):
-    # set aside at once. Not on a reload: what was shown before must be collected first (_freeze_when_settled).
-    # Only the youngest generation: with the collector paused, everything made since it last ran (all the load
-    # made) is there; the older generations (Textual, the modules: ~150k objects) hold nothing the load left. At
-    # the sample's size the full collection was most of the load's time (30 of 45 ms).
-    if cached and first:
-        gc.freeze()
-    else:
-        gc.collect(0)
+        # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
+        # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_when_settled).
+        # A first load from the cache leaves nothing (a collection walks 1M objects at 100k for nothing, 0.25-0.5 s):
+        # set aside at once. Not on a reload: what was shown before must be collected first (_freeze_when_settled).
+        # Only the youngest generation: with the collector paused, everything made since it last ran (all the load
+        # made) is there; the older generations (Textual, the modules: ~150k objects) hold nothing the load left. At
+        # the sample's size the full collection was most of the load's time (30 of 45 ms). Both before the collector
+        # is switched back on: the first allocation after that would set off a collection of the youngest generation
+        # while it still holds everything the load made (about 0.1 s of CPU at 100k; both calls reset its count).
+        if cached and first:
+            gc.freeze()
+        else:
+            gc.collect(0)
     return agency
 
 
@@ -274,8 +277,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         # For a faster next start, at once: a user who quits before every figure is in finds it cached all the same.
         # In a daemon thread: quitting never waits for it. A save cut short leaves no half-written cache file, only
         # a temporary one (DatasetCache.save writes through engine.atomic), removed by a later save.
-        dataset = agency.dataset
-        await off_thread(lambda steps: cache.save(dataset), "partner-dash-save-cache")
+        # With the ledger's priced events (the load computed the ledger): the next start does not price them again.
+        dataset, priced = agency.dataset, agency.ledger.priced_events
+        await off_thread(lambda steps: cache.save(dataset, priced), "partner-dash-save-cache")
 
     async def _freeze_when_settled(self, replaced: bool) -> None:
         # Python's full garbage collection walks every object alive: with the data, the engine and the widgets
@@ -289,6 +293,11 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         while background.busy() or any(w.is_running for w in self.workers if w is not me and w.name != "save-dataset"):
             await asyncio.sleep(0.02)
         if replaced:
+            # The widgets removed with the data shown before stay in the screen's list of what to repaint until its
+            # next refresh: they (and the old data) would be frozen, and never freed. After that refresh, then.
+            refreshed = asyncio.Event()
+            self.call_after_refresh(refreshed.set)
+            await refreshed.wait()
             # The data shown before (and its widgets) is garbage now, held in reference cycles: collected first,
             # or it would be frozen with the rest and never freed. The first load is collected in its thread.
             # Twice: what the workers that computed the old figures left behind (their finished coroutines and

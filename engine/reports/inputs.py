@@ -3,7 +3,7 @@ screen's inputs (date range, filters, sort), from the command line, a dialog or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -11,7 +11,7 @@ from engine.data.models import Dataset
 from engine.figures.breakdown import Breakdown
 from engine.figures.ranges import DateRange, RangePreset, date_range
 from engine.points.calculator import InputError
-from engine.points.ledger import Ledger, build_ledger
+from engine.points.ledger import Ledger, PricedEvents, build_ledger
 from engine.reports.saved import ReportQuery
 from engine.rules import RuleBook, RuleSet
 from engine.tiers.outlook import Outlook, outlook
@@ -45,10 +45,13 @@ class Agency:
     book: RuleBook
     today: date
     rule_set: RuleSet | None = None  # --rules ID: thresholds from this rule set
+    # The dataset's events already priced under `book` (the dataset cache keeps them: engine.storage.dataset_cache),
+    # for the ledger to be built without pricing them again.
+    priced: PricedEvents | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def ledger(self) -> Ledger:
-        return build_ledger(self.dataset, self.book, self.today)
+        return build_ledger(self.dataset, self.book, self.today, priced=self.priced)
 
     @cached_property
     def rules(self) -> RuleSet:

@@ -17,6 +17,11 @@ countries, names), and reads it back as one object again. The client ids of even
 the clients: each is read back as the client's own id string. The rows are then built in bulk
 (engine.data.slotted.tuple_builder): at 100,000 clients the cache is written in about 0.35 s of CPU (0.75 s
 with a pickle per row) and read in about 0.4 s, 89 MiB (0.8 s and 124 MiB; parsing the files: about 2 s).
+After the rows, the ledger's priced events (engine.points.ledger.PricedEvents: every MRR event priced under the
+rules of its day, and the managed MRR over time per group of clients priced alike), when the app saved them: they
+depend on the rows and the rule book only, both in the fingerprint, and not on the day the app is started on (the
+ledger works out what counts today from them), so a second start builds its ledger without pricing every event
+again (100,000 clients: 0.17 s rather than 0.6 s of CPU).
 The file is as trusted as the user's own cache folder (it is theirs alone); one that cannot be read is ignored
 and rewritten.
 """
@@ -39,12 +44,14 @@ import platformdirs
 from engine.atomic import remove_stale_temps, replacing
 from engine.data.models import Client, CommissionStatement, Dataset, Deal, MrrEvent
 from engine.data.slotted import tuple_builder
+from engine.points.ledger import PricedEvents
+from engine.points.ledger.columns import ManagedColumns, ManagedGroup, PricingRules, ScaledPoints, SoldColumns
 from engine.rules import RuleBook
 from engine.storage.paths import APP_NAME
 
 CACHE_DIR_ENV = "PARTNER_DASH_CACHE_DIR"
 ENGINE = Path(__file__).resolve().parent.parent
-FORMAT = b"partner-dash dataset cache 5\n"
+FORMAT = b"partner-dash dataset cache 6\n"
 # The Dataset's tables of rows, kept column by column: field name -> the row model.
 TABLES: dict[str, Any] = {"clients": Client, "events": MrrEvent, "deals": Deal, "commissions": CommissionStatement}
 SMALL_FILE = 64 * 1024
@@ -96,6 +103,9 @@ class DatasetCache:
         self, folder: Path, rules: RuleBook, *, directory: Path | None = None, min_bytes: int | None = None
     ) -> None:
         self.folder = Path(folder).resolve()
+        self.book = rules
+        # What `load()` found of the events priced (engine.points.ledger.PricedEvents), if the save kept them.
+        self.priced: PricedEvents | None = None
         name = hashlib.sha256(str(self.folder).encode()).hexdigest()[:32]
         self.path = (directory or cache_dir()) / f"{name}.pickle"
         self.fingerprint = self._fingerprint(rules, MIN_FOLDER_BYTES if min_bytes is None else min_bytes)
@@ -153,6 +163,7 @@ class DatasetCache:
                         return None
                     tables[name] = tuple(map(tuple_builder(model), zip(*columns, strict=True)))
                 dataset = dataclasses.replace(head, **tables)
+                priced = _priced_from(pickle.load(file), dataset, self.book)
         except (
             OSError,
             pickle.UnpicklingError,
@@ -165,10 +176,16 @@ class DatasetCache:
             KeyError,
         ):
             return None
-        return dataset if isinstance(dataset, Dataset) else None
+        if not isinstance(dataset, Dataset):
+            return None
+        self.priced = priced
+        return dataset
 
-    def save(self, dataset: Dataset) -> bool:
+    def save(self, dataset: Dataset, priced: PricedEvents | None = None) -> bool:
         """Keep `dataset` (loaded from the folder as fingerprinted) for the next start; False if not kept.
+
+        With `priced`, its events priced under the cache's rule book (a ledger's `priced_events`): kept with it, so
+        the next start's ledger does not price them again (`load()` sets `self.priced`).
 
         Written whole or not at all (engine.atomic): a save cut short, even by the end of the process (the app
         saves in a daemon thread, so that quitting never waits for it), leaves at most a temporary file beside
@@ -203,6 +220,7 @@ class DatasetCache:
                     kept = (columns, ids) if name == _KEY_TABLE else columns
                     pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
                     del columns, kept
+                pickle.dump(_priced_parts(priced, dataset), file, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             return False
         return True
@@ -216,3 +234,96 @@ _ID = "client_id"
 def saved_column(rows: Sequence[Any], name: str) -> list[Any]:
     """The values of field `name` of `rows`, in order: a column as the cache file keeps it."""
     return list(map(attrgetter(name), rows))
+
+
+# The events priced (engine.points.ledger.PricedEvents) are kept without what the dataset's events hold already: the
+# dates of the items and the managed MRR changes are read back from the events their `event` indices point to, and
+# a sold item's MRR is kept only where it is not its event's own MRR change (a claw-back's part of it). At 100,000
+# clients: about 0.06 s of CPU to read back, where pricing the events again takes about 0.6 s.
+_PRICED_PARTS = 15
+
+
+def _priced_parts(priced: PricedEvents | None, dataset: Dataset) -> tuple[Any, ...] | None:
+    if priced is None or (priced.events is not dataset.events and not priced.resorted):
+        return None
+    events, sold, managed, rules = priced.events, priced.sold, priced.managed, priced.rules
+    mrr = [None if value is events[e].mrr_change else value for value, e in zip(sold.mrr, sold.event, strict=True)]
+    return (
+        priced.resorted,
+        (rules.pricings, rules.sold_prices, rules.days),
+        sold.client,
+        sold.event,
+        sold.expires,
+        (sold.points.scaled, sold.points.denominator),
+        sold.pricing,
+        sold.kind,
+        sold.sourced,
+        mrr,
+        sold.reverses,
+        (managed.client, managed.event),
+        priced.managed_clients,
+        priced.skipped,
+        None if priced.groups is None else [dataclasses.astuple(group) for group in priced.groups],
+    )
+
+
+def _priced_from(parts: tuple[Any, ...] | None, dataset: Dataset, book: RuleBook) -> PricedEvents | None:
+    """The priced events `_priced_parts` kept, over `dataset` as read back. ValueError, IndexError (...) if damaged."""
+    if parts is None:
+        return None
+    if len(parts) != _PRICED_PARTS:
+        raise ValueError("not the priced events")
+    resorted, (pricings, sold_prices, days), client, event, expires, (scaled, denominator) = parts[:6]
+    pricing, kind, sourced, kept_mrr, reverses, (m_client, m_event), managed_clients, skipped, kept_groups = parts[6:]
+    events = dataset.events
+    if resorted:
+        events = tuple(sorted(events, key=attrgetter("date")))
+    count = len(client)
+    if any(len(column) != count for column in (event, expires, scaled, pricing, kind, sourced, kept_mrr, reverses)):
+        raise ValueError("columns of different lengths")
+    if len(m_client) != len(m_event):
+        raise ValueError("columns of different lengths")
+    clients = len(dataset.clients)
+    if count and (min(client) < 0 or max(client) >= clients or max(pricing) >= len(pricings)):
+        raise IndexError("a sold item out of range")
+    if m_client and (min(m_client) < 0 or max(m_client) >= clients):
+        raise IndexError("a managed item out of range")
+    if min(event, default=0) < 0 or min(m_event, default=0) < 0:
+        raise IndexError("an event out of range")
+    # An index past the end raises IndexError here.
+    sold_events = list(map(events.__getitem__, event))
+    managed_events = list(map(events.__getitem__, m_event))
+    rules = PricingRules(book)
+    rules.pricings, rules.sold_prices, rules.days = pricings, sold_prices, days
+    mrr = [e.mrr_change if value is None else value for value, e in zip(kept_mrr, sold_events, strict=True)]
+    sold = SoldColumns(
+        client=client,
+        event=event,
+        date=list(map(_DATE, sold_events)),
+        expires=expires,
+        points=ScaledPoints(scaled, denominator),
+        pricing=pricing,
+        kind=kind,
+        sourced=sourced,
+        mrr=mrr,
+        reverses=reverses,
+    )
+    managed = ManagedColumns(
+        client=m_client, event=m_event, date=list(map(_DATE, managed_events)), change=list(map(_CHANGE, managed_events))
+    )
+    has_managed = [False] * clients
+    for ci in managed_clients:
+        has_managed[ci] = True
+    groups = None
+    if kept_groups is not None:
+        groups = [ManagedGroup(*group) for group in kept_groups]
+        for group in groups:
+            if not 0 <= group.client < clients or len(group.positions) != len(group.mrr) or not group.positions:
+                raise ValueError("a damaged group of managed clients")
+            if min(group.positions) < 0 or max(group.positions) >= len(m_client):
+                raise IndexError("a managed item out of range")
+    return PricedEvents(events, resorted, rules, sold, managed, has_managed, managed_clients, skipped, groups)
+
+
+_DATE = attrgetter("date")
+_CHANGE = attrgetter("mrr_change")

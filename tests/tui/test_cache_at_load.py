@@ -11,16 +11,18 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import engine.data.loader as loader
+import engine.points.ledger.build as ledger_build
 import engine.storage.dataset_cache as dataset_cache
 import tui.widgets.dashboard_panels as panels
 from engine.data.loader import sample_data_dir
 from engine.data.models import Dataset
 from engine.figures.progress import ProgramProgress, program_progress
-from engine.points.ledger import Ledger
+from engine.points.ledger import Ledger, PricedEvents
 from engine.rules import RuleSet, shipped_rulebook
 from engine.storage.dataset_cache import DatasetCache
 from tui.app import AppOptions, PartnerDashApp
@@ -69,17 +71,28 @@ async def test_the_folder_is_cached_while_the_figures_are_still_being_computed(
         assert retention.value == PENDING  # the figures are still being computed
         assert app.agency is not None
         first = app.agency.dataset
+        figures = app.agency.overview
         await pilot.press("q")
 
     def parse(*args: object) -> Dataset:
         raise AssertionError("the unchanged folder was parsed again")
 
+    priced_again: list[object] = []
+    real_price = ledger_build.price_events
+
+    def price(*args: Any) -> PricedEvents:
+        priced_again.append(args)
+        return real_price(*args)
+
     monkeypatch.setattr(loader, "load_dataset", parse)
+    monkeypatch.setattr(ledger_build, "price_events", price)
     again = PartnerDashApp(AppOptions(data=folder, today=TODAY))
     async with again.run_test(size=(100, 40)):
         await again.wait_until_loaded()
         assert again.agency is not None
         assert again.agency.dataset.clients == first.clients and again.agency.dataset.events == first.events
+        assert again.agency.overview == figures
+        assert not priced_again  # the ledger was built from the events priced at the first start
 
 
 async def test_quitting_does_not_wait_for_the_save(
@@ -88,10 +101,10 @@ async def test_quitting_does_not_wait_for_the_save(
     seen: list[threading.Thread] = []
     save = DatasetCache.save
 
-    def held(self: DatasetCache, dataset: Dataset) -> bool:
+    def held(self: DatasetCache, dataset: Dataset, priced: PricedEvents | None = None) -> bool:
         seen.append(threading.current_thread())
         gate.wait(GATE_BOUND)
-        return save(self, dataset)
+        return save(self, dataset, priced)
 
     monkeypatch.setattr(DatasetCache, "save", held)
     app = PartnerDashApp(AppOptions(data=folder, today=TODAY))

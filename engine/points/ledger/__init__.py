@@ -19,7 +19,7 @@ points expired by it, two exact running sums (one in date order, one in expiry o
 Points are exact rationals (`Fraction`); running sums are whole numbers over one common denominator.
 """
 
-from engine.points.ledger.build import build_ledger
+from engine.points.ledger.build import PricedEvents, build_ledger, price_events
 from engine.points.ledger.columns import EXACT, ScaledPoints, SoldColumns, common_denominator, exact_sum, managed_factor
 from engine.points.ledger.core import Ledger
 from engine.points.ledger.items import ManagedStep, PointTotals, Pricing, SaleKind, SoldItem
@@ -29,6 +29,7 @@ __all__ = [
     "Ledger",
     "ManagedStep",
     "PointTotals",
+    "PricedEvents",
     "Pricing",
     "SaleKind",
     "ScaledPoints",
@@ -38,4 +39,5 @@ __all__ = [
     "common_denominator",
     "exact_sum",
     "managed_factor",
+    "price_events",
 ]

@@ -10,13 +10,21 @@ as whole numbers (`ScaledPoints`). Per-client sums are integer sums of those, ma
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from engine.data.models import Client, Dataset, MrrEvent
-from engine.points.ledger.columns import ManagedColumns, PricingRules, ScaledPoints, SoldColumns, compact_ints
+from engine.points.ledger.columns import (
+    ManagedColumns,
+    ManagedGroup,
+    PricingRules,
+    ScaledPoints,
+    SoldColumns,
+    compact_ints,
+)
 from engine.points.ledger.core import Ledger
 from engine.points.ledger.items import SaleKind
 from engine.rules import RuleBook
@@ -24,8 +32,29 @@ from engine.vocabulary import DealType, Track
 
 
 @dataclass(slots=True)
+class PricedEvents:
+    """Every event priced under the rules in force on its date: what a ledger is built from on any day.
+
+    Nothing here depends on the day the ledger is for (the items active on it and the managed MRR by it are
+    worked out from these columns by `build_ledger`), so the dataset cache keeps it with the dataset's rows
+    (engine.storage.dataset_cache) and a second start does not price every event again. `events` are the
+    dataset's events, or (`resorted`) those events sorted by date, which the columns' event indices refer to."""
+
+    events: tuple[MrrEvent, ...]
+    resorted: bool
+    rules: PricingRules  # with every pricing the columns' `pricing` indices refer to
+    sold: SoldColumns
+    managed: ManagedColumns
+    has_managed: list[bool]
+    managed_clients: list[int]  # clients with managed events, as first met
+    skipped: int
+    # The managed MRR over time per group of clients priced alike, once a ledger has asked for it (`managed_groups`).
+    groups: list[ManagedGroup] | None = None
+
+
+@dataclass(slots=True)
 class Priced:
-    """What one pass over the events produces."""
+    """The events priced, and what of them counts on the ledger's day."""
 
     events: Sequence[MrrEvent]
     client_index: dict[str, int]
@@ -37,6 +66,7 @@ class Priced:
     has_managed: list[bool]
     managed_clients: list[int]  # clients with managed events, as first met
     skipped: int
+    base: PricedEvents
 
 
 def _line_first_sold(events: Sequence[MrrEvent]) -> dict[tuple[str, str], date]:
@@ -84,13 +114,12 @@ class _Decrease:
 
 
 def _price(
-    events: Sequence[MrrEvent],
+    events: tuple[MrrEvent, ...],
     clients: Sequence[Client],
     client_index: dict[str, int],
     rules: PricingRules,
-    today: date,
     first_sold: dict[tuple[str, str], date] | None,
-) -> Priced | None:
+) -> PricedEvents | None:
     """Price every event in one pass. None when the pass cannot be trusted: events out of date order,
     or (without `first_sold`) a first_sold date that arrives after its product line's first event."""
     n = len(clients)
@@ -98,19 +127,17 @@ def _price(
     profiles: dict[tuple[str, str], int] = {}
     profile_of = [-1] * n
     managed_clients: list[int] = []
-    mrr_today = [Decimal(0)] * n
     has_managed = [False] * n
     line_start: dict[tuple[str, str], date] = {}
     line_sales: dict[tuple[str, str], list[_Sale]] = {}
     pending: list[_Decrease] = []
     sold = SoldColumns()
     managed = ManagedColumns()
-    # Each sold item's points as numerator / denominator; the items active today.
+    # Each sold item's points as numerator / denominator.
     numerators: list[int] = []
     denominators: list[int] = []
-    active_today: list[int] = []
     s_client, s_event, s_date, s_expires = sold.client.append, sold.event.append, sold.date.append, sold.expires.append
-    s_numerator, s_denominator, s_today = numerators.append, denominators.append, active_today.append
+    s_numerator, s_denominator = numerators.append, denominators.append
     s_pricing, s_kind, s_sourced = sold.pricing.append, sold.kind.append, sold.sourced.append
     s_mrr, s_reverses = sold.mrr.append, sold.reverses.append
     m_client, m_event, m_date, m_change = (
@@ -150,8 +177,6 @@ def _price(
                 common = math.gcd(numerator, denominator)
                 s_numerator(numerator // common)
                 s_denominator(denominator // common)
-            if day <= today < sale.expires:
-                s_today(len(sold.client))
             s_client(ci)
             s_event(decrease.event)
             s_date(day)
@@ -199,8 +224,6 @@ def _price(
             if not has_managed[ci]:
                 has_managed[ci] = True
                 managed_clients.append(ci)
-            if day <= today:
-                mrr_today[ci] += change  # amounts as written: exact at 28 digits
             continue
         key = (client_id, event.product_line)
         started = line_start.get(key)
@@ -236,8 +259,6 @@ def _price(
         index = len(sold.client)
         if change > 0:
             line_sales.setdefault(key, []).append(_Sale(index, change, points, expires, price[0], sourced))
-        if day <= today < expires:
-            s_today(index)
         s_client(ci)
         s_event(ei)
         s_date(day)
@@ -252,52 +273,100 @@ def _price(
     for decrease in pending:
         claw_back(decrease)
     sold.points = ScaledPoints.of(numerators, denominators)
-    sold_today, sourced_today = [0] * n, [0] * n
-    scaled, client_of, is_sourced = sold.points.scaled, sold.client, sold.sourced
-    for i in active_today:
-        ci = client_of[i]
-        sold_today[ci] += scaled[i]
-        if is_sourced[i]:
-            sourced_today[ci] += scaled[i]
+    return PricedEvents(events, False, rules, sold, managed, has_managed, managed_clients, skipped)
+
+
+def price_events(dataset: Dataset, book: RuleBook, client_index: dict[str, int] | None = None) -> PricedEvents:
+    """Every event of `dataset` priced under the rules of `book` in force on its date (what `build_ledger` builds
+    a ledger from, on any day)."""
+    rules = PricingRules(book)
+    if client_index is None:
+        client_index = {client.id: i for i, client in enumerate(dataset.clients)}
+    priced = _price(dataset.events, dataset.clients, client_index, rules, None)
+    if priced is None:
+        # Rare: hand-made or unsorted events, or a first_sold date on a later row of its product line.
+        events = tuple(sorted(dataset.events, key=lambda event: event.date))
+        rules = PricingRules(book)
+        priced = _price(events, dataset.clients, client_index, rules, _line_first_sold(events))
+        assert priced is not None
+        priced.resorted = True
+    return priced
+
+
+def _on(priced: PricedEvents, clients: int, client_index: dict[str, int], today: date) -> Priced:
+    """What of the priced events counts on `today`: the sold items active on it (dated on or before it and not
+    expired by it) and the managed MRR of the managed events dated on or before it, per client."""
+    sold, managed = priced.sold, priced.managed
+    sold_today, sourced_today = [0] * clients, [0] * clients
+    scaled, client_of, is_sourced, expires = sold.points.scaled, sold.client, sold.sourced, sold.expires
+    # The sold items are in date order (a claw-back is dated on its decrease's day, as it is made).
+    for i in range(bisect_right(sold.date, today)):
+        if expires[i] > today:
+            ci = client_of[i]
+            sold_today[ci] += scaled[i]
+            if is_sourced[i]:
+                sourced_today[ci] += scaled[i]
+    mrr_today = [Decimal(0)] * clients
+    # Added in event order, as written: exact at 28 digits.
+    for ci, change in zip(managed.client[: bisect_right(managed.date, today)], managed.change, strict=False):
+        mrr_today[ci] += change
     common = sold.points.denominator
     return Priced(
-        events,
+        priced.events,
         client_index,
         sold,
         managed,
         ScaledPoints(compact_ints(sold_today), common),
         ScaledPoints(compact_ints(sourced_today), common),
         mrr_today,
-        has_managed,
-        managed_clients,
-        skipped,
+        priced.has_managed,
+        priced.managed_clients,
+        priced.skipped,
+        priced,
     )
 
 
 def build_ledger(
-    dataset: Dataset, book: RuleBook, today: date, *, client_index: dict[str, int] | None = None
+    dataset: Dataset,
+    book: RuleBook,
+    today: date,
+    *,
+    client_index: dict[str, int] | None = None,
+    priced: PricedEvents | None = None,
 ) -> Ledger:
     """Price every event of `dataset` under the rules in force on its date; see engine.points.ledger.
 
     `client_index` (each client id's position in dataset.clients, as Ledger.client_index) may be another
-    ledger's over the same clients: shared rather than made again.
+    ledger's over the same clients: shared rather than made again. `priced`: the dataset's events already priced
+    under `book` (`price_events`, or another ledger's `priced_events`, as the dataset cache keeps them), whatever
+    day they were priced for: they are not priced again.
 
     The build creates no reference cycles, but its allocations can set off full collections that walk every
     object of a large dataset (about 15% of the build with 100,000 clients): callers building large ledgers
     pause the collector around it (engine.cli.collector)."""
-    return _build(dataset, book, today, client_index)
+    return _build(dataset, book, today, client_index, priced)
 
 
-def _build(dataset: Dataset, book: RuleBook, today: date, client_index: dict[str, int] | None = None) -> Ledger:
-    rules = PricingRules(book)
+def _prices(priced: PricedEvents, dataset: Dataset, book: RuleBook) -> bool:
+    """Whether `priced` are (as far as can be seen at once) `dataset`'s events priced under `book`."""
+    if priced.rules.book is not book:
+        return False
+    return priced.events is dataset.events or (priced.resorted and len(priced.events) == len(dataset.events))
+
+
+def _build(
+    dataset: Dataset,
+    book: RuleBook,
+    today: date,
+    client_index: dict[str, int] | None = None,
+    priced: PricedEvents | None = None,
+) -> Ledger:
     if client_index is None:
         client_index = {client.id: i for i, client in enumerate(dataset.clients)}
-    priced = _price(dataset.events, dataset.clients, client_index, rules, today, None)
+    if priced is not None and not _prices(priced, dataset, book):
+        priced = None
     if priced is None:
-        # Rare: hand-made or unsorted events, or a first_sold date on a later row of its product line.
-        events = tuple(sorted(dataset.events, key=lambda event: event.date))
-        dataset = replace(dataset, events=events)
-        rules = PricingRules(book)
-        priced = _price(events, dataset.clients, client_index, rules, today, _line_first_sold(events))
-        assert priced is not None
-    return Ledger(dataset, book, today, rules, priced)
+        priced = price_events(dataset, book, client_index)
+    if priced.resorted:
+        dataset = replace(dataset, events=priced.events)
+    return Ledger(dataset, book, today, priced.rules, _on(priced, len(dataset.clients), client_index, today))

@@ -9,8 +9,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Context, Decimal
+from decimal import Context, Decimal, localcontext
 from fractions import Fraction
+from itertools import accumulate
 from typing import overload
 
 from engine.data.models import Client
@@ -123,6 +124,44 @@ class ManagedColumns:
     event: array[int] = field(default_factory=lambda: array("q"))  # index in Dataset.events
     date: list[_Date] = field(default_factory=list)
     change: list[Decimal] = field(default_factory=list)  # MRR change, client currency
+
+
+@dataclass(slots=True)
+class ManagedGroup:
+    """The managed events of a group of clients priced alike (currency, country, partners), and the group's
+    managed MRR after each, as whole numbers over `scale` (10**places: the fewest decimal places of its changes)."""
+
+    client: int  # the first client of the group met, representing it
+    positions: Sequence[int]  # in the managed columns
+    mrr: Sequence[int]
+    scale: int
+
+
+def managed_groups(
+    managed: ManagedColumns, managed_clients: Sequence[int], clients: Sequence[Client]
+) -> list[ManagedGroup]:
+    """The managed MRR over time per group of clients priced alike, in the order their first clients come in
+    `managed_clients` (the clients with managed events, as first met)."""
+    groups: dict[tuple[str, str, int], tuple[int, list[int]]] = {}
+    group_of: dict[int, list[int]] = {}
+    for ci in managed_clients:
+        client = clients[ci]
+        key = (client.currency, client.country, client.managed_share_divisor)
+        group_of[ci] = groups.setdefault(key, (ci, []))[1]
+    m = managed
+    for position, ci in enumerate(m.client):
+        group_of[ci].append(position)
+    result = []
+    with localcontext(EXACT):
+        for ci, positions in groups.values():
+            running = list(accumulate(map(m.change.__getitem__, positions)))
+            # Exact sums keep the fewest decimal places of what they add: the last one has every change's.
+            exponent = running[-1].as_tuple().exponent
+            assert isinstance(exponent, int)  # finite: the loader takes no NaN or infinity
+            places = max(0, -exponent)
+            whole = [int(value.scaleb(places)) for value in running]
+            result.append(ManagedGroup(ci, compact_ints(positions), compact_ints(whole), 10**places))
+    return result
 
 
 class PricingRules:

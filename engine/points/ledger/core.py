@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import cached_property
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from engine.data.models import Client, Dataset
@@ -22,6 +21,7 @@ from engine.points.ledger.columns import (
     ScaledPoints,
     compact_ints,
     managed_factor,
+    managed_groups,
 )
 from engine.points.ledger.items import ManagedStep, PointTotals, Pricing, SoldItem
 from engine.rules import RuleBook, RuleSet
@@ -41,6 +41,9 @@ class Ledger:
         self.clients: tuple[Client, ...] = dataset.clients
         self.client_index = priced.client_index
         self.skipped_events = priced.skipped  # events for clients not in clients.csv (the loader reports them)
+        # The events priced, whatever the day: another day's ledger, or the next start (the dataset cache), needs
+        # not price them again.
+        self.priced_events = priced.base
         self._rules = rules
         # Figures over many events read the columns directly; `sold_item` dresses one event up.
         self.sold = priced.sold
@@ -314,26 +317,14 @@ class Ledger:
         """Managed MRR over time per group of clients priced alike (currency, country, partners): a
         representative client, the event dates, the group's running managed MRR after each as whole numbers
         over 10**places, and that 10**places (the fewest decimal places of the group's MRR changes)."""
-        groups: dict[tuple[str, str, int], tuple[Client, list[int]]] = {}
-        group_of: dict[int, tuple[Client, list[int]]] = {}
-        for ci in self._managed_clients:
-            client = self.clients[ci]
-            key = (client.currency, client.country, client.managed_share_divisor)
-            group_of[ci] = groups.setdefault(key, (client, []))
-        m = self.managed
-        for position, ci in enumerate(m.client):
-            group_of[ci][1].append(position)
-        result = []
-        with localcontext(EXACT):
-            for client, positions in groups.values():
-                running = list(accumulate(map(m.change.__getitem__, positions)))
-                # Exact sums keep the fewest decimal places of what they add: the last one has every change's.
-                exponent = running[-1].as_tuple().exponent
-                assert isinstance(exponent, int)  # finite: the loader takes no NaN or infinity
-                places = max(0, -exponent)
-                whole = [int(value.scaleb(places)) for value in running]
-                result.append((client, [m.date[i] for i in positions], compact_ints(whole), 10**places))
-        return result
+        priced = self.priced_events
+        if priced.groups is None:  # kept with the priced events: another day's ledger, or the dataset cache
+            priced.groups = managed_groups(self.managed, self._managed_clients, self.clients)
+        dates = self.managed.date
+        return [
+            (self.clients[group.client], list(map(dates.__getitem__, group.positions)), group.mrr, group.scale)
+            for group in priced.groups
+        ]
 
     def _managed_total(self, mrr_day: date, rules_day: date) -> Fraction:
         """Managed points of the managed MRR on `mrr_day`, priced under the rules in force on `rules_day`:
