@@ -2,7 +2,8 @@
 
 One widget that draws its own lines: a figure changes on every keystroke, and every widget on screen adds to
 the layout pass a keystroke costs. A new value alone is a repaint; only a new rule (which may wrap to a
-different number of lines) needs a layout.
+different number of lines) needs a layout. Its lines are drawn one at a time (Textual's public line API,
+`render_line`): a new value redraws the first line, the rule's lines are kept as drawn.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ of a keystroke's time. A new text that wraps to as many lines as the old one onl
 With `keep_height`, a line never gets shorter once shown: a text of fewer lines (an empty one included) is
 drawn in the height it has, padded with blank lines, so a keystroke that shortens it costs a repaint only
 (the calculator's what-if line, which wrapped to one line more or less, or vanished, on one key in three).
+
+Its lines are drawn one at a time (Textual's public line API, `render_line`), and a new text of the same shape
+redraws only the lines whose text changed: the what-if line's points change on every key, its outlook does not.
 """
 
 from __future__ import annotations
