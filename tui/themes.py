@@ -176,9 +176,16 @@ class ReadableThemes(App[Any]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Before Textual's own set-up, which asks for the current theme.
         self._readable_themes: dict[str, tuple[Theme, Theme]] = {}  # name -> (as registered, made readable)
+        self._themes_by_name: dict[str, Theme] = {}  # what get_theme answered, by the name asked for
         super().__init__(*args, **kwargs)
 
     def get_theme(self, theme_name: str) -> Theme | None:
+        # Asked twice for every widget drawn (App.ansi_theme, through current_theme), and Textual's own lookup copies
+        # the registry of themes each time: about 40 copies of a 20-entry dict on a calculator key. Looked up once per
+        # name until a theme is registered or unregistered (the only ways the registry changes).
+        found = self._themes_by_name.get(theme_name)
+        if found is not None:
+            return found
         theme = super().get_theme(theme_name)
         if theme is None:
             return None
@@ -186,4 +193,13 @@ class ReadableThemes(App[Any]):
         if known is None or known[0] is not theme:
             known = (theme, readable_theme(theme))
             self._readable_themes[theme.name] = known
+        self._themes_by_name[theme_name] = known[1]
         return known[1]
+
+    def register_theme(self, theme: Theme) -> None:
+        self._themes_by_name.clear()
+        super().register_theme(theme)
+
+    def unregister_theme(self, theme_name: str) -> None:
+        self._themes_by_name.clear()
+        super().unregister_theme(theme_name)

@@ -2,7 +2,8 @@
 
 One widget that draws its own lines: a figure changes on every keystroke, and every widget on screen adds to
 the layout pass a keystroke costs. A new value alone is a repaint; only a new rule (which may wrap to a
-different number of lines) needs a layout.
+different number of lines) needs a layout. Its lines are drawn one at a time (Textual's public line API,
+`render_line`): a new value redraws the first line, the rule's lines are kept as drawn.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.visual import Visual
 
 from tui.framework import LeafWidget
 from tui.screens.explain import ExplainScreen
@@ -68,7 +71,8 @@ class FigureRow(LeafWidget, can_focus=True):
                 self.refresh(layout=True)
         elif value != self._value:
             self._value = value
-            self.refresh()
+            # The value is on the first line alone: the rule's lines are kept as drawn (Textual's line cache).
+            self.refresh(Region(0, 0, self.size.width, 1))
         if could_explain != bool(self._explanation):
             # The footer rebuilds itself on this, so not on every keystroke.
             self.refresh_bindings()
@@ -88,16 +92,35 @@ class FigureRow(LeafWidget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._height(width)
 
-    def render(self) -> Content:
-        width = self.content_size.width
+    def _head(self, width: int) -> Content:
         gap = max(1, width - len(self._label) - len(self._value))
-        head = Content.assemble((self._label, "bold"), " " * gap, (self._value, "bold"))
+        return Content.assemble((self._label, "bold"), " " * gap, (self._value, "bold"))
+
+    def _lines(self) -> list[Content]:
+        width = self.content_size.width
         # The whole style (not partial): $text-muted is contrast-automatic ("auto 60%"), so it needs the background
         # it is drawn on; a partial style resolves it against no background at all (white, on a light theme too).
         rule_style = self.get_visual_style("figure-row--rule")
-        lines = [head, *(Content.styled(line, rule_style) for line in self._rule_lines(width))]
-        lines += [Content("")] * (0 if self._rule else self._blank)
-        return Content("\n").join(lines)
+        lines = [self._head(width), *(Content.styled(line, rule_style) for line in self._rule_lines(width))]
+        return lines + [Content("")] * (0 if self._rule else self._blank)
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines())
+
+    def render_line(self, y: int) -> Strip:
+        """One line drawn alone (Textual's line API): a new value redraws the first line only, not the rule under it."""
+        if self.text_selection is not None:
+            # A selection is drawn across the whole text (its offsets count every line): Textual's own path.
+            return super().render_line(y)
+        width = self.size.width
+        if y == 0:
+            line = self._head(width)
+        else:
+            lines = self._lines()
+            if y >= len(lines):
+                return Strip.blank(width, self.visual_style.rich_style)
+            line = lines[y]
+        return Visual.to_strips(self, line, width, 1, self.visual_style)[0]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "explain":
