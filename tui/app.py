@@ -161,7 +161,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self._main: MainScreen | None = None
         self.agency: Agency | None = None
         self.load_error: DataFolderError | None = None
-        self._client_index: tuple[Agency, ClientIndex] | None = None
+        self._client_index: tuple[Agency, asyncio.Future[ClientIndex]] | None = None
         self._loaded = asyncio.Event()
         self._settled = asyncio.Event()
         self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache as soon as it is shown
@@ -397,13 +397,16 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         yield PaletteCommand("Theme", "Change the colour theme", self.action_change_theme)
         yield PaletteCommand("Quit", "Quit Partner Dashboard (key q)", self.exit)
 
-    def palette_clients(self) -> ClientIndex | None:
-        """The palette's index of the agency's clients ("Open client …"), built on first use per agency."""
+    def palette_clients(self) -> asyncio.Future[ClientIndex] | None:
+        """The palette's index of the agency's clients ("Open client …"): built once per agency, in a thread, from
+        the palette's first opening (0.1 s at 100,000 clients)."""
         agency = self.agency
         if agency is None:
             return None
         if self._client_index is None or self._client_index[0] is not agency:
-            self._client_index = (agency, ClientIndex(agency.dataset.clients))
+            clients = agency.dataset.clients
+            building = asyncio.ensure_future(off_thread(lambda steps: ClientIndex(clients), "partner-dash-clients"))
+            self._client_index = (agency, building)
         return self._client_index[1]
 
 

@@ -11,6 +11,8 @@ the name, country) that stops at `MAX_CLIENT_HITS`, so each keystroke costs mill
 
 from __future__ import annotations
 
+import asyncio
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ MAX_CANDIDATES = 50_000
 NAME_WIDTH = 80  # characters of a client's name shown in a hit (a name can be 100,000 characters long)
 HELP_WIDTH = 60
 _CLIENT_WORDS = ("open client ", "client ", "open ")
+_BLOCK = 4096  # clients whose lines are joined at once when the index is built
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ class PaletteCommand:
 class HasPaletteCommands(Protocol):
     def palette_commands(self, screen: Screen[object]) -> Iterable[PaletteCommand]: ...
 
-    def palette_clients(self) -> ClientIndex | None: ...
+    def palette_clients(self) -> asyncio.Future[ClientIndex] | None: ...
 
     def open_client(self, client_id: str) -> None: ...
 
@@ -71,17 +74,22 @@ class ClientIndex:
 
     def __init__(self, clients: Sequence[Client]) -> None:
         self.clients = tuple(clients)
-        # One line per client: "name\tid\tcountry", lowercased; `starts[i]` is where client i's line begins.
-        lines = [
-            f"{client.name[:INDEXED_NAME]}\t{client.id[:INDEXED_NAME]}\t{client.country}".lower()
-            for client in self.clients
-        ]
-        self.text = "\n".join(lines)
-        self.starts: list[int] = []
+        # One line per client: "name\tid\tcountry", lowercased; `starts[i]` is where client i's line begins. Joined
+        # a block of lines at a time, so the lines of every client are never all held at once (at 100,000 clients
+        # the list of lines alone took twice the index's text).
+        self.starts = array("q")
+        blocks: list[str] = []
         position = 0
-        for line in lines:
-            self.starts.append(position)
-            position += len(line) + 1
+        for first in range(0, len(self.clients), _BLOCK):
+            lines = [
+                f"{client.name[:INDEXED_NAME]}\t{client.id[:INDEXED_NAME]}\t{client.country}".lower()
+                for client in self.clients[first : first + _BLOCK]
+            ]
+            for line in lines:
+                self.starts.append(position)
+                position += len(line) + 1
+            blocks.append("\n".join(lines))
+        self.text = "\n".join(blocks)
 
     def search(self, query: str, limit: int = MAX_CLIENT_HITS) -> list[tuple[Client, bool]]:
         """Up to `limit` clients whose line holds every word of `query`, in clients.csv order; each with whether
@@ -126,6 +134,10 @@ class PaletteProvider(Provider):
     def _commands(self) -> list[PaletteCommand]:
         return list(self._app().palette_commands(self.screen))
 
+    async def startup(self) -> None:
+        # The client index is built (off the UI thread) while the palette opens and the user types.
+        self._app().palette_clients()
+
     async def discover(self) -> Hits:
         for command in self._commands():
             yield DiscoveryHit(Content(command.name), command.run, text=command.name, help=literal(command.help))
@@ -138,9 +150,11 @@ class PaletteProvider(Provider):
                 _, offsets = matcher.fuzzy_search.match(query, command.name)
                 display = highlighted(command.name, offsets, matcher.match_style)
                 yield Hit(score, display, command.run, text=command.name, help=literal(command.help))
-        index = self._app().palette_clients()
-        if index is None:
+        building = self._app().palette_clients()
+        if building is None:
             return
+        # Shielded: a new key cancels this search, never the index's building, which the next search awaits.
+        index = await asyncio.shield(building)
         app = self._app()
         words = query.lower().split()
         for client, at_start in index.search(query):

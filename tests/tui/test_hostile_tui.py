@@ -7,11 +7,14 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+import tui.app
 from engine.data.models import Client, Relationship
 from engine.vocabulary import DealType
 from tui.app import AppOptions, PartnerDashApp
@@ -155,6 +158,34 @@ def test_the_client_index_finds_by_name_id_or_country_and_stops_at_the_bound() -
     assert [c.id for c, _ in index.search("open client 00010 us")][:3] == ["C000010", "C000100", "C000101"]
     assert len(index.search("client")) == MAX_CLIENT_HITS
     assert index.search("") == [] and index.search("nobody") == []
+
+
+def test_the_client_index_finds_every_client_across_the_blocks_it_is_built_in() -> None:
+    index = ClientIndex(_clients(10_000))
+    for n in (0, 4095, 4096, 4097, 8191, 8192, 9999):
+        assert [(c.id, start) for c, start in index.search(f"client {n:06d}")] == [(f"C{n:06d}", True)]
+        assert [c.id for c, _ in index.search(f"c{n:06d} us")] == [f"C{n:06d}"]
+
+
+async def test_the_palette_builds_its_client_index_off_the_ui_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    built_in: list[threading.Thread] = []
+
+    class Recorded(ClientIndex):
+        def __init__(self, clients: Sequence[Client]) -> None:
+            built_in.append(threading.current_thread())
+            super().__init__(clients)
+
+    monkeypatch.setattr(tui.app, "ClientIndex", Recorded)
+    app = PartnerDashApp(AppOptions())
+    async with app.run_test(size=(100, 30)):
+        await app.wait_until_loaded()
+        assert app.agency is not None
+        client = app.agency.dataset.clients[0]
+        hits = [hit async for hit in PaletteProvider(app.screen).search(client.name)]
+        assert f"Open client {client.name}" in [hit.text for hit in hits]
+        assert len(built_in) == 1 and built_in[0] is not threading.main_thread()
+        again = [hit async for hit in PaletteProvider(app.screen).search(client.id)]
+        assert f"Open client {client.name}" in [hit.text for hit in again] and len(built_in) == 1
 
 
 @pytest.mark.slow
