@@ -76,6 +76,31 @@ async def test_figures_show_a_placeholder_until_the_thread_computes_them_and_key
         assert retention.value == expected != PENDING
 
 
+async def test_the_first_screens_panels_go_up_with_their_figures_before_the_others_and_a_reload_keeps_one_of_each(
+    gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[threading.Thread] = []
+    monkeypatch.setattr(panels, "program_progress", held_until(gate, program_progress, seen))
+    app = PartnerDashApp(AppOptions(today=TODAY))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_until_loaded()
+        await app.main.dashboard.panels_up()
+        await pilot.pause()
+        grid = app.main.dashboard.query_one("#dashboard-grid")
+        first_screen = [type(panel).__name__ for panel in grid.children]
+        # Program progress is still being computed: the panels below the first screen wait for its figures.
+        assert first_screen == ["ProgressPanel", "ProgressionPanel", "RangePanel"]
+        assert app.main.dashboard.query_one("#summary-retention", DashboardFigure).value == PENDING
+        gate.set()
+        await app.workers.wait_for_complete()
+        every = [type(panel).__name__ for panel in grid.children]
+        assert every == [*first_screen, "RangePanel", "CommissionPanel", "SavedReportsPanel", "RenewalsPanel"]
+        assert app.main.dashboard.query_one("#summary-retention", DashboardFigure).value != PENDING
+        app.load()
+        await app.wait_until_settled()
+        assert [type(panel).__name__ for panel in grid.children] == every
+
+
 async def test_the_load_runs_in_a_thread_that_does_not_hold_up_quitting(
     gate: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:

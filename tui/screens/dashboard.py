@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 # From this many columns the panels sit side by side.
 WIDE = 120
+# The panels that fill a first screen of a narrow terminal: mounted (and their figures shown) before the others.
+FIRST_SCREEN = 3
 
 
 class DashboardTab(TabBody, can_focus=False):
@@ -119,55 +121,65 @@ class DashboardTab(TabBody, can_focus=False):
         from tui.widgets.dashboard_panels import ComputedPanel, PendingPanel
         from tui.widgets.outlook import outlook_of
 
-        # One thread computes every panel's figures in turn, from now on, while the panels are mounted; what has
-        # arrived when the UI gets to it is shown in one go (background.in_turn). At the sample's size all of it has
-        # arrived by the time the panels are up, and goes on screen with them: one layout, not one for the panels and
+        # The panels of a first screen go up first, with their figures; the rest once that frame is on screen (they
+        # are below it on a narrow terminal): about half the widgets to mount and lay out before the first figures.
+        # Each part's figures are computed in one thread, in turn, while its panels are mounted; what has arrived
+        # when the UI gets to it is shown in one go (background.in_turn). At the sample's size all of it has arrived
+        # by the time the panels are up, and goes on screen with them: one layout, not one for the panels and
         # another for their figures.
-        works: list[Callable[[], Any]] = []
-        shows: list[Callable[[Any], Awaitable[None] | None]] = []
-        for panel in panels:
-            if isinstance(panel, ComputedPanel):
-                request, work = panel.request()
-                works.append(work)
-                shows.append(partial(panel.deliver, request))
-            elif isinstance(panel, PendingPanel):
-                works.append(partial(commission_view, agency))
-                shows.append(partial(self._show_commission, agency, grid, panel))
-
-        async def show(arrived: list[tuple[int, Any]]) -> None:
-            with self.app.batch_update():
-                for index, result in arrived:
-                    if not self.is_attached or not self.app.is_running:
-                        return  # the app is being left (or the panels replaced): nothing is left to show them in
-                    shown = shows[index](result)
-                    if shown is not None:
-                        await shown
-
-        async def mount() -> None:
-            if grid.children:
-                # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old
-                # panel would move to another old panel while they are removed, and stay on a detached widget: the
-                # app's own keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
-                focused = self.screen.focused
-                refocus = focused is not None and grid in focused.ancestors
-                if refocus:
-                    self.screen.set_focus(None)
-                await grid.remove_children()
-                await self._mount(grid.mount_all(panels))
-                if refocus:
-                    self.first_focus().focus()
-            else:
-                await self._mount(grid.mount_all(panels))
-            self._panels_up.set()
-
-        await in_turn(works, show, "partner-dash-figures", first=mount())
+        for part in (panels[:FIRST_SCREEN], panels[FIRST_SCREEN:]):
+            if not part:
+                continue
+            works: list[Callable[[], Any]] = []
+            shows: list[Callable[[Any], Awaitable[None] | None]] = []
+            for panel in part:
+                if isinstance(panel, ComputedPanel):
+                    request, work = panel.request()
+                    works.append(work)
+                    shows.append(partial(panel.deliver, request))
+                elif isinstance(panel, PendingPanel):
+                    works.append(partial(commission_view, agency))
+                    shows.append(partial(self._show_commission, agency, grid, panel))
+            await in_turn(
+                works, partial(self._show_arrived, shows), "partner-dash-figures", first=self._mount_part(grid, part)
+            )
+            if not self.is_attached or not self.app.is_running:
+                return
+            await after_refresh(self)
         # Then the header's outlook warning, once the figures are on screen: it prices the renewing clients' events
         # again (about a second of CPU at 100,000 clients), which would otherwise share the CPU with laying out and
         # painting them. Partner Tier and the calculator's what-if line find it computed (outlook_of).
-        await after_refresh(self)
         outlook = await off_thread(lambda steps: outlook_of(agency), "partner-dash-outlook")
         if self.is_attached and self.app.is_running:
             self.show_outlook_threat(outlook.threat)
+
+    async def _show_arrived(
+        self, shows: Sequence[Callable[[Any], Awaitable[None] | None]], arrived: list[tuple[int, Any]]
+    ) -> None:
+        with self.app.batch_update():
+            for index, result in arrived:
+                if not self.is_attached or not self.app.is_running:
+                    return  # the app is being left (or the panels replaced): nothing is left to show them in
+                shown = shows[index](result)
+                if shown is not None:
+                    await shown
+
+    async def _mount_part(self, grid: Container, part: Sequence[Widget]) -> None:
+        if grid.children and not self._panels_up.is_set():
+            # Reloaded: the old panels (and their ids) must be gone before the new ones arrive. Focus in an old panel
+            # would move to another old panel while they are removed, and stay on a detached widget: the app's own
+            # keys (ctrl+p, q) would stop working. It goes to the new first figure instead.
+            focused = self.screen.focused
+            refocus = focused is not None and grid in focused.ancestors
+            if refocus:
+                self.screen.set_focus(None)
+            await grid.remove_children()
+            await self._mount(grid.mount_all(part))
+            if refocus:
+                self.first_focus().focus()
+        else:
+            await self._mount(grid.mount_all(part))
+        self._panels_up.set()
 
     async def _show_commission(self, agency: Agency, grid: Container, pending: Widget, view: Commission) -> None:
         from tui.widgets.commission_panel import CommissionPanel
@@ -186,7 +198,8 @@ class DashboardTab(TabBody, can_focus=False):
             self._mounting = None
 
     async def panels_up(self) -> None:
-        """Returns once the panels of the agency shown are mounted, their figures computed or still pending."""
+        """Returns once the first screen's panels of the agency shown are mounted (FIRST_SCREEN: the first figure is
+        among them), their figures computed or still pending; the other panels follow once they are on screen."""
         await self._panels_up.wait()
 
     async def panels_mounted(self) -> None:
