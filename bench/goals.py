@@ -110,8 +110,8 @@ def launch_times(
     """Median seconds from launch to the tab bar, and to every Dashboard figure on screen (with `figures`).
 
     `cached`: each run quits only once the dataset cache holds a file (the app saves the parsed folder in a thread
-    once it is loaded, engine.storage.dataset_cache), as a user's session would a moment later; quitting at once
-    would stop that save, and the next start would parse the folder again."""
+    once the first screen's figures are shown, engine.storage.dataset_cache), as a user's session would a moment
+    later; quitting at once would stop that save, and the next start would parse the folder again."""
     tabs, shown = [], []
     for _ in range(runs):
         launched = start(command, size, None)
@@ -167,8 +167,8 @@ def big_session(folder: Path, size: tuple[int, int], keys: int) -> dict[str, flo
         command = ["/usr/bin/time", "-o", str(rss), "-f", "%M", *app_command(folder)]
         launched = start(command, size, probe)
         result["figures"] = wait_until(figures_in, timeout=300) - launched
-        # The parsed folder is cached as soon as it is loaded (engine.storage.dataset_cache), in a thread: the keys
-        # below are measured once it is written, as a user's would be a moment later.
+        # The parsed folder is cached once the first screen is shown (engine.storage.dataset_cache), in a thread: the
+        # keys below are measured once it is written, as a user's would be a moment later.
         result["cached"] = wait_for_cache() - launched
         # The first figure with rows: Total points' neighbours have none; the program figures do.
         for _ in range(4):

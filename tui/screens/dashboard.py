@@ -53,6 +53,7 @@ class DashboardTab(TabBody, can_focus=False):
         self.figures_worker: Worker[None] | None = None  # computing the figures of the agency shown
         self._mounting: AwaitMount | None = None  # the panels being mounted by the figures worker
         self._panels_up = asyncio.Event()  # the panels of the agency shown are mounted (their figures may be pending)
+        self._first_screen = asyncio.Event()  # the first screen's figures of the agency shown are on screen
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
@@ -78,6 +79,7 @@ class DashboardTab(TabBody, can_focus=False):
 
         self.agency = agency
         self._panels_up.clear()
+        self._first_screen.clear()
         for loading in self.query(LoadingIndicator):
             loading.remove()
         partner = agency.dataset.partner
@@ -146,6 +148,7 @@ class DashboardTab(TabBody, can_focus=False):
             if not self.is_attached or not self.app.is_running:
                 return
             await after_refresh(self)
+            self._first_screen.set()
         # Then the header's outlook warning, once the figures are on screen: it prices the renewing clients' events
         # again (about a second of CPU at 100,000 clients), which would otherwise share the CPU with laying out and
         # painting them. Partner Tier and the calculator's what-if line find it computed (outlook_of).
@@ -201,6 +204,11 @@ class DashboardTab(TabBody, can_focus=False):
         """Returns once the first screen's panels of the agency shown are mounted (FIRST_SCREEN: the first figure is
         among them), their figures computed or still pending; the other panels follow once they are on screen."""
         await self._panels_up.wait()
+
+    async def first_screen_shown(self) -> None:
+        """Returns once the first screen's figures of the agency shown are on screen (FIRST_SCREEN); the other
+        panels' may still be coming."""
+        await self._first_screen.wait()
 
     async def panels_mounted(self) -> None:
         """Returns once no panel is in the middle of its mount: for leaving the app (MainScreen.stop_building)."""
