@@ -114,16 +114,17 @@ def load_agency(
         agency.overview  # noqa: B018
         if steps is not None:
             steps.check()
-        # What loading left behind in reference cycles goes now, while the screen shows "loading": the app sets
-        # everything alive aside from collection once the figures are shown (PartnerDashApp._freeze_when_settled).
-        # A first load from the cache leaves nothing (a collection walks 1M objects at 100k for nothing, 0.25-0.5 s):
-        # set aside at once. Not on a reload: what was shown before must be collected first (_freeze_when_settled).
-        # Only the youngest generation: with the collector paused, everything made since it last ran (all the load
-        # made) is there; the older generations (Textual, the modules: ~150k objects) hold nothing the load left. At
-        # the sample's size the full collection was most of the load's time (30 of 45 ms). Both before the collector
-        # is switched back on: the first allocation after that would set off a collection of the youngest generation
-        # while it still holds everything the load made (about 0.1 s of CPU at 100k; both calls reset its count).
-        if cached and first:
+        # Everything alive once the figures are shown is set aside from collection (_freeze_when_settled): a full
+        # collection walks 1M objects at 100,000 clients, 0.25-0.5 s, for nothing. A first load is set aside at
+        # once, while the screen shows "loading": a load leaves nothing in reference cycles (the test
+        # test_a_load_leaves_nothing_in_reference_cycles), and a collection of what it made would walk it all for
+        # nothing (0.12 s at 100,000 clients, parsed or cached). Not on a reload: what was shown before must be
+        # collected first (_freeze_when_settled); only the youngest generation then, where, with the collector
+        # paused, everything the load made is (the older generations, Textual and the modules, hold nothing it left).
+        # Both before the collector is switched back on: the first allocation after that would set off a
+        # collection of the youngest generation while it still holds everything the load made (both calls reset
+        # its count).
+        if first:
             gc.freeze()
         else:
             gc.collect(0)

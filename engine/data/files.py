@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,11 @@ COMMISSIONS_FILE = "commissions.csv"
 FILES = (PARTNER_FILE, CLIENTS_FILE, EVENTS_FILE, DEALS_FILE, COMMISSIONS_FILE)
 
 
+def _rules_on(rule_sets: Sequence[RuleSet], day: date) -> RuleSet | None:
+    in_force = [rules for rules in rule_sets if rules.applies_from <= day]
+    return in_force[-1] if in_force else None
+
+
 class FileLoader:
     """One load: the per-load parser memos, the report, and the rows loaded so far."""
 
@@ -65,15 +71,13 @@ class FileLoader:
         self.amount = Memo(parse_amount)
         self.text = Memo(parse_text)
         self.deal_type = Memo(from_value_error(DealType.parse))
-        self.rules_on = Memo(self._rules_on)
+        # Not a method of the loader: the memo would hold the loader and the loader the memo, a reference cycle that
+        # kept everything the load read (a dict of every client, the memos) until a collection found it.
+        self.rules_on = Memo(partial(_rules_on, rulebook.rule_sets))
         self.clients: dict[str, Client] = {}
         self.client_lines: dict[str, int] = {}
         self.bad_clients: dict[str, int] = {}  # id -> line of a clients.csv row that was skipped
         self.clients_read = False  # clients.csv was found and has its required columns
-
-    def _rules_on(self, day: date) -> RuleSet | None:
-        in_force = [rules for rules in self.rulebook.rule_sets if rules.applies_from <= day]
-        return in_force[-1] if in_force else None
 
     def table(self, name: str, columns: Sequence[Column], *, required: bool) -> Table | None:
         path = self.folder / name

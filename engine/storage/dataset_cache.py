@@ -84,12 +84,15 @@ def _code_fingerprint() -> bytes:
 def _rules_fingerprint(rules: RuleBook) -> bytes:
     # Canonical JSON of every field: a frozenset (a growth market's countries) is sorted, since its own order
     # follows string hashes, which differ from one process to the next, and no later start would match.
-    def canonical(value: object) -> object:
-        if isinstance(value, set | frozenset):
-            return sorted(json.dumps(item, sort_keys=True, default=canonical) for item in value)
-        return str(value)
+    return json.dumps(dataclasses.asdict(rules), sort_keys=True, default=_canonical).encode()
 
-    return json.dumps(dataclasses.asdict(rules), sort_keys=True, default=canonical).encode()
+
+def _canonical(value: object) -> object:
+    # A module function, not a closure of _rules_fingerprint: a closure that calls itself is a reference cycle,
+    # garbage left for the collector by every load (see tui.app.load_agency).
+    if isinstance(value, set | frozenset):
+        return sorted(json.dumps(item, sort_keys=True, default=_canonical) for item in value)
+    return str(value)
 
 
 class DatasetCache:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import shutil
+import time
 import weakref
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import LoadingIndicator, Static
 
+import engine.storage.dataset_cache as dataset_cache
+from engine.cli.collector import collector_paused
 from engine.data.loader import load_dataset, sample_data_dir
 from engine.reports.inputs import Agency
+from engine.storage.dataset_cache import DatasetCache
 from tui.app import AppOptions, PartnerDashApp, load_agency
 from tui.screens.load_problems import LoadProblemsScreen
 from tui.screens.main import MainScreen
@@ -36,6 +42,33 @@ def broken_copy(tmp_path: Path) -> Path:
     with (folder / "mrr_events.csv").open("a", encoding="utf-8") as events:
         events.write("2026-01-05,NOPE,sold,sourced,Sales Hub,100,\n")
     return folder
+
+
+def test_a_load_leaves_nothing_in_reference_cycles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A first load is set aside from collection at once (load_agency): garbage in a cycle would never be freed.
+    monkeypatch.setattr(dataset_cache, "MIN_FOLDER_BYTES", 0)
+    monkeypatch.setenv("PARTNER_DASH_CACHE_DIR", str(tmp_path / "cache"))
+    cached = tmp_path / "cached"
+    shutil.copytree(sample_data_dir(), cached)
+    past = time.time() - 60
+    for path in cached.iterdir():
+        os.utime(path, (past, past))
+    unsaved: list[DatasetCache] = []
+    agency = load_agency(AppOptions(data=cached, today=TODAY), unsaved=unsaved)
+    assert isinstance(agency, Agency) and unsaved and unsaved[0].save(agency.dataset, agency.ledger.priced_events)
+    for folder in (sample_data_dir(), broken_copy(tmp_path), cached):
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            with collector_paused():
+                loaded = load_agency(AppOptions(data=folder, today=TODAY), unsaved=[])
+                assert isinstance(loaded, Agency)
+                gc.collect()
+            left = [type(item) for item in gc.garbage]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert left == [], folder
 
 
 async def test_the_frame_shows_a_progress_indicator_then_the_figures() -> None:
