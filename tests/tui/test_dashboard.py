@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label, OptionList
 
 from engine.figures.changes import point_changes
 from engine.figures.ranges import RangePreset, date_range
@@ -28,6 +28,7 @@ from tui.screens.explain import ExplainScreen
 from tui.screens.report_dialog import ReportDialog
 from tui.widgets.dashboard_figure import DashboardFigure
 from tui.widgets.dashboard_panels import RangePanel
+from tui.widgets.dropdown import Dropdown
 from tui.widgets.renewals_panel import RenewalsPanel
 from tui.widgets.virtual_table import VirtualTable
 
@@ -141,7 +142,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
     async with dashboard() as (app, pilot):
         assert app.agency is not None
         panel = app.main.dashboard.query_one("#changes-panel", RangePanel)
-        panel.query_one(Select).value = RangePreset.LAST_12_MONTHS
+        panel.query_one(Dropdown).value = RangePreset.LAST_12_MONTHS
         await figures_in(app, pilot)
         year = point_changes(app.agency.ledger, date_range(RangePreset.LAST_12_MONTHS, TODAY))
         for headline, name in zip(
@@ -149,7 +150,7 @@ async def test_changing_the_date_range_shows_the_engines_figures_for_it() -> Non
         ):
             assert figure(app, f"changes-{name}").value == headline.shown
         # A custom range: From is the first day counted.
-        panel.query_one(Select).value = RangePreset.CUSTOM
+        panel.query_one(Dropdown).value = RangePreset.CUSTOM
         await figures_in(app, pilot)
         start, end = panel.query_one(".range-from", Input), panel.query_one(".range-to", Input)
         start.focus()
@@ -270,23 +271,24 @@ async def test_e_and_enter_on_a_figure_explain_how_it_was_computed() -> None:
         assert isinstance(app.screen, ReportDialog)
 
 
-async def offered_targets(pilot: Pilot[None], select: Select[Tier]) -> list[str]:
-    """The Get to choices as a user sees them: the select opened, each line of its list read, closed again."""
-    from textual.widgets import OptionList
-
-    select.focus()
+async def offered_targets(pilot: Pilot[None], choice: Dropdown[Tier]) -> list[str]:
+    """The Get to choices as a user sees them: the list opened, each of its lines read, closed again."""
+    choice.focus()
     await pilot.press("enter")
     await pilot.pause()
-    overlay = select.query_one(OptionList)
-    shown = [str(overlay.get_option_at_index(n).prompt) for n in range(overlay.option_count)]
+    shown = pilot.app.screen.query_one(OptionList)
+    lines = [str(shown.get_option_at_index(n).prompt) for n in range(shown.option_count)]
     await pilot.press("escape")
-    return shown
+    await pilot.pause()
+    assert choice.has_focus
+    assert lines == [label for label, _ in choice.options]
+    return lines
 
 
 async def test_get_to_shows_what_is_missing_for_the_chosen_tier() -> None:
     async with dashboard() as (app, pilot):
         assert app.agency is not None
-        select = app.main.dashboard.query_one("#get-to", Select)
+        select: Dropdown[Tier] = app.main.dashboard.query_one("#get-to", Dropdown)
         # The sample holds Gold: keeping it is offered with every tier above it, and the next tier is chosen.
         assert app.agency.overview.credited_tier is Tier.GOLD
         assert await offered_targets(pilot, select) == [
@@ -381,12 +383,12 @@ async def test_the_palette_offers_the_dashboard_numbers_once_loaded() -> None:
 async def test_escape_leaves_a_custom_date_for_its_range_selector_and_digits_switch_tabs_again() -> None:
     async with dashboard() as (app, pilot):
         panel = app.main.dashboard.query_one("#changes-panel", RangePanel)
-        panel.query_one(Select).value = RangePreset.CUSTOM
+        panel.query_one(Dropdown).value = RangePreset.CUSTOM
         await pilot.pause()
         start = panel.query_one(".range-from", Input)
         start.focus()
         await pilot.press("ctrl+u", *"2026-07-01", "escape")
-        assert panel.query_one(".range-preset", Select).has_focus
+        assert panel.query_one(".range-preset", Dropdown).has_focus
         await pilot.press("3")
         assert app.main.tabs.active == "points-breakdown"
         assert start.value == "2026-07-01"
@@ -397,7 +399,7 @@ async def test_the_first_figure_takes_the_focus_after_a_tab_switch_and_shift_tab
 
     async with dashboard() as (app, pilot):
         first = app.main.dashboard.query(DashboardFigure).first()
-        app.main.dashboard.query_one(".range-preset", Select).focus()
+        app.main.dashboard.query_one(".range-preset", Dropdown).focus()
         await pilot.pause()
         app.main.dashboard.focus_first()
         assert app.focused is first  # at once: no focus move pending behind it can undo it

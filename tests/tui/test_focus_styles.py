@@ -1,4 +1,4 @@
-"""The focused control is unmistakable in every theme: Selects, buttons, checkboxes and radio choices.
+"""The focused control is unmistakable in every theme: Selects, Dropdowns, buttons, checkboxes and radio choices.
 
 Each control is drawn once with the focus and once without (the focus parked in a text field), with the app's
 styles and themes; the background its label is drawn on, read from the public SVG screenshot, must differ by
@@ -22,6 +22,7 @@ from tests.tui.screen_colours import contrast, runs
 from tui.app import STYLES
 from tui.themes import ReadableThemes
 from tui.widgets.choice import Choice, ChoiceSet
+from tui.widgets.dropdown import Dropdown
 from tui.widgets.fields import TickBox
 
 FOCUS_CHANGE = 3.0
@@ -34,6 +35,7 @@ class Controls(ReadableThemes):
         yield Input(id="parking")
         yield Select([("CSV", "csv"), ("XLSX (Excel)", "xlsx")], value="csv", allow_blank=False, compact=True)
         yield Select([("Last 30 days", 30), ("Last 90 days", 90)], value=30, allow_blank=False, id="full-select")
+        yield Dropdown([("Last 30 days", 30), ("Last 90 days", 90)], 30, id="dropdown")
         yield Button("Close", id="plain-button")
         yield Button("Export", id="primary-button", variant="primary")
         yield Button("Send email", id="compact-button", compact=True)
@@ -61,6 +63,7 @@ async def test_the_focused_control_stands_out(theme: str) -> None:
         assert chosen is not None
         controls: list[tuple[Widget, Widget]] = [
             *((select, select) for select in app.query(Select)),
+            (app.query_one(Dropdown), app.query_one(Dropdown)),
             *((button, button) for button in app.query(Button)),
             (app.query_one(TickBox), app.query_one(TickBox)),
             (choices, chosen),

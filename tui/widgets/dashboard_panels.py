@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, Static
 
 from engine.figures.changes import point_changes
 from engine.figures.figure import Headline
@@ -31,6 +31,7 @@ from engine.tiers.standing import Progression, tier_above
 from engine.vocabulary import Tier
 from tui.background import off_thread
 from tui.widgets.dashboard_figure import DashboardFigure
+from tui.widgets.dropdown import Dropdown
 from tui.widgets.range_selector import RangeSelector
 
 # What a figure shows while the engine computes it (in a thread: tui.background).
@@ -166,13 +167,7 @@ class ProgressionPanel(Panel):
         if not self.choices:
             return
         first = self.targets[0] if self.targets else self.choices[0][0]
-        yield Select(
-            [(label, tier) for tier, label in self.choices],
-            value=first,
-            allow_blank=False,
-            compact=True,
-            id="get-to",
-        )
+        yield Dropdown([(label, tier) for tier, label in self.choices], first, id="get-to")
         yield DashboardFigure("Points needed", "", list, id="get-to-needed")
         for row in ("total", "track", "managed"):
             yield DashboardFigure(row, "", list, id=f"get-to-{row}")
@@ -182,11 +177,10 @@ class ProgressionPanel(Panel):
         if self.choices:
             self.show_target(self.targets[0] if self.targets else self.choices[0][0])
 
-    @on(Select.Changed, "#get-to")
-    def _target_changed(self, event: Select.Changed) -> None:
+    @on(Dropdown.Changed, "#get-to")
+    def _target_changed(self, event: Dropdown.Changed[Tier]) -> None:
         event.stop()
-        if isinstance(event.value, Tier):
-            self.show_target(event.value)
+        self.show_target(event.value)
 
     def show_target(self, tier: Tier) -> None:
         step: Progression | None = get_to(ReportInputs(self.agency, get_to=tier))

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Select
+from textual.widgets import Input, Label
 
 from engine.figures.ranges import DateRange, RangePreset, date_range
 from engine.points.calculator import InputError
 from tui.framework import FieldInput
+from tui.widgets.dropdown import Dropdown
 from tui.widgets.text_line import TextLine
 
 PRESETS = (RangePreset.LAST_30_DAYS, RangePreset.LAST_90_DAYS, RangePreset.THIS_QUARTER, RangePreset.LAST_12_MONTHS)
@@ -37,7 +38,7 @@ class RangeSelector(Vertical):
     DEFAULT_CSS = """
     RangeSelector { height: auto; }
     RangeSelector .range-row { height: auto; }
-    RangeSelector Select { width: 24; }
+    RangeSelector Dropdown { width: 24; }
     RangeSelector .range-custom { height: auto; display: none; }
     RangeSelector.-custom .range-custom { display: block; }
     RangeSelector .range-custom Input { width: 14; }
@@ -67,7 +68,7 @@ class RangeSelector(Vertical):
     def compose(self) -> ComposeResult:
         options = [(preset.label, preset) for preset in PRESETS] + [("Custom…", RangePreset.CUSTOM)]
         with Horizontal(classes="range-row"):
-            yield Select(options, value=self.preset, allow_blank=False, compact=True, classes="range-preset")
+            yield Dropdown(options, self.preset, classes="range-preset")
         # The From and To fields are built when "Custom…" is first chosen (_custom_fields): most Dashboards never
         # show them, and each start would build them twice over (one selector per panel with a range).
         yield self.message
@@ -93,10 +94,10 @@ class RangeSelector(Vertical):
             return {"start": self.dates.first_day, "end": self.dates.until}
         return {"preset": self.preset.value}
 
-    @on(Select.Changed, ".range-preset")
-    async def _preset_changed(self, event: Select.Changed) -> None:
+    @on(Dropdown.Changed, ".range-preset")
+    async def _preset_changed(self, event: Dropdown.Changed[RangePreset]) -> None:
         event.stop()
-        self.preset = RangePreset(str(event.value))
+        self.preset = event.value
         if self.preset is RangePreset.CUSTOM:
             from_field, to_field = await self._custom_fields()
             self.set_class(True, "-custom")
