@@ -69,3 +69,8 @@ class Tier(StrEnum):
 
 
 _TIER_ORDER = list(Tier)
+
+
+def tier_above(tier: Tier) -> Tier | None:
+    """The next tier up; None above the top one."""
+    return _TIER_ORDER[tier.rank + 1] if tier.rank + 1 < len(_TIER_ORDER) else None

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import gc
 import os
+import threading
 from collections.abc import AsyncGenerator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from engine.cli import resolve_rules
 from engine.cli.collector import collector_paused
 from engine.text import printable
 from tui import background
-from tui.background import Steps, off_thread, settled
+from tui.background import Steps, after_refresh, off_thread, settled
 from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
 from tui.messages import OpenClient
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from engine.rules import RuleSet
     from engine.storage.config import Config
     from engine.storage.dataset_cache import DatasetCache
+    from tui.first_screen import FirstScreen, Preview
 
 STYLES: list[str | PurePath] = [
     Path(__file__).parent / "styles" / name
@@ -76,7 +78,12 @@ class AppOptions:
 
 
 def load_agency(
-    options: AppOptions, steps: Steps | None = None, *, unsaved: list[DatasetCache] | None = None, first: bool = False
+    options: AppOptions,
+    steps: Steps | None = None,
+    *,
+    unsaved: list[DatasetCache] | None = None,
+    first: bool = False,
+    preview: Preview | None = None,
 ) -> Agency | DataFolderError:
     """The agency `options` name, with its ledger and tier figures computed; or why the folder cannot load.
 
@@ -84,8 +91,14 @@ def load_agency(
     UI thread only has to show the figures. With `steps`, it stops between steps once its worker is cancelled.
     A large folder unchanged since it was last loaded comes from the dataset cache (engine.storage.dataset_cache); one
     parsed afresh that could be cached is added to `unsaved`, for the app to save as soon as the load is done.
-    `first`: nothing was shown before (see the end).
+    `first`: nothing was shown before (see the end). `preview`: the first screen a start showed of this folder, if
+    one is kept for it (tui.first_screen), is shown before the folder is read.
     """
+    today = options.today or date.today()
+    if preview is not None:
+        # Before anything else: the first screen kept for the folder (if any) is drawn while the rest is imported.
+        preview.look(options.data, options.rules, options.rules_file, today)
+        preview.wait(steps.check if steps is not None else _no_check)
     from engine.data.loader import DataFolderError, load_dataset, sample_data_dir
     from engine.reports.inputs import Agency
     from engine.storage.dataset_cache import DatasetCache
@@ -105,7 +118,7 @@ def load_agency(
         except DataFolderError as error:
             return error
         priced = cache.priced if cached and cache is not None else None
-        agency = Agency(dataset, book, options.today or date.today(), named, priced)
+        agency = Agency(dataset, book, today, named, priced)
         if steps is not None:
             steps.check()
         agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
@@ -129,6 +142,14 @@ def load_agency(
         else:
             gc.collect(0)
     return agency
+
+
+# The workers that keep what was loaded for the next start: they wait for the first screen, and do not hold data.
+SAVES = {"save-dataset", "save-first-screen"}
+
+
+def _no_check() -> None:
+    pass
 
 
 class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
@@ -166,6 +187,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self._loaded = asyncio.Event()
         self._settled = asyncio.Event()
         self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache as soon as it is shown
+        self._preview: Preview | None = None  # the load's look for a kept first screen (tui.first_screen)
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
@@ -211,7 +233,25 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
             from tui.probe import install
 
             install(self, Path(probe_file))
-        self.call_after_refresh(self.load)
+        # The first screen a start last showed is looked for at once, while the first frame is drawn (the load waits
+        # for the look, and starts after that frame).
+        self._preview = preview = self._new_preview()
+        options = self.options
+        today = options.today or date.today()
+        threading.Thread(
+            target=self._preview.look,
+            args=(options.data, options.rules, options.rules_file, today),
+            name="partner-dash-first-screen",
+            daemon=True,
+        ).start()
+        self.call_after_refresh(self.load, preview)
+
+    def _new_preview(self) -> Preview:
+        from tui.first_screen import Preview
+
+        # At start (nothing shown yet), the first screen a start last showed of the folder is shown while it loads.
+        loop = asyncio.get_running_loop()
+        return Preview(partial(self._first_screen_found, loop))
 
     def apply_settings(self, old: Config, new: Config) -> str:
         """Put saved settings to use that the running app can take at once; says what happens to the others."""
@@ -229,20 +269,65 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
             notes.append("The rules file is used from the next start.")
         return " ".join(notes)
 
-    def load(self) -> Worker[Agency | DataFolderError]:
-        """(Re)load the data folder in a thread; the tabs are given the agency when it is ready."""
+    def load(self, preview: Preview | None = None) -> Worker[Agency | DataFolderError]:
+        """(Re)load the data folder in a thread; the tabs are given the agency when it is ready. `preview`: the look for
+        the folder's first screen the app started with (a reload shows none)."""
+        from tui.first_screen import Preview
+
         # What was loaded before may be collected again once it is replaced (see _freeze_when_settled).
         gc.unfreeze()
         self._settled.clear()
         self._unsaved = []
+        self._preview = preview if preview is not None else Preview(None)
         # A daemon thread (tui.background): a quit while a large folder loads does not wait for the load.
-        work = partial(load_agency, self.options, unsaved=self._unsaved, first=self.agency is None)
+        work = partial(
+            load_agency, self.options, unsaved=self._unsaved, first=self.agency is None, preview=self._preview
+        )
         return self.run_worker(
             partial(off_thread, work, "partner-dash-load"),
             name="load-agency",
             group="load",
             exclusive=True,
         )
+
+    def _first_screen_found(self, loop: asyncio.AbstractEventLoop, screen: FirstScreen, preview: Preview) -> None:
+        # From the load's thread. RuntimeError: the app (and its loop) has closed meanwhile.
+        try:
+            loop.call_soon_threadsafe(self._show_first_screen, screen, preview)
+        except RuntimeError:
+            preview.painted()
+
+    def _show_first_screen(self, screen: FirstScreen, preview: Preview) -> None:
+        self.run_worker(self._first_screen_shown(screen, preview), name="first-screen", group="first-screen")
+
+    async def _first_screen_shown(self, screen: FirstScreen, preview: Preview) -> None:
+        # The load waits for it to be painted (Preview.look), whatever happens here.
+        try:
+            # After the first frame (the look may end before it is drawn): the tabs are not held up for it.
+            await after_refresh(self.main)
+            if preview is self._preview and self.agency is None:
+                await self.main.show_first_screen(screen)
+                await after_refresh(self.main)
+        finally:
+            preview.painted()
+
+    async def _keep_first_screen(self, preview: Preview, agency: Agency) -> None:
+        # Once the first screen's figures are on screen, for the next start (tui.first_screen); only if it differs from
+        # the one kept. The explanations are worked out in the thread.
+        from tui.first_screen import write_first_screen
+
+        await self.main.dashboard.first_screen_shown()
+        folder, key = preview.folder, preview.key
+        screen = self.main.first_screen() if self.agency is agency else None
+        if screen is None or folder is None or key is None:
+            return
+
+        def keep(steps: Steps) -> None:
+            shown = screen()
+            if shown != preview.screen:
+                write_first_screen(folder, key, shown)
+
+        await off_thread(keep, "partner-dash-first-screen")
 
     async def wait_until_loaded(self) -> None:
         """Returns once the data is shown (or why it could not be loaded): for tests and the benchmark. Figures still
@@ -269,6 +354,8 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self.refresh_bindings()
         if self._unsaved:
             self.run_worker(self._save_dataset(self._unsaved.pop(), agency), name="save-dataset", group="cache")
+        if self._preview is not None and self._preview.key is not None:
+            self.run_worker(self._keep_first_screen(self._preview, agency), name="save-first-screen", group="cache")
         self.run_worker(self._freeze_when_settled(replaced), name="freeze-heap", group="freeze-heap", exclusive=True)
         self._loaded.set()
         if agency.dataset.errors:
@@ -294,7 +381,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         # working for the replaced data holds it; frozen with the rest, it would never be freed).
         await settled(self.main.dashboard.figures_worker)
         me = get_current_worker()
-        while background.busy() or any(w.is_running for w in self.workers if w is not me and w.name != "save-dataset"):
+        while background.busy() or any(w.is_running for w in self.workers if w is not me and w.name not in SAVES):
             await asyncio.sleep(0.02)
         if replaced:
             # The widgets removed with the data shown before stay in the screen's list of what to repaint until its

@@ -12,9 +12,9 @@ callers that load large folders pause it around the load (engine.cli.collector);
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.util import find_spec
 from pathlib import Path
 
+from engine.data.bundled import bundled_sample
 from engine.data.files import FILES, FileLoader
 from engine.data.models import Dataset, LoadProblem, Partner, Severity
 from engine.data.partner_file import PARTNER_FILE, read_partner
@@ -39,12 +39,9 @@ class DataFolderError(Exception):
 
 def sample_data_dir() -> Path:
     """The bundled sample agency's folder (the installed `sample_data` package)."""
-    # Not importlib.resources.files(): for a namespace package in an editable install its search path holds
-    # a placeholder entry that makes files() fail, so take the first real folder of the package's path.
-    spec = find_spec("sample_data")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / PARTNER_FILE).is_file():
-            return Path(location)
+    folder = bundled_sample()
+    if folder is not None:
+        return folder
     raise DataFolderError(
         Path("sample_data"), [LoadProblem(file="sample_data", message="the bundled sample is not installed")]
     )

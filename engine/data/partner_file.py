@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from engine.data.bundled import PARTNER_FILE as PARTNER_FILE
 from engine.data.cells import CellError, parse_date, parse_decimal, parse_email
 from engine.data.datafile import Report
 from engine.data.models import Contact, Partner, ThresholdOverride
@@ -17,8 +18,6 @@ from engine.limits import MAX_AMOUNT, MAX_TOML_BYTES, TomlLimitError, day_proble
 from engine.rules import RuleBook
 from engine.text import printable
 from engine.vocabulary import Tier
-
-PARTNER_FILE = "partner.toml"
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from engine.dates import add_months
-from engine.points.calculator import InputError
+from engine.errors import InputError
 
 # --- date ranges ---------------------------------------------------------------------------------------
 

@@ -31,15 +31,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import pickle
-import time
 from collections.abc import Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from engine.atomic import remove_stale_temps, replacing
 from engine.data.models import Client, CommissionStatement, Dataset, Deal, MrrEvent
@@ -47,38 +43,29 @@ from engine.data.slotted import tuple_builder
 from engine.points.ledger import PricedEvents
 from engine.points.ledger.columns import ManagedColumns, ManagedGroup, PricingRules, ScaledPoints, SoldColumns
 from engine.rules import RuleBook
-from engine.storage.paths import APP_NAME
+from engine.storage.fingerprint import RECENT_SECONDS, SMALL_FILE, code_fingerprint, folder_fingerprint
+from engine.storage.paths import CACHE_DIR_ENV as CACHE_DIR_ENV
+from engine.storage.paths import cache_root
 
-CACHE_DIR_ENV = "PARTNER_DASH_CACHE_DIR"
+__all__ = ["RECENT_SECONDS", "SMALL_FILE", "DatasetCache", "cache_dir", "code_files"]
+
 ENGINE = Path(__file__).resolve().parent.parent
 FORMAT = b"partner-dash dataset cache 6\n"
 # The Dataset's tables of rows, kept column by column: field name -> the row model.
 TABLES: dict[str, Any] = {"clients": Client, "events": MrrEvent, "deals": Deal, "commissions": CommissionStatement}
-SMALL_FILE = 64 * 1024
-RECENT_SECONDS = 2.0
 MIN_FOLDER_BYTES = 512 * 1024
 # A save's temporary file older than this was left by a save cut short (a save takes seconds).
 ABANDONED_SECONDS = 3600
 
 
 def cache_dir() -> Path:
-    value = os.environ.get(CACHE_DIR_ENV, "").strip()
-    base = Path(value).expanduser() if value else platformdirs.user_cache_path(APP_NAME, appauthor=False)
-    return base / "datasets"
+    return cache_root() / "datasets"
 
 
 def code_files() -> list[Path]:
-    """The engine's modules, whose size and time go into every fingerprint: the parser, the models, this cache."""
-    return sorted(ENGINE.rglob("*.py"))
-
-
-def _code_fingerprint() -> bytes:
-    engine = ENGINE
-    digest = hashlib.sha256()
-    for path in code_files():
-        stat = path.stat()
-        digest.update(f"{path.relative_to(engine)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.digest()
+    """The engine's modules, whose size and time go into every fingerprint (code_fingerprint): the parser, the models,
+    this cache."""
+    return sorted(path for path in ENGINE.rglob("*.py") if "__pycache__" not in path.parts)
 
 
 def _rules_fingerprint(rules: RuleBook) -> bytes:
@@ -111,35 +98,13 @@ class DatasetCache:
         self.priced: PricedEvents | None = None
         name = hashlib.sha256(str(self.folder).encode()).hexdigest()[:32]
         self.path = (directory or cache_dir()) / f"{name}.pickle"
-        self.fingerprint = self._fingerprint(rules, MIN_FOLDER_BYTES if min_bytes is None else min_bytes)
-
-    def _fingerprint(self, rules: RuleBook, min_bytes: int) -> bytes | None:
-        # The folder first: one too small to be cached (the bundled sample) costs a look at its files' sizes, not
-        # the code's and the rules' fingerprints (11 ms of the sample's load).
-        files = []
-        total = 0
-        now = time.time_ns()
-        try:
-            entries = sorted(os.scandir(self.folder), key=lambda entry: entry.name)
-            for entry in entries:
-                stat = entry.stat()
-                if now - stat.st_mtime_ns < RECENT_SECONDS * 1e9 or stat.st_mtime_ns > now:
-                    return None
-                total += stat.st_size
-                files.append(f"{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
-                if entry.is_file() and stat.st_size < SMALL_FILE:
-                    files.append(hashlib.sha256(Path(entry.path).read_bytes()).digest())
-        except OSError:
-            return None
-        if total < min_bytes:
-            return None
-        digest = hashlib.sha256(FORMAT)
-        digest.update(str(self.folder).encode() + b"\0")
-        digest.update(_code_fingerprint())
-        digest.update(_rules_fingerprint(rules))
-        for part in files:
-            digest.update(part)
-        return digest.digest()
+        # The folder's files first; the code's and the rules' fingerprints only for a folder big enough to be cached
+        # (the bundled sample costs a look at its files' sizes, not 11 ms of fingerprints).
+        self.fingerprint = folder_fingerprint(
+            self.folder,
+            lambda: (FORMAT, code_fingerprint(ENGINE, (".py",)), _rules_fingerprint(rules)),
+            MIN_FOLDER_BYTES if min_bytes is None else min_bytes,
+        )
 
     def load(self) -> Dataset | None:
         """The cached dataset, if the folder is as it was when it was saved; None otherwise."""

@@ -1,4 +1,4 @@
-"""Where the app keeps its files: the config, the database and the default export folder.
+"""Where the app keeps its files: the config, the database, the caches and the default export folder.
 
 Each folder comes from platformdirs unless its environment variable names another one; tests and CI set
 the variables so they never touch the real home folder. Nothing here creates a folder: the code that
@@ -16,6 +16,7 @@ APP_NAME = "partner-dash"
 CONFIG_DIR_ENV = "PARTNER_DASH_CONFIG_DIR"
 DATA_DIR_ENV = "PARTNER_DASH_DATA_DIR"
 EXPORT_DIR_ENV = "PARTNER_DASH_EXPORT_DIR"
+CACHE_DIR_ENV = "PARTNER_DASH_CACHE_DIR"
 
 CONFIG_FILE_NAME = "config.toml"
 DATABASE_FILE_NAME = "partner-dash.sqlite3"
@@ -33,6 +34,12 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return _from_env(DATA_DIR_ENV) or platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_root() -> Path:
+    """The app's cache folder: the dataset caches (engine.storage.dataset_cache), the kept first screens
+    (tui.first_screen)."""
+    return _from_env(CACHE_DIR_ENV) or platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
 def config_file() -> Path:

@@ -14,6 +14,7 @@ from engine.points.calculator import ZERO, fmt2
 from engine.points.ledger import Ledger, PointTotals
 from engine.tiers.thresholds import Threshold, Thresholds
 from engine.vocabulary import Tier
+from engine.vocabulary import tier_above as tier_above
 
 PERFORMANCE_TIERS = (Tier.GOLD, Tier.PLATINUM, Tier.DIAMOND)
 
@@ -190,8 +191,3 @@ def progression(standing: TierStanding, thresholds: Thresholds, tier: Tier) -> P
         invitation_only=level.invitation_only,
         illustrative=thresholds.illustrative,
     )
-
-
-def tier_above(tier: Tier) -> Tier | None:
-    order = list(Tier)
-    return order[tier.rank + 1] if tier.rank + 1 < len(order) else None

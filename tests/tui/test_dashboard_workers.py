@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from textual.worker import WorkerCancelled
 
+import engine.figures.progress as progress_module
 import engine.reports.inputs as inputs
 import tui.app
-import tui.widgets.dashboard_panels as panels
 from engine.figures.progress import ProgramProgress, program_progress
 from engine.points.ledger import Ledger
 from engine.rules import RuleSet
@@ -55,7 +55,7 @@ async def test_figures_show_a_placeholder_until_the_thread_computes_them_and_key
         gate.wait(GATE_BOUND)
         return program_progress(ledger, rules)
 
-    monkeypatch.setattr(panels, "program_progress", progress)
+    monkeypatch.setattr(progress_module, "program_progress", progress)
     app = PartnerDashApp(AppOptions(today=TODAY))
     async with app.run_test(size=(100, 40)) as pilot:
         await app.wait_until_loaded()
@@ -80,7 +80,7 @@ async def test_the_first_screens_panels_go_up_with_their_figures_before_the_othe
     gate: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[threading.Thread] = []
-    monkeypatch.setattr(panels, "program_progress", held_until(gate, program_progress, seen))
+    monkeypatch.setattr(progress_module, "program_progress", held_until(gate, program_progress, seen))
     app = PartnerDashApp(AppOptions(today=TODAY))
     async with app.run_test(size=(100, 30)) as pilot:
         await app.wait_until_loaded()
@@ -258,7 +258,7 @@ async def test_the_other_tabs_work_waits_for_the_dashboard_figures_unless_their_
         computed.append(args)
         return outlook(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(panels, "program_progress", progress)
+    monkeypatch.setattr(progress_module, "program_progress", progress)
     monkeypatch.setattr(inputs, "outlook", priced)
     app = PartnerDashApp(AppOptions(today=TODAY))
     async with app.run_test(size=(100, 40)) as pilot:

@@ -32,12 +32,22 @@ if TYPE_CHECKING:
     from engine.figures.commission import Commission
     from engine.reports.inputs import Agency
     from engine.reports.saved import ReportQuery
+    from tui.background import Steps
+    from tui.first_screen import FirstScreen
     from tui.widgets.dashboard_figure import DashboardFigure
 
 # From this many columns the panels sit side by side.
 WIDE = 120
 # The panels that fill a first screen of a narrow terminal: mounted (and their figures shown) before the others.
 FIRST_SCREEN = 3
+
+
+def _all_of(works: Sequence[Callable[[], Any]], steps: Steps) -> list[Any]:
+    results = []
+    for work in works:
+        steps.check()
+        results.append(work())
+    return results
 
 
 class DashboardTab(TabBody, can_focus=False):
@@ -54,6 +64,8 @@ class DashboardTab(TabBody, can_focus=False):
         self._mounting: AwaitMount | None = None  # the panels being mounted by the figures worker
         self._panels_up = asyncio.Event()  # the panels of the agency shown are mounted (their figures may be pending)
         self._first_screen = asyncio.Event()  # the first screen's figures of the agency shown are on screen
+        self._kept: FirstScreen | None = None  # the first screen a start last showed, shown until the data is in
+        self._status = ""  # the status line after the agency's name
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
@@ -82,11 +94,8 @@ class DashboardTab(TabBody, can_focus=False):
         self._first_screen.clear()
         for loading in self.query(LoadingIndicator):
             loading.remove()
-        partner = agency.dataset.partner
         rules = agency.thresholds.rule_set + (", illustrative thresholds" if agency.thresholds.illustrative else "")
-        self.query_one("#dashboard-status", Static).update(
-            Content.assemble((partner.name, "bold"), f" · {agency.today} · rules {rules}")
-        )
+        self._show_status(agency.dataset.partner.name, f" · {agency.today} · rules {rules}")
         grid = self.query_one("#dashboard-grid", Container)
         # The panels go up at once, with what the load computed (the tiers); the rest of their figures are
         # computed in threads and arrive one panel after the other (_fill_panels): the keys work meanwhile.
@@ -108,6 +117,71 @@ class DashboardTab(TabBody, can_focus=False):
         )
         self.refresh_bindings()
         self.query_one("#dashboard-outlook").display = False
+
+    def _show_status(self, partner: str, status: str) -> None:
+        self._status = status
+        self.query_one("#dashboard-status", Static).update(Content.assemble((partner, "bold"), status))
+
+    async def show_first_screen(self, screen: FirstScreen) -> None:
+        """The first screen a start last showed (tui.first_screen), while the data loads: the status line and the
+        first panels, built from it. The panels computed from the data replace them (_show_panels)."""
+        from tui.widgets.dashboard_panels import ProgressionPanel, ProgressPanel, range_panel
+
+        grid = self.query_one("#dashboard-grid", Container)
+        if self.agency is not None or grid.children:
+            return
+        self._kept = screen
+        for loading in self.query(LoadingIndicator):
+            loading.remove()
+        self._show_status(screen.partner, screen.status)
+        panels = [ProgressPanel(None, screen), ProgressionPanel(None, screen), range_panel(None, "changes", screen)]
+        await self._mount(grid.mount_all(panels[:FIRST_SCREEN]))
+
+    def first_screen(self) -> Callable[[], FirstScreen] | None:
+        """What the first screen shows now, to keep for the next start (tui.first_screen), as a function to call in a
+        thread (it works out the figures' explanations); None if it is not the agency's first screen as computed: a
+        figure still pending, another tier or range chosen, the panels of a kept screen still shown."""
+        from engine.figures.ranges import RangePreset
+        from tui.first_screen import FigureShown, FirstScreen
+        from tui.widgets.dashboard_figure import DashboardFigure
+        from tui.widgets.dashboard_panels import PENDING, ProgressionPanel, ProgressPanel, RangePanel
+
+        agency = self.agency
+        panels = list(self.query_one("#dashboard-grid", Container).children)[:FIRST_SCREEN]
+        if agency is None or self._kept is not None or len(panels) < FIRST_SCREEN:
+            return None
+        progress, progression, changes = panels
+        if not (
+            isinstance(progress, ProgressPanel)
+            and isinstance(progression, ProgressionPanel)
+            and isinstance(changes, RangePanel)
+            and progression.target == progression.first
+            and changes.preset is RangePreset.LAST_30_DAYS
+        ):
+            return None
+        figures = [figure for panel in panels for figure in panel.query(DashboardFigure)]
+        if any(figure.value == PENDING or figure.id is None for figure in figures):
+            return None
+        shown = [(figure.id or "", figure.label, figure.value, figure.explain) for figure in figures]
+        texts = {"get-to-note": progression.note}
+        warning = agency.overview.certification_warning
+        if warning:
+            texts["certification-warning"] = warning
+        partner, status = agency.dataset.partner.name, self._status
+
+        def first_screen() -> FirstScreen:
+            return FirstScreen(
+                partner=partner,
+                source=str(agency.dataset.source),
+                status=status,
+                today=agency.today.isoformat(),
+                credited=str(agency.overview.credited_tier),
+                target=None if progression.first is None else str(progression.first),
+                figures={id: FigureShown(label, value, tuple(explain())) for id, label, value, explain in shown},
+                texts=texts,
+            )
+
+        return first_screen
 
     def show_outlook_threat(self, threat: str | None) -> None:
         """One line under the header when the outlook drops the credited tier at either recalibration."""
@@ -142,9 +216,20 @@ class DashboardTab(TabBody, can_focus=False):
                 elif isinstance(panel, PendingPanel):
                     works.append(partial(commission_view, agency))
                     shows.append(partial(self._show_commission, agency, grid, panel))
-            await in_turn(
-                works, partial(self._show_arrived, shows), "partner-dash-figures", first=self._mount_part(grid, part)
-            )
+            if self._kept is not None:
+                # The panels of a kept first screen are replaced once all of the new ones' figures are in: in one
+                # frame, with no placeholder between.
+                results = await off_thread(partial(_all_of, works), "partner-dash-figures")
+                if not self.is_attached or not self.app.is_running:
+                    return
+                await self._replace_kept(grid, part, shows, results)
+            else:
+                await in_turn(
+                    works,
+                    partial(self._show_arrived, shows),
+                    "partner-dash-figures",
+                    first=self._mount_part(grid, part),
+                )
             if not self.is_attached or not self.app.is_running:
                 return
             await after_refresh(self)
@@ -166,6 +251,28 @@ class DashboardTab(TabBody, can_focus=False):
                 shown = shows[index](result)
                 if shown is not None:
                     await shown
+
+    async def _replace_kept(
+        self,
+        grid: Container,
+        part: Sequence[Widget],
+        shows: Sequence[Callable[[Any], Awaitable[None] | None]],
+        results: Sequence[Any],
+    ) -> None:
+        # The focus stays on the figure it was on: the same id in the new panels.
+        focused = self.screen.focused
+        focus_id = focused.id if focused is not None and grid in focused.ancestors else None
+        with self.app.batch_update():
+            if focus_id is not None:
+                self.screen.set_focus(None)
+            await grid.remove_children()
+            self._kept = None
+            await self._mount(grid.mount_all(part))
+            await self._show_arrived(shows, list(enumerate(results)))
+            if focus_id is not None:
+                with contextlib.suppress(NoMatches):
+                    grid.query_one(f"#{focus_id}").focus()
+        self._panels_up.set()
 
     async def _mount_part(self, grid: Container, part: Sequence[Widget]) -> None:
         if grid.children and not self._panels_up.is_set():
@@ -235,6 +342,9 @@ class DashboardTab(TabBody, can_focus=False):
     def show_load_error(self, error: DataFolderError) -> None:
         for loading in self.query(LoadingIndicator):
             loading.remove()
+        if self._kept is not None:  # a kept first screen of a folder that no longer loads
+            self._kept = None
+            self.query_one("#dashboard-grid", Container).remove_children()
         lines = [Content.styled("The data folder could not be loaded", "bold")]
         lines += [Content(str(reason)) for reason in error.reasons]
         lines += [Content(""), Content("Press p for every problem found; the points calculator (c) still works.")]
@@ -265,6 +375,7 @@ class DashboardTab(TabBody, can_focus=False):
         from tui.screens.report_dialog import ReportDialog
 
         if self.agency is None:
+            self.app.notify("The rows open once the agency's data is loaded.", markup=False)
             return
         dialog = ReportDialog.open(self.agency, query, title)
         if isinstance(dialog, str):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from engine.data.loader import DataFolderError
     from engine.reports.inputs import Agency
     from engine.rules import RuleSet
+    from tui.first_screen import FirstScreen
     from tui.widgets.calculator import CalculatorSidebar
 
 
@@ -231,6 +232,18 @@ class MainScreen(Screen[None]):
         if self.calculator is not None:  # else it is given the what-if line when it is built (ready_calculator)
             self.call_after_refresh(self._give_what_if, agency)
         self.run_worker(self._focus_once_up(), name="focus-after-load", group="focus", exclusive=True)
+
+    async def show_first_screen(self, screen: FirstScreen) -> None:
+        """The first screen a start last showed (tui.first_screen), until the data is loaded: the agency in the header,
+        the Dashboard's first panels (with their figures), the focus on the first of them."""
+        self.query_one(AgencyHeader).show_folder(screen.partner, screen.source)
+        await self.dashboard.show_first_screen(screen)
+        await after_refresh(self)
+        self.focus_after_load()
+
+    def first_screen(self) -> Callable[[], FirstScreen] | None:
+        """What the first screen shows now, to keep for the next start (see DashboardTab.first_screen)."""
+        return self.dashboard.first_screen()
 
     async def _focus_once_up(self) -> None:
         # The Dashboard's figures take the focus: once its panels are mounted (they go up in a worker of their own).

@@ -27,10 +27,10 @@ GAP, RIGHT_MARGIN = 2, 1
 def folder_shown(folder: str | Path, home: Path | None = None) -> str:
     """The data folder as the header names it: "bundled sample" for the app's own sample, a folder under the home
     folder as "~/…", every control character made visible."""
-    from engine.data.loader import sample_data_dir  # the loader's models: not on the first frame's path
+    from engine.data.bundled import bundled_sample  # not on the first frame's path
 
     path = Path(folder)
-    if path == sample_data_dir():
+    if path == bundled_sample():
         return BUNDLED_SAMPLE
     home = Path.home() if home is None else home
     try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Generic, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,21 +19,24 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Label, Static
 
-from engine.figures.changes import point_changes
-from engine.figures.figure import Headline
-from engine.figures.progress import ProgramProgress, program_progress
-from engine.figures.ranges import DateRange
-from engine.figures.selling import shared_selling
-from engine.points.calculator import Number, fmt2
-from engine.reports.inputs import Agency, ReportInputs
-from engine.reports.payloads import get_to
-from engine.reports.rows import FIGURES, figure_title
-from engine.tiers.standing import Progression, tier_above
-from engine.vocabulary import Tier
+from engine.figures.ranges import DateRange, RangePreset
+from engine.reports.figure_names import FIGURES, figure_title
+from engine.vocabulary import Tier, tier_above
 from tui.background import off_thread
-from tui.widgets.dashboard_figure import DashboardFigure
+from tui.widgets.dashboard_figure import DashboardFigure, Explain
 from tui.widgets.dropdown import Dropdown
 from tui.widgets.range_selector import RangeSelector
+
+if TYPE_CHECKING:
+    from engine.figures.figure import Headline
+    from engine.figures.progress import ProgramProgress
+    from engine.points.calculator import Number
+    from engine.reports.inputs import Agency
+    from engine.tiers.standing import Progression
+    from tui.first_screen import FirstScreen
+
+# The engine's figures are imported where they are computed: a first screen kept from the last start
+# (tui.first_screen) is built from this module before the engine is imported, while the data loads.
 
 # What a figure shows while the engine computes it (in a thread: tui.background).
 PENDING = "…"
@@ -41,15 +45,31 @@ T = TypeVar("T")
 
 
 def points(value: Number) -> str:
+    from engine.points.calculator import fmt2
+
     return fmt2(value, grouped=True)
 
 
 class Panel(Vertical):
-    """A bordered dashboard section with a title."""
+    """A bordered dashboard section with a title.
 
-    def __init__(self, title: str, *, id: str) -> None:
+    A panel of the first screen can be built from what a start last showed (`shown`, tui.first_screen) before the
+    data is loaded: its figures then show what was kept, and what needs the data (a choice, a range) waits for it.
+    """
+
+    def __init__(self, title: str, *, id: str, shown: FirstScreen | None = None) -> None:
         super().__init__(id=id, classes="dashboard-panel")
         self.border_title = title
+        self.shown = shown
+
+    def figure(
+        self, label: str, value: str, explain: Explain, *, id: str, kind: str | None = None, figure: str | None = None
+    ) -> DashboardFigure:
+        """The figure `id`: as kept in `shown` if the panel is built from it, else as given."""
+        kept = self.shown.figures.get(id) if self.shown is not None else None
+        if kept is not None:
+            label, value, explain = kept.label, kept.value, partial(list, kept.explain)
+        return DashboardFigure(label, value, explain, kind=kind, figure=figure, id=id)
 
 
 class ComputedPanel(Panel, Generic[T]):
@@ -62,8 +82,8 @@ class ComputedPanel(Panel, Generic[T]):
     latest request's result is shown.
     """
 
-    def __init__(self, title: str, *, id: str) -> None:
-        super().__init__(title, id=id)
+    def __init__(self, title: str, *, id: str, shown: FirstScreen | None = None) -> None:
+        super().__init__(title, id=id, shown=shown)
         self._requested = 0
 
     def computation(self) -> Callable[[], T]:
@@ -93,39 +113,54 @@ class ComputedPanel(Panel, Generic[T]):
         self.run_worker(self.fill(), name=f"{self.id}-figures", group="figures", exclusive=True)
 
 
-class ProgressPanel(ComputedPanel[ProgramProgress]):
+class ProgressPanel(ComputedPanel["ProgramProgress"]):
     """F-DASH-1: credited tier and tier performance, total points, points to the next tier, and the three
-    12-month program figures."""
+    12-month program figures. Built from `agency`, or (None) from `shown` until the data is loaded."""
 
-    def __init__(self, agency: Agency) -> None:
-        super().__init__("Program progress", id="progress-panel")
+    # The figures the load computes (the tiers), in order; the last only below the top tier.
+    HEAD = ("credited-tier", "performance-tier", "total-points", "points-to-next")
+
+    def __init__(self, agency: Agency | None, shown: FirstScreen | None = None) -> None:
+        super().__init__("Program progress", id="progress-panel", shown=shown if agency is None else None)
         self.agency = agency
 
     def compose(self) -> ComposeResult:
-        overview = self.agency.overview
-        standing = overview.standing
-        performance = str(standing.performance_tier) + (" · Elite eligible" if standing.elite_eligible else "")
-        yield DashboardFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
-        yield DashboardFigure("Tier performance", performance, overview.explain, id="performance-tier")
-        yield DashboardFigure("Total points", points(standing.totals.total), overview.explain, id="total-points")
-        following = overview.insights.next
-        if following is not None:
-            yield DashboardFigure(
-                f"Points needed for {following.tier}",
-                following.points_needed_shown(),
-                lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
-                id="points-to-next",
-            )
+        if self.agency is None:
+            shown = self.shown
+            assert shown is not None
+            for id in self.HEAD:
+                if id in shown.figures:
+                    yield self.figure("", "", list, id=id)
+            warning = shown.texts.get("certification-warning")
+        else:
+            overview = self.agency.overview
+            standing = overview.standing
+            performance = str(standing.performance_tier) + (" · Elite eligible" if standing.elite_eligible else "")
+            yield DashboardFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
+            yield DashboardFigure("Tier performance", performance, overview.explain, id="performance-tier")
+            yield DashboardFigure("Total points", points(standing.totals.total), overview.explain, id="total-points")
+            following = overview.insights.next
+            if following is not None:
+                yield DashboardFigure(
+                    f"Points needed for {following.tier}",
+                    following.points_needed_shown(),
+                    lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
+                    id="points-to-next",
+                )
+            warning = overview.certification_warning
         # The 12-month program figures arrive from a thread (show_computed).
         for figure in FIGURES["summary"]:
             label = figure_title("summary", figure)
-            yield DashboardFigure(
+            yield self.figure(
                 label, PENDING, list, kind="summary", figure=figure, id=f"summary-{figure.replace('_', '-')}"
             )
-        if overview.certification_warning:
-            yield Static(Content(overview.certification_warning), classes="dashboard-warning")
+        if warning:
+            yield Static(Content(warning), classes="dashboard-warning", id="certification-warning")
 
     def computation(self) -> Callable[[], ProgramProgress]:
+        from engine.figures.progress import program_progress
+
+        assert self.agency is not None
         ledger, rules = self.agency.ledger, self.agency.rules
         return lambda: program_progress(ledger, rules)
 
@@ -144,11 +179,14 @@ class ProgressionPanel(Panel):
     """F-DASH-2: "Get to" any tier above the credited one (and "Keep" the credited tier); required, have and
     missing per requirement, and the points needed for the chosen tier."""
 
-    def __init__(self, agency: Agency) -> None:
-        super().__init__("Tier progression", id="progression-panel")
+    def __init__(self, agency: Agency | None, shown: FirstScreen | None = None) -> None:
+        super().__init__("Tier progression", id="progression-panel", shown=shown if agency is None else None)
         self.agency = agency
-        overview = agency.overview
-        credited = overview.credited_tier
+        if agency is not None:
+            credited = agency.overview.credited_tier
+        else:
+            assert shown is not None
+            credited = Tier(shown.credited)
         # Every tier above the credited one: a performance tier above it is not credited until the recalibration,
         # so it is still a tier to get to (Gold for a Partner agency performing at Gold).
         self.targets: list[Tier] = []
@@ -160,22 +198,34 @@ class ProgressionPanel(Panel):
         self.choices: list[tuple[Tier, str]] = [(tier, f"Keep {tier}") for tier in keep] + [
             (tier, f"Get to {tier}") for tier in self.targets
         ]
+        # What the Get to selector starts on.
+        self.first: Tier | None = self.targets[0] if self.targets else self.choices[0][0] if self.choices else None
+        self.note = ""  # the line under the figures: what the tier chosen asks beyond points
 
     def compose(self) -> ComposeResult:
         if not self.targets:
             yield Static(Content("The agency holds the top tier: there is no tier above it."))
-        if not self.choices:
+        if self.first is None:
             return
-        first = self.targets[0] if self.targets else self.choices[0][0]
-        yield Dropdown([(label, tier) for tier, label in self.choices], first, id="get-to")
-        yield DashboardFigure("Points needed", "", list, id="get-to-needed")
+        choice = Dropdown([(label, tier) for tier, label in self.choices], self.first, id="get-to")
+        # Built from what a start last showed, the data is not there yet to work out another tier's figures.
+        choice.disabled = self.agency is None
+        yield choice
+        yield self.figure("Points needed", "", list, id="get-to-needed")
         for row in ("total", "track", "managed"):
-            yield DashboardFigure(row, "", list, id=f"get-to-{row}")
-        yield Static("", id="get-to-note", classes="dashboard-note")
+            yield self.figure(row, "", list, id=f"get-to-{row}")
+        if self.shown is not None:
+            self.note = self.shown.texts.get("get-to-note", "")
+        yield Static(Content(self.note), id="get-to-note", classes="dashboard-note")
 
     def on_mount(self) -> None:
-        if self.choices:
-            self.show_target(self.targets[0] if self.targets else self.choices[0][0])
+        if self.first is not None and self.agency is not None:
+            self.show_target(self.first)
+
+    @property
+    def target(self) -> Tier | None:
+        """The tier the Get to selector shows."""
+        return self.query_one("#get-to", Dropdown).value if self.first is not None else None
 
     @on(Dropdown.Changed, "#get-to")
     def _target_changed(self, event: Dropdown.Changed[Tier]) -> None:
@@ -183,7 +233,13 @@ class ProgressionPanel(Panel):
         self.show_target(event.value)
 
     def show_target(self, tier: Tier) -> None:
-        step: Progression | None = get_to(ReportInputs(self.agency, get_to=tier))
+        if self.agency is None:
+            return
+        from engine.reports.inputs import ReportInputs
+        from engine.reports.payloads import get_to
+
+        agency = self.agency
+        step: Progression | None = get_to(ReportInputs(agency, get_to=tier))
         if step is None:
             return
 
@@ -192,12 +248,12 @@ class ProgressionPanel(Panel):
                 *step.explain(),
                 "",
                 "The points the agency has today (active sold points and managed points):",
-                self.agency.overview.composition(),
+                agency.overview.composition(),
                 "The Points Breakdown tab lists them by client.",
             ]
 
         needed = self.query_one("#get-to-needed", DashboardFigure)
-        keeping = tier is self.agency.overview.credited_tier
+        keeping = tier is agency.overview.credited_tier
         needed.label = f"Points needed to keep {tier}" if keeping else f"Points needed for {tier}"
         needed.explain = lambda: [*step.points_needed_explain(), "", *explain()]
         needed.show(points(step.points_needed))
@@ -216,10 +272,11 @@ class ProgressionPanel(Panel):
             notes.append("Every tier needs a valid Solutions Partner Certification.")
         if step.illustrative:
             notes.append("Thresholds are illustrative defaults.")
-        self.query_one("#get-to-note", Static).update(Content(" ".join(notes)))
+        self.note = " ".join(notes)
+        self.query_one("#get-to-note", Static).update(Content(self.note))
 
 
-class RangePanel(ComputedPanel[Sequence[Headline]]):
+class RangePanel(ComputedPanel["Sequence[Headline]"]):
     """A date range and the figures for it (F-DASH-3 point changes, F-DASH-4 shared selling)."""
 
     def __init__(
@@ -227,30 +284,38 @@ class RangePanel(ComputedPanel[Sequence[Headline]]):
         title: str,
         kind: str,
         labels: Sequence[tuple[str, str]],
-        figures: Callable[[DateRange], Sequence[Headline]],
+        figures: Callable[[DateRange], Sequence[Headline]] | None,
         today: date,
         *,
         id: str,
+        shown: FirstScreen | None = None,
     ) -> None:
-        super().__init__(title, id=id)
+        super().__init__(title, id=id, shown=shown)
         self.kind = kind
         self.labels = tuple(labels)
-        self.figures = figures
+        self.figures = figures  # None: built from `shown`, until the data is loaded
         self.selector = RangeSelector(today, id=f"{id}-range")
+        # Built from what a start last showed, the data is not there yet to work out another range's figures.
+        self.selector.disabled = figures is None
 
     def compose(self) -> ComposeResult:
         yield self.selector
         yield Label(Content(self.selector.dates.describe()), classes="range-shown")
         # The figures arrive from a thread (show_computed).
         for figure, label in self.labels:
-            yield DashboardFigure(label, PENDING, list, kind=self.kind, figure=figure, id=f"{self.kind}-{figure}")
+            yield self.figure(label, PENDING, list, kind=self.kind, figure=figure, id=f"{self.kind}-{figure}")
 
     @property
     def dates(self) -> DateRange:
         return self.selector.dates
 
+    @property
+    def preset(self) -> RangePreset:
+        return self.selector.preset
+
     def computation(self) -> Callable[[], Sequence[Headline]]:
         figures, dates = self.figures, self.selector.dates
+        assert figures is not None
         return lambda: figures(dates)
 
     def show_computed(self, result: Sequence[Headline]) -> None:
@@ -276,15 +341,22 @@ RANGE_FIGURES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-def range_panel(agency: Agency, kind: str) -> RangePanel:
-    """The point changes ("changes") or shared selling ("selling") panel."""
+def range_panel(agency: Agency | None, kind: str, shown: FirstScreen | None = None) -> RangePanel:
+    """The point changes ("changes") or shared selling ("selling") panel; built from `shown` (with no agency) until
+    the data is loaded."""
+    title, labels = RANGE_FIGURES[kind]
+    if agency is None:
+        assert shown is not None
+        return RangePanel(title, kind, labels, None, shown.day, id=f"{kind}-panel", shown=shown)
+
+    from engine.figures.changes import point_changes
+    from engine.figures.selling import shared_selling
 
     def figures(dates: DateRange) -> Sequence[Headline]:
         if kind == "changes":
             return point_changes(agency.ledger, dates).headlines
         return shared_selling(agency.dataset, dates).headlines
 
-    title, labels = RANGE_FIGURES[kind]
     return RangePanel(title, kind, labels, figures, agency.today, id=f"{kind}-panel")
 
 

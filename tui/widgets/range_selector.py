@@ -16,8 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from engine.errors import InputError
 from engine.figures.ranges import DateRange, RangePreset, date_range
-from engine.points.calculator import InputError
 from tui.framework import FieldInput
 from tui.widgets.dropdown import Dropdown
 from tui.widgets.text_line import TextLine
