@@ -19,7 +19,12 @@ def run_locate(args: argparse.Namespace) -> int:
     config, problems = load_config()
     for problem in problems:
         print(f"partner-dash locate: warning: {problem}", file=sys.stderr)
-    where = {"config": paths.config_file(), "database": paths.database_file(), "exports": config.export_dir}
+    where = {
+        "config": paths.config_file(),
+        "database": paths.database_file(),
+        "exports": config.export_dir,
+        "caches": paths.cache_root(),
+    }
     if args.json:
         print_json({name: str(path) for name, path in where.items()})
     else:
@@ -28,6 +33,7 @@ def run_locate(args: argparse.Namespace) -> int:
                 ("Config file", str(where["config"])),
                 ("Database", str(where["database"])),
                 ("Export folder", str(where["exports"])),
+                ("Caches", str(where["caches"])),
             ]
         )
     return EXIT_OK

@@ -25,13 +25,14 @@ def make_lists() -> None:
         create_list(store, "Churn risk", ["c-009"])
 
 
-def test_locate_prints_the_three_paths(tmp_path: Path) -> None:
+def test_locate_prints_the_four_paths(tmp_path: Path) -> None:
     done = run("locate", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {
         "config": str(tmp_path / "user-config" / "config.toml"),
         "database": str(tmp_path / "user-data" / "partner-dash.sqlite3"),
         "exports": str(tmp_path / "user-exports"),
+        "caches": str(tmp_path / "user-cache"),
     }
     text = run("locate")
     assert text.returncode == 0
@@ -39,6 +40,7 @@ def test_locate_prints_the_three_paths(tmp_path: Path) -> None:
         f"Config file    {tmp_path / 'user-config' / 'config.toml'}",
         f"Database       {tmp_path / 'user-data' / 'partner-dash.sqlite3'}",
         f"Export folder  {tmp_path / 'user-exports'}",
+        f"Caches         {tmp_path / 'user-cache'}",
     ]
     # Locating creates nothing.
     assert sorted(path.name for path in tmp_path.iterdir()) == []
