@@ -118,11 +118,14 @@ def read_first_screen(folder: Path, key: str) -> FirstScreen | None:
 
 
 def _screen_from(data: Any) -> FirstScreen:
-    # Every field checked: the file is the user's own, but a damaged one must not reach the widgets.
+    # Every field checked: the file is the user's own, but a damaged one must not reach the widgets, and no control
+    # character in it reaches the terminal (made visible, as in any data file: engine.text).
+    from engine.text import printable
+
     def text(value: Any) -> str:
         if not isinstance(value, str):
             raise TypeError("not a string")
-        return value
+        return printable(value)
 
     def texts(value: Any) -> dict[str, str]:
         if not isinstance(value, dict):

@@ -204,3 +204,25 @@ async def test_a_damaged_kept_screen_is_ignored_and_the_start_goes_on(
     # Kept again, whole.
     assert read_first_screen(folder, key) is not None
     assert json.loads(path.read_text())["key"] == key
+
+
+async def test_a_control_character_in_a_kept_screen_never_reaches_the_terminal(
+    folder: Path, held_load: tuple[threading.Event, threading.Event]
+) -> None:
+    reached, release = held_load
+    release.set()
+    options = AppOptions(data=folder, today=TODAY)
+    await first_start(options)
+    path = first_screen_path(folder)
+    path.write_text(path.read_text().replace('"Credited tier"', '"Credited\\u001b[2Jtier"', 1))
+    reached.clear()
+    release.clear()
+
+    app = PartnerDashApp(options)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await at_parse(reached)
+        await pilot.pause()
+        label = app.main.dashboard.query_one("#credited-tier", DashboardFigure).label
+        assert "\x1b" not in label and label.startswith("Credited") and label.endswith("[2Jtier")
+        release.set()
+        await pilot.press("q")
