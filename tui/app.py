@@ -313,7 +313,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
 
     async def _keep_first_screen(self, preview: Preview, agency: Agency) -> None:
         # Once the first screen's figures are on screen, for the next start (tui.first_screen); only if it differs from
-        # the one kept. The explanations are worked out in the thread.
+        # the one kept; written in a thread.
         from tui.first_screen import write_first_screen
 
         await self.main.dashboard.first_screen_shown()
@@ -453,6 +453,13 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         from tui.screens.client_detail import ClientDetailScreen
 
         self.push_screen(ClientDetailScreen(self.agency, client_id))
+
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q): at once, once what is being mounted is mounted (tui/framework.py, "Leaving mid-mount":
+        a panel torn down in the middle of its mount fails in its mount handler); nothing more is built."""
+        if self._main is not None:
+            await self._main.stop_building()
+        self.exit()
 
     def action_show_keys(self) -> None:
         from tui.screens.keys import KeysScreen, key_rows

@@ -31,19 +31,19 @@ from typing import Any
 # What this module uses of the engine is imported where it is used, and light (engine.storage.fingerprint,
 # engine.storage.paths): the look for a first screen runs while the app draws its first frame.
 
-FORMAT = "partner-dash first screen 1"
+FORMAT = "partner-dash first screen 2"
 TUI = Path(__file__).resolve().parent
-# A first screen is a few kilobytes (about 30 figures and their explanations); a larger file is not ours.
+# A first screen is a few kilobytes (about 20 figures); a larger file is not ours.
 MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class FigureShown:
-    """One DashboardFigure as shown: its label, its value and its explanation's lines."""
+    """One DashboardFigure as shown: its label and its value. Not its explanation: some take the engine a second
+    at 100,000 clients (computed when asked for); a kept figure explains itself once the data is in."""
 
     label: str
     value: str
-    explain: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -133,10 +133,8 @@ def _screen_from(data: Any) -> FirstScreen:
         return {text(key): text(item) for key, item in value.items()}
 
     def figure(value: Any) -> FigureShown:
-        label, shown, explain = value
-        if not isinstance(explain, list):
-            raise TypeError("not a list")
-        return FigureShown(text(label), text(shown), tuple(map(text, explain)))
+        label, shown = value
+        return FigureShown(text(label), text(shown))
 
     if not isinstance(data, dict) or not isinstance(data["figures"], dict):
         raise TypeError("not an object")
@@ -158,7 +156,7 @@ def write_first_screen(folder: Path, key: str, screen: FirstScreen) -> None:
     """Keep `screen` for the next start on `folder` (whole or not at all: engine.atomic). Best effort: a cache folder
     that cannot be written to only costs the next start its head start."""
     data = dataclasses.asdict(screen)
-    data["figures"] = {key: [shown.label, shown.value, list(shown.explain)] for key, shown in screen.figures.items()}
+    data["figures"] = {key: [shown.label, shown.value] for key, shown in screen.figures.items()}
     from engine.atomic import replacing
 
     payload = json.dumps({"format": FORMAT, "key": key, "screen": data}, ensure_ascii=False).encode()

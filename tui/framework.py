@@ -26,9 +26,10 @@ Not overrides, but also where the app steps beside Textual (kept elsewhere, name
 - Leaving mid-mount: Textual tears the screens down at exit even while a widget is still being mounted; a
   widget whose mount handler looks for its children (Textual's Select, our DealForm) then fails with NoMatches.
   The Dashboard mounts its panels once the data is in, and the other tabs and the calculator are mounted when
-  first asked for, so a test could end in the middle of that: `PartnerDashApp.run_test` stops further building
-  and waits for what is being mounted before Textual's teardown (`MainScreen.stop_building`, which waits for
-  `DashboardTab.panels_mounted` too), on a real condition, never a timed pause.
+  first asked for, so a user's quit (or a test's end) could come in the middle of that: `PartnerDashApp.action_quit`
+  and `PartnerDashApp.run_test` stop further building and wait for what is being mounted before Textual's teardown
+  (`MainScreen.stop_building`, which stops the Dashboard's mounting and waits for `DashboardTab.panels_mounted`),
+  on a real condition, never a timed pause.
 - The app (never the engine) moves the loaded data out of the garbage collector's sight once every figure is
   computed (`PartnerDashApp._freeze_when_settled`, `gc.freeze`).
 """

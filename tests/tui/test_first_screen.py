@@ -1,5 +1,5 @@
 """A start shows the first screen the last start showed of the same folder at once, while the data loads
-(tui.first_screen): the same figures, labels and explanations; the panels computed from the data then replace them.
+(tui.first_screen): the same figures and labels; the panels computed from the data then replace them.
 Never stale: a changed file, another day or other rules show nothing kept; a damaged file is ignored."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tui.first_screen import MAX_BYTES, first_screen_key, first_screen_path, rea
 from tui.screens.dashboard import FIRST_SCREEN
 from tui.screens.explain import ExplainScreen
 from tui.widgets.dashboard_figure import DashboardFigure
+from tui.widgets.dashboard_panels import KEPT_EXPLANATION
 
 TODAY = date(2026, 11, 26)
 # Only a bound on how long a broken build may hang the test run: each test releases its gate itself.
@@ -121,13 +122,17 @@ async def test_a_second_start_shows_the_first_screen_before_the_data_is_loaded_t
         await pilot.pause()
         assert app.agency is None  # the data is still being read
         assert figures_shown(app) == shown
-        # The kept explanation, and a figure's rows wait for the data.
+        # A figure's explanation waits for the data.
+        await pilot.press("e")
+        assert isinstance(app.screen, ExplainScreen)
+        assert app.screen.lines == KEPT_EXPLANATION
+        await pilot.press("escape")
+        release.set()
+        await app.wait_until_settled()
         await pilot.press("e")
         assert isinstance(app.screen, ExplainScreen)
         assert list(app.screen.lines) == explained
         await pilot.press("escape")
-        release.set()
-        await app.wait_until_settled()
         assert app.agency is not None
         assert figures_shown(app, FIRST_SCREEN) == shown
         assert len(figures_shown(app)) > len(shown)  # and the other panels

@@ -66,6 +66,7 @@ class DashboardTab(TabBody, can_focus=False):
         self._first_screen = asyncio.Event()  # the first screen's figures of the agency shown are on screen
         self._kept: FirstScreen | None = None  # the first screen a start last showed, shown until the data is in
         self._status = ""  # the status line after the agency's name
+        self._leaving = False  # the app is being left: no more panels are mounted (stop_mounting)
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Loading the agency's data…"), id="dashboard-status")
@@ -128,7 +129,7 @@ class DashboardTab(TabBody, can_focus=False):
         from tui.widgets.dashboard_panels import ProgressionPanel, ProgressPanel, range_panel
 
         grid = self.query_one("#dashboard-grid", Container)
-        if self.agency is not None or grid.children:
+        if self.agency is not None or grid.children or self._leaving:
             return
         self._kept = screen
         for loading in self.query(LoadingIndicator):
@@ -139,7 +140,7 @@ class DashboardTab(TabBody, can_focus=False):
 
     def first_screen(self) -> Callable[[], FirstScreen] | None:
         """What the first screen shows now, to keep for the next start (tui.first_screen), as a function to call in a
-        thread (it works out the figures' explanations); None if it is not the agency's first screen as computed: a
+        thread; None if it is not the agency's first screen as computed: a
         figure still pending, another tier or range chosen, the panels of a kept screen still shown."""
         from engine.figures.ranges import RangePreset
         from tui.first_screen import FigureShown, FirstScreen
@@ -162,7 +163,7 @@ class DashboardTab(TabBody, can_focus=False):
         figures = [figure for panel in panels for figure in panel.query(DashboardFigure)]
         if any(figure.value == PENDING or figure.id is None for figure in figures):
             return None
-        shown = [(figure.id or "", figure.label, figure.value, figure.explain) for figure in figures]
+        shown = {figure.id or "": FigureShown(figure.label, figure.value) for figure in figures}
         texts = {"get-to-note": progression.note}
         warning = agency.overview.certification_warning
         if warning:
@@ -177,7 +178,7 @@ class DashboardTab(TabBody, can_focus=False):
                 today=agency.today.isoformat(),
                 credited=str(agency.overview.credited_tier),
                 target=None if progression.first is None else str(progression.first),
-                figures={id: FigureShown(label, value, tuple(explain())) for id, label, value, explain in shown},
+                figures=shown,
                 texts=texts,
             )
 
@@ -204,7 +205,7 @@ class DashboardTab(TabBody, can_focus=False):
         # by the time the panels are up, and goes on screen with them: one layout, not one for the panels and
         # another for their figures.
         for part in (panels[:FIRST_SCREEN], panels[FIRST_SCREEN:]):
-            if not part:
+            if not part or self._leaving:
                 continue
             works: list[Callable[[], Any]] = []
             shows: list[Callable[[Any], Awaitable[None] | None]] = []
@@ -220,7 +221,7 @@ class DashboardTab(TabBody, can_focus=False):
                 # The panels of a kept first screen are replaced once all of the new ones' figures are in: in one
                 # frame, with no placeholder between.
                 results = await off_thread(partial(_all_of, works), "partner-dash-figures")
-                if not self.is_attached or not self.app.is_running:
+                if self._leaving or not self.is_attached or not self.app.is_running:
                     return
                 await self._replace_kept(grid, part, shows, results)
             else:
@@ -316,6 +317,10 @@ class DashboardTab(TabBody, can_focus=False):
         """Returns once the first screen's figures of the agency shown are on screen (FIRST_SCREEN); the other
         panels' may still be coming."""
         await self._first_screen.wait()
+
+    def stop_mounting(self) -> None:
+        """Mount no more panels: the app is being left (MainScreen.stop_building)."""
+        self._leaving = True
 
     async def panels_mounted(self) -> None:
         """Returns once no panel is in the middle of its mount: for leaving the app (MainScreen.stop_building)."""

@@ -194,6 +194,7 @@ class MainScreen(Screen[None]):
         handler (tui/framework.py, "Leaving mid-mount").
         """
         self._building_stopped = True
+        self.dashboard.stop_mounting()
         await self.dashboard.panels_mounted()
         for building in list(self._building.values()):
             with contextlib.suppress(NoMatches):

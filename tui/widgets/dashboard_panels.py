@@ -40,6 +40,11 @@ if TYPE_CHECKING:
 
 # What a figure shows while the engine computes it (in a thread: tui.background).
 PENDING = "…"
+# A figure of a kept first screen (tui.first_screen) explains itself once the data is in.
+KEPT_EXPLANATION = (
+    "The agency's data is still loading: this figure is the one the last start showed, computed from the same files.",
+    "Its explanation is worked out once the data is in (in a moment): press e again then.",
+)
 
 T = TypeVar("T")
 
@@ -68,7 +73,7 @@ class Panel(Vertical):
         """The figure `id`: as kept in `shown` if the panel is built from it, else as given."""
         kept = self.shown.figures.get(id) if self.shown is not None else None
         if kept is not None:
-            label, value, explain = kept.label, kept.value, partial(list, kept.explain)
+            label, value, explain = kept.label, kept.value, partial(list, KEPT_EXPLANATION)
         return DashboardFigure(label, value, explain, kind=kind, figure=figure, id=id)
 
 
