@@ -13,7 +13,6 @@ import os
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path, PurePath
@@ -25,13 +24,13 @@ from textual.command import Provider
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from engine.cli import resolve_rules
-from engine.cli.collector import collector_paused
 from engine.text import printable
 from tui import background
 from tui.background import Steps, after_refresh, off_thread, settled
 from tui.commands import ClientIndex, PaletteCommand, PaletteProvider
 from tui.import_commands import import_commands
+from tui.loading import AppOptions as AppOptions  # re-exported: tests and bench name them here
+from tui.loading import load_agency as load_agency
 from tui.messages import OpenClient
 from tui.screens.main import TABS, MainScreen
 from tui.themes import ReadableThemes
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from engine.storage.config import Config
     from engine.storage.dataset_cache import DatasetCache
     from tui.first_screen import FirstScreen, Preview
+    from tui.first_screen_helper import Helper
 
 STYLES: list[str | PurePath] = [
     Path(__file__).parent / "styles" / name
@@ -58,98 +58,8 @@ STYLES: list[str | PurePath] = [
 PROBE_ENV = "PARTNER_DASH_PROBE"
 
 
-@dataclass(frozen=True, slots=True)
-class AppOptions:
-    """The command line's choices, kept for the data loader and the dashboard's figures."""
-
-    data: Path | None = None
-    today: date | None = None
-    rules: str | None = None
-    rules_file: Path | None = None
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> AppOptions:
-        return cls(data=args.data, today=args.today, rules=args.rules, rules_file=args.rules_file)
-
-    def rule_set(self) -> RuleSet:
-        """The rule set `--rules`/`--rules-file` name, else the default (2025-07). RulesError if unusable."""
-        book, named = resolve_rules(self.rules, self.rules_file)
-        return named if named is not None else book.default
-
-
-def load_agency(
-    options: AppOptions,
-    steps: Steps | None = None,
-    *,
-    unsaved: list[DatasetCache] | None = None,
-    first: bool = False,
-    preview: Preview | None = None,
-) -> Agency | DataFolderError:
-    """The agency `options` name, with its ledger and tier figures computed; or why the folder cannot load.
-
-    Runs in a worker thread: everything slow (reading the files, the ledger, the tiers) happens here, so the
-    UI thread only has to show the figures. With `steps`, it stops between steps once its worker is cancelled.
-    A large folder unchanged since it was last loaded comes from the dataset cache (engine.storage.dataset_cache); one
-    parsed afresh that could be cached is added to `unsaved`, for the app to save as soon as the load is done.
-    `first`: nothing was shown before (see the end). `preview`: the first screen a start showed of this folder, if
-    one is kept for it (tui.first_screen), is shown before the folder is read.
-    """
-    today = options.today or date.today()
-    if preview is not None:
-        # Before anything else: the first screen kept for the folder (if any) is drawn while the rest is imported.
-        preview.look(options.data, options.rules, options.rules_file, today)
-        preview.wait(steps.check if steps is not None else _no_check)
-    from engine.data.loader import DataFolderError, load_dataset, sample_data_dir
-    from engine.reports.inputs import Agency
-    from engine.storage.dataset_cache import DatasetCache
-
-    book, named = resolve_rules(options.rules, options.rules_file)
-    # The app owns the pause of the collector (engine.cli.collector): the engine never switches it itself.
-    with collector_paused():
-        try:
-            folder = options.data if options.data is not None else sample_data_dir()
-            cache = DatasetCache(folder, book) if folder.is_dir() else None
-            dataset = cache.load() if cache is not None else None
-            cached = dataset is not None
-            if dataset is None:
-                dataset = load_dataset(folder, book)
-                if cache is not None and cache.fingerprint is not None and unsaved is not None:
-                    unsaved.append(cache)
-        except DataFolderError as error:
-            return error
-        priced = cache.priced if cached and cache is not None else None
-        agency = Agency(dataset, book, today, named, priced)
-        if steps is not None:
-            steps.check()
-        agency.ledger  # noqa: B018 -- cached_property: computed here, off the UI thread
-        if steps is not None:
-            steps.check()
-        agency.overview  # noqa: B018
-        if steps is not None:
-            steps.check()
-        # Everything alive once the figures are shown is set aside from collection (_freeze_when_settled): a full
-        # collection walks 1M objects at 100,000 clients, 0.25-0.5 s, for nothing. A first load is set aside at
-        # once, while the screen shows "loading": a load leaves nothing in reference cycles (the test
-        # test_a_load_leaves_nothing_in_reference_cycles), and a collection of what it made would walk it all for
-        # nothing (0.12 s at 100,000 clients, parsed or cached). Not on a reload: what was shown before must be
-        # collected first (_freeze_when_settled); only the youngest generation then, where, with the collector
-        # paused, everything the load made is (the older generations, Textual and the modules, hold nothing it left).
-        # Both before the collector is switched back on: the first allocation after that would set off a
-        # collection of the youngest generation while it still holds everything the load made (both calls reset
-        # its count).
-        if first:
-            gc.freeze()
-        else:
-            gc.collect(0)
-    return agency
-
-
 # The workers that keep what was loaded for the next start: they wait for the first screen, and do not hold data.
 SAVES = {"save-dataset", "save-first-screen"}
-
-
-def _no_check() -> None:
-    pass
 
 
 class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
@@ -172,7 +82,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         rules: RuleSet | None = None,
         theme: str | None = None,
         user_files: UserFiles | None = None,
+        helper: Helper | None = None,
     ) -> None:
+        """`helper`: a first start's helper process working out the first screen (tui.first_screen_helper)."""
         super().__init__()
         # The settings fill in what the command line left out (data folder, rules file); the theme passed here wins.
         self.user_files = user_files if user_files is not None else UserFiles.load()
@@ -188,6 +100,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self._settled = asyncio.Event()
         self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache as soon as it is shown
         self._preview: Preview | None = None  # the load's look for a kept first screen (tui.first_screen)
+        self._helper = helper
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
@@ -251,7 +164,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
 
         # At start (nothing shown yet), the first screen a start last showed of the folder is shown while it loads.
         loop = asyncio.get_running_loop()
-        return Preview(partial(self._first_screen_found, loop))
+        return Preview(partial(self._first_screen_found, loop), self._helper)
 
     def apply_settings(self, old: Config, new: Config) -> str:
         """Put saved settings to use that the running app can take at once; says what happens to the others."""
@@ -508,12 +421,12 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         return self._client_index[1]
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, helper: Helper | None = None) -> int:
     files = UserFiles.load()
     options = files.fill_options(AppOptions.from_args(args))
     # A rules file or id the user named is checked before the screen opens: an unusable one is a one-line error
     # and exit code 2. The shipped rules cannot fail, so they load after the first frame.
     named = options.rules is not None or options.rules_file is not None
-    app = PartnerDashApp(options, rules=options.rule_set() if named else None, user_files=files)
+    app = PartnerDashApp(options, rules=options.rule_set() if named else None, user_files=files, helper=helper)
     app.run()
     return app.return_code or 0

@@ -26,7 +26,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.first_screen_helper import Helper
 
 # What this module uses of the engine is imported where it is used, and light (engine.storage.fingerprint,
 # engine.storage.paths): the look for a first screen runs while the app draws its first frame.
@@ -106,14 +109,29 @@ def read_first_screen(folder: Path, key: str) -> FirstScreen | None:
     file is not one this module wrote."""
     try:
         with first_screen_path(folder).open("rb") as file:
-            raw = file.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            return None
+            return screen_from_payload(file.read(MAX_BYTES + 1), key)
+    except OSError:
+        return None
+
+
+def screen_payload(key: str, screen: FirstScreen) -> bytes:
+    """`screen` as kept under `key`: one line of JSON (a kept file's content, and what a helper process sends)."""
+    data = dataclasses.asdict(screen)
+    data["figures"] = {id: [shown.label, shown.value] for id, shown in screen.figures.items()}
+    return json.dumps({"format": FORMAT, "key": key, "screen": data}, ensure_ascii=False).encode()
+
+
+def screen_from_payload(raw: bytes, key: str) -> FirstScreen | None:
+    """The first screen in `raw` (screen_payload) if it was kept under `key`; None if it was not, or `raw` is not
+    what screen_payload makes."""
+    if len(raw) > MAX_BYTES:
+        return None
+    try:
         kept = json.loads(raw)
         if not isinstance(kept, dict) or kept.get("format") != FORMAT or kept.get("key") != key:
             return None
         return _screen_from(kept["screen"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested too deep
         return None
 
 
@@ -155,11 +173,9 @@ def _screen_from(data: Any) -> FirstScreen:
 def write_first_screen(folder: Path, key: str, screen: FirstScreen) -> None:
     """Keep `screen` for the next start on `folder` (whole or not at all: engine.atomic). Best effort: a cache folder
     that cannot be written to only costs the next start its head start."""
-    data = dataclasses.asdict(screen)
-    data["figures"] = {key: [shown.label, shown.value] for key, shown in screen.figures.items()}
     from engine.atomic import replacing
 
-    payload = json.dumps({"format": FORMAT, "key": key, "screen": data}, ensure_ascii=False).encode()
+    payload = screen_payload(key, screen)
     path = first_screen_path(folder)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,10 +191,14 @@ class Preview:
     thread of its own as it starts (before its first frame: the look is light); the load waits for it (`wait`) and,
     if a screen was handed over, for the app to call `painted()`, before it reads the folder: the load does not take
     the CPU from the screen being drawn.
+
+    With a `helper` (a first start's helper process, tui.first_screen_helper), the look waits for the screen it works
+    out when none is kept, and the load for the helper to end (it saves the dataset cache the load then reads).
     """
 
-    def __init__(self, show: Callable[[FirstScreen, Preview], None] | None) -> None:
+    def __init__(self, show: Callable[[FirstScreen, Preview], None] | None, helper: Helper | None = None) -> None:
         self._show = show  # None: nothing is shown before the data (a reload), only the key is taken
+        self._helper = helper
         self.folder: Path | None = None
         self.key: str | None = None
         self.screen: FirstScreen | None = None
@@ -201,6 +221,8 @@ class Preview:
             if self.key is None or self._show is None:
                 return
             self.screen = read_first_screen(self.folder, self.key)
+            if self.screen is None and self._helper is not None:
+                self.screen = self._helper.screen(self.key)
             if self.screen is not None:
                 self._show(self.screen, self)
         finally:
@@ -212,6 +234,8 @@ class Preview:
         while not self._looked.wait(0.05):
             check()
         while self.screen is not None and not self._painted.wait(0.05):
+            check()
+        while self._helper is not None and not self._helper.ended(0.05):
             check()
 
     def painted(self) -> None:

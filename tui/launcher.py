@@ -18,9 +18,18 @@ APP_COMMANDS = {"keys": "tui.cli_keys"}
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.app import run  # imported only now, so the scriptable commands never load Textual
+    # A first start's helper works out the first screen on another core while Textual is imported and the first
+    # frame drawn: forked before those imports (tui.first_screen_helper).
+    from tui.first_screen_helper import Helper
 
-    return run(args)
+    helper = Helper.start(args)
+    try:
+        from tui.app import run  # imported only now, so the scriptable commands never load Textual
+
+        return run(args, helper)
+    finally:
+        if helper is not None:
+            helper.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

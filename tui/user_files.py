@@ -29,7 +29,7 @@ from engine.storage.store import Store, StoreError
 
 if TYPE_CHECKING:
     from engine.reports.inputs import Agency
-    from tui.app import AppOptions
+    from tui.loading import AppOptions
 
 T = TypeVar("T")
 # What a job in a thread may raise that the user can act on; anything else is a bug and shows as one.
@@ -62,13 +62,8 @@ class UserFiles:
 
         A rules file named by the settings that cannot be used is reported, and the shipped rules are used.
         """
-        changes: dict[str, object] = {}
-        if options.data is None and self.config.data_folder is not None:
-            changes["data"] = self.config.data_folder
-        if options.rules_file is None and self.config.rules_file is not None:
-            changes["rules_file"] = self.config.rules_file
-        filled = dataclasses.replace(options, **changes)  # type: ignore[arg-type]
-        if "rules_file" in changes:
+        filled = options.with_settings(self.config)
+        if filled.rules_file is not options.rules_file:
             from engine.rules import RulesError
 
             try:

@@ -48,7 +48,8 @@ from tui.screens.ask import ASK_CSS
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from tui.app import AppOptions, PartnerDashApp
+    from tui.app import PartnerDashApp
+    from tui.loading import AppOptions
 
 EVENTS_SHOWN = 8
 

@@ -14,9 +14,10 @@ from textual.widgets import Static
 from engine.data.models import CommissionStatement
 from engine.figures.commission import Commission, commission
 from engine.reports.inputs import Agency
+from tui.dashboard_shown import points
 from tui.screens.commission import money
 from tui.widgets.dashboard_figure import DashboardFigure
-from tui.widgets.dashboard_panels import Panel, points
+from tui.widgets.dashboard_panels import Panel
 
 
 def commission_view(agency: Agency) -> Commission:

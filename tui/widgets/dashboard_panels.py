@@ -21,8 +21,18 @@ from textual.widgets import Label, Static
 
 from engine.figures.ranges import DateRange, RangePreset
 from engine.reports.figure_names import FIGURES, figure_title
-from engine.vocabulary import Tier, tier_above
+from engine.vocabulary import Tier
 from tui.background import off_thread
+from tui.dashboard_shown import (
+    HEAD,
+    choices_for,
+    head_figures,
+    no_target,
+    range_figures,
+    summary_figures,
+    summary_id,
+    target_figures,
+)
 from tui.widgets.dashboard_figure import DashboardFigure, Explain
 from tui.widgets.dropdown import Dropdown
 from tui.widgets.range_selector import RangeSelector
@@ -30,9 +40,7 @@ from tui.widgets.range_selector import RangeSelector
 if TYPE_CHECKING:
     from engine.figures.figure import Headline
     from engine.figures.progress import ProgramProgress
-    from engine.points.calculator import Number
     from engine.reports.inputs import Agency
-    from engine.tiers.standing import Progression
     from tui.first_screen import FirstScreen
 
 # The engine's figures are imported where they are computed: a first screen kept from the last start
@@ -47,12 +55,6 @@ KEPT_EXPLANATION = (
 )
 
 T = TypeVar("T")
-
-
-def points(value: Number) -> str:
-    from engine.points.calculator import fmt2
-
-    return fmt2(value, grouped=True)
 
 
 class Panel(Vertical):
@@ -122,9 +124,6 @@ class ProgressPanel(ComputedPanel["ProgramProgress"]):
     """F-DASH-1: credited tier and tier performance, total points, points to the next tier, and the three
     12-month program figures. Built from `agency`, or (None) from `shown` until the data is loaded."""
 
-    # The figures the load computes (the tiers), in order; the last only below the top tier.
-    HEAD = ("credited-tier", "performance-tier", "total-points", "points-to-next")
-
     def __init__(self, agency: Agency | None, shown: FirstScreen | None = None) -> None:
         super().__init__("Program progress", id="progress-panel", shown=shown if agency is None else None)
         self.agency = agency
@@ -133,32 +132,18 @@ class ProgressPanel(ComputedPanel["ProgramProgress"]):
         if self.agency is None:
             shown = self.shown
             assert shown is not None
-            for id in self.HEAD:
+            for id in HEAD:
                 if id in shown.figures:
                     yield self.figure("", "", list, id=id)
             warning = shown.texts.get("certification-warning")
         else:
-            overview = self.agency.overview
-            standing = overview.standing
-            performance = str(standing.performance_tier) + (" · Elite eligible" if standing.elite_eligible else "")
-            yield DashboardFigure("Credited tier", str(overview.credited_tier), overview.explain, id="credited-tier")
-            yield DashboardFigure("Tier performance", performance, overview.explain, id="performance-tier")
-            yield DashboardFigure("Total points", points(standing.totals.total), overview.explain, id="total-points")
-            following = overview.insights.next
-            if following is not None:
-                yield DashboardFigure(
-                    f"Points needed for {following.tier}",
-                    following.points_needed_shown(),
-                    lambda: [*following.points_needed_explain(), "", *overview.insights.explain()],
-                    id="points-to-next",
-                )
-            warning = overview.certification_warning
+            for head in head_figures(self.agency):
+                yield DashboardFigure(head.label, head.value, head.explain, id=head.id)
+            warning = self.agency.overview.certification_warning
         # The 12-month program figures arrive from a thread (show_computed).
         for figure in FIGURES["summary"]:
             label = figure_title("summary", figure)
-            yield self.figure(
-                label, PENDING, list, kind="summary", figure=figure, id=f"summary-{figure.replace('_', '-')}"
-            )
+            yield self.figure(label, PENDING, list, kind="summary", figure=figure, id=summary_id(figure))
         if warning:
             yield Static(Content(warning), classes="dashboard-warning", id="certification-warning")
 
@@ -170,14 +155,10 @@ class ProgressPanel(ComputedPanel["ProgramProgress"]):
         return lambda: program_progress(ledger, rules)
 
     def show_computed(self, result: ProgramProgress) -> None:
-        for figure in FIGURES["summary"]:
-            headline: Headline = getattr(result, figure)
-            shown = headline.shown
-            if figure == "retention" and result.average_monthly_retention is None:
-                shown = "no managed MRR"
-            widget = self.query_one(f"#summary-{figure.replace('_', '-')}", DashboardFigure)
-            widget.explain = headline.explain
-            widget.show(shown)
+        for shown in summary_figures(result):
+            widget = self.query_one(f"#{shown.id}", DashboardFigure)
+            widget.explain = shown.explain
+            widget.show(shown.value)
 
 
 class ProgressionPanel(Panel):
@@ -192,19 +173,10 @@ class ProgressionPanel(Panel):
         else:
             assert shown is not None
             credited = Tier(shown.credited)
-        # Every tier above the credited one: a performance tier above it is not credited until the recalibration,
-        # so it is still a tier to get to (Gold for a Partner agency performing at Gold).
-        self.targets: list[Tier] = []
-        above = tier_above(credited)
-        while above is not None:
-            self.targets.append(above)
-            above = tier_above(above)
-        keep = [credited] if credited is not Tier.PARTNER else []
-        self.choices: list[tuple[Tier, str]] = [(tier, f"Keep {tier}") for tier in keep] + [
-            (tier, f"Get to {tier}") for tier in self.targets
-        ]
-        # What the Get to selector starts on.
-        self.first: Tier | None = self.targets[0] if self.targets else self.choices[0][0] if self.choices else None
+        choices = choices_for(credited)
+        self.targets = choices.targets  # every tier above the credited one
+        self.choices = choices.choices
+        self.first = choices.first  # what the Get to selector starts on
         self.note = ""  # the line under the figures: what the tier chosen asks beyond points
 
     def compose(self) -> ComposeResult:
@@ -216,9 +188,8 @@ class ProgressionPanel(Panel):
         # Built from what a start last showed, the data is not there yet to work out another tier's figures.
         choice.disabled = self.agency is None
         yield choice
-        yield self.figure("Points needed", "", list, id="get-to-needed")
-        for row in ("total", "track", "managed"):
-            yield self.figure(row, "", list, id=f"get-to-{row}")
+        for shown in no_target():
+            yield self.figure(shown.label, shown.value, shown.explain, id=shown.id)
         if self.shown is not None:
             self.note = self.shown.texts.get("get-to-note", "")
         yield Static(Content(self.note), id="get-to-note", classes="dashboard-note")
@@ -240,44 +211,16 @@ class ProgressionPanel(Panel):
     def show_target(self, tier: Tier) -> None:
         if self.agency is None:
             return
-        from engine.reports.inputs import ReportInputs
-        from engine.reports.payloads import get_to
-
-        agency = self.agency
-        step: Progression | None = get_to(ReportInputs(agency, get_to=tier))
-        if step is None:
+        shown = target_figures(self.agency, tier)
+        if shown is None:
             return
-
-        def explain() -> list[str]:
-            return [
-                *step.explain(),
-                "",
-                "The points the agency has today (active sold points and managed points):",
-                agency.overview.composition(),
-                "The Points Breakdown tab lists them by client.",
-            ]
-
-        needed = self.query_one("#get-to-needed", DashboardFigure)
-        keeping = tier is agency.overview.credited_tier
-        needed.label = f"Points needed to keep {tier}" if keeping else f"Points needed for {tier}"
-        needed.explain = lambda: [*step.points_needed_explain(), "", *explain()]
-        needed.show(points(step.points_needed))
-        needed.refresh()
-        for row, requirement in zip(("total", "track", "managed"), step.requirements, strict=True):
-            figure = self.query_one(f"#get-to-{row}", DashboardFigure)
-            figure.label = requirement.name
-            figure.explain = explain
-            missing = "met" if requirement.met else f"missing {points(requirement.missing)}"
-            figure.show(f"{points(requirement.have)} of {points(requirement.required)} · {missing}")
-            figure.refresh()
-        notes = []
-        if step.invitation_only:
-            notes.append(f"{step.tier} is by invitation only.")
-        if not step.certified:
-            notes.append("Every tier needs a valid Solutions Partner Certification.")
-        if step.illustrative:
-            notes.append("Thresholds are illustrative defaults.")
-        self.note = " ".join(notes)
+        for figure in shown.figures:
+            widget = self.query_one(f"#{figure.id}", DashboardFigure)
+            widget.label = figure.label
+            widget.explain = figure.explain
+            widget.show(figure.value)
+            widget.refresh()
+        self.note = shown.note
         self.query_one("#get-to-note", Static).update(Content(self.note))
 
 
@@ -324,10 +267,10 @@ class RangePanel(ComputedPanel["Sequence[Headline]"]):
         return lambda: figures(dates)
 
     def show_computed(self, result: Sequence[Headline]) -> None:
-        for (figure, _), headline in zip(self.labels, result, strict=True):
-            shown = self.query_one(f"#{self.kind}-{figure}", DashboardFigure)
-            shown.explain = headline.explain
-            shown.show(headline.shown)
+        for shown in range_figures(self.kind, result):
+            widget = self.query_one(f"#{shown.id}", DashboardFigure)
+            widget.explain = shown.explain
+            widget.show(shown.value)
 
     @on(RangeSelector.Changed)
     def _range_changed(self, event: RangeSelector.Changed) -> None:
