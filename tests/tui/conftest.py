@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# The fixtures of the tests of a start's first screen (test_first_screen.py, test_first_screen_helper.py).
+from tests.tui.first_screen_helpers import aged_sample, held_load  # noqa: F401
+
 
 @pytest.fixture
 def gate() -> Iterator[threading.Event]:
