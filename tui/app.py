@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from engine.storage.config import Config
     from engine.storage.dataset_cache import DatasetCache
     from tui.first_screen import FirstScreen, Preview
-    from tui.first_screen_helper import Helper
+    from tui.first_screen_helper import FirstLook
 
 STYLES: list[str | PurePath] = [
     Path(__file__).parent / "styles" / name
@@ -82,9 +82,10 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         rules: RuleSet | None = None,
         theme: str | None = None,
         user_files: UserFiles | None = None,
-        helper: Helper | None = None,
+        first_look: FirstLook | None = None,
     ) -> None:
-        """`helper`: a first start's helper process working out the first screen (tui.first_screen_helper)."""
+        """`first_look`: what the launcher found of the first screen before Textual was imported, and the helper
+        process working one out (tui.first_screen_helper)."""
         super().__init__()
         # The settings fill in what the command line left out (data folder, rules file); the theme passed here wins.
         self.user_files = user_files if user_files is not None else UserFiles.load()
@@ -100,7 +101,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         self._settled = asyncio.Event()
         self._unsaved: list[DatasetCache] = []  # a folder loaded afresh, to cache as soon as it is shown
         self._preview: Preview | None = None  # the load's look for a kept first screen (tui.first_screen)
-        self._helper = helper
+        self._first_look = first_look
         if theme is not None and theme in self.available_themes:
             self.theme = theme
 
@@ -164,7 +165,7 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
 
         # At start (nothing shown yet), the first screen a start last showed of the folder is shown while it loads.
         loop = asyncio.get_running_loop()
-        return Preview(partial(self._first_screen_found, loop), self._helper)
+        return Preview(partial(self._first_screen_found, loop), self._first_look)
 
     def apply_settings(self, old: Config, new: Config) -> str:
         """Put saved settings to use that the running app can take at once; says what happens to the others."""
@@ -421,12 +422,12 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         return self._client_index[1]
 
 
-def run(args: argparse.Namespace, helper: Helper | None = None) -> int:
+def run(args: argparse.Namespace, first_look: FirstLook | None = None) -> int:
     files = UserFiles.load()
     options = files.fill_options(AppOptions.from_args(args))
     # A rules file or id the user named is checked before the screen opens: an unusable one is a one-line error
     # and exit code 2. The shipped rules cannot fail, so they load after the first frame.
     named = options.rules is not None or options.rules_file is not None
-    app = PartnerDashApp(options, rules=options.rule_set() if named else None, user_files=files, helper=helper)
+    app = PartnerDashApp(options, rules=options.rule_set() if named else None, user_files=files, first_look=first_look)
     app.run()
     return app.return_code or 0

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.first_screen_helper import Helper
+    from tui.first_screen_helper import FirstLook
 
 # What this module uses of the engine is imported where it is used, and light (engine.storage.fingerprint,
 # engine.storage.paths): the look for a first screen runs while the app draws its first frame.
@@ -192,13 +192,15 @@ class Preview:
     if a screen was handed over, for the app to call `painted()`, before it reads the folder: the load does not take
     the CPU from the screen being drawn.
 
-    With a `helper` (a first start's helper process, tui.first_screen_helper), the look waits for the screen it works
-    out when none is kept, and the load for the helper to end (it saves the dataset cache the load then reads).
+    With the launcher's `first` look (tui.first_screen_helper.FirstLook), the look takes what it found if it was for
+    the same folder, rules and day; with its helper process (none is kept), it waits for the screen the helper works
+    out, and the load for the helper to end (it saves the dataset cache the load then reads).
     """
 
-    def __init__(self, show: Callable[[FirstScreen, Preview], None] | None, helper: Helper | None = None) -> None:
+    def __init__(self, show: Callable[[FirstScreen, Preview], None] | None, first: FirstLook | None = None) -> None:
         self._show = show  # None: nothing is shown before the data (a reload), only the key is taken
-        self._helper = helper
+        self._first = first
+        self._helper = first.helper if first is not None else None
         self.folder: Path | None = None
         self.key: str | None = None
         self.screen: FirstScreen | None = None
@@ -212,15 +214,22 @@ class Preview:
         if not self._started.acquire(blocking=False):
             return
         try:
-            from engine.data.bundled import bundled_sample
+            first = self._first
+            if first is not None and first.given == (folder, rules, rules_file, today):
+                self.folder, self.key, self.screen = first.folder, first.key, first.screen
+            else:
+                from engine.data.bundled import bundled_sample
 
-            self.folder = folder if folder is not None else bundled_sample()
-            if self.folder is None or not self.folder.is_dir():
-                return
-            self.key = first_screen_key(self.folder, rules, rules_file, today)
+                self._helper = None  # working out another folder's, or under other rules
+                self.folder = folder if folder is not None else bundled_sample()
+                if self.folder is None or not self.folder.is_dir():
+                    return
+                self.key = first_screen_key(self.folder, rules, rules_file, today)
+                if self.key is not None and self._show is not None:
+                    self.screen = read_first_screen(self.folder, self.key)
             if self.key is None or self._show is None:
+                self.screen = None
                 return
-            self.screen = read_first_screen(self.folder, self.key)
             if self.screen is None and self._helper is not None:
                 self.screen = self._helper.screen(self.key)
             if self.screen is not None:

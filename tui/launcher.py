@@ -18,18 +18,18 @@ APP_COMMANDS = {"keys": "tui.cli_keys"}
 
 
 def run_app(args: argparse.Namespace) -> int:
-    # A first start's helper works out the first screen on another core while Textual is imported and the first
-    # frame drawn: forked before those imports (tui.first_screen_helper).
-    from tui.first_screen_helper import Helper
+    # The look for a kept first screen, before Textual is imported; with none kept, a helper process works one out on
+    # another core while Textual is imported and the first frame drawn (tui.first_screen_helper).
+    from tui.first_screen_helper import first_look
 
-    helper = Helper.start(args)
+    look = first_look(args)
     try:
         from tui.app import run  # imported only now, so the scriptable commands never load Textual
 
-        return run(args, helper)
+        return run(args, look)
     finally:
-        if helper is not None:
-            helper.stop()
+        if look is not None:
+            look.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

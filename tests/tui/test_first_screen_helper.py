@@ -1,6 +1,7 @@
-"""A first start's helper process (tui.first_screen_helper) works out the Dashboard's first screen while the app
-starts: the same figures the app shows once its own load is done (tui.dashboard_shown.first_screen_of), shown before
-the app reads the folder, kept for the next start; never under another key; ended when the app ends."""
+"""The launcher's first look (tui.first_screen_helper): a kept first screen found before Textual is imported, taken by
+the app; with none kept, a helper process works out the Dashboard's first screen while the app starts: the same figures
+the app shows once its own load is done (tui.dashboard_shown.first_screen_of), shown before the app reads the folder,
+kept for the next start; never under another key; ended when the app ends."""
 
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ import engine.data.loader as loader
 import tui.first_screen_helper as helper_module
 from engine.data.models import Dataset
 from engine.data.sample import generate
-from tests.tui.first_screen_helpers import GATE_BOUND, TODAY, age, at_parse, figures_shown
+from tests.tui.first_screen_helpers import GATE_BOUND, TODAY, age, at_parse, figures_shown, first_start
 from tui import first_screen
 from tui.app import AppOptions, PartnerDashApp
 from tui.dashboard_shown import first_screen_of
 from tui.first_screen import FirstScreen, first_screen_key, read_first_screen
-from tui.first_screen_helper import Helper
+from tui.first_screen_helper import FirstLook, Helper, first_look
 from tui.loading import load_agency
 from tui.screens.dashboard import FIRST_SCREEN
 
@@ -33,18 +34,24 @@ def arguments(folder: Path, today: date = TODAY) -> argparse.Namespace:
 
 
 @pytest.fixture
-def helpers() -> Iterator[list[Helper]]:
-    """The helpers a test starts, each ended and reaped at its end (as the launcher does)."""
-    started: list[Helper] = []
-    yield started
-    for helper in started:
-        helper.stop()
+def looks() -> Iterator[list[FirstLook]]:
+    """The first looks a test takes, their helpers ended and reaped at its end (as the launcher does)."""
+    taken: list[FirstLook] = []
+    yield taken
+    for look in taken:
+        look.stop()
 
 
-def started(helpers: list[Helper], args: argparse.Namespace) -> Helper:
-    helper = Helper.start(args)
-    assert helper is not None  # these machines have fork and two cores
-    helpers.append(helper)
+def looked(looks: list[FirstLook], args: argparse.Namespace) -> FirstLook:
+    look = first_look(args)
+    assert look is not None
+    looks.append(look)
+    return look
+
+
+def started(looks: list[FirstLook], args: argparse.Namespace) -> Helper:
+    helper = looked(looks, args).helper
+    assert helper is not None  # nothing kept; these machines have fork and two cores
     return helper
 
 
@@ -82,8 +89,8 @@ async def test_the_first_screen_worked_out_without_widgets_is_the_one_the_app_sh
         await pilot.press("q")
 
 
-def test_the_helper_sends_the_first_screen_of_the_folder_and_keeps_it(aged_sample: Path, helpers: list[Helper]) -> None:
-    helper = started(helpers, arguments(aged_sample))
+def test_the_helper_sends_the_folders_first_screen_and_keeps_it(aged_sample: Path, looks: list[FirstLook]) -> None:
+    helper = started(looks, arguments(aged_sample))
     key = first_screen_key(aged_sample, None, None, TODAY)
     assert key is not None
     sent = bounded(helper.screen, key)
@@ -94,27 +101,23 @@ def test_the_helper_sends_the_first_screen_of_the_folder_and_keeps_it(aged_sampl
     assert read_first_screen(aged_sample, key) == sent  # for the next start
 
 
-def test_a_screen_worked_out_under_another_key_is_not_taken(aged_sample: Path, helpers: list[Helper]) -> None:
-    helper = started(helpers, arguments(aged_sample, today=date(2026, 11, 27)))
+def test_a_screen_worked_out_under_another_key_is_not_taken(aged_sample: Path, looks: list[FirstLook]) -> None:
+    helper = started(looks, arguments(aged_sample, today=date(2026, 11, 27)))
     key = first_screen_key(aged_sample, None, None, TODAY)
     assert key is not None
     assert bounded(helper.screen, key) is None
 
 
 def test_a_large_folder_is_left_to_the_app(
-    aged_sample: Path, helpers: list[Helper], monkeypatch: pytest.MonkeyPatch
+    aged_sample: Path, looks: list[FirstLook], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Set before the fork: the helper has the same bound.
     monkeypatch.setattr(helper_module, "MAX_FOLDER_BYTES", 1000)
-    helper = started(helpers, arguments(aged_sample))
-    key = first_screen_key(aged_sample, None, None, TODAY)
-    assert key is not None
-    assert bounded(helper.screen, key) is None
-    assert read_first_screen(aged_sample, key) is None
+    look = looked(looks, arguments(aged_sample))
+    assert look.screen is None and look.helper is None
 
 
 def test_stop_ends_a_helper_still_working(
-    aged_sample: Path, helpers: list[Helper], monkeypatch: pytest.MonkeyPatch
+    aged_sample: Path, looks: list[FirstLook], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stuck = threading.Event()
 
@@ -123,7 +126,7 @@ def test_stop_ends_a_helper_still_working(
         raise AssertionError("unreachable")
 
     monkeypatch.setattr(loader, "load_dataset", never_done)
-    helper = started(helpers, arguments(aged_sample))
+    helper = started(looks, arguments(aged_sample))
     monkeypatch.undo()
     helper.stop()
     key = first_screen_key(aged_sample, None, None, TODAY)
@@ -133,18 +136,60 @@ def test_stop_ends_a_helper_still_working(
     assert bounded(helper.ended, GATE_BOUND)
 
 
-def test_no_helper_with_one_core(aged_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_helper_with_one_core(aged_sample: Path, looks: list[FirstLook], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(helper_module.os, "sched_getaffinity", lambda pid: {0})
-    assert Helper.start(arguments(aged_sample)) is None
+    assert looked(looks, arguments(aged_sample)).helper is None
+
+
+async def test_a_second_start_takes_the_screen_the_launcher_found_and_starts_no_helper(
+    aged_sample: Path, looks: list[FirstLook], held_load: tuple[threading.Event, threading.Event]
+) -> None:
+    reached, release = held_load
+    release.set()
+    shown, _ = await first_start(AppOptions(data=aged_sample, today=TODAY))
+    reached.clear()
+    release.clear()
+    look = looked(looks, arguments(aged_sample))
+    assert look.screen is not None and look.helper is None
+    # Gone after the launcher's look: the app shows what the launcher found, without looking again.
+    first_screen.first_screen_path(aged_sample).unlink()
+    app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), first_look=look)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await at_parse(reached)
+        await pilot.pause()
+        assert figures_shown(app) == shown
+        release.set()
+        await pilot.press("q")
+
+
+async def test_a_look_for_other_options_is_not_taken(
+    aged_sample: Path, looks: list[FirstLook], held_load: tuple[threading.Event, threading.Event]
+) -> None:
+    # The app's options differ from the launcher's (here: another day); what the launcher found is not for them.
+    reached, release = held_load
+    release.set()
+    await first_start(AppOptions(data=aged_sample, today=date(2026, 11, 27)))
+    reached.clear()
+    release.clear()
+    look = looked(looks, arguments(aged_sample, today=date(2026, 11, 27)))
+    assert look.screen is not None
+    app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), first_look=look)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await at_parse(reached)
+        await pilot.pause()
+        assert figures_shown(app) == []
+        release.set()
+        await pilot.press("q")
 
 
 async def test_a_first_start_shows_the_helpers_screen_before_it_reads_the_folder(
-    aged_sample: Path, helpers: list[Helper], monkeypatch: pytest.MonkeyPatch
+    aged_sample: Path, looks: list[FirstLook], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Nothing is kept (before the fork: in the helper too): what the app shows early comes through the pipe, not
     # from a file the helper kept.
     monkeypatch.setattr(first_screen, "write_first_screen", lambda folder, key, screen: None)
-    helper = started(helpers, arguments(aged_sample))
+    look = looked(looks, arguments(aged_sample))
+    assert look.helper is not None
     # The app's own parse is held (after the fork: the helper's is not).
     reached, release = threading.Event(), threading.Event()
     parse = loader.load_dataset
@@ -155,7 +200,7 @@ async def test_a_first_start_shows_the_helpers_screen_before_it_reads_the_folder
         return parse(*args, **kwargs)
 
     monkeypatch.setattr(loader, "load_dataset", held)
-    app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), helper=helper)
+    app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), first_look=look)
     try:
         async with app.run_test(size=(100, 40)) as pilot:
             await at_parse(reached)
