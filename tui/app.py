@@ -429,5 +429,9 @@ def run(args: argparse.Namespace, first_look: FirstLook | None = None) -> int:
     # and exit code 2. The shipped rules cannot fail, so they load after the first frame.
     named = options.rules is not None or options.rules_file is not None
     app = PartnerDashApp(options, rules=options.rule_set() if named else None, user_files=files, first_look=first_look)
+    # What the imports made lives as long as the app: set aside from collection (the first load lets it go again,
+    # App.load), the collections while the first frame is built do not walk it (measured in a timeline of a start: the
+    # first layout took 30 ms, 17 ms with this; the first frame came 10 ms sooner).
+    gc.freeze()
     app.run()
     return app.return_code or 0
