@@ -188,8 +188,11 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
         the folder's first screen the app started with (a reload shows none)."""
         from tui.first_screen import Preview
 
-        # What was loaded before may be collected again once it is replaced (see _freeze_when_settled).
-        gc.unfreeze()
+        # What was loaded before may be collected again once it is replaced (see _freeze_when_settled). Not before the
+        # first: what is set aside then is what the imports made (run), alive as long as the app; the collections
+        # while the first screen is built (shown from a helper or a kept one) do not walk it.
+        if self.agency is not None:
+            gc.unfreeze()
         self._settled.clear()
         self._unsaved = []
         self._preview = preview if preview is not None else Preview(None)

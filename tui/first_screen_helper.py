@@ -16,14 +16,16 @@ app's load waits for the helper to end before it reads the folder: from the cach
 A helper that fails ends without sending anything; the app then goes on as without one.
 
 The helper runs at idle priority (SCHED_IDLE where there is one, else nice 19): it takes only CPU time nothing else
-wants. Even so the app's first frame comes 5-10% later on these machines while it works (measured with a helper that
-only spins: the two CPUs are not independent); the figures come 0.05 s (the sample) to 0.15 s (10,000 clients) sooner.
+wants. What it still costs the app is the pages they share, copied as the app writes to them (copy on write): about
+3,000 more page faults before the first frame, fewer since what the imports made is set aside from collection before
+the fork (Helper.start). Measured with bench/goals.py (100x30, 2 CPUs): the sample's figures on a first start 2.0x the
+bare app's first frame without a helper, 1.45-1.7x with one; 10,000 clients 3.2-3.4x without, 2.3-2.7x with.
 
 Not started where it cannot help: no `fork` (Windows), one core, a kept first screen, a folder of more than
 MAX_FOLDER_BYTES (parsing it in two processes would double the memory a start takes, about 280 MB at 100,000
 clients, for a head start of a few tenths of a second on a load of seconds). Quitting the app ends it (`stop`).
 
-Light (no Textual, no engine module that reads or computes at import: a contract in pyproject): the launcher imports it
+Light: no Textual (a contract in pyproject), and the engine imported where it is used: the launcher imports it
 first.
 """
 
@@ -54,13 +56,12 @@ class Helper:
     """A helper process (`start`), seen from the app: the screen it sends (`screen`), whether it has ended
     (`ended`), and `stop`."""
 
-    def __init__(self, pid: int, pipe: int, cpus: set[int] | None = None) -> None:
+    def __init__(self, pid: int, pipe: int) -> None:
         self.pid = pid
         self._pipe: int | None = pipe  # the reading end; closed once the helper has ended
         self._received = b""
         self._lock = threading.Lock()
         self._reaped = False
-        self._cpus = cpus  # the CPUs the app may run on, given back once the helper has ended (`_close`)
 
     @classmethod
     def start(cls, options: AppOptions, folder: Path, key: str) -> Helper | None:
@@ -68,13 +69,9 @@ class Helper:
         cannot help (no fork, one core)."""
         if not hasattr(os, "fork"):
             return None
-        pinned = hasattr(os, "sched_getaffinity")
-        cpus = os.sched_getaffinity(0) if pinned else set(range(os.cpu_count() or 1))
-        if len(cpus) < 2:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        if cores < 2:
             return None
-        # While it works, the helper and the app each have CPUs of their own: measured, the app's first frame comes
-        # sooner than with both free to move (bench/goals.py, "tabs on screen": 1.26-1.33x against 1.32-1.41x).
-        mine = {min(cpus)}
         reading, writing = os.pipe()
         # The app's pages are shared with the helper until either writes to them (copy on write): a page the app
         # writes to while the helper lives costs it a copy. The collector writes to every object it walks; set aside
@@ -85,15 +82,11 @@ class Helper:
         if pid == 0:  # the helper
             os.close(reading)
             try:
-                if pinned:
-                    os.sched_setaffinity(0, cpus - mine)
                 _help(options, folder, key, writing)
             finally:
                 os._exit(0)  # never back into the launcher (nor its atexit handlers)
         os.close(writing)
-        if pinned:
-            os.sched_setaffinity(0, mine)  # the threads the app starts meanwhile inherit it
-        return cls(pid, reading, cpus if pinned else None)
+        return cls(pid, reading)
 
     def screen(self, key: str) -> FirstScreen | None:
         """The first screen the helper worked out, if it was under `key`; None if it sends none. Blocks until it sends
@@ -136,16 +129,6 @@ class Helper:
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
-        self._unpin()
-
-    def _unpin(self) -> None:
-        # Every thread of the app (each has its own affinity) may run on any of its CPUs again.
-        cpus, self._cpus = self._cpus, None
-        if cpus is not None:
-            for thread in threading.enumerate():
-                if thread.native_id is not None:
-                    with contextlib.suppress(OSError):
-                        os.sched_setaffinity(thread.native_id, cpus)
 
     def stop(self) -> None:
         """End the helper (at once, if it is still working) and reap it. The pipe is left to a reader still waiting
@@ -157,7 +140,6 @@ class Helper:
             os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-        self._unpin()
 
 
 def folder_bytes(folder: Path) -> int:

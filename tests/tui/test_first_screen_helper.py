@@ -6,7 +6,6 @@ kept for the next start; never under another key; ended when the app ends."""
 from __future__ import annotations
 
 import argparse
-import os
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -91,7 +90,6 @@ async def test_the_first_screen_worked_out_without_widgets_is_the_one_the_app_sh
 
 
 def test_the_helper_sends_the_folders_first_screen_and_keeps_it(aged_sample: Path, looks: list[FirstLook]) -> None:
-    cpus = os.sched_getaffinity(0)
     helper = started(looks, arguments(aged_sample))
     key = first_screen_key(aged_sample, None, None, TODAY)
     assert key is not None
@@ -101,8 +99,6 @@ def test_the_helper_sends_the_folders_first_screen_and_keeps_it(aged_sample: Pat
     assert sent == first_screen_of(agency)
     assert bounded(helper.ended, GATE_BOUND)
     assert read_first_screen(aged_sample, key) == sent  # for the next start
-    # The app had a CPU of its own while the helper worked; every CPU again once it has ended.
-    assert os.sched_getaffinity(0) == cpus
 
 
 def test_a_screen_worked_out_under_another_key_is_not_taken(aged_sample: Path, looks: list[FirstLook]) -> None:
