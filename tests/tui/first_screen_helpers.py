@@ -79,10 +79,9 @@ async def first_start(options: AppOptions) -> tuple[Shown, list[str]]:
     return shown, explained
 
 
-@pytest.fixture
-def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
-    """The folder's parse, held: (reached, release). The load reaches it once the look for a kept first screen is
-    done and the screen it found is painted (tui.first_screen.Preview.wait)."""
+def hold_parse(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The folder's parse, held from now on: (reached, release). The load reaches it once the look for a kept first
+    screen is done and the screen it found is painted (tui.first_screen.Preview.wait)."""
     reached, release = threading.Event(), threading.Event()
     parse = loader.load_dataset
 
@@ -92,9 +91,28 @@ def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event
         return parse(*args, **kwargs)
 
     monkeypatch.setattr(loader, "load_dataset", held)
+    return reached, release
+
+
+@pytest.fixture
+def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """hold_parse for the whole test."""
+    reached, release = hold_parse(monkeypatch)
     yield reached, release
     release.set()
 
 
 async def at_parse(reached: threading.Event) -> None:
     assert await asyncio.to_thread(reached.wait, GATE_BOUND)
+
+
+async def shown_while_parsing(app: PartnerDashApp, held: tuple[threading.Event, threading.Event]) -> Shown:
+    """Start `app`, note the figures it shows once its load reaches the held parse, release it and quit."""
+    reached, release = held
+    async with app.run_test(size=(100, 40)) as pilot:
+        await at_parse(reached)
+        await pilot.pause()
+        shown = figures_shown(app)
+        release.set()
+        await pilot.press("q")
+    return shown

@@ -19,6 +19,7 @@ from tests.tui.first_screen_helpers import (
     figures_shown,
     first_start,
     kept,
+    shown_while_parsing,
     written,
 )
 from tui.app import AppOptions, PartnerDashApp
@@ -87,13 +88,7 @@ async def test_nothing_kept_is_shown_once_what_it_was_computed_from_has_changed(
     release.clear()
     change(aged_sample, given)
 
-    app = PartnerDashApp(AppOptions(**given))
-    async with app.run_test(size=(100, 40)) as pilot:
-        await at_parse(reached)
-        await pilot.pause()
-        assert figures_shown(app) == []
-        release.set()
-        await pilot.press("q")
+    assert await shown_while_parsing(PartnerDashApp(AppOptions(**given)), held_load) == []
 
 
 async def test_a_folder_changed_in_the_last_seconds_is_not_kept(aged_sample: Path) -> None:

@@ -18,7 +18,16 @@ import engine.data.loader as loader
 import tui.first_screen_helper as helper_module
 from engine.data.models import Dataset
 from engine.data.sample import generate
-from tests.tui.first_screen_helpers import GATE_BOUND, TODAY, age, at_parse, figures_shown, first_start
+from tests.tui.first_screen_helpers import (
+    GATE_BOUND,
+    TODAY,
+    age,
+    at_parse,
+    figures_shown,
+    first_start,
+    hold_parse,
+    shown_while_parsing,
+)
 from tui import first_screen
 from tui.app import AppOptions, PartnerDashApp
 from tui.dashboard_shown import first_screen_of
@@ -154,12 +163,7 @@ async def test_a_second_start_takes_the_screen_the_launcher_found_and_starts_no_
     # Gone after the launcher's look: the app shows what the launcher found, without looking again.
     first_screen.first_screen_path(aged_sample).unlink()
     app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), first_look=look)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await at_parse(reached)
-        await pilot.pause()
-        assert figures_shown(app) == shown
-        release.set()
-        await pilot.press("q")
+    assert await shown_while_parsing(app, held_load) == shown
 
 
 async def test_a_look_for_other_options_is_not_taken(
@@ -174,12 +178,7 @@ async def test_a_look_for_other_options_is_not_taken(
     look = looked(looks, arguments(aged_sample, today=date(2026, 11, 27)))
     assert look.screen is not None
     app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), first_look=look)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await at_parse(reached)
-        await pilot.pause()
-        assert figures_shown(app) == []
-        release.set()
-        await pilot.press("q")
+    assert await shown_while_parsing(app, held_load) == []
 
 
 async def test_a_first_start_shows_the_helpers_screen_before_it_reads_the_folder(
@@ -191,15 +190,7 @@ async def test_a_first_start_shows_the_helpers_screen_before_it_reads_the_folder
     look = looked(looks, arguments(aged_sample))
     assert look.helper is not None
     # The app's own parse is held (after the fork: the helper's is not).
-    reached, release = threading.Event(), threading.Event()
-    parse = loader.load_dataset
-
-    def held(*args: Any, **kwargs: Any) -> Dataset:
-        reached.set()
-        release.wait(GATE_BOUND)
-        return parse(*args, **kwargs)
-
-    monkeypatch.setattr(loader, "load_dataset", held)
+    reached, release = hold_parse(monkeypatch)
     app = PartnerDashApp(AppOptions(data=aged_sample, today=TODAY), first_look=look)
     try:
         async with app.run_test(size=(100, 40)) as pilot:
