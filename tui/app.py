@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import dataclasses
 import gc
+import importlib
 import os
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterator
@@ -159,6 +160,9 @@ class PartnerDashApp(ReadableThemes, UserFilesCommands, App[None]):
             daemon=True,
         ).start()
         self.call_after_refresh(self.load, preview)
+        # The Dashboard's panels are imported once the first frame is drawn (they are not in it): a first screen from
+        # a helper (tui.first_screen_helper) then arrives with them imported, while the app waited for it anyway.
+        self.call_after_refresh(importlib.import_module, "tui.widgets.dashboard_panels")
 
     def _new_preview(self) -> Preview:
         from tui.first_screen import Preview
