@@ -33,7 +33,7 @@ async def test_no_calculator_field_selects_its_text_on_focus() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await price_1000_and_manage(pilot)
         fields = list(app.query_one(PointsCalculator).query(Input))
-        assert [field.value for field in fields] == ["1000", "US", "0"]
+        assert [field.value for field in fields] == ["US", "0", "1000"]
         for field in fields:
             await focus(pilot, app.query_one("#total-points"))
             await focus(pilot, field)
