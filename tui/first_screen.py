@@ -114,6 +114,20 @@ def read_first_screen(folder: Path, key: str) -> FirstScreen | None:
         return None
 
 
+def kept_for(
+    data: Path | None, rules: str | None, rules_file: Path | None, today: date, *, read: bool = True
+) -> tuple[Path, str | None, FirstScreen | None] | None:
+    """The folder `data` names (the bundled sample if None), the key of its first screen for these rules and day, and
+    (with `read`) the first screen kept under it; None if that folder is not there (the load says why)."""
+    from engine.data.bundled import bundled_sample
+
+    folder = data if data is not None else bundled_sample()
+    if folder is None or not folder.is_dir():
+        return None
+    key = first_screen_key(folder, rules, rules_file, today)
+    return folder, key, read_first_screen(folder, key) if key is not None and read else None
+
+
 def screen_payload(key: str, screen: FirstScreen) -> bytes:
     """`screen` as kept under `key`: one line of JSON (a kept file's content, and what a helper process sends)."""
     data = dataclasses.asdict(screen)
@@ -218,15 +232,11 @@ class Preview:
             if first is not None and first.given == (folder, rules, rules_file, today):
                 self.folder, self.key, self.screen = first.folder, first.key, first.screen
             else:
-                from engine.data.bundled import bundled_sample
-
                 self._helper = None  # working out another folder's, or under other rules
-                self.folder = folder if folder is not None else bundled_sample()
-                if self.folder is None or not self.folder.is_dir():
+                looked = kept_for(folder, rules, rules_file, today, read=self._show is not None)
+                if looked is None:
                     return
-                self.key = first_screen_key(self.folder, rules, rules_file, today)
-                if self.key is not None and self._show is not None:
-                    self.screen = read_first_screen(self.folder, self.key)
+                self.folder, self.key, self.screen = looked
             if self.key is None or self._show is None:
                 self.screen = None
                 return

@@ -170,21 +170,19 @@ class FirstLook:
 def first_look(args: argparse.Namespace) -> FirstLook | None:
     """The first look of the app `args` start (the command line's data folder, day and rules, and the settings); None
     if the folder is not there (the app's load says why)."""
-    from engine.data.bundled import bundled_sample
     from engine.storage.config import load_config
-    from tui.first_screen import first_screen_key, read_first_screen
+    from tui.first_screen import kept_for
     from tui.loading import AppOptions
 
-    # As the app fills its options in (UserFiles.fill_options) and names the folder (Preview.look). A rules file the
-    # settings name that cannot be used is dropped by the app: its key then differs, and nothing found here is taken.
+    # As the app fills its options in (UserFiles.fill_options). A rules file the settings name that cannot be used is
+    # dropped by the app: its key then differs, and nothing found here is taken.
     options = AppOptions.from_args(args).with_settings(load_config()[0])
     today = options.today or date.today()
-    folder = options.data if options.data is not None else bundled_sample()
+    looked = kept_for(options.data, options.rules, options.rules_file, today)
+    if looked is None:
+        return None
+    folder, key, screen = looked
     try:
-        if folder is None or not folder.is_dir():
-            return None
-        key = first_screen_key(folder, options.rules, options.rules_file, today)
-        screen = read_first_screen(folder, key) if key is not None else None
         small = folder_bytes(folder) <= MAX_FOLDER_BYTES
     except OSError:
         return None  # a folder that cannot be read: the app's load says why

@@ -7,7 +7,7 @@ ground: a titled Panel, a ComputedPanel filled off the UI thread, and PENDING un
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -25,6 +25,7 @@ from engine.vocabulary import Tier
 from tui.background import off_thread
 from tui.dashboard_shown import (
     HEAD,
+    Shown,
     choices_for,
     head_figures,
     no_target,
@@ -77,6 +78,17 @@ class Panel(Vertical):
         if kept is not None:
             label, value, explain = kept.label, kept.value, partial(list, KEPT_EXPLANATION)
         return DashboardFigure(label, value, explain, kind=kind, figure=figure, id=id)
+
+    def show_figures(self, figures: Iterable[Shown]) -> None:
+        """Show figures worked out for this panel (tui.dashboard_shown) on its DashboardFigures of the same ids."""
+        for figure in figures:
+            widget = self.query_one(f"#{figure.id}", DashboardFigure)
+            widget.explain = figure.explain
+            relabelled = widget.label != figure.label
+            widget.label = figure.label
+            widget.show(figure.value)
+            if relabelled:
+                widget.refresh()
 
 
 class ComputedPanel(Panel, Generic[T]):
@@ -155,10 +167,7 @@ class ProgressPanel(ComputedPanel["ProgramProgress"]):
         return lambda: program_progress(ledger, rules)
 
     def show_computed(self, result: ProgramProgress) -> None:
-        for shown in summary_figures(result):
-            widget = self.query_one(f"#{shown.id}", DashboardFigure)
-            widget.explain = shown.explain
-            widget.show(shown.value)
+        self.show_figures(summary_figures(result))
 
 
 class ProgressionPanel(Panel):
@@ -214,12 +223,7 @@ class ProgressionPanel(Panel):
         shown = target_figures(self.agency, tier)
         if shown is None:
             return
-        for figure in shown.figures:
-            widget = self.query_one(f"#{figure.id}", DashboardFigure)
-            widget.label = figure.label
-            widget.explain = figure.explain
-            widget.show(figure.value)
-            widget.refresh()
+        self.show_figures(shown.figures)
         self.note = shown.note
         self.query_one("#get-to-note", Static).update(Content(self.note))
 
@@ -267,10 +271,7 @@ class RangePanel(ComputedPanel["Sequence[Headline]"]):
         return lambda: figures(dates)
 
     def show_computed(self, result: Sequence[Headline]) -> None:
-        for shown in range_figures(self.kind, result):
-            widget = self.query_one(f"#{shown.id}", DashboardFigure)
-            widget.explain = shown.explain
-            widget.show(shown.value)
+        self.show_figures(range_figures(self.kind, result))
 
     @on(RangeSelector.Changed)
     def _range_changed(self, event: RangeSelector.Changed) -> None:
